@@ -1,0 +1,93 @@
+"""The ``cundang`` command: dispatch to the window or to a command, with exit statuses 0/1/2."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from desktop import argparse_zh
+from desktop.paths import ENV_DATA, data_folder
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”应为正整数")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    argparse_zh.install()
+    parser = argparse.ArgumentParser(
+        prog="cundang", description="村档：精准扶贫村级档案管理。不带命令时打开窗口。")
+    parser.add_argument("--data", metavar="DIR",
+                        help=f"数据文件夹（默认取环境变量 {ENV_DATA}，否则为系统的用户数据文件夹）")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    gui = sub.add_parser("gui", help="打开窗口（默认）")
+    gui.add_argument("--demo-if-empty", action="store_true", help="数据文件夹为空时先生成演示村")
+    demo = sub.add_parser("demo", help="在空的数据文件夹中生成演示村")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据（默认 1）")
+    demo.add_argument("--households", type=_positive, default=300, metavar="N", help="每村建档立卡户数（默认 300）")
+    demo.add_argument("--villages", type=_positive, default=1, metavar="K", help="村数，多村即一个县（默认 1）")
+    stats = sub.add_parser("stats", help="各村户数、人数统计")
+    stats.add_argument("--json", action="store_true", help="以 JSON 输出")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    folder = data_folder(args.data)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            from desktop.app import run
+
+            return run(folder, demo_if_empty=getattr(args, "demo_if_empty", False))
+        if command == "demo":
+            return _demo(folder, args)
+        if command == "stats":
+            return _stats(folder, args)
+    except Exception as exc:  # every failure ends in one Chinese sentence and status 1
+        from ui.messages import describe
+
+        print(f"错误：{describe(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_USAGE
+
+
+def _demo(folder, args: argparse.Namespace) -> int:
+    from models.demo.generator import generate
+    from models.store import Store
+
+    with Store.open(folder, actor="演示数据生成") as store:
+        summary = generate(store, seed=args.seed, households=args.households, villages=args.villages)
+    print(f"已生成演示数据：{summary.villages} 个村，{summary.households} 户，{summary.members} 人。数据文件夹：{folder}")
+    return EXIT_OK
+
+
+def _stats(folder, args: argparse.Namespace) -> int:
+    from models import codes
+    from models.storage.database import has_data
+    from models.store import Store
+
+    if not has_data(folder):
+        print(f"错误：数据文件夹“{folder}”中还没有数据。可先运行 cundang --data {folder} demo 生成演示村。",
+              file=sys.stderr)
+        return EXIT_ERROR
+    with Store.open(folder) as store:
+        stats = store.stats.villages()
+    if args.json:
+        print(json.dumps({"villages": [s.as_json() for s in stats]}, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for s in stats:
+        print(f"{s.name}（{s.code}）")
+        print(f"  建档立卡户 {s.households} 户，现有人口 {s.members} 人；未脱贫（含返贫） {s.poor} 户，已脱贫 {s.exited} 户")
+        print("  按脱贫状态：" + "，".join(f"{codes.status_label(k)} {n}" for k, n in s.by_status.items()))
+        print("  按村民小组：" + "，".join(f"{k} {n}" for k, n in s.by_group.items()))
+    return EXIT_OK

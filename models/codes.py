@@ -1,0 +1,273 @@
+"""The code lists: every coded value's stable key and its one Chinese label."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.errors import UnknownCode
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """An ordered list of (key, label). Keys are stored; labels are shown."""
+
+    name: str
+    items: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        keys = [k for k, _ in self.items]
+        labels = [lab for _, lab in self.items]
+        if len(set(keys)) != len(keys) or len(set(labels)) != len(labels):
+            raise ValueError(f"code list {self.name} repeats a key or label")
+        object.__setattr__(self, "_by_key", dict(self.items))
+        object.__setattr__(self, "_by_label", {lab: k for k, lab in self.items})
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for k, _ in self.items)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(lab for _, lab in self.items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key  # type: ignore[attr-defined]
+
+    def label(self, key: str | None) -> str:
+        """The label of ``key``; an empty key has an empty label."""
+        if key is None or key == "":
+            return ""
+        try:
+            return self._by_key[key]  # type: ignore[attr-defined]
+        except KeyError:
+            raise UnknownCode(list_name=self.name, value=key) from None
+
+    def key(self, label: str) -> str:
+        """The key whose label is ``label`` (surrounding spaces ignored)."""
+        try:
+            return self._by_label[label.strip()]  # type: ignore[attr-defined]
+        except KeyError:
+            raise UnknownCode(list_name=self.name, value=label) from None
+
+    def check(self, key: str | None, *, allow_empty: bool = True) -> None:
+        """Raise UnknownCode unless ``key`` is in the list (or empty and allowed)."""
+        if (key is None or key == "") and allow_empty:
+            return
+        if key not in self:
+            raise UnknownCode(list_name=self.name, value=str(key))
+
+
+def _numbered(name: str, labels: str) -> CodeList:
+    """A list whose keys are two-digit numbers in the order given."""
+    return CodeList(name, tuple((f"{i:02d}", lab) for i, lab in enumerate(labels.split(), 1)))
+
+
+# --- Village and household --------------------------------------------------
+
+SEX = CodeList("性别", (("1", "男"), ("2", "女")))
+
+ID_TYPE = CodeList("证件类型", (("resident", "居民身份证"), ("disability", "残疾人证"), ("other", "其他证件")))
+
+STANDARD = CodeList("识别标准", (("national", "国家标准"), ("province", "省定标准"), ("city", "市定标准")))
+
+ATTRIBUTE = CodeList(
+    "贫困户属性",
+    (
+        ("general", "一般贫困户"),
+        ("dibao", "低保贫困户"),
+        ("tekun", "特困供养贫困户"),
+        # Older data from before 2016 uses these two.
+        ("wubao_old", "五保户"),
+        ("dibao_old", "低保户"),
+    ),
+)
+
+CAUSE = CodeList(
+    "致贫原因",
+    (
+        ("illness", "因病"),
+        ("disability", "因残"),
+        ("schooling", "因学"),
+        ("disaster", "因灾"),
+        ("land", "缺土地"),
+        ("water", "缺水"),
+        ("skills", "缺技术"),
+        ("labour", "缺劳力"),
+        ("capital", "缺资金"),
+        ("transport", "交通条件落后"),
+        ("motivation", "自身发展动力不足"),
+        ("marriage", "因婚"),
+        ("funeral", "因丧"),
+        ("other", "其他"),
+    ),
+)
+
+STATUS = CodeList(
+    "脱贫状态",
+    (("not_exited", "未脱贫"), ("exited", "已脱贫"), ("returned", "返贫"), ("removed", "已清退")),
+)
+
+UNIDENTIFIED = "未识别"  # a household with no identification event yet
+
+
+def status_label(key: str) -> str:
+    return STATUS.label(key) if key else UNIDENTIFIED
+
+
+STATUS_EVENT = CodeList(
+    "状态变更",
+    (("identify", "识别"), ("exit", "标注脱贫"), ("return", "返贫登记"), ("remove", "清退")),
+)
+
+ROAD = CodeList("入户路类型", (("dirt", "泥土路"), ("gravel", "砂石路"), ("cement", "水泥路"), ("asphalt", "沥青路")))
+
+DANGEROUS_HOUSE = CodeList("危房", (("no", "否"), ("c", "C级"), ("d", "D级")))
+
+FUEL = CodeList(
+    "主要燃料",
+    (("firewood", "柴草"), ("dung", "干畜粪"), ("coal", "煤炭"), ("clean", "清洁能源"), ("other", "其他燃料")),
+)
+
+# --- Member ----------------------------------------------------------------
+
+HEAD = "head"
+
+RELATION = CodeList(
+    "与户主关系",
+    (
+        (HEAD, "户主"),
+        ("spouse", "配偶"),
+        ("son", "之子"),
+        ("daughter", "之女"),
+        ("daughter_in_law", "之儿媳"),
+        ("son_in_law", "之女婿"),
+        ("grandson", "之孙子"),
+        ("granddaughter", "之孙女"),
+        ("daughters_son", "之外孙子"),
+        ("daughters_daughter", "之外孙女"),
+        ("father", "之父"),
+        ("mother", "之母"),
+        ("wifes_father", "之岳父"),
+        ("wifes_mother", "之岳母"),
+        ("husbands_father", "之公公"),
+        ("husbands_mother", "之婆婆"),
+        ("grandfather", "之祖父"),
+        ("grandmother", "之祖母"),
+        ("mothers_father", "之外祖父"),
+        ("mothers_mother", "之外祖母"),
+        ("sibling", "之兄弟姐妹"),
+        ("other", "其他"),
+    ),
+)
+
+# GB 3304 order, so the two-digit keys are the national codes.
+ETHNICITY = _numbered(
+    "民族",
+    "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 "
+    "哈尼族 哈萨克族 傣族 黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 "
+    "柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 仡佬族 锡伯族 阿昌族 普米族 "
+    "塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 "
+    "鄂伦春族 赫哲族 门巴族 珞巴族 基诺族",
+)
+
+POLITICS = CodeList(
+    "政治面貌",
+    (
+        ("cpc", "中共党员"),
+        ("cpc_probation", "中共预备党员"),
+        ("cyl", "共青团员"),
+        ("democratic", "民主党派成员"),
+        ("independent", "无党派人士"),
+        ("masses", "群众"),
+    ),
+)
+
+EDUCATION = CodeList(
+    "文化程度",
+    (
+        ("illiterate", "文盲或半文盲"),
+        ("primary", "小学"),
+        ("junior", "初中"),
+        ("senior", "高中"),
+        ("college", "大专"),
+        ("bachelor", "本科及以上"),
+        ("preschool", "学龄前儿童"),
+    ),
+)
+
+DROPOUT = "dropout"
+
+SCHOOL = CodeList(
+    "在校生状况",
+    (
+        ("none", "非在校生"),
+        ("preschool", "学前教育"),
+        ("primary", "小学"),
+        ("junior", "初中"),
+        ("senior", "普通高中"),
+        ("vocational", "中职"),
+        ("higher_vocational", "高职高专"),
+        ("bachelor", "本科及以上"),
+        (DROPOUT, "失学辍学"),
+    ),
+)
+
+HEALTH = CodeList(
+    "健康状况",
+    (("healthy", "健康"), ("chronic", "长期慢性病"), ("serious", "患有大病"), ("disabled", "残疾")),
+)
+
+DISABILITY_KIND = CodeList(
+    "残疾类别",
+    (
+        ("vision", "视力残疾"),
+        ("hearing", "听力残疾"),
+        ("speech", "言语残疾"),
+        ("physical", "肢体残疾"),
+        ("intellectual", "智力残疾"),
+        ("mental", "精神残疾"),
+        ("multiple", "多重残疾"),
+    ),
+)
+
+DISABILITY_GRADE = CodeList("残疾等级", (("1", "一级"), ("2", "二级"), ("3", "三级"), ("4", "四级")))
+
+LABOUR = CodeList(
+    "劳动技能",
+    (
+        ("normal", "普通劳动力"),
+        ("skilled", "技能劳动力"),
+        ("weak", "弱劳动力或半劳动力"),
+        ("lost", "丧失劳动力"),
+        ("none", "无劳动力"),
+    ),
+)
+
+WORK = CodeList(
+    "务工状况",
+    (
+        ("township", "乡镇内务工"),
+        ("county", "乡镇外县内务工"),
+        ("province", "县外省内务工"),
+        ("outside", "省外务工"),
+        ("none", "未务工"),
+    ),
+)
+
+# Member changes: joining kinds add a member, leaving kinds end one.
+MEMBER_JOIN = CodeList(
+    "人员增加",
+    (("birth", "新生儿"), ("marry_in", "嫁入"), ("move_in", "迁入"), ("other_in", "其他增加")),
+)
+MEMBER_LEAVE = CodeList(
+    "人员减少",
+    (
+        ("death", "死亡"),
+        ("marry_out", "嫁出"),
+        ("move_out", "迁出"),
+        ("imprisoned", "判刑收监"),
+        ("other_out", "其他减少"),
+    ),
+)
+MEMBER_EVENT = CodeList("人员变更", MEMBER_JOIN.items + MEMBER_LEAVE.items)
+
+YES_NO = CodeList("是否", (("1", "是"), ("0", "否")))

@@ -1,0 +1,1 @@
+"""The demo village generator: the only product code that makes up data."""

@@ -1,0 +1,352 @@
+"""Builds believable demo villages: families, ID numbers, causes, incomes and statuses 2014-2020."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models import codes, idnumber
+from models.demo import names as N
+from models.domain import Village
+from models.errors import DataFolderNotEmpty
+from models.storage.audit import uuid7
+from models.store import Store
+
+REGION = "522327"  # the county all demo villages belong to
+PLACE = ("贵州省", "黔西南布依族苗族自治州", "册亨县")
+UUID_EPOCH_MS = 1_609_372_800_000  # 2020-12-31: demo UUIDs read as made then
+SNAPSHOT = 2020  # the demo records are as of the end of this year
+VILLAGES_PER_TOWNSHIP = 30
+
+CAUSE_WEIGHTS = {
+    "illness": 25, "skills": 18, "capital": 15, "labour": 10, "schooling": 8, "disability": 7,
+    "motivation": 5, "transport": 4, "land": 3, "disaster": 2, "water": 1, "marriage": 1, "funeral": 1,
+}
+ETHNIC_WEIGHTS = {"09": 55, "01": 30, "06": 10, "08": 5}  # 布依族, 汉族, 苗族, 壮族
+
+
+@dataclass
+class DemoSummary:
+    villages: int
+    households: int
+    members: int
+
+
+def village_code(k: int) -> str:
+    """The k-th demo village's 12-digit code: region, township (1xx), village committee (2xx)."""
+    return f"{REGION}{100 + k // VILLAGES_PER_TOWNSHIP:03d}{200 + k % VILLAGES_PER_TOWNSHIP:03d}"
+
+
+def generate(store: Store, *, seed: int = 1, households: int = 300, villages: int = 1,
+             progress: Callable[[int, int], None] | None = None) -> DemoSummary:
+    """Fill an empty data folder with ``villages`` demo villages of ``households`` each.
+
+    Deterministic for a given seed. Each village is written in one transaction.
+    """
+    if store.villages.count():
+        raise DataFolderNotEmpty(path=store.folder)
+    rng = random.Random(seed)
+    # UUIDs come from the same seed so that two runs give identical files.
+    uuid_rng = random.Random(f"uuid-{seed}")
+    used_ids: set[str] = set()
+    counter = [0]
+    total_members = 0
+    for k in range(villages):
+        gen = _VillageGen(rng, uuid_rng, k, households, used_ids, counter)
+        total_members += gen.write(store)
+        if progress:
+            progress(k + 1, villages)
+    return DemoSummary(villages=villages, households=villages * households, members=total_members)
+
+
+class _VillageGen:
+    def __init__(self, rng: random.Random, uuid_rng: random.Random, k: int, n: int, used_ids: set[str],
+                 counter: list[int]) -> None:
+        self.rng, self.uuid_rng, self.k, self.n, self.used_ids = rng, uuid_rng, k, n, used_ids
+        self.counter = counter
+        self.code = village_code(k)
+
+    def uuid(self) -> str:
+        # Time-ordered like the program's own, but from a counter and the seeded stream.
+        self.counter[0] += 1
+        return uuid7(UUID_EPOCH_MS + self.counter[0], self.uuid_rng.getrandbits(74))
+
+    # --- Village ----------------------------------------------------------------
+
+    def village(self) -> Village:
+        r = self.rng
+        name = r.choice(N.VILLAGE_FIRST) + r.choice(N.VILLAGE_SECOND) + "村"
+        total = max(self.n, int(self.n * r.uniform(2.5, 4.0)))
+        population = int(total * r.uniform(3.4, 4.1))
+        return Village(
+            uuid=self.uuid(), code=self.code, province=PLACE[0], city=PLACE[1], county=PLACE[2],
+            township=N.TOWNSHIPS[(self.k // VILLAGES_PER_TOWNSHIP) % len(N.TOWNSHIPS)], name=name,
+            is_poor_village=1, planned_exit_year=r.choice((2018, 2019, 2020)), actual_exit_year=None,
+            households_total=total, population_total=population, agri_population=int(population * r.uniform(0.85, 0.97)),
+            collective_income_fen=r.randrange(20_000, 150_000) * 100,
+            hard_road=1, clinic=1, culture_room=r.choice((0, 1)), broadband=r.choice((0, 1, 1)), safe_water=1,
+            is_demo=1,
+        )
+
+    # --- People -----------------------------------------------------------------
+
+    def id_number(self, birth: dt.date, sex: str) -> str:
+        while True:
+            number = idnumber.make(REGION, birth, self.rng.randrange(1000), sex)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def given(self, sex: str) -> str:
+        chars = N.MALE_CHARS if sex == idnumber.MALE else N.FEMALE_CHARS
+        return "".join(self.rng.choice(chars) for _ in range(self.rng.choice((1, 2, 2, 2))))
+
+    def surname(self) -> str:
+        # Rank-weighted: common surnames are far more common.
+        return N.SURNAMES[min(int(self.rng.expovariate(1 / 12)), len(N.SURNAMES) - 1)]
+
+    def birth(self, age: int) -> dt.date:
+        year = SNAPSHOT - age
+        return dt.date(year, 1, 1) + dt.timedelta(days=self.rng.randrange(365))
+
+    def person(self, relation: str, age: int, sex: str, surname: str, ethnicity: str, cause: str) -> dict:
+        r = self.rng
+        birth = self.birth(max(age, 0))
+        age = SNAPSHOT - birth.year
+        school, education = _schooling(r, age)
+        health = "healthy"
+        if cause == "illness" and relation in ("head", "spouse") and r.random() < 0.6:
+            health = r.choice(("chronic", "serious"))
+        elif cause == "disability" and relation in ("head", "son", "daughter") and r.random() < 0.6:
+            health = "disabled"
+        elif age > 60 and r.random() < 0.35:
+            health = "chronic"
+        labour = _labour(r, age, health)
+        working = labour in ("normal", "skilled") and school == "none"
+        work = r.choice(("township", "county", "province", "outside", "outside")) if working and r.random() < 0.6 else ("none" if age >= 16 else "")
+        return {
+            "uuid": self.uuid(), "name": surname + self.given(sex), "sex": sex, "id_type": "resident",
+            "id_number": self.id_number(birth, sex), "birth_date": birth.isoformat(), "relation": relation,
+            "ethnicity": ethnicity, "politics": "cpc" if age > 30 and r.random() < 0.04 else "masses",
+            "education": education, "school_status": school,
+            "dropout_reason": r.choice(N.DROPOUT_REASONS) if school == codes.DROPOUT else "",
+            "health": health,
+            "disability_kind": r.choice(codes.DISABILITY_KIND.keys) if health == "disabled" else "",
+            "disability_grade": r.choice(codes.DISABILITY_GRADE.keys) if health == "disabled" else "",
+            "labour": labour, "work_status": work,
+            "work_months": r.randint(3, 12) if work not in ("", "none") else None,
+            "medical_insurance": 1 if r.random() < 0.985 else 0, "serious_illness_insurance": 1,
+            "pension_insurance": 1 if age >= 16 and school == "none" else 0,
+            "dibao": 0, "tekun": 0, "soldier": 0,
+        }
+
+    def family(self, cause: str, ethnicity: str) -> list[dict]:
+        r = self.rng
+        head_age = int(r.triangular(28, 82, 52))
+        head_sex = idnumber.MALE if r.random() < 0.86 else idnumber.FEMALE
+        other = idnumber.FEMALE if head_sex == idnumber.MALE else idnumber.MALE
+        surname = self.surname()
+        people = [self.person("head", head_age, head_sex, surname, ethnicity, cause)]
+        if r.random() < (0.85 if head_age < 70 else 0.55):
+            people.append(self.person("spouse", head_age + r.randint(-4, 3), other, self.surname(), ethnicity, cause))
+        for _ in range(r.choice((0, 1, 1, 2, 2, 2, 3))):
+            age = head_age - r.randint(20, 36)
+            if age < 0:
+                continue
+            sex = r.choice((idnumber.MALE, idnumber.FEMALE))
+            child_surname = surname if head_sex == idnumber.MALE else self.surname()
+            people.append(self.person("son" if sex == idnumber.MALE else "daughter", age, sex, child_surname, ethnicity, cause))
+            if sex == idnumber.MALE and age >= 23 and r.random() < 0.4:
+                people.append(self.person("daughter_in_law", age - r.randint(0, 3), idnumber.FEMALE, self.surname(), ethnicity, cause))
+                for _ in range(r.choice((0, 1, 1, 2))):
+                    gsex = r.choice((idnumber.MALE, idnumber.FEMALE))
+                    gage = age - r.randint(20, 30)
+                    if gage >= 0:
+                        people.append(self.person("grandson" if gsex == idnumber.MALE else "granddaughter",
+                                                  gage, gsex, child_surname, ethnicity, cause))
+        if head_age < 52 and r.random() < 0.3:
+            sex = r.choice((idnumber.MALE, idnumber.FEMALE))
+            people.append(self.person("father" if sex == idnumber.MALE else "mother",
+                                      head_age + r.randint(22, 32), sex, surname if sex == idnumber.MALE else self.surname(),
+                                      ethnicity, cause))
+        return people
+
+    # --- Households ---------------------------------------------------------------
+
+    def household(self, seq: int, group_ids: list[int]) -> tuple[dict, list[dict], list[tuple[str, str, int, str]]]:
+        r = self.rng
+        cause = _weighted(r, CAUSE_WEIGHTS)
+        ethnicity = _weighted(r, ETHNIC_WEIGHTS)
+        others = [c for c in codes.CAUSE.keys if c not in (cause, "other")]
+        extra = r.sample(others, r.choice((0, 1, 1, 2)))
+        attribute = _weighted(r, {"general": 70, "dibao": 25, "tekun": 5})
+        identified = _weighted(r, {2014: 75, 2015: 10, 2016: 10, 2017: 5})
+        members = self.family(cause, ethnicity)
+        if attribute == "tekun":
+            members = members[:1]
+        for m in members:
+            m["dibao"] = 1 if attribute == "dibao" else 0
+            m["tekun"] = 1 if attribute == "tekun" else 0
+        # Status history to the end of 2020.
+        events: list[tuple[str, str, int, str]] = [("identify", _day(r, identified, 10, 12), identified, "")]
+        status, exit_year = "not_exited", None
+        fate = r.random()
+        if fate < 0.01:
+            year = r.randint(identified, 2019)
+            events.append(("remove", _day(r, year, 3, 11), year, r.choice(N.REMOVE_REASONS)))
+            status = "removed"
+        elif fate < 0.92:
+            exit_year = r.randint(min(identified + 1, 2020), 2020)
+            events.append(("exit", _day(r, exit_year, 11, 12), exit_year, "人均纯收入稳定超过扶贫标准，两不愁三保障达标"))
+            status = "exited"
+            if fate > 0.895 and exit_year < 2020:
+                year = r.randint(exit_year + 1, 2020)
+                events.append(("return", _day(r, year, 3, 10), year, r.choice(N.RETURN_REASONS)))
+                status, exit_year = "returned", None
+        bank_no = "".join(str(r.randrange(10)) for _ in range(19))
+        hh = {
+            "uuid": self.uuid(), "household_no": f"{self.code}{seq:04d}", "group_id": r.choice(group_ids),
+            "address": "", "phone": "1" + r.choice("3578") + "".join(str(r.randrange(10)) for _ in range(9)),
+            "bank_name": r.choice(N.BANKS), "bank_account": bank_no, "standard": "national",
+            "identified_year": identified, "attribute": attribute, "main_cause": cause,
+            "other_cause1": extra[0] if extra else "", "other_cause2": extra[1] if len(extra) > 1 else "",
+            "status": status, "exit_year": exit_year,
+            "planned_exit_year": r.randint(max(identified + 1, 2016), 2020),
+            "military_family": 1 if r.random() < 0.01 else 0, "only_child": 1 if r.random() < 0.03 else 0,
+            "two_daughters": 1 if r.random() < 0.03 else 0,
+            "farmland_mu": round(r.uniform(0.3, 6.0), 1), "irrigated_mu": round(r.uniform(0, 1.5), 1),
+            "forest_mu": round(r.uniform(0, 10), 1), "returned_forest_mu": round(r.choice((0, 0, r.uniform(0, 3))), 1),
+            "orchard_mu": round(r.choice((0, 0, r.uniform(0, 2))), 1), "pasture_mu": 0.0, "water_surface_mu": 0.0,
+            "power_production": 1, "power_household": 1, "water_difficulty": 1 if r.random() < 0.1 else 0,
+            "water_safe": 1 if status == "exited" or r.random() < 0.8 else 0, "broadcast_tv": 1,
+            "distance_km": round(r.uniform(0, 5), 1), "road_type": r.choice(("dirt", "gravel", "cement", "cement")),
+            "house_area": round(r.uniform(40, 160), 1),
+            "dangerous_house": "no" if status == "exited" else r.choice(("no", "no", "c", "d")),
+            "sanitary_toilet": r.choice((0, 1)), "fuel": r.choice(("firewood", "firewood", "coal", "clean")),
+            "cooperative": r.choice((0, 1)),
+        }
+        return hh, members, events
+
+    def incomes(self, hh: dict, size: int, years: list[int]) -> tuple[list[dict], list[dict]]:
+        r = self.rng
+        incomes, assurances = [], []
+        for year in years:
+            exited_by = hh["exit_year"] is not None and year >= hh["exit_year"]
+            per_head = r.uniform(3800, 6500) if exited_by else r.uniform(1600, 3200)
+            net = int(per_head * size * 100)
+            wage = int(net * r.uniform(0.3, 0.7))
+            business = int(net * r.uniform(0.1, 0.3))
+            cost = int(business * r.uniform(0.1, 0.4))
+            dibao = int(net * 0.15) if hh["attribute"] == "dibao" else 0
+            eco = r.randrange(0, 60_000) if r.random() < 0.5 else 0
+            pension = r.randrange(0, 120_000) if r.random() < 0.4 else 0
+            prop = r.randrange(0, 50_000) if r.random() < 0.3 else 0
+            other = max(net - (wage + business + prop + dibao + eco + pension - cost), 0)
+            incomes.append({
+                "uuid": self.uuid(), "household_id": hh["id"], "year": year, "wage_fen": wage,
+                "business_fen": business, "property_fen": prop, "family_planning_fen": 0, "dibao_fen": dibao,
+                "tekun_fen": 0, "pension_fen": pension, "eco_fen": eco, "other_transfer_fen": other,
+                "business_cost_fen": cost,
+            })
+            ok = 1 if exited_by else 0
+            assurances.append({
+                "uuid": self.uuid(), "household_id": hh["id"], "year": year, "food": 1, "clothing": 1,
+                "education": 1 if ok or r.random() < 0.9 else 0, "medical": 1 if ok or r.random() < 0.9 else 0,
+                "housing": 1 if ok or hh["dangerous_house"] == "no" else 0, "water": hh["water_safe"], "note": "",
+            })
+        return incomes, assurances
+
+    # --- Writing --------------------------------------------------------------
+
+    def write(self, store: Store) -> int:
+        r, w = self.rng, store.writer
+        with store.db.atomic():
+            village = w.insert("villages", self.village().to_record())
+            groups = w.insert_many("village_groups", [
+                {"uuid": self.uuid(), "village_id": village["id"], "name": f"{num}组", "sort_order": i}
+                for i, num in enumerate(N.GROUP_NUMERALS[: r.randint(6, 12)])
+            ])
+            plans = [self.household(i + 1, [g["id"] for g in groups]) for i in range(self.n)]
+            group_names = {g["id"]: g["name"] for g in groups}
+            for hh, _, _ in plans:
+                hh["village_id"] = village["id"]
+                hh["address"] = f"{village['township']}{village['name']}{group_names[hh['group_id']]}"
+            rows = w.insert_many("households", [hh for hh, _, _ in plans])
+            members, events, member_events, incomes, assurances = [], [], [], [], []
+            for row, (hh, people, status_events) in zip(rows, plans):
+                hh["id"] = row["id"]
+                for i, m in enumerate(people):
+                    m.update(household_id=row["id"], village_id=village["id"], sort_order=i)
+                members.extend(people)
+                events.extend({"uuid": self.uuid(), "household_id": row["id"], "kind": kind, "event_date": day,
+                               "year": year, "reason": reason} for kind, day, year, reason in status_events)
+                years = sorted({hh["identified_year"], hh["exit_year"] or SNAPSHOT, SNAPSHOT})
+                inc, ass = self.incomes(hh, len(people), years)
+                incomes.extend(inc)
+                assurances.extend(ass)
+            member_rows = w.insert_many("members", members)
+            member_events.extend(self.member_changes(store, member_rows))
+            w.insert_many("status_events", events)
+            w.insert_many("incomes", incomes)
+            w.insert_many("assurances", assurances)
+        return len(members)
+
+    def member_changes(self, store: Store, members: list[dict]) -> list[dict]:
+        """A few births and deaths after registration, recorded as events."""
+        r = self.rng
+        changes = []
+        for m in members:
+            roll = r.random()
+            if roll < 0.01 and m["relation"] in ("father", "mother", "spouse") and m["birth_date"] < "1960":
+                day = _day(r, r.randint(2016, 2020), 1, 12)
+                store.writer.update("members", m["id"], {"left_date": day, "left_kind": "death"})
+                changes.append({"uuid": self.uuid(), "household_id": m["household_id"], "member_id": m["id"],
+                                "kind": "death", "event_date": day, "reason": "病故"})
+            elif roll > 0.995 and m["relation"] in ("grandson", "granddaughter") and m["birth_date"] >= "2016":
+                store.writer.update("members", m["id"], {"joined_date": m["birth_date"]})
+                changes.append({"uuid": self.uuid(), "household_id": m["household_id"], "member_id": m["id"],
+                                "kind": "birth", "event_date": m["birth_date"], "reason": "出生登记"})
+        store.writer.insert_many("member_events", changes)
+        return changes
+
+
+def _weighted(r: random.Random, weights: dict) -> object:
+    return r.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _day(r: random.Random, year: int, first_month: int, last_month: int) -> str:
+    return dt.date(year, r.randint(first_month, last_month), r.randint(1, 28)).isoformat()
+
+
+def _schooling(r: random.Random, age: int) -> tuple[str, str]:
+    """(在校生状况, 文化程度) for an age."""
+    if age < 3:
+        return "none", "preschool"
+    if age < 6:
+        return "preschool", "preschool"
+    if age <= 11:
+        return "primary", "primary"
+    if age <= 14:
+        return ("junior", "primary") if r.random() > 0.01 else (codes.DROPOUT, "primary")
+    if age <= 15:
+        return ("junior", "junior") if r.random() > 0.01 else (codes.DROPOUT, "primary")
+    if age <= 18:
+        return r.choice((("senior", "junior"), ("vocational", "junior"), ("none", "junior")))
+    if age <= 22 and r.random() < 0.25:
+        return r.choice((("higher_vocational", "senior"), ("bachelor", "senior")))
+    if age > 60:
+        return "none", r.choice(("illiterate", "illiterate", "primary"))
+    return "none", r.choice(("primary", "junior", "junior", "junior", "senior"))
+
+
+def _labour(r: random.Random, age: int, health: str) -> str:
+    if age < 16:
+        return "none"
+    if health == "serious" or (health == "disabled" and r.random() < 0.5):
+        return "lost"
+    if age > 65:
+        return r.choice(("weak", "lost", "none"))
+    if health == "chronic":
+        return "weak"
+    return "skilled" if r.random() < 0.15 else "normal"

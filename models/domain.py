@@ -1,0 +1,261 @@
+"""The records a village keeps, as plain dataclasses whose fields are the columns."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+T = TypeVar("T", bound="Record")
+
+
+@dataclass
+class Record:
+    """Common fields: row id, stable UUID (for matching across exports), times."""
+
+    TABLE: ClassVar[str] = ""
+    id: int | None = None
+    uuid: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def from_row(cls: type[T], row: dict[str, Any]) -> T:
+        names = cls.columns()
+        return cls(**{k: v for k, v in row.items() if k in names})
+
+    def to_record(self) -> dict[str, Any]:
+        """Column values to write; the write path fills id, uuid and times."""
+        data = dataclasses.asdict(self)
+        for key in ("id", "created_at", "updated_at"):
+            data.pop(key)
+        if not data["uuid"]:
+            data.pop("uuid")
+        return data
+
+
+@dataclass
+class Village(Record):
+    TABLE: ClassVar[str] = "villages"
+    code: str = ""  # 12-digit 统计用区划代码
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    township: str = ""
+    name: str = ""
+    is_poor_village: int = 1
+    planned_exit_year: int | None = None
+    actual_exit_year: int | None = None
+    households_total: int | None = None
+    population_total: int | None = None
+    agri_population: int | None = None
+    collective_income_fen: int | None = None
+    hard_road: int | None = None
+    clinic: int | None = None
+    culture_room: int | None = None
+    broadband: int | None = None
+    safe_water: int | None = None
+    is_demo: int = 0
+
+    @property
+    def region(self) -> str:
+        """The county-level region code that ID numbers born here start with."""
+        return self.code[:6]
+
+
+@dataclass
+class Group(Record):
+    TABLE: ClassVar[str] = "village_groups"
+    village_id: int | None = None
+    name: str = ""
+    sort_order: int = 0
+
+
+@dataclass
+class Household(Record):
+    TABLE: ClassVar[str] = "households"
+    village_id: int | None = None
+    household_no: str = ""
+    group_id: int | None = None
+    address: str = ""
+    phone: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+    standard: str = "national"
+    identified_year: int | None = None
+    attribute: str = "general"
+    main_cause: str = ""
+    other_cause1: str = ""
+    other_cause2: str = ""
+    status: str = ""  # derived from status events; '' before identification
+    exit_year: int | None = None
+    planned_exit_year: int | None = None
+    military_family: int = 0
+    only_child: int = 0
+    two_daughters: int = 0
+    # 生产生活条件
+    farmland_mu: float | None = None
+    irrigated_mu: float | None = None
+    forest_mu: float | None = None
+    returned_forest_mu: float | None = None
+    orchard_mu: float | None = None
+    pasture_mu: float | None = None
+    water_surface_mu: float | None = None
+    power_production: int | None = None
+    power_household: int | None = None
+    water_difficulty: int | None = None
+    water_safe: int | None = None
+    broadcast_tv: int | None = None
+    distance_km: float | None = None
+    road_type: str = ""
+    house_area: float | None = None
+    dangerous_house: str = ""
+    sanitary_toilet: int | None = None
+    fuel: str = ""
+    cooperative: int | None = None
+
+    AREA_FIELDS: ClassVar[tuple[str, ...]] = (
+        "farmland_mu", "irrigated_mu", "forest_mu", "returned_forest_mu",
+        "orchard_mu", "pasture_mu", "water_surface_mu", "distance_km", "house_area",
+    )
+
+
+@dataclass
+class Member(Record):
+    TABLE: ClassVar[str] = "members"
+    household_id: int | None = None
+    village_id: int | None = None
+    name: str = ""
+    sex: str = ""
+    id_type: str = "resident"
+    id_number: str = ""
+    birth_date: str = ""
+    relation: str = ""
+    ethnicity: str = "01"
+    politics: str = "masses"
+    education: str = ""
+    school_status: str = ""
+    dropout_reason: str = ""
+    health: str = ""  # comma-separated codes.HEALTH keys
+    disability_kind: str = ""
+    disability_grade: str = ""
+    labour: str = ""
+    work_status: str = ""
+    work_months: int | None = None
+    medical_insurance: int | None = None
+    serious_illness_insurance: int | None = None
+    pension_insurance: int | None = None
+    dibao: int = 0
+    tekun: int = 0
+    soldier: int = 0
+    joined_date: str | None = None  # None: a member since registration
+    left_date: str | None = None  # set by a leaving event; never deleted
+    left_kind: str = ""
+    sort_order: int = 0
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_date is None
+
+    @property
+    def health_keys(self) -> list[str]:
+        return [k for k in self.health.split(",") if k]
+
+
+INCOME_ITEMS: tuple[str, ...] = (
+    "wage_fen", "business_fen", "property_fen",
+    "family_planning_fen", "dibao_fen", "tekun_fen", "pension_fen", "eco_fen", "other_transfer_fen",
+    "business_cost_fen",
+)
+TRANSFER_ITEMS: tuple[str, ...] = (
+    "family_planning_fen", "dibao_fen", "tekun_fen", "pension_fen", "eco_fen", "other_transfer_fen",
+)
+
+
+@dataclass
+class Income(Record):
+    TABLE: ClassVar[str] = "incomes"
+    household_id: int | None = None
+    year: int = 0
+    wage_fen: int = 0
+    business_fen: int = 0
+    property_fen: int = 0
+    family_planning_fen: int = 0
+    dibao_fen: int = 0
+    tekun_fen: int = 0
+    pension_fen: int = 0
+    eco_fen: int = 0
+    other_transfer_fen: int = 0
+    business_cost_fen: int = 0
+
+    @property
+    def transfer_fen(self) -> int:
+        return sum(getattr(self, k) for k in TRANSFER_ITEMS)
+
+    @property
+    def net_fen(self) -> int:
+        """纯收入 = 工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出."""
+        return self.wage_fen + self.business_fen + self.property_fen + self.transfer_fen - self.business_cost_fen
+
+
+ASSURANCE_ITEMS: tuple[str, ...] = ("food", "clothing", "education", "medical", "housing", "water")
+
+
+@dataclass
+class Assurance(Record):
+    """两不愁三保障 (plus safe water) for one household and year: 1 yes, 0 no, None unknown."""
+
+    TABLE: ClassVar[str] = "assurances"
+    household_id: int | None = None
+    year: int = 0
+    food: int | None = None
+    clothing: int | None = None
+    education: int | None = None
+    medical: int | None = None
+    housing: int | None = None
+    water: int | None = None
+    note: str = ""
+
+
+@dataclass
+class StatusEvent(Record):
+    TABLE: ClassVar[str] = "status_events"
+    household_id: int | None = None
+    kind: str = ""  # codes.STATUS_EVENT
+    event_date: str = ""
+    year: int = 0
+    reason: str = ""
+
+
+@dataclass
+class MemberEvent(Record):
+    TABLE: ClassVar[str] = "member_events"
+    household_id: int | None = None
+    member_id: int | None = None
+    kind: str = ""  # codes.MEMBER_EVENT
+    event_date: str = ""
+    reason: str = ""
+
+
+@dataclass
+class HouseholdFile:
+    """A household with everything that hangs off it, as screens and prints need it."""
+
+    household: Household
+    members: list[Member] = field(default_factory=list)
+    incomes: list[Income] = field(default_factory=list)
+    assurances: list[Assurance] = field(default_factory=list)
+    status_events: list[StatusEvent] = field(default_factory=list)
+    member_events: list[MemberEvent] = field(default_factory=list)
+
+    @property
+    def current_members(self) -> list[Member]:
+        return [m for m in self.members if m.is_current]
+
+    @property
+    def head(self) -> Member | None:
+        heads = [m for m in self.current_members if m.relation == "head"]
+        return heads[0] if len(heads) == 1 else None

@@ -1,0 +1,172 @@
+"""Typed errors raised by models/: they carry the facts; ui/messages.py words them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class CundangError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    def __init__(self, **facts: object) -> None:
+        self.facts = facts
+        for name, value in facts.items():
+            setattr(self, name, value)
+        super().__init__(", ".join(f"{k}={v!r}" for k, v in facts.items()))
+
+
+# --- Storage -----------------------------------------------------------------
+
+class StorageError(CundangError):
+    """The data file or folder cannot be used."""
+
+
+class NotADatabase(StorageError):
+    path: Path
+
+
+class CorruptDatabase(StorageError):
+    path: Path
+    detail: str
+
+
+class NewerDatabase(StorageError):
+    path: Path
+    unknown: list[str]
+
+
+class DataFolderNotWritable(StorageError):
+    path: Path
+    detail: str
+
+
+class DatabaseBusy(StorageError):
+    path: Path
+
+
+# --- Records -----------------------------------------------------------------
+
+class NotFound(CundangError):
+    kind: str
+    key: object
+
+
+class NeverDeleted(CundangError):
+    """Households and members leave through events, never by deletion."""
+
+    table: str
+
+
+class UnknownCode(CundangError):
+    list_name: str
+    value: str
+
+
+class InvalidIdNumber(CundangError):
+    """reason: length, chars, region, birth_date, future_birth, checksum."""
+
+    id_number: str
+    reason: str
+
+
+class IdNumberMismatch(CundangError):
+    """A typed birth date or sex disagrees with the ID number."""
+
+    field: str
+    typed: str
+    derived: str
+
+
+class DuplicateIdNumber(CundangError):
+    id_number: str
+    household_no: str
+    name: str
+
+
+class InvalidAmount(CundangError):
+    """A money value that is not a number of 元 with at most two decimals."""
+
+    value: str
+
+
+class NegativeValue(CundangError):
+    value: str
+
+
+class InvalidDate(CundangError):
+    value: str
+
+
+class InvalidYear(CundangError):
+    value: str
+
+
+class InvalidPhone(CundangError):
+    value: str
+
+
+class InvalidMonths(CundangError):
+    value: str
+
+
+class RepeatedCause(CundangError):
+    """A cause named twice among the main and other causes."""
+
+    value: str
+
+
+class Required(CundangError):
+    """A required value is empty."""
+
+
+class HeadCount(CundangError):
+    """A household must have exactly one head among its current members."""
+
+    count: int
+
+
+class InvalidStatusChange(CundangError):
+    current: str
+    event: str
+
+
+class MemberAlreadyLeft(CundangError):
+    name: str
+
+
+class VillageCodeInvalid(CundangError):
+    code: str
+
+
+class DuplicateVillage(CundangError):
+    code: str
+
+
+class DuplicateHouseholdNo(CundangError):
+    household_no: str
+
+
+class DataFolderNotEmpty(CundangError):
+    path: Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one field of a record being saved.
+
+    ``where`` is a path into the form: ("household", "phone") or
+    ("members", 2, "id_number").
+    """
+
+    where: tuple[object, ...]
+    error: CundangError
+
+
+@dataclass
+class ValidationFailed(Exception):
+    """Saving refused; every problem found is listed, each tied to its field."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{p.where}: {p.error!r}" for p in self.problems)

@@ -1,0 +1,189 @@
+"""Registering and editing households; member and status changes as events."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from models import codes, rules
+from models.domain import Assurance, Household, Income, Member, MemberEvent, StatusEvent
+from models.errors import (
+    DuplicateHouseholdNo,
+    DuplicateIdNumber,
+    HeadCount,
+    MemberAlreadyLeft,
+    NegativeValue,
+    Problem,
+    Required,
+    ValidationFailed,
+)
+from models.store import Store
+
+# Set only by events, never by a form.
+_EVENT_FIELDS = {"status", "exit_year", "village_id"}
+_MEMBER_EVENT_FIELDS = {"left_date", "left_kind", "joined_date", "household_id", "village_id"}
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _registration_problems(store: Store, village_id: int, members: list[Member]) -> list[Problem]:
+    """ID numbers that some other current member of the village already holds."""
+    own = {m.id for m in members if m.id is not None}
+    index = {m.id_number: i for i, m in enumerate(members) if m.is_current and m.id_number}
+    problems = []
+    for number, household_no, name, member_id in store.households.registrations(village_id, list(index)):
+        if member_id not in own:
+            problems.append(Problem(("members", index[number], "id_number"),
+                                    DuplicateIdNumber(id_number=number, household_no=household_no, name=name)))
+    return problems
+
+
+def validate(store: Store, household: Household, members: list[Member], *,
+             today: dt.date | None = None) -> list[Problem]:
+    """Every problem with a household and its members, each tied to its field."""
+    problems = rules.validate_household(household, today=today)
+    problems += rules.validate_members(members, today=today)
+    same_no = store.households.by_no(household.village_id, household.household_no.strip())
+    if same_no is not None and same_no.id != household.id:
+        problems.append(Problem(("household", "household_no"), DuplicateHouseholdNo(household_no=household.household_no)))
+    problems += _registration_problems(store, household.village_id, members)
+    return problems
+
+
+def register_household(store: Store, household: Household, members: list[Member], *,
+                       event_date: str | None = None, reason: str = "",
+                       today: dt.date | None = None) -> int:
+    """建档立卡: a new household with its members, identified in its year."""
+    household = dataclasses.replace(household, id=None, status="", exit_year=None,
+                                    household_no=household.household_no.strip())
+    members = [dataclasses.replace(m, id=None) for m in members]
+    _raise(validate(store, household, members, today=today))
+    day = event_date or dt.date(household.identified_year, 12, 31).isoformat()
+    with store.db.atomic():
+        row = store.writer.insert("households", household.to_record())
+        hid = row["id"]
+        store.writer.insert_many("members", [
+            dataclasses.replace(m, household_id=hid, village_id=household.village_id, sort_order=i).to_record()
+            for i, m in enumerate(members)
+        ])
+        _status_event(store, hid, "identify", day, household.identified_year, reason)
+    return hid
+
+
+def update_household(store: Store, household: Household, members: list[Member], *,
+                     today: dt.date | None = None) -> bool:
+    """Save a household's facts and its members' facts; membership and status change by events."""
+    if household.id is None:
+        raise ValueError("update_household needs a saved household")
+    stored = store.households.get(household.id)
+    household = dataclasses.replace(household, village_id=stored.village_id, household_no=household.household_no.strip())
+    if any(m.id is None for m in members):
+        raise ValueError("new members join through add_member")
+    stored_members = {m.id: m for m in store.households.members(household.id)}
+    # Members not on the form keep their stored facts.
+    listed = [dataclasses.replace(m, left_date=stored_members[m.id].left_date) for m in members
+              if m.id in stored_members]
+    listed += [m for mid, m in stored_members.items() if mid not in {x.id for x in members}]
+    _raise(validate(store, household, listed, today=today))
+    changed = False
+    with store.db.atomic():
+        record = {k: v for k, v in household.to_record().items() if k not in _EVENT_FIELDS | {"uuid"}}
+        changed |= store.writer.update("households", household.id, record)
+        # Clear the head first so the one-head index never sees two during the swap.
+        order = sorted(listed, key=lambda m: m.relation == codes.HEAD)
+        for m in order:
+            rec = {k: v for k, v in m.to_record().items() if k not in _MEMBER_EVENT_FIELDS | {"uuid"}}
+            changed |= store.writer.update("members", m.id, rec)
+    return changed
+
+
+def add_member(store: Store, household_id: int, member: Member, kind: str, event_date: str,
+               reason: str = "", *, today: dt.date | None = None) -> int:
+    """人员变更 (增加): 新生儿, 嫁入, 迁入 … bring a new member into the household."""
+    codes.MEMBER_JOIN.check(kind, allow_empty=False)
+    household = store.households.get(household_id)
+    day = rules.parse_date(event_date, today=today).isoformat()
+    member = dataclasses.replace(member, id=None, household_id=household_id, village_id=household.village_id,
+                                 joined_date=day, left_date=None, left_kind="")
+    current = [m for m in store.households.members(household_id) if m.is_current]
+    problems = rules.validate_members(current + [member], today=today)
+    problems = [Problem(("member",) + p.where[2:], p.error) for p in problems if p.where[1] == len(current)]
+    problems += [Problem(("member", "id_number"), p.error)
+                 for p in _registration_problems(store, household.village_id, [member])]
+    _raise(problems)
+    with store.db.atomic():
+        member.sort_order = len(store.households.members(household_id))
+        mid = store.writer.insert("members", member.to_record())["id"]
+        store.writer.insert("member_events", MemberEvent(
+            household_id=household_id, member_id=mid, kind=kind, event_date=day, reason=reason).to_record())
+    return mid
+
+
+def remove_member(store: Store, member_id: int, kind: str, event_date: str, reason: str = "", *,
+                  new_head_id: int | None = None, today: dt.date | None = None) -> None:
+    """人员变更 (减少): 死亡, 嫁出, 迁出 … the member stays on record, marked as left.
+
+    When the head leaves and others remain, ``new_head_id`` names the new head.
+    """
+    codes.MEMBER_LEAVE.check(kind, allow_empty=False)
+    member = store.households.member(member_id)
+    if not member.is_current:
+        raise MemberAlreadyLeft(name=member.name)
+    day = rules.parse_date(event_date, today=today).isoformat()
+    others = [m for m in store.households.members(member.household_id) if m.is_current and m.id != member_id]
+    if member.relation == codes.HEAD and others and new_head_id not in {m.id for m in others}:
+        raise HeadCount(count=0)
+    with store.db.atomic():
+        store.writer.update("members", member_id, {"left_date": day, "left_kind": kind})
+        if member.relation == codes.HEAD and others:
+            store.writer.update("members", new_head_id, {"relation": codes.HEAD})
+        store.writer.insert("member_events", MemberEvent(
+            household_id=member.household_id, member_id=member_id, kind=kind, event_date=day,
+            reason=reason).to_record())
+
+
+def _status_event(store: Store, household_id: int, kind: str, day: str, year: int, reason: str) -> None:
+    household = store.households.get(household_id)
+    new = rules.next_status(household.status, kind)
+    exit_year = year if kind == "exit" else (None if kind == "return" else household.exit_year)
+    store.writer.insert("status_events", StatusEvent(
+        household_id=household_id, kind=kind, event_date=day, year=year, reason=reason).to_record())
+    store.writer.update("households", household_id, {"status": new, "exit_year": exit_year})
+
+
+def change_status(store: Store, household_id: int, kind: str, event_date: str, year: int | str,
+                  reason: str, *, today: dt.date | None = None) -> str:
+    """识别 / 标注脱贫 / 返贫 / 清退, with a date, year and reason; returns the new status."""
+    day = rules.parse_date(event_date, today=today).isoformat()
+    year = rules.check_year(year, today=today)
+    if not reason.strip() and kind in ("return", "remove"):
+        raise Required(field="reason")
+    with store.db.atomic():
+        _status_event(store, household_id, kind, day, year, reason.strip())
+    return store.households.get(household_id).status
+
+
+def save_income(store: Store, income: Income, *, today: dt.date | None = None) -> int:
+    """Insert or replace a household's income for one year (amounts in fen, never negative)."""
+    rules.check_year(income.year, today=today)
+    problems = [Problem(("income", name), NegativeValue(value=str(getattr(income, name))))
+                for name in income.__dataclass_fields__ if name.endswith("_fen") and getattr(income, name) < 0]
+    _raise(problems)
+    return _upsert_year(store, income, store.households.income(income.household_id, income.year))
+
+
+def save_assurance(store: Store, assurance: Assurance, *, today: dt.date | None = None) -> int:
+    rules.check_year(assurance.year, today=today)
+    return _upsert_year(store, assurance, store.households.assurance(assurance.household_id, assurance.year))
+
+
+def _upsert_year(store: Store, record: Income | Assurance, existing: Income | Assurance | None) -> int:
+    store.households.get(record.household_id)
+    with store.db.atomic():
+        if existing is None:
+            return store.writer.insert(record.TABLE, dataclasses.replace(record, id=None, uuid="").to_record())["id"]
+        values = {k: v for k, v in record.to_record().items() if k != "uuid"}
+        store.writer.update(record.TABLE, existing.id, values)
+        return existing.id

@@ -1,0 +1,120 @@
+"""Opening the data folder's SQLite file safely: checks, backup, migrations, pragmas."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from models.errors import (
+    CorruptDatabase,
+    DataFolderNotWritable,
+    NewerDatabase,
+    NotADatabase,
+)
+from models.storage.migrations import KNOWN, migrations
+
+DB_NAME = "cundang.db"
+_HEADER = b"SQLite format 3\x00"
+
+
+def database_path(folder: Path) -> Path:
+    return Path(folder) / DB_NAME
+
+
+def has_data(folder: Path) -> bool:
+    path = database_path(folder)
+    return path.exists() and path.stat().st_size > 0
+
+
+def open_database(folder: Path | str) -> Database:
+    """Open (creating if needed) the database of a data folder.
+
+    Refuses, without changing a byte of the file, a file that is not a
+    database, a corrupt one, one written by a newer version of the program,
+    and a folder that cannot be written. Backs the file up before upgrading it.
+    """
+    folder = Path(folder)
+    _ensure_writable(folder)
+    path = database_path(folder)
+    if path.exists() and path.stat().st_size > 0:
+        pending = _inspect(path)
+        if pending:
+            _backup(path, pending)
+    conn = sqlite3.connect(str(path), timeout=10)
+    db = Database(conn)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")  # these laptops lose power
+        db.execute("PRAGMA cache_size=-65536")  # 64 MiB: county-sized indexes stay in memory
+        migrations.apply(db)
+        db.execute("PRAGMA foreign_keys=ON")  # after migrations: transform() needs FKs off
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise CorruptDatabase(path=path, detail=str(exc)) from exc
+    return db
+
+
+def _ensure_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".cundang-probe-", dir=folder)
+        os.close(fd)
+        os.remove(probe)
+    except OSError as exc:
+        raise DataFolderNotWritable(path=folder, detail=exc.strerror or str(exc)) from exc
+    db_file = database_path(folder)
+    if db_file.exists() and not os.access(db_file, os.W_OK):
+        raise DataFolderNotWritable(path=db_file, detail="read-only file")
+
+
+def _readonly(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _inspect(path: Path) -> list[str]:
+    """Read-only checks of an existing file; returns the migrations it still needs."""
+    with open(path, "rb") as fh:
+        if fh.read(len(_HEADER)) != _HEADER:
+            raise NotADatabase(path=path)
+    try:
+        conn = _readonly(path)
+    except sqlite3.Error as exc:
+        raise CorruptDatabase(path=path, detail=str(exc)) from exc
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return []  # an empty SQLite file: nothing to back up
+        if "_sqlite_migrations" not in tables:
+            raise NotADatabase(path=path)  # some other program's SQLite file
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang' ORDER BY id")]
+        unknown = [name for name in applied if name not in KNOWN]
+        if unknown:
+            raise NewerDatabase(path=path, unknown=unknown)
+        if "villages" in tables:
+            conn.execute("SELECT count(*) FROM villages").fetchone()
+        return [name for name in KNOWN if name not in applied]
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabase(path=path, detail=str(exc)) from exc
+    finally:
+        conn.close()
+
+
+def _backup(path: Path, pending: list[str]) -> Path:
+    """A consistent copy (WAL included) beside the file, before any upgrade."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.before-{pending[0]}-{stamp}.bak")
+    tmp = target.with_suffix(".tmp")
+    src = _readonly(path)
+    dst = sqlite3.connect(str(tmp))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,88 @@
+"""Reading households and what hangs off them: members, incomes, assurances, events."""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from models.domain import (
+    Assurance,
+    Household,
+    HouseholdFile,
+    Income,
+    Member,
+    MemberEvent,
+    Record,
+    StatusEvent,
+)
+from models.errors import NotFound
+
+
+class HouseholdRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _where(self, cls: type[Record], where: str, params: list[object], order: str = "id") -> list:
+        return [cls.from_row(r) for r in self.db[cls.TABLE].rows_where(where, params, order_by=order)]
+
+    def get(self, household_id: int) -> Household:
+        rows = self._where(Household, "id = ?", [household_id])
+        if not rows:
+            raise NotFound(kind="household", key=household_id)
+        return rows[0]
+
+    def by_no(self, village_id: int, household_no: str) -> Household | None:
+        rows = self._where(Household, "village_id = ? AND household_no = ?", [village_id, household_no])
+        return rows[0] if rows else None
+
+    def ids(self, village_id: int) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM households WHERE village_id = ? ORDER BY household_no", [village_id])]
+
+    def members(self, household_id: int) -> list[Member]:
+        return self._where(Member, "household_id = ?", [household_id], "sort_order, id")
+
+    def member(self, member_id: int) -> Member:
+        rows = self._where(Member, "id = ?", [member_id])
+        if not rows:
+            raise NotFound(kind="member", key=member_id)
+        return rows[0]
+
+    def file(self, household_id: int) -> HouseholdFile:
+        """The household with its members, incomes, assurances and history."""
+        hid = [household_id]
+        return HouseholdFile(
+            household=self.get(household_id),
+            members=self.members(household_id),
+            incomes=self._where(Income, "household_id = ?", hid, "year"),
+            assurances=self._where(Assurance, "household_id = ?", hid, "year"),
+            status_events=self._where(StatusEvent, "household_id = ?", hid, "event_date, id"),
+            member_events=self._where(MemberEvent, "household_id = ?", hid, "event_date, id"),
+        )
+
+    def income(self, household_id: int, year: int) -> Income | None:
+        rows = self._where(Income, "household_id = ? AND year = ?", [household_id, year])
+        return rows[0] if rows else None
+
+    def assurance(self, household_id: int, year: int) -> Assurance | None:
+        rows = self._where(Assurance, "household_id = ? AND year = ?", [household_id, year])
+        return rows[0] if rows else None
+
+    def registrations(self, village_id: int, id_numbers: list[str]) -> list[tuple[str, str, str, int]]:
+        """Current registrations of these ID numbers in the village:
+        (id_number, household_no, name, member_id)."""
+        if not id_numbers:
+            return []
+        marks = ", ".join("?" * len(id_numbers))
+        return [tuple(r) for r in self.db.execute(
+            f"""SELECT m.id_number, h.household_no, m.name, m.id FROM members m
+                JOIN households h ON h.id = m.household_id
+                WHERE m.village_id = ? AND m.left_date IS NULL AND m.id_number IN ({marks})""",
+            [village_id, *id_numbers])]
+
+    def next_household_no(self, village_code: str, village_id: int) -> str:
+        """The village code followed by the next free four-digit sequence."""
+        row = self.db.execute(
+            "SELECT max(household_no) FROM households WHERE village_id = ? AND household_no LIKE ?",
+            [village_id, village_code + "%"]).fetchone()
+        last = row[0]
+        seq = int(last[len(village_code):]) + 1 if last and last[len(village_code):].isdigit() else 1
+        return f"{village_code}{seq:04d}"

@@ -1,0 +1,123 @@
+"""The numbered schema migrations. Never edit, rename or reorder one that has shipped."""
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("cundang")
+
+_COMMON = """
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL"""
+
+
+def _run(db: Database, *statements: str) -> None:
+    for sql in statements:
+        db.execute(sql)
+
+
+@migrations(name="0001_register")
+def _0001_register(db: Database) -> None:
+    _run(
+        db,
+        f"""CREATE TABLE villages ({_COMMON},
+            code TEXT NOT NULL UNIQUE CHECK (length(code) = 12),
+            province TEXT NOT NULL DEFAULT '', city TEXT NOT NULL DEFAULT '',
+            county TEXT NOT NULL DEFAULT '', township TEXT NOT NULL DEFAULT '',
+            name TEXT NOT NULL,
+            is_poor_village INTEGER NOT NULL DEFAULT 1,
+            planned_exit_year INTEGER, actual_exit_year INTEGER,
+            households_total INTEGER, population_total INTEGER, agri_population INTEGER,
+            collective_income_fen INTEGER,
+            hard_road INTEGER, clinic INTEGER, culture_room INTEGER, broadband INTEGER, safe_water INTEGER,
+            is_demo INTEGER NOT NULL DEFAULT 0)""",
+        f"""CREATE TABLE village_groups ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            name TEXT NOT NULL, sort_order INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (village_id, name))""",
+        f"""CREATE TABLE households ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            household_no TEXT NOT NULL,
+            group_id INTEGER REFERENCES village_groups(id),
+            address TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',
+            bank_name TEXT NOT NULL DEFAULT '', bank_account TEXT NOT NULL DEFAULT '',
+            standard TEXT NOT NULL DEFAULT 'national', identified_year INTEGER,
+            attribute TEXT NOT NULL DEFAULT 'general',
+            main_cause TEXT NOT NULL DEFAULT '', other_cause1 TEXT NOT NULL DEFAULT '',
+            other_cause2 TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '', exit_year INTEGER, planned_exit_year INTEGER,
+            military_family INTEGER NOT NULL DEFAULT 0, only_child INTEGER NOT NULL DEFAULT 0,
+            two_daughters INTEGER NOT NULL DEFAULT 0,
+            farmland_mu REAL, irrigated_mu REAL, forest_mu REAL, returned_forest_mu REAL,
+            orchard_mu REAL, pasture_mu REAL, water_surface_mu REAL,
+            power_production INTEGER, power_household INTEGER, water_difficulty INTEGER,
+            water_safe INTEGER, broadcast_tv INTEGER, distance_km REAL,
+            road_type TEXT NOT NULL DEFAULT '', house_area REAL,
+            dangerous_house TEXT NOT NULL DEFAULT '', sanitary_toilet INTEGER,
+            fuel TEXT NOT NULL DEFAULT '', cooperative INTEGER,
+            UNIQUE (village_id, household_no))""",
+        "CREATE INDEX households_village_status ON households(village_id, status)",
+        "CREATE INDEX households_group ON households(group_id)",
+        f"""CREATE TABLE members ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            name TEXT NOT NULL, sex TEXT NOT NULL DEFAULT '',
+            id_type TEXT NOT NULL DEFAULT 'resident', id_number TEXT NOT NULL DEFAULT '',
+            birth_date TEXT NOT NULL DEFAULT '', relation TEXT NOT NULL DEFAULT '',
+            ethnicity TEXT NOT NULL DEFAULT '01', politics TEXT NOT NULL DEFAULT 'masses',
+            education TEXT NOT NULL DEFAULT '', school_status TEXT NOT NULL DEFAULT '',
+            dropout_reason TEXT NOT NULL DEFAULT '', health TEXT NOT NULL DEFAULT '',
+            disability_kind TEXT NOT NULL DEFAULT '', disability_grade TEXT NOT NULL DEFAULT '',
+            labour TEXT NOT NULL DEFAULT '', work_status TEXT NOT NULL DEFAULT '',
+            work_months INTEGER,
+            medical_insurance INTEGER, serious_illness_insurance INTEGER, pension_insurance INTEGER,
+            dibao INTEGER NOT NULL DEFAULT 0, tekun INTEGER NOT NULL DEFAULT 0,
+            soldier INTEGER NOT NULL DEFAULT 0,
+            joined_date TEXT, left_date TEXT, left_kind TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX members_household ON members(household_id)",
+        "CREATE INDEX members_village ON members(village_id, left_date)",
+        # One registration per ID number in a village, among current members.
+        """CREATE UNIQUE INDEX members_one_registration ON members(village_id, id_number)
+            WHERE left_date IS NULL AND id_number <> ''""",
+        "CREATE INDEX members_id_number ON members(id_number)",
+        # Exactly one head: at most one here, at least one checked by the rules.
+        """CREATE UNIQUE INDEX members_one_head ON members(household_id)
+            WHERE left_date IS NULL AND relation = 'head'""",
+        f"""CREATE TABLE incomes ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            wage_fen INTEGER NOT NULL DEFAULT 0, business_fen INTEGER NOT NULL DEFAULT 0,
+            property_fen INTEGER NOT NULL DEFAULT 0, family_planning_fen INTEGER NOT NULL DEFAULT 0,
+            dibao_fen INTEGER NOT NULL DEFAULT 0, tekun_fen INTEGER NOT NULL DEFAULT 0,
+            pension_fen INTEGER NOT NULL DEFAULT 0, eco_fen INTEGER NOT NULL DEFAULT 0,
+            other_transfer_fen INTEGER NOT NULL DEFAULT 0, business_cost_fen INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (household_id, year))""",
+        f"""CREATE TABLE assurances ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            food INTEGER, clothing INTEGER, education INTEGER, medical INTEGER,
+            housing INTEGER, water INTEGER, note TEXT NOT NULL DEFAULT '',
+            UNIQUE (household_id, year))""",
+        f"""CREATE TABLE status_events ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            kind TEXT NOT NULL, event_date TEXT NOT NULL, year INTEGER NOT NULL,
+            reason TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX status_events_household ON status_events(household_id)",
+        f"""CREATE TABLE member_events ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            kind TEXT NOT NULL, event_date TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX member_events_household ON member_events(household_id)",
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL, actor TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+            table_name TEXT NOT NULL, record_id INTEGER, record_uuid TEXT,
+            before TEXT, after TEXT)""",
+        "CREATE INDEX audit_log_record ON audit_log(record_uuid)",
+    )
+
+
+KNOWN = tuple(m.name for m in migrations._migrations)

@@ -1,0 +1,32 @@
+"""Reading villages and their groups (村民小组)."""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from models.domain import Group, Village
+from models.errors import NotFound
+
+
+class VillageRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self) -> list[Village]:
+        return [Village.from_row(r) for r in self.db["villages"].rows_where(order_by="code")]
+
+    def get(self, village_id: int) -> Village:
+        rows = list(self.db["villages"].rows_where("id = ?", [village_id]))
+        if not rows:
+            raise NotFound(kind="village", key=village_id)
+        return Village.from_row(rows[0])
+
+    def by_code(self, code: str) -> Village | None:
+        rows = list(self.db["villages"].rows_where("code = ?", [code]))
+        return Village.from_row(rows[0]) if rows else None
+
+    def groups(self, village_id: int) -> list[Group]:
+        return [Group.from_row(r) for r in self.db["village_groups"].rows_where(
+            "village_id = ?", [village_id], order_by="sort_order, id")]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM villages").fetchone()[0]

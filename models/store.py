@@ -1,0 +1,49 @@
+"""The Store: one open data folder, its repositories and its audited writer."""
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from models.storage.audit import AuditedWriter
+from models.storage.database import database_path, open_database
+from models.storage.households import HouseholdRepo
+from models.storage.stats import StatsRepo
+from models.storage.villages import VillageRepo
+
+
+def default_actor() -> str:
+    """Who is writing: CUNDANG_USER, else the operating-system user."""
+    try:
+        return os.environ.get("CUNDANG_USER") or getpass.getuser()
+    except Exception:  # getuser fails when no user name is set at all
+        return "unknown"
+
+
+class Store:
+    def __init__(self, db: Database, folder: Path, *, actor: str | None = None) -> None:
+        self.db = db
+        self.folder = Path(folder)
+        self.writer = AuditedWriter(db, actor or default_actor())
+        self.villages = VillageRepo(db)
+        self.households = HouseholdRepo(db)
+        self.stats = StatsRepo(db)
+
+    @classmethod
+    def open(cls, folder: Path | str, *, actor: str | None = None) -> Store:
+        return cls(open_database(folder), Path(folder), actor=actor)
+
+    @property
+    def path(self) -> Path:
+        return database_path(self.folder)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Qt screens of 村档. Importing the package itself loads no Qt."""

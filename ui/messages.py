@@ -1,0 +1,88 @@
+"""Chinese sentences for the typed errors of models/ (no Qt; the CLI uses them too)."""
+from __future__ import annotations
+
+import sqlite3
+
+from models import codes, labels
+from models import errors as E
+
+_ID_REASONS = {
+    "length": "应为18位",
+    "chars": "只能由数字组成，最后一位可以是X",
+    "region": "前6位地区码不正确",
+    "birth_date": "其中的出生日期不存在或晚于今天",
+    "checksum": "校验位不正确，请核对是否输错了某一位",
+}
+
+
+def describe(error: BaseException) -> str:
+    """One clear sentence for a clerk, for any error the program expects."""
+    e = error
+    if isinstance(e, E.ValidationFailed):
+        return "\n".join(describe_problem(p) for p in e.problems)
+    if isinstance(e, E.NotADatabase):
+        return f"“{e.path}”不是村档的数据文件，无法打开。文件没有被改动。"
+    if isinstance(e, E.CorruptDatabase):
+        return f"数据文件“{e.path}”已损坏，无法打开。文件没有被改动，请用备份恢复。（{e.detail}）"
+    if isinstance(e, E.NewerDatabase):
+        return f"数据文件“{e.path}”由更新版本的村档创建，请先升级本程序再打开。文件没有被改动。"
+    if isinstance(e, E.DataFolderNotWritable):
+        return f"数据文件夹“{e.path}”无法写入（{e.detail}）。请换一个文件夹，或检查权限和磁盘空间。"
+    if isinstance(e, E.DataFolderNotEmpty):
+        return f"数据文件夹“{e.path}”中已有数据。演示村只能建在空的数据文件夹里，请用 --data 指定一个新文件夹。"
+    if isinstance(e, E.InvalidIdNumber):
+        return f"身份证号码“{e.id_number}”有误：{_ID_REASONS.get(e.reason, e.reason)}。"
+    if isinstance(e, E.IdNumberMismatch):
+        what = labels.MEMBER.get(e.field, e.field)
+        return f"{what}“{e.typed}”与身份证号码不符，按身份证号码应为“{e.derived}”。"
+    if isinstance(e, E.DuplicateIdNumber):
+        where = f"户编号 {e.household_no} 的" if e.household_no else "本户的"
+        return f"身份证号码 {e.id_number} 已登记在{where}“{e.name}”名下，同一人在本村只能登记一次。"
+    if isinstance(e, E.HeadCount):
+        return "每户必须有且只有一名户主，且户主是本户现有成员。" + (f"现在有 {e.count} 名。" if e.count else "现在没有户主。")
+    if isinstance(e, E.UnknownCode):
+        return f"“{e.value}”不是{e.list_name}的可选值。"
+    if isinstance(e, E.RepeatedCause):
+        return f"致贫原因“{codes.CAUSE.label(e.value)}”重复填写了。"
+    if isinstance(e, E.InvalidAmount):
+        return f"金额“{e.value}”不是有效的数字（单位为元，最多两位小数）。"
+    if isinstance(e, E.NegativeValue):
+        return f"“{e.value}”不能为负数。"
+    if isinstance(e, E.InvalidDate):
+        return f"日期“{e.value}”无效，请按 yyyy-MM-dd 填写，且不能晚于今天。"
+    if isinstance(e, E.InvalidYear):
+        return f"年度“{e.value}”无效。"
+    if isinstance(e, E.InvalidMonths):
+        return f"务工时间“{e.value}”应在 0 到 12 个月之间。"
+    if isinstance(e, E.InvalidPhone):
+        return f"联系电话“{e.value}”格式不正确。"
+    if isinstance(e, E.Required):
+        return "此项必须填写。"
+    if isinstance(e, E.InvalidStatusChange):
+        return (f"当前状态为“{codes.status_label(e.current)}”，不能进行“{codes.STATUS_EVENT.label(e.event)}”。")
+    if isinstance(e, E.MemberAlreadyLeft):
+        return f"“{e.name}”已不是本户现有成员。"
+    if isinstance(e, E.VillageCodeInvalid):
+        return f"村代码“{e.code}”应为12位数字（统计用区划代码）。"
+    if isinstance(e, E.DuplicateVillage):
+        return f"村代码 {e.code} 已经存在。"
+    if isinstance(e, E.DuplicateHouseholdNo):
+        return f"户编号 {e.household_no} 已被本村其他户使用。"
+    if isinstance(e, E.NeverDeleted):
+        return "户和成员不能删除，请通过清退、死亡、迁出等变更登记。"
+    if isinstance(e, E.NotFound):
+        return f"找不到记录（{e.kind} {e.key}）。"
+    if isinstance(e, sqlite3.DatabaseError):
+        return f"数据文件读写出错：{e}。数据没有被部分写入。"
+    if isinstance(e, OSError):
+        return f"文件操作失败：{e.strerror or e}（{e.filename or ''}）。"
+    return f"发生意外错误：{e!r}"
+
+
+def describe_problem(problem: E.Problem) -> str:
+    """A problem with its place: “第 2 名成员 · 证件号码：…”."""
+    where = problem.where
+    prefix = labels.field_label(where)
+    if len(where) >= 3 and where[0] == "members" and isinstance(where[1], int):
+        prefix = f"第 {where[1] + 1} 名成员 · {prefix}"
+    return f"{prefix}：{describe(problem.error)}"

@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from models.errors import InvalidAmount, NegativeValue
 
+LIMIT_YUAN = Decimal(10) ** 12  # larger amounts are typing errors, not money
+
 
 def parse_yuan(text: str | int | Decimal | None, *, allow_negative: bool = False) -> int:
     """'1,234.5' -> 123450 fen. Empty means 0. Floats are refused on purpose."""
@@ -24,7 +26,11 @@ def parse_yuan(text: str | int | Decimal | None, *, allow_negative: bool = False
             value = Decimal(cleaned)
         except InvalidOperation:
             raise InvalidAmount(value=text) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    try:
+        exact = value.is_finite() and abs(value) < LIMIT_YUAN and value == value.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        exact = False
+    if not exact:
         raise InvalidAmount(value=str(text))
     if value < 0 and not allow_negative:
         raise NegativeValue(value=str(text))

@@ -193,7 +193,7 @@ class _VillageGen:
         status, exit_year = "not_exited", None
         fate = r.random()
         if fate < 0.01:
-            year = r.randint(identified, 2019)
+            year = r.randint(identified + 1, 2020)
             events.append(("remove", _day(r, year, 3, 11), year, r.choice(N.REMOVE_REASONS)))
             status = "removed"
         elif fate < 0.92:

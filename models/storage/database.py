@@ -80,6 +80,8 @@ def _inspect(path: Path) -> list[str]:
     with open(path, "rb") as fh:
         if fh.read(len(_HEADER)) != _HEADER:
             raise NotADatabase(path=path)
+    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    existed = {p for p in side_files if p.exists()}
     try:
         conn = _readonly(path)
     except sqlite3.Error as exc:
@@ -102,6 +104,10 @@ def _inspect(path: Path) -> list[str]:
         raise CorruptDatabase(path=path, detail=str(exc)) from exc
     finally:
         conn.close()
+        # A read-only look at a WAL-mode file leaves empty -wal/-shm files behind; they were ours.
+        for side in side_files:
+            if side not in existed and side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
+                side.unlink()
 
 
 def _backup(path: Path, pending: list[str]) -> Path:

@@ -1,0 +1,37 @@
+"""Runs the benchmark and prints one JSON object of named figures.
+
+    python -m bench                       # the 100,000-household county (100 villages x 1,000)
+    python -m bench --villages 5 --households 200   # a quick, smaller run
+    python -m bench --data DIR            # reuse (or keep) the county in DIR
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import county
+from models.storage.database import has_data
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--villages", type=int, default=100)
+    parser.add_argument("--households", type=int, default=1000)
+    parser.add_argument("--data", type=Path, help="county folder to reuse or keep")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="cundang-bench-") as tmp:
+        data = args.data or Path(tmp) / "county"
+        figures: dict[str, float] = {}
+        if not has_data(data):
+            figures.update(county.build(data, villages=args.villages, households=args.households))
+        figures.update(county.size(data))
+        figures.update(county.stats(data))
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

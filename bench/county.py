@@ -1,0 +1,37 @@
+"""Figures on the demo county: building it, its size, and ``cundang stats`` over it."""
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from models.storage.database import DB_NAME
+
+
+def cundang(data: Path, *args: str) -> tuple[float, str]:
+    """Run the real command line; returns wall seconds and its output. Raises if it fails."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "desktop", "--data", str(data), *args], check=True,
+                          stdout=subprocess.PIPE, text=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def build(data: Path, *, villages: int, households: int) -> dict[str, float]:
+    seconds, _ = cundang(data, "demo", "--seed", "1", "--villages", str(villages), "--households", str(households))
+    return {"demo_county_s": round(seconds, 1)}
+
+
+def size(data: Path) -> dict[str, float]:
+    total = sum(p.stat().st_size for p in data.glob(DB_NAME + "*"))
+    return {"db_mb": round(total / 2**20, 1)}
+
+
+def stats(data: Path, runs: int = 7) -> dict[str, float]:
+    _, out = cundang(data, "stats", "--json")  # warm the page cache once, as a clerk's second look would
+    times = [cundang(data, "stats", "--json")[0] for _ in range(runs)]
+    villages = json.loads(out)["villages"]
+    return {"stats_ms": round(statistics.median(times) * 1000),
+            "households": sum(v["households"] for v in villages)}

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Sets a machine up for 村档 and runs it: system packages, a virtual environment, then the app or the tests.
+
+Standard library only, so that a fresh machine with nothing but python3 can run it:
+    python3 desktop/bootstrap.py app     # opens the window (the demo village when no data exists)
+    python3 desktop/bootstrap.py test    # runs the whole test suite
+Extra arguments go to the app (``cundang``) or to pytest.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".cundang-installed"
+# Qt's runtime libraries and a CJK TrueType font (Debian/Ubuntu package names).
+APT_PACKAGES = ("libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3",
+                "fonts-wqy-microhei")
+WINDOWS = os.name == "nt"
+
+
+def say(text: str) -> None:
+    print(f"[村档安装] {text}", flush=True)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if WINDOWS else "bin/python")
+
+
+def run(cmd: list[str], **kw: object) -> None:
+    result = subprocess.run(cmd, **kw)  # type: ignore[call-overload]
+    if result.returncode != 0:
+        say(f"命令失败（退出码 {result.returncode}）：{' '.join(cmd)}")
+        sys.exit(1)
+
+
+# --- System packages ----------------------------------------------------------
+
+def missing_debian_packages(packages: tuple[str, ...]) -> list[str]:
+    missing = []
+    for pkg in packages:
+        out = subprocess.run(["dpkg-query", "-W", "-f=${db:Status-Status}", pkg],
+                             capture_output=True, text=True)
+        if out.stdout.strip() != "installed":
+            missing.append(pkg)
+    return missing
+
+
+def apt_install(packages: list[str]) -> None:
+    if not packages:
+        return
+    if os.geteuid() == 0:
+        prefix: list[str] = []
+    elif shutil.which("sudo"):
+        prefix = ["sudo"]
+    else:
+        say("缺少系统软件包，请用管理员身份运行：")
+        say(f"  apt-get update && apt-get install -y {' '.join(packages)}")
+        sys.exit(1)
+    say(f"安装系统软件包：{' '.join(packages)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(prefix + ["apt-get", "update", "-qq"], env=env)
+    run(prefix + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env)
+
+
+def ensure_system_packages() -> None:
+    """On Debian-like systems, the Qt libraries and the CJK font. Windows ships its own."""
+    if sys.platform.startswith("linux") and shutil.which("dpkg-query") and shutil.which("apt-get"):
+        apt_install(missing_debian_packages(APT_PACKAGES))
+
+
+# --- Virtual environment --------------------------------------------------------
+
+def ensure_venv() -> None:
+    if not venv_python().exists():
+        say(f"创建虚拟环境 {VENV}")
+        made = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+        if made.returncode != 0 and shutil.which("apt-get"):
+            # Debian's python3 lacks venv's pip until python3-venv is installed.
+            shutil.rmtree(VENV, ignore_errors=True)
+            apt_install([f"python3.{sys.version_info.minor}-venv"])
+            made = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+        if made.returncode != 0:
+            shutil.rmtree(VENV, ignore_errors=True)
+            say("无法创建 Python 虚拟环境。")
+            sys.exit(1)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        say("安装村档及其依赖（首次需要几分钟）")
+        run([str(venv_python()), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        run([str(venv_python()), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"])
+        STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("app", "test"):
+        print(__doc__)
+        return 2
+    if sys.version_info < (3, 11):
+        say("需要 Python 3.11 或更新版本。")
+        return 1
+    ensure_system_packages()
+    ensure_venv()
+    python = str(venv_python())
+    if argv[0] == "app":
+        return subprocess.call([python, "-m", "desktop", *(argv[1:] or ["gui", "--demo-if-empty"])], cwd=ROOT)
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return subprocess.call([python, "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,70 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cundang(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_demo_then_stats_json_reports_the_village(tmp_path):
+    data = str(tmp_path / "d")
+    made = cundang("--data", data, "demo", "--seed", "1", "--households", "40")
+    assert made.returncode == 0, made.stderr
+    out = cundang("--data", data, "stats", "--json")
+    assert out.returncode == 0, out.stderr
+    [village] = json.loads(out.stdout)["villages"]
+    assert len(village["code"]) == 12 and village["name"].endswith("村")
+    assert village["households"] == 40 == sum(village["by_status"].values()) == sum(village["by_group"].values())
+    assert village["members"] > 40
+    text = cundang("--data", data, "stats")
+    assert village["name"] in text.stdout and "建档立卡户 40 户" in text.stdout
+
+
+def test_several_villages_and_the_environment_variable(tmp_path):
+    env = {"CUNDANG_DATA": str(tmp_path / "county")}
+    assert cundang("demo", "--villages", "3", "--households", "5", env=env).returncode == 0
+    villages = json.loads(cundang("stats", "--json", env=env).stdout)["villages"]
+    assert len({v["code"] for v in villages}) == 3
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["demo", "--households", "0"], ["demo", "--seed", "x"],
+                                  ["stats", "--bogus"]])
+def test_usage_errors_exit_2_in_chinese(tmp_path, args):
+    out = cundang("--data", str(tmp_path), *args)
+    assert out.returncode == 2
+    assert "用法错误" in out.stderr
+
+
+def test_bad_data_file_exits_1_in_chinese_and_is_untouched(tmp_path):
+    db = tmp_path / "cundang.db"
+    db.write_bytes(b"PK\x03\x04 this is a spreadsheet, not a database")
+    before = db.read_bytes()
+    out = cundang("--data", str(tmp_path), "stats")
+    assert out.returncode == 1 and "不是村档的数据文件" in out.stderr
+    assert db.read_bytes() == before
+
+
+def test_unwritable_data_folder_exits_1(tmp_path):
+    (tmp_path / "file").write_text("x")
+    out = cundang("--data", str(tmp_path / "file" / "data"), "demo")
+    assert out.returncode == 1 and "无法写入" in out.stderr
+
+
+def test_demo_refuses_existing_data(tmp_path):
+    data = str(tmp_path / "d")
+    assert cundang("--data", data, "demo", "--households", "3").returncode == 0
+    out = cundang("--data", data, "demo", "--households", "3")
+    assert out.returncode == 1 and "已有数据" in out.stderr
+
+
+def test_stats_on_an_empty_folder_says_what_to_do(tmp_path):
+    out = cundang("--data", str(tmp_path / "none"), "stats")
+    assert out.returncode == 1 and "还没有数据" in out.stderr

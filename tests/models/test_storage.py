@@ -1,0 +1,92 @@
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from models.errors import CorruptDatabase, DataFolderNotWritable, NewerDatabase, NotADatabase
+from models.storage.database import DB_NAME, open_database
+from models.store import Store
+
+
+def test_new_database_is_migrated_with_safe_pragmas(tmp_path):
+    db = open_database(tmp_path / "new" / "deeper")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
+    assert names == ["0001_register"]
+    with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
+        db.execute("INSERT INTO members (uuid, created_at, updated_at, household_id, village_id, name)"
+                   " VALUES ('u', 't', 't', 999, 999, 'x')")
+
+
+def test_reopening_applies_nothing_and_keeps_data(store, village):
+    store.close()
+    again = Store.open(store.folder)
+    assert again.villages.by_code(village.code).name == "测试村"
+    assert len(list(again.db["_sqlite_migrations"].rows)) == 1
+    again.close()
+
+
+def _refused_unchanged(folder: Path, error: type) -> None:
+    path = folder / DB_NAME
+    before = path.read_bytes()
+    with pytest.raises(error):
+        open_database(folder)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [DB_NAME]  # no -wal, no backup
+
+
+def test_newer_database_is_refused_byte_for_byte(store):
+    store.db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cundang', '0099_future', 'x')")
+    store.db.conn.commit()
+    store.close()
+    _refused_unchanged(store.folder, NewerDatabase)
+
+
+def test_file_that_is_not_a_database_is_refused(tmp_path):
+    (tmp_path / DB_NAME).write_text("姓名,身份证号\n张三,110105194912310021\n", encoding="utf-8")
+    _refused_unchanged(tmp_path, NotADatabase)
+
+
+def test_other_programs_sqlite_file_is_refused(tmp_path):
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    _refused_unchanged(tmp_path, NotADatabase)
+
+
+def test_garbage_after_a_sqlite_header_is_refused(tmp_path):
+    (tmp_path / DB_NAME).write_bytes(b"SQLite format 3\x00" + os.urandom(8000))
+    _refused_unchanged(tmp_path, CorruptDatabase)
+
+
+def test_damaged_schema_page_is_refused(store, village):
+    store.close()
+    path = store.folder / DB_NAME
+    data = bytearray(path.read_bytes())
+    data[100:4000] = os.urandom(3900)  # page 1 after the file header: the schema
+    path.write_bytes(bytes(data))
+    _refused_unchanged(store.folder, CorruptDatabase)
+
+
+def test_folder_below_a_file_cannot_be_written(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(DataFolderNotWritable):
+        open_database(blocker / "data")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
+def test_read_only_folder_is_refused(store):
+    store.close()
+    before = (store.folder / DB_NAME).read_bytes()
+    store.folder.chmod(0o500)
+    try:
+        with pytest.raises(DataFolderNotWritable):
+            open_database(store.folder)
+    finally:
+        store.folder.chmod(0o700)
+    assert (store.folder / DB_NAME).read_bytes() == before

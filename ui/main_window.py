@@ -1,0 +1,130 @@
+"""The main window: assembles the header, the navigation and the screens; owns no feature."""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.store import Store
+from ui.events import AppEvents, Changes
+
+SECTIONS = ("村情", "贫困户", "帮扶", "一户一策", "台账", "公示与打印", "上报", "统计")
+
+
+class Placeholder(QLabel):
+    def __init__(self, section: str) -> None:
+        super().__init__(f"“{section}”将在后续版本中提供。")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setObjectName(f"placeholder-{section}")
+
+
+class Header(QWidget):
+    """The village chooser (a county holds many) and its counts."""
+
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store = store
+        self.village_box = QComboBox()
+        self.village_box.setMinimumContentsLength(18)
+        self.counts = QLabel()
+        self.counts.setObjectName("header-counts")
+        layout = QHBoxLayout(self)
+        layout.addWidget(QLabel("当前村："))
+        layout.addWidget(self.village_box)
+        layout.addSpacing(16)
+        layout.addWidget(self.counts, 1)
+        self._fill_villages()
+        self.village_box.currentIndexChanged.connect(self._refresh_counts)
+        events.data_changed.connect(self._on_data_changed)
+        self._refresh_counts()
+
+    def _fill_villages(self) -> None:
+        self.village_box.clear()
+        for v in self.store.villages.all():
+            demo = "（演示数据）" if v.is_demo else ""
+            self.village_box.addItem(f"{v.township}{v.name}（{v.code}）{demo}", v.id)
+
+    @property
+    def village_id(self) -> int | None:
+        return self.village_box.currentData()
+
+    def _refresh_counts(self) -> None:
+        if self.village_id is None:
+            self.counts.setText("还没有村。")
+            return
+        stats = self.store.stats.villages(self.village_id)[0]
+        self.counts.setText(
+            f"建档立卡户 {stats.households} 户 · 人口 {stats.members} 人 · "
+            f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户")
+
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:
+        if changes.village:
+            current = self.village_id
+            self._fill_villages()
+            index = self.village_box.findData(current)
+            self.village_box.setCurrentIndex(max(index, 0))
+        if changes.village or changes.households:
+            self._refresh_counts()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, events: AppEvents, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.events = events
+        self.settings = settings
+        self.setWindowTitle(f"村档 — {store.folder}")
+        self.header = Header(store, events)
+        self.nav = QListWidget()
+        self.nav.addItems(SECTIONS)
+        self.nav.setFixedWidth(120)
+        self.stack = QStackedWidget()
+        self.screens: dict[str, QWidget] = {}
+        for section in SECTIONS:
+            self.add_screen(section, Placeholder(section))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+        self.resize(1200, 760)
+        self._restore_geometry()
+
+    def add_screen(self, section: str, widget: QWidget) -> None:
+        """Put ``widget`` in the section's place (replacing its placeholder)."""
+        index = SECTIONS.index(section)
+        old = self.screens.get(section)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.stack.insertWidget(index, widget)
+        self.screens[section] = widget
+
+    def show_section(self, section: str) -> None:
+        self.nav.setCurrentRow(SECTIONS.index(section))
+
+    # --- Geometry -------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        if self.settings is not None:
+            geometry = self.settings.value("window/geometry")
+            if isinstance(geometry, QByteArray):
+                self.restoreGeometry(geometry)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)

@@ -9,7 +9,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from models import idnumber
 from models.errors import NeverDeleted, NotFound
+
+def _check_member(row: dict[str, Any]) -> None:
+    """An ID number with a wrong check character is refused, whoever writes it
+    (the schema refuses it too; this gives the typed error)."""
+    number, kind = row.get("id_number") or "", row.get("id_type") or "resident"
+    if number and kind in ("resident", "disability"):
+        idnumber.parse(number[:18] if kind == "disability" else number)
+
+
+_GUARDS: dict[str, Callable[[dict[str, Any]], None]] = {"members": _check_member}
 
 # Records that leave only through events and are never deleted.
 NEVER_DELETED = frozenset({"villages", "households", "members", "status_events", "member_events"})
@@ -83,7 +94,10 @@ class AuditedWriter:
         rows: list[dict[str, Any]] = []
         with self.db.atomic():
             first = next_id = (self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1
+            guard = _GUARDS.get(table)
             for record in records:
+                if guard:
+                    guard(record)
                 row = dict(record)
                 row["id"] = next_id
                 row["uuid"] = row.get("uuid") or uuid7()
@@ -118,6 +132,8 @@ class AuditedWriter:
             changes = {k: v for k, v in changes.items() if stored[k] != v}
             if not changes:
                 return False
+            if table in _GUARDS:
+                _GUARDS[table]({**stored, **changes})
             uuid, before = self._row_json(table, row_id)  # type: ignore[misc]
             now = self._clock()
             sets = ", ".join(f"[{k}] = ?" for k in changes)

@@ -12,6 +12,22 @@ _COMMON = """
     updated_at TEXT NOT NULL"""
 
 
+def _id_number_ok(column: str) -> str:
+    """SQL that is true when ``column`` starts with a GB 11643 number whose check character is right.
+
+    Kept in the schema so that no writer, not even a raw SQL one, stores a mistyped number.
+    """
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = " + ".join(f"substr({column}, {i + 1}, 1) * {w}" for i, w in enumerate(weights))
+    return (f"(substr({column}, 1, 18) GLOB '[1-8]{'[0-9]' * 16}[0-9X]'"
+            f" AND substr('10X98765432', ({total}) % 11 + 1, 1) = substr({column}, 18, 1))")
+
+
+def _never_deleted(table: str) -> str:
+    return (f"CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} are never deleted'); END")
+
+
 def _run(db: Database, *statements: str) -> None:
     for sql in statements:
         db.execute(sql)
@@ -75,7 +91,11 @@ def _0001_register(db: Database) -> None:
             dibao INTEGER NOT NULL DEFAULT 0, tekun INTEGER NOT NULL DEFAULT 0,
             soldier INTEGER NOT NULL DEFAULT 0,
             joined_date TEXT, left_date TEXT, left_kind TEXT NOT NULL DEFAULT '',
-            sort_order INTEGER NOT NULL DEFAULT 0)""",
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            CONSTRAINT members_id_number_valid CHECK (
+                id_number = '' OR id_type = 'other'
+                OR (id_type = 'resident' AND length(id_number) = 18 AND {_id_number_ok('id_number')})
+                OR (id_type = 'disability' AND {_id_number_ok('id_number')})))""",
         "CREATE INDEX members_household ON members(household_id)",
         "CREATE INDEX members_village ON members(village_id, left_date)",
         # One registration per ID number in a village, among current members.
@@ -117,6 +137,11 @@ def _0001_register(db: Database) -> None:
             table_name TEXT NOT NULL, record_id INTEGER, record_uuid TEXT,
             before TEXT, after TEXT)""",
         "CREATE INDEX audit_log_record ON audit_log(record_uuid)",
+        # The record of changes is itself never changed.
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        _never_deleted("audit_log"),
+        *(_never_deleted(t) for t in ("villages", "households", "members", "status_events", "member_events")),
     )
 
 

@@ -76,3 +76,28 @@ def test_no_code_path_writes_around_the_audit():
             for pattern in (_SQL_WRITE, _UTILS_WRITE):
                 offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in pattern.finditer(text)]
     assert offenders == []
+
+
+def test_wrong_check_character_is_refused_whoever_writes(store, village):
+    import sqlite3
+
+    from models.errors import InvalidIdNumber
+    hid = register_household(store, new_household(store, village), family())
+    member = store.households.members(hid)[0]
+    bad = member.id_number[:17] + ("0" if member.id_number[17] != "0" else "1")
+    with pytest.raises(InvalidIdNumber):
+        store.writer.update("members", member.id, {"id_number": bad})
+    with pytest.raises(InvalidIdNumber):
+        store.writer.insert("members", {"household_id": hid, "village_id": village.id, "name": "某", "id_number": bad})
+    with pytest.raises(sqlite3.IntegrityError, match="members_id_number_valid"):  # even raw SQL
+        store.db.execute("UPDATE members SET id_number = ? WHERE id = ?", [bad, member.id])
+    assert store.households.members(hid)[0].id_number == member.id_number
+
+
+def test_schema_refuses_deletes_and_audit_edits(store, village):
+    import sqlite3
+    hid = register_household(store, new_household(store, village), family())
+    for sql in (f"DELETE FROM households WHERE id = {hid}", "DELETE FROM members",
+                "UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute(sql)

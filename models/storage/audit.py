@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from models import idnumber
+from models import idnumber, pinyin
 from models.errors import NeverDeleted, NotFound
 
 def _check_member(row: dict[str, Any]) -> None:
@@ -20,7 +20,14 @@ def _check_member(row: dict[str, Any]) -> None:
         idnumber.parse(number[:18] if kind == "disability" else number)
 
 
+def _derive_member(values: dict[str, Any]) -> None:
+    """Search keys follow the name, whoever writes it."""
+    if "name" in values:
+        values["name_pinyin"], values["name_initials"] = pinyin.keys(values["name"] or "")
+
+
 _GUARDS: dict[str, Callable[[dict[str, Any]], None]] = {"members": _check_member}
+_DERIVED: dict[str, Callable[[dict[str, Any]], None]] = {"members": _derive_member}
 
 # Records that leave only through events and are never deleted.
 NEVER_DELETED = frozenset({"villages", "households", "members", "status_events", "member_events"})
@@ -94,11 +101,13 @@ class AuditedWriter:
         rows: list[dict[str, Any]] = []
         with self.db.atomic():
             first = next_id = (self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1
-            guard = _GUARDS.get(table)
+            guard, derive = _GUARDS.get(table), _DERIVED.get(table)
             for record in records:
                 if guard:
                     guard(record)
                 row = dict(record)
+                if derive:
+                    derive(row)
                 row["id"] = next_id
                 row["uuid"] = row.get("uuid") or uuid7()
                 row["created_at"] = row["updated_at"] = now
@@ -134,6 +143,8 @@ class AuditedWriter:
                 return False
             if table in _GUARDS:
                 _GUARDS[table]({**stored, **changes})
+            if table in _DERIVED:
+                _DERIVED[table](changes)
             uuid, before = self._row_json(table, row_id)  # type: ignore[misc]
             now = self._clock()
             sets = ", ".join(f"[{k}] = ?" for k in changes)

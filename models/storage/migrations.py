@@ -79,6 +79,7 @@ def _0001_register(db: Database) -> None:
             household_id INTEGER NOT NULL REFERENCES households(id),
             village_id INTEGER NOT NULL REFERENCES villages(id),
             name TEXT NOT NULL, sex TEXT NOT NULL DEFAULT '',
+            name_pinyin TEXT NOT NULL DEFAULT '', name_initials TEXT NOT NULL DEFAULT '',
             id_type TEXT NOT NULL DEFAULT 'resident', id_number TEXT NOT NULL DEFAULT '',
             birth_date TEXT NOT NULL DEFAULT '', relation TEXT NOT NULL DEFAULT '',
             ethnicity TEXT NOT NULL DEFAULT '01', politics TEXT NOT NULL DEFAULT 'masses',

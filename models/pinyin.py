@@ -1,0 +1,26 @@
+"""Pinyin search keys for names: full pinyin ("zhangsan") and initials ("zs")."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+# Surnames whose reading differs from the character's everyday one.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "区": "ou",
+    "乐": "yue", "覃": "qin", "尉": "yu", "翟": "zhai", "缪": "miao", "盖": "ge", "种": "chong",
+    "召": "shao", "秘": "bi", "员": "yun", "长": "chang", "折": "she", "黑": "he", "重": "chong",
+}
+
+
+@lru_cache(maxsize=65536)
+def keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name, lower case, without tones or spaces."""
+    from pypinyin import lazy_pinyin  # loaded on first use: the CLI's reads never need it
+
+    name = name.strip()
+    if not name:
+        return "", ""
+    syllables = lazy_pinyin(name, errors=lambda chars: list(chars.lower()))
+    if name[0] in SURNAME_READINGS and syllables:
+        syllables[0] = SURNAME_READINGS[name[0]]
+    syllables = [s.lower() for s in syllables if s.strip()]
+    return "".join(syllables), "".join(s[0] for s in syllables)

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from models.demo.generator import generate
 from models.store import Store
 from ui import look
-from ui.events import AppEvents
+from desktop import paths
+from ui.events import AppEvents, Changes
+from ui.first_start import FirstStartDialog
 from ui.main_window import MainWindow
 from ui.messages import describe
 
@@ -31,15 +33,22 @@ def build_app(argv: list[str], data_dir: Path, *, demo_if_empty: bool = False,
     return app, window
 
 
-def run(data_dir: Path, *, demo_if_empty: bool = False) -> int:
+def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
+    """Open the window: the folder given, else $CUNDANG_DATA, else the last one used, else the default."""
     app = QApplication.instance() or QApplication(sys.argv)
     look.apply(app)
     settings = QSettings("Cundang", "Cundang")
+    remembered = settings.value("data/last_folder")
+    data_dir = paths.data_folder(explicit_dir, remembered=str(remembered) if remembered else None)
     try:
         app, window = build_app(sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings)
     except Exception as exc:
         QMessageBox.critical(None, "村档无法打开数据", describe(exc))
         print(f"错误：{describe(exc)}", file=sys.stderr)
         return 1
+    if window.store.villages.count() == 0:
+        if FirstStartDialog(window.store).exec() != FirstStartDialog.DialogCode.Accepted:
+            return 0
+        window.events.emit_changes(Changes(village=True, households=True))
     window.show()
     return app.exec()

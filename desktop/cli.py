@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "gui":
             from desktop.app import run
 
-            return run(folder, demo_if_empty=getattr(args, "demo_if_empty", False))
+            return run(args.data, demo_if_empty=getattr(args, "demo_if_empty", False))
         if command == "demo":
             return _demo(folder, args)
         if command == "stats":

@@ -9,12 +9,14 @@ APP_NAME = "Cundang"
 ENV_DATA = "CUNDANG_DATA"
 
 
-def data_folder(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """--data DIR, else $CUNDANG_DATA, else the platform's user data folder."""
+def data_folder(explicit: str | os.PathLike[str] | None = None, *, remembered: str | None = None) -> Path:
+    """--data DIR, else $CUNDANG_DATA, else the folder last used (the window), else the platform's."""
     if explicit:
         return Path(explicit).expanduser()
     if os.environ.get(ENV_DATA):
         return Path(os.environ[ENV_DATA]).expanduser()
+    if remembered:
+        return Path(remembered)
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))

@@ -105,6 +105,10 @@ class InvalidPhone(CundangError):
     value: str
 
 
+class NotAWholeNumber(CundangError):
+    value: str
+
+
 class InvalidMonths(CundangError):
     value: str
 
@@ -140,6 +144,15 @@ class VillageCodeInvalid(CundangError):
 
 class DuplicateVillage(CundangError):
     code: str
+
+
+class DuplicateGroup(CundangError):
+    name: str
+
+
+class GroupInUse(CundangError):
+    name: str
+    households: int
 
 
 class DuplicateHouseholdNo(CundangError):

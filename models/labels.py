@@ -61,3 +61,10 @@ def field_label(where: tuple[object, ...]) -> str:
     table = ALL.get(str(where[0]), {}) if where else {}
     name = str(where[-1]) if where else ""
     return table.get(name, name)
+
+# Columns of the household list (screen and its export).
+REGISTER = {
+    "household_no": HOUSEHOLD["household_no"], "head": "户主", "group": HOUSEHOLD["group_id"], "size": "人口",
+    "attribute": HOUSEHOLD["attribute"], "main_cause": HOUSEHOLD["main_cause"], "status": HOUSEHOLD["status"],
+    "helper": "帮扶责任人", "head_id_number": "户主证件号码", "phone": HOUSEHOLD["phone"], "address": HOUSEHOLD["address"],
+}

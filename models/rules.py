@@ -191,7 +191,7 @@ def _check_member(m: Member, index: int | None, *, today: dt.date | None) -> lis
         _code(p, w + ("health",), codes.HEALTH, key)
     if m.school_status == codes.DROPOUT and not m.dropout_reason.strip():
         p.append(Problem(w + ("dropout_reason",), Required()))
-    if m.work_months is not None and not 0 <= m.work_months <= 12:
+    if m.work_months is not None and (not isinstance(m.work_months, int) or not 0 <= m.work_months <= 12):
         p.append(Problem(w + ("work_months",), InvalidMonths(value=str(m.work_months))))
     for name in ("joined_date", "left_date"):
         if getattr(m, name):

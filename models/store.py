@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from models.storage.audit import AuditedWriter
 from models.storage.database import database_path, open_database
 from models.storage.households import HouseholdRepo
+from models.storage.register import RegisterRepo
 from models.storage.stats import StatsRepo
 from models.storage.villages import VillageRepo
 
@@ -30,6 +31,7 @@ class Store:
         self.villages = VillageRepo(db)
         self.households = HouseholdRepo(db)
         self.stats = StatsRepo(db)
+        self.register = RegisterRepo(db)
 
     @classmethod
     def open(cls, folder: Path | str, *, actor: str | None = None) -> Store:

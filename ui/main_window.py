@@ -1,7 +1,7 @@
 """The main window: assembles the header, the navigation and the screens; owns no feature."""
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 
 from models.store import Store
 from ui.events import AppEvents, Changes
+from ui.households.list_view import HouseholdListScreen
+from ui.village_screen import VillageScreen
 
 SECTIONS = ("村情", "贫困户", "帮扶", "一户一策", "台账", "公示与打印", "上报", "统计")
 
@@ -29,6 +31,8 @@ class Placeholder(QLabel):
 class Header(QWidget):
     """The village chooser (a county holds many) and its counts."""
 
+    village_changed = Signal(object)  # village id or None
+
     def __init__(self, store: Store, events: AppEvents) -> None:
         super().__init__()
         self.store = store
@@ -42,7 +46,7 @@ class Header(QWidget):
         layout.addSpacing(16)
         layout.addWidget(self.counts, 1)
         self._fill_villages()
-        self.village_box.currentIndexChanged.connect(self._refresh_counts)
+        self.village_box.currentIndexChanged.connect(self._on_village_chosen)
         events.data_changed.connect(self._on_data_changed)
         self._refresh_counts()
 
@@ -56,6 +60,10 @@ class Header(QWidget):
     def village_id(self) -> int | None:
         return self.village_box.currentData()
 
+    def _on_village_chosen(self) -> None:
+        self._refresh_counts()
+        self.village_changed.emit(self.village_id)
+
     def _refresh_counts(self) -> None:
         if self.village_id is None:
             self.counts.setText("还没有村。")
@@ -68,9 +76,12 @@ class Header(QWidget):
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
         if changes.village:
             current = self.village_id
+            self.village_box.blockSignals(True)
             self._fill_villages()
-            index = self.village_box.findData(current)
-            self.village_box.setCurrentIndex(max(index, 0))
+            self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
+            self.village_box.blockSignals(False)
+            if self.village_id != current:
+                self.village_changed.emit(self.village_id)
         if changes.village or changes.households:
             self._refresh_counts()
 
@@ -90,8 +101,19 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {}
         for section in SECTIONS:
             self.add_screen(section, Placeholder(section))
+        self.village_screen = VillageScreen(store, events)
+        self.households = HouseholdListScreen(store, events)
+        self.add_screen("村情", self.village_screen)
+        self.add_screen("贫困户", self.households)
+        for screen in (self.village_screen, self.households):
+            self.header.village_changed.connect(screen.set_village)
+            screen.set_village(self.header.village_id)
+        self.households.request_show.connect(lambda: self.show_section("贫困户"))
+        menu = self.menuBar().addMenu("贫困户(&H)")
+        for action in self.households.actions():
+            menu.addAction(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(SECTIONS.index("贫困户") if self.header.village_id is not None else 0)
         body = QHBoxLayout()
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)

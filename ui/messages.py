@@ -45,19 +45,23 @@ def describe(error: BaseException) -> str:
     if isinstance(e, E.RepeatedCause):
         return f"致贫原因“{codes.CAUSE.label(e.value)}”重复填写了。"
     if isinstance(e, E.InvalidAmount):
-        return f"金额“{e.value}”不是有效的数字（单位为元，最多两位小数）。"
+        return f"“{e.value}”不是有效的数字（金额以元为单位，最多两位小数）。"
     if isinstance(e, E.NegativeValue):
         return f"“{e.value}”不能为负数。"
     if isinstance(e, E.InvalidDate):
         return f"日期“{e.value}”无效，请按 yyyy-MM-dd 填写，且不能晚于今天。"
     if isinstance(e, E.InvalidYear):
         return f"年度“{e.value}”无效。"
+    if isinstance(e, E.NotAWholeNumber):
+        return f"“{e.value}”应为整数。"
     if isinstance(e, E.InvalidMonths):
         return f"务工时间“{e.value}”应在 0 到 12 个月之间。"
     if isinstance(e, E.InvalidPhone):
         return f"联系电话“{e.value}”格式不正确。"
     if isinstance(e, E.Required):
-        return "此项必须填写。"
+        name = e.facts.get("field")
+        label = labels.VILLAGE.get(name) or labels.EVENT.get(name) if name else None
+        return f"{label}必须填写。" if label else "此项必须填写。"
     if isinstance(e, E.InvalidStatusChange):
         return (f"当前状态为“{codes.status_label(e.current)}”，不能进行“{codes.STATUS_EVENT.label(e.event)}”。")
     if isinstance(e, E.MemberAlreadyLeft):
@@ -66,6 +70,10 @@ def describe(error: BaseException) -> str:
         return f"村代码“{e.code}”应为12位数字（统计用区划代码）。"
     if isinstance(e, E.DuplicateVillage):
         return f"村代码 {e.code} 已经存在。"
+    if isinstance(e, E.DuplicateGroup):
+        return f"村民小组“{e.name}”重名了。"
+    if isinstance(e, E.GroupInUse):
+        return f"村民小组“{e.name}”还有 {e.households} 户，不能删除。请先把这些户调到其他小组。"
     if isinstance(e, E.DuplicateHouseholdNo):
         return f"户编号 {e.household_no} 已被本村其他户使用。"
     if isinstance(e, E.NeverDeleted):

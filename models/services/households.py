@@ -5,8 +5,10 @@ import dataclasses
 import datetime as dt
 
 from models import codes, rules
-from models.domain import Assurance, Household, Income, Member, MemberEvent, StatusEvent
+from models.domain import INCOME_ITEMS, Assurance, Household, Income, Member, MemberEvent, StatusEvent
+from models.money import format_fen
 from models.errors import (
+    CundangError,
     DuplicateHouseholdNo,
     DuplicateIdNumber,
     HeadCount,
@@ -56,10 +58,19 @@ def register_household(store: Store, household: Household, members: list[Member]
                        event_date: str | None = None, reason: str = "",
                        today: dt.date | None = None) -> int:
     """建档立卡: a new household with its members, identified in its year."""
+    household, members = _as_new(household, members)
+    _raise(validate(store, household, members, today=today))
+    return _write_new(store, household, members, event_date=event_date, reason=reason)
+
+
+def _as_new(household: Household, members: list[Member]) -> tuple[Household, list[Member]]:
     household = dataclasses.replace(household, id=None, status="", exit_year=None,
                                     household_no=household.household_no.strip())
-    members = [dataclasses.replace(m, id=None) for m in members]
-    _raise(validate(store, household, members, today=today))
+    return household, [dataclasses.replace(m, id=None, left_date=None, left_kind="") for m in members]
+
+
+def _write_new(store: Store, household: Household, members: list[Member], *,
+               event_date: str | None = None, reason: str = "") -> int:
     day = event_date or dt.date(household.identified_year, 12, 31).isoformat()
     with store.db.atomic():
         row = store.writer.insert("households", household.to_record())
@@ -75,6 +86,12 @@ def register_household(store: Store, household: Household, members: list[Member]
 def update_household(store: Store, household: Household, members: list[Member], *,
                      today: dt.date | None = None) -> bool:
     """Save a household's facts and its members' facts; membership and status change by events."""
+    household, listed = _as_update(store, household, members)
+    _raise(validate(store, household, listed, today=today))
+    return _write_update(store, household, listed)
+
+
+def _as_update(store: Store, household: Household, members: list[Member]) -> tuple[Household, list[Member]]:
     if household.id is None:
         raise ValueError("update_household needs a saved household")
     stored = store.households.get(household.id)
@@ -82,11 +99,14 @@ def update_household(store: Store, household: Household, members: list[Member], 
     if any(m.id is None for m in members):
         raise ValueError("new members join through add_member")
     stored_members = {m.id: m for m in store.households.members(household.id)}
-    # Members not on the form keep their stored facts.
+    # Membership is set by events: the form cannot bring back or remove anyone.
     listed = [dataclasses.replace(m, left_date=stored_members[m.id].left_date) for m in members
               if m.id in stored_members]
     listed += [m for mid, m in stored_members.items() if mid not in {x.id for x in members}]
-    _raise(validate(store, household, listed, today=today))
+    return household, listed
+
+
+def _write_update(store: Store, household: Household, listed: list[Member]) -> bool:
     changed = False
     with store.db.atomic():
         record = {k: v for k, v in household.to_record().items() if k not in _EVENT_FIELDS | {"uuid"}}
@@ -165,12 +185,20 @@ def change_status(store: Store, household_id: int, kind: str, event_date: str, y
     return store.households.get(household_id).status
 
 
+def _income_problems(income: Income, where: tuple[object, ...], *, today: dt.date | None) -> list[Problem]:
+    problems = []
+    try:
+        rules.check_year(income.year, today=today)
+    except CundangError as exc:
+        problems.append(Problem(where + ("year",), exc))
+    problems += [Problem(where + (name,), NegativeValue(value=format_fen(getattr(income, name))))
+                 for name in INCOME_ITEMS if getattr(income, name) < 0]
+    return problems
+
+
 def save_income(store: Store, income: Income, *, today: dt.date | None = None) -> int:
     """Insert or replace a household's income for one year (amounts in fen, never negative)."""
-    rules.check_year(income.year, today=today)
-    problems = [Problem(("income", name), NegativeValue(value=str(getattr(income, name))))
-                for name in income.__dataclass_fields__ if name.endswith("_fen") and getattr(income, name) < 0]
-    _raise(problems)
+    _raise(_income_problems(income, ("income",), today=today))
     return _upsert_year(store, income, store.households.income(income.household_id, income.year))
 
 
@@ -187,3 +215,33 @@ def _upsert_year(store: Store, record: Income | Assurance, existing: Income | As
         values = {k: v for k, v in record.to_record().items() if k != "uuid"}
         store.writer.update(record.TABLE, existing.id, values)
         return existing.id
+
+
+def save_household_file(store: Store, household: Household, members: list[Member],
+                        incomes: list[Income] = (), assurances: list[Assurance] = (), *,
+                        today: dt.date | None = None) -> int:
+    """What the household form saves: the household, its members, and its yearly income and
+    两不愁三保障, all validated first and then written in one transaction. Returns the id."""
+    new = household.id is None
+    household, members = _as_new(household, members) if new else _as_update(store, household, members)
+    problems = validate(store, household, members, today=today)
+    for income in incomes:
+        problems += _income_problems(income, ("incomes", income.year), today=today)
+    for assurance in assurances:
+        try:
+            rules.check_year(assurance.year, today=today)
+        except CundangError as exc:
+            problems.append(Problem(("assurances", assurance.year, "year"), exc))
+    _raise(problems)
+    with store.db.atomic():
+        if new:
+            hid = _write_new(store, household, members)
+        else:
+            hid = household.id
+            _write_update(store, household, members)
+        for record in (*incomes, *assurances):
+            record = dataclasses.replace(record, household_id=hid)
+            existing = (store.households.income if isinstance(record, Income) else store.households.assurance)(
+                hid, record.year)
+            _upsert_year(store, record, existing)
+    return hid

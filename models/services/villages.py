@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from models.domain import Group, Village
-from models.errors import DuplicateVillage, Required
+from models.errors import DuplicateGroup, DuplicateVillage, GroupInUse, Required
 from models.rules import check_village_code
 from models.store import Store
 
@@ -23,3 +23,39 @@ def create_village(store: Store, village: Village, group_names: list[str]) -> Vi
             Group(village_id=row["id"], name=name, sort_order=i).to_record() for i, name in enumerate(names)
         ])
     return store.villages.get(row["id"])
+
+
+def update_village(store: Store, village: Village, groups: list[Group]) -> None:
+    """Save the village's facts and its groups: renamed, added, reordered or (if empty) removed."""
+    if village.id is None:
+        raise ValueError("update_village needs a saved village")
+    code = check_village_code(village.code)
+    if not village.name.strip():
+        raise Required(field="name")
+    other = store.villages.by_code(code)
+    if other is not None and other.id != village.id:
+        raise DuplicateVillage(code=code)
+    names = [g.name.strip() for g in groups]
+    if any(not n for n in names):
+        raise Required(field="group")
+    if len(set(names)) != len(names):
+        raise DuplicateGroup(name=next(n for n in names if names.count(n) > 1))
+    stored = {g.id: g for g in store.villages.groups(village.id)}
+    kept = {g.id for g in groups if g.id is not None}
+    with store.db.atomic():
+        values = {k: v for k, v in replace(village, code=code).to_record().items() if k not in ("uuid", "is_demo")}
+        store.writer.update("villages", village.id, values)
+        for gid in set(stored) - kept:
+            used = store.db.execute("SELECT count(*) FROM households WHERE group_id = ?", [gid]).fetchone()[0]
+            if used:
+                raise GroupInUse(name=stored[gid].name, households=used)
+            store.writer.delete("village_groups", gid)
+        # Two passes, so that swapping two names never trips the unique (village, name) rule.
+        for i, g in enumerate(groups):
+            if g.id is not None:
+                store.writer.update("village_groups", g.id, {"name": f"\x00{i}", "sort_order": i})
+        for i, g in enumerate(groups):
+            if g.id is None:
+                store.writer.insert("village_groups", Group(village_id=village.id, name=names[i], sort_order=i).to_record())
+            else:
+                store.writer.update("village_groups", g.id, {"name": names[i]})

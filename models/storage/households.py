@@ -86,3 +86,17 @@ class HouseholdRepo:
         last = row[0]
         seq = int(last[len(village_code):]) + 1 if last and last[len(village_code):].isdigit() else 1
         return f"{village_code}{seq:04d}"
+
+    def audit_entries(self, household_id: int) -> list[tuple]:
+        """Audit rows of the household and of every record hanging off it, newest first:
+        (at, actor, action, table_name, before, after)."""
+        return [tuple(r) for r in self.db.execute(
+            """WITH owned(uuid) AS (
+                   SELECT uuid FROM households WHERE id = :h
+                   UNION ALL SELECT uuid FROM members WHERE household_id = :h
+                   UNION ALL SELECT uuid FROM incomes WHERE household_id = :h
+                   UNION ALL SELECT uuid FROM assurances WHERE household_id = :h
+                   UNION ALL SELECT uuid FROM status_events WHERE household_id = :h
+                   UNION ALL SELECT uuid FROM member_events WHERE household_id = :h)
+               SELECT at, actor, action, table_name, before, after FROM audit_log
+               WHERE record_uuid IN (SELECT uuid FROM owned) ORDER BY id DESC""", {"h": household_id})]

@@ -1,0 +1,1 @@
+"""Workbook exchange: writing and reading .xlsx files (openpyxl); no Qt."""

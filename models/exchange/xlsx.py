@@ -1,0 +1,54 @@
+"""Writing simple tables to .xlsx safely: text stays text, and the file appears whole or not at all."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+
+def text_cell(cell: Cell, value: str) -> None:
+    """Store as a string even when it looks like a number or a formula (=, +, -, @)."""
+    cell.value = value
+    cell.data_type = "s"
+    cell.number_format = "@"
+
+
+def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """One sheet: a frozen bold header row, then the rows. Strings are always text;
+    ints and Decimals are numbers. Written to a temporary file, then renamed. Returns the row count."""
+    path = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    widths = [len(h) * 2 + 2 for h in headers]
+    count = 0
+    for count, row in enumerate(rows, 1):
+        for col, value in enumerate(row, 1):
+            cell = ws.cell(row=count + 1, column=col)
+            if isinstance(value, str):
+                text_cell(cell, value)
+                widths[col - 1] = max(widths[col - 1], min(len(value.encode("gbk", "replace")) + 2, 40))
+            else:
+                cell.value = value
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return count

@@ -1,0 +1,1 @@
+"""The household register screens: the list, the form and the event dialogs."""

@@ -1,0 +1,137 @@
+"""Dialogs for changes that are events, not edits: 人员变更 and 识别 / 标注脱贫 / 返贫 / 清退."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import codes
+from models.domain import Member
+from models.errors import CundangError, ValidationFailed
+from models.services import households as svc
+from models.store import Store
+from ui.look import DATE_FORMAT
+from ui.messages import describe
+from ui.widgets import CodeCombo, ErrorLabel
+
+
+def date_edit() -> QDateEdit:
+    edit = QDateEdit(QDate.currentDate())
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setCalendarPopup(True)
+    edit.setMaximumDate(QDate.currentDate())
+    return edit
+
+
+class _EventDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.error = ErrorLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def _on_ok(self) -> None:
+        try:
+            self.apply()
+        except (CundangError, ValidationFailed) as exc:
+            self.error.set_error(describe(exc))
+            return
+        self.accept()
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+
+class StatusDialog(_EventDialog):
+    """识别 / 标注脱贫 / 返贫 / 清退 for one household, with date, year and reason."""
+
+    def __init__(self, store: Store, household_id: int, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(codes.STATUS_EVENT.label(kind), parent)
+        self.store, self.household_id, self.kind = store, household_id, kind
+        self.date = date_edit()
+        self.year = QSpinBox()
+        self.year.setRange(2013, dt.date.today().year)
+        self.year.setValue(dt.date.today().year)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("必填" if kind in ("return", "remove") else "")
+        self.form.addRow("日期", self.date)
+        self.form.addRow("年度", self.year)
+        self.form.addRow("原因", self.reason)
+
+    def apply(self) -> None:
+        svc.change_status(self.store, self.household_id, self.kind, self.date.date().toString("yyyy-MM-dd"),
+                          self.year.value(), self.reason.text())
+
+
+class MemberChangeDialog(_EventDialog):
+    """人员变更: a member joins (新生儿, 嫁入, 迁入 …) or leaves (死亡, 嫁出, 迁出 …)."""
+
+    def __init__(self, store: Store, household_id: int, parent: QWidget | None = None) -> None:
+        super().__init__("人员变更", parent)
+        self.store, self.household_id = store, household_id
+        self.current = [m for m in store.households.members(household_id) if m.is_current]
+        self.kind = CodeCombo(codes.MEMBER_EVENT, optional=False)
+        self.date = date_edit()
+        self.reason = QLineEdit()
+        # joining
+        self.name = QLineEdit()
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText("18位身份证号码，出生日期和性别自动取得")
+        self.relation = CodeCombo(codes.RELATION)
+        # leaving
+        self.member = QComboBox()
+        self.new_head = QComboBox()
+        for m in self.current:
+            self.member.addItem(f"{m.name}（{codes.RELATION.label(m.relation)}）", m.id)
+            if m.relation != codes.HEAD:
+                self.new_head.addItem(m.name, m.id)
+        self.form.addRow("变更类型", self.kind)
+        self.form.addRow("日期", self.date)
+        self.rows_join = [("姓名", self.name), ("证件号码", self.id_number), ("与户主关系", self.relation)]
+        self.rows_leave = [("减少的成员", self.member), ("新户主", self.new_head)]
+        for label, widget in self.rows_join + self.rows_leave:
+            self.form.addRow(label, widget)
+        self.form.addRow("原因", self.reason)
+        self.kind.currentIndexChanged.connect(self._refresh)
+        self.member.currentIndexChanged.connect(self._refresh)
+        self._refresh()
+
+    def joining(self) -> bool:
+        return self.kind.key() in codes.MEMBER_JOIN
+
+    def _refresh(self) -> None:
+        joining = self.joining()
+        leaving_head = (not joining and any(m.id == self.member.currentData() and m.relation == codes.HEAD
+                                            for m in self.current))
+        for _, widget in self.rows_join:
+            self.form.setRowVisible(widget, joining)
+        self.form.setRowVisible(self.member, not joining)
+        self.form.setRowVisible(self.new_head, leaving_head)
+
+    def apply(self) -> None:
+        day = self.date.date().toString("yyyy-MM-dd")
+        if self.joining():
+            member = Member(name=self.name.text(), id_number=self.id_number.text(), relation=self.relation.key())
+            svc.add_member(self.store, self.household_id, member, self.kind.key(), day, self.reason.text())
+        else:
+            svc.remove_member(self.store, self.member.currentData(), self.kind.key(), day, self.reason.text(),
+                              new_head_id=self.new_head.currentData())

@@ -1,0 +1,318 @@
+"""The household form: 基本信息, 家庭成员, 生产生活条件, 收入, 两不愁三保障, 变更记录."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import codes, labels, rules
+from models.domain import Household
+from models.errors import Problem, ValidationFailed
+from models.services import households as svc
+from models.store import Store
+from ui.events import AppEvents, Changes
+from ui.field_form import Field, FieldForm
+from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
+from ui.households.history_tab import HistoryTab
+from ui.households.members_model import MemberDelegate, MemberTableModel
+from ui.households.yearly_tabs import AssuranceTab, IncomeTab
+from ui.messages import describe
+from ui.widgets import ErrorLabel, FieldErrors
+
+H = labels.HOUSEHOLD
+
+
+def basic_fields(group_combo: QComboBox) -> list[Field]:
+    return [
+        Field("household_no", H["household_no"]),
+        Field("group_id", H["group_id"], "widget", widget=group_combo),
+        Field("address", H["address"]),
+        Field("phone", H["phone"]),
+        Field("bank_name", H["bank_name"]),
+        Field("bank_account", H["bank_account"]),
+        Field("standard", H["standard"], "code", codes.STANDARD),
+        Field("identified_year", H["identified_year"], "year"),
+        Field("attribute", H["attribute"], "code", codes.ATTRIBUTE),
+        Field("main_cause", H["main_cause"], "code", codes.CAUSE),
+        Field("other_cause1", H["other_cause1"], "code", codes.CAUSE),
+        Field("other_cause2", H["other_cause2"], "code", codes.CAUSE),
+        Field("planned_exit_year", H["planned_exit_year"], "year", ahead=10),
+        Field("military_family", H["military_family"], "flag"),
+        Field("only_child", H["only_child"], "flag"),
+        Field("two_daughters", H["two_daughters"], "flag"),
+    ]
+
+
+CONDITION_FIELDS = [
+    *(Field(n, H[n], "number") for n in ("farmland_mu", "irrigated_mu", "forest_mu", "returned_forest_mu",
+                                         "orchard_mu", "pasture_mu", "water_surface_mu")),
+    *(Field(n, H[n], "yesno") for n in ("power_production", "power_household", "water_difficulty", "water_safe",
+                                        "broadcast_tv")),
+    Field("distance_km", H["distance_km"], "number"),
+    Field("road_type", H["road_type"], "code", codes.ROAD),
+    Field("house_area", H["house_area"], "number"),
+    Field("dangerous_house", H["dangerous_house"], "code", codes.DANGEROUS_HOUSE),
+    Field("sanitary_toilet", H["sanitary_toilet"], "yesno"),
+    Field("fuel", H["fuel"], "code", codes.FUEL),
+    Field("cooperative", H["cooperative"], "yesno"),
+]
+
+
+class HouseholdForm(QDialog):
+    """One household, new or saved. Saving validates everything and writes it in one transaction."""
+
+    saved = Signal(int)
+
+    def __init__(self, store: Store, events: AppEvents, *, village_id: int, household_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.events, self.village_id, self.household_id = store, events, village_id, household_id
+        self.setObjectName("household-form")
+        self.resize(1100, 720)
+        self.summary = ErrorLabel()
+        self.summary.setObjectName("form-summary")
+        self.errors = FieldErrors(self.summary)
+        self.group_combo = QComboBox()
+        for g in store.villages.groups(village_id):
+            self.group_combo.addItem(g.name, g.id)
+        self.basic = FieldForm(basic_fields(self.group_combo), self.errors, ("household",))
+        self.conditions = FieldForm(CONDITION_FIELDS, self.errors, ("household",))
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status-label")
+
+        # 家庭成员
+        self.members = MemberTableModel()
+        self.member_view = QTableView()
+        self.member_view.setObjectName("member-table")
+        self.member_view.setModel(self.members)
+        self.member_view.setItemDelegate(MemberDelegate(self.member_view))
+        self.member_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.member_view.setTabKeyNavigation(True)
+        self.member_view.horizontalHeader().setMinimumSectionSize(60)
+        self.add_member_button = QPushButton("添加成员(&A)")
+        self.remove_member_button = QPushButton("移除未保存的成员")
+        self.head_button = QPushButton("设为户主(&H)")
+        self.change_button = QPushButton("人员变更(&M)…")
+        self.member_errors = ErrorLabel()
+        member_page = QWidget()
+        mlayout = QVBoxLayout(member_page)
+        buttons = QHBoxLayout()
+        for b in (self.add_member_button, self.remove_member_button, self.head_button, self.change_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        mlayout.addLayout(buttons)
+        mlayout.addWidget(self.member_view)
+        mlayout.addWidget(self.member_errors)
+
+        self.income = IncomeTab(lambda: self.members.members)
+        self.assurance = AssuranceTab()
+        self.history = HistoryTab(store)
+
+        basic_page = QWidget()
+        blayout = QVBoxLayout(basic_page)
+        blayout.addWidget(self.status_label)
+        blayout.addWidget(self.basic)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(basic_page, "基本信息")
+        self.tabs.addTab(member_page, "家庭成员")
+        self.tabs.addTab(self.conditions, "生产生活条件")
+        self.tabs.addTab(self.income, "收入")
+        self.tabs.addTab(self.assurance, "两不愁三保障")
+        self.tabs.addTab(self.history, "变更记录")
+
+        self.status_buttons = {kind: QPushButton(codes.STATUS_EVENT.label(kind) + "…") for kind in codes.STATUS_EVENT.keys}
+        self.save_button = QPushButton("保存 (Ctrl+S)")
+        self.save_button.setDefault(True)
+        self.cancel_button = QPushButton("关闭 (Esc)")
+        bottom = QHBoxLayout()
+        for b in self.status_buttons.values():
+            bottom.addWidget(b)
+        bottom.addStretch(1)
+        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(bottom)
+
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.close)
+        self.add_member_button.clicked.connect(self._on_add_member)
+        self.remove_member_button.clicked.connect(self._on_remove_member)
+        self.head_button.clicked.connect(self._on_make_head)
+        self.change_button.clicked.connect(self._on_member_change)
+        self.members.dataChanged.connect(lambda *_: self.income.refresh_totals())
+        for kind, button in self.status_buttons.items():
+            button.clicked.connect(lambda _=False, k=kind: self._on_status(k))
+        self.load()
+
+    # --- Loading ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        if self.household_id is None:
+            village = self.store.villages.get(self.village_id)
+            household = Household(village_id=self.village_id,
+                                  household_no=self.store.households.next_household_no(village.code, village.id),
+                                  group_id=self.group_combo.itemData(0))
+            self.household = household
+            self.basic.load(household)
+            self.conditions.load(household)
+            self.members.set_members([])
+            self.members.add()
+            self.income.load([])
+            self.assurance.load([])
+            self.history.load(None)
+            self.setWindowTitle("新建贫困户")
+        else:
+            f = self.store.households.file(self.household_id)
+            self.household = f.household
+            self.basic.load(f.household)
+            self.conditions.load(f.household)
+            self.members.set_members(f.members)
+            self.income.load(f.incomes)
+            self.assurance.load(f.assurances)
+            self.history.load(self.household_id)
+            head = f.head.name if f.head else "（无户主）"
+            self.setWindowTitle(f"贫困户 {f.household.household_no} {head}")
+        self._refresh_state()
+        self.errors.clear()
+        self.member_errors.set_error("")
+        self.member_view.resizeColumnsToContents()
+        self._initial = self._raw()
+
+    def _refresh_state(self) -> None:
+        saved = self.household_id is not None
+        status = self.household.status
+        text = f"脱贫状态：{codes.status_label(status)}"
+        if self.household.exit_year:
+            text += f"（{self.household.exit_year} 年脱贫）"
+        self.status_label.setText(text if saved else "新建户：保存时按识别年度登记“识别”。")
+        for kind, button in self.status_buttons.items():
+            button.setVisible(saved)
+            button.setEnabled(saved and (status, kind) in rules.TRANSITIONS)
+        self.change_button.setEnabled(saved)
+        self.add_member_button.setEnabled(not saved)
+        self.remove_member_button.setEnabled(not saved)
+
+    def _raw(self) -> object:
+        return (self.basic.raw(), self.conditions.raw(), self.members.raw(), self.income.raw(), self.assurance.raw())
+
+    def is_dirty(self) -> bool:
+        return self._raw() != self._initial
+
+    # --- Saving -----------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Validate everything; show each problem beside its field, or save and say so."""
+        self.member_view.setFocus()  # commits a cell still being edited
+        self.member_view.closePersistentEditor(self.member_view.currentIndex())
+        problems: list[Problem] = []
+        household = self.conditions.apply(self.basic.apply(self.household, problems), problems)
+        incomes, income_problems = self.income.collect(self.household_id)
+        problems += income_problems
+        if not problems:
+            try:
+                hid = svc.save_household_file(self.store, household, self.members.members, incomes,
+                                              self.assurance.collect(self.household_id))
+            except ValidationFailed as exc:
+                problems = exc.problems
+        if problems:
+            self._show_problems(problems)
+            return False
+        self.household_id = hid
+        self.load()
+        self.summary.set_error("")
+        self.events.emit_changes(Changes(households=True), self)
+        self.saved.emit(hid)
+        return True
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        first: dict[tuple[object, ...], Problem] = {}
+        for p in problems:  # one message per field: the first, most specific one
+            first.setdefault(p.where, p)
+        problems = list(first.values())
+        self.errors.show(problems)
+        self.members.show_problems(problems)
+        self.income.show_problems(problems)
+        member_lines = [p for p in problems if p.where[0] == "members"]
+        self.member_errors.set_error("\n".join(
+            f"第 {p.where[1] + 1} 名成员 · {labels.field_label(p.where)}：{describe(p.error)}"
+            if isinstance(p.where[1], int) else describe(p.error) for p in member_lines))
+        # Go to the first problem, so the clerk sees it.
+        where = problems[0].where
+        if where[0] == "members":
+            self.tabs.setCurrentIndex(1)
+        elif where[0] == "incomes":
+            self.tabs.setCurrentIndex(3)
+        else:
+            field = self.errors.first_field(problems)
+            if field is not None:
+                self.tabs.setCurrentIndex(2 if field.window() and self.conditions.isAncestorOf(field) else 0)
+                field.setFocus()
+
+    # --- Members and events -------------------------------------------------------------
+
+    def _on_add_member(self) -> None:
+        row = self.members.add()
+        self.member_view.setCurrentIndex(self.members.index(row, 0))
+        self.member_view.setFocus()
+
+    def _on_remove_member(self) -> None:
+        row = self.member_view.currentIndex().row()
+        if row >= 0 and self.members.members[row].id is None:
+            self.members.remove(row)
+
+    def _on_make_head(self) -> None:
+        row = self.member_view.currentIndex().row()
+        if row >= 0:
+            self.members.make_head(row)
+
+    def _ask_save_first(self) -> bool:
+        if not self.is_dirty():
+            return True
+        answer = QMessageBox.question(self, "先保存", "有未保存的修改。要先保存再登记变更吗？")
+        return answer == QMessageBox.StandardButton.Yes and self.save()
+
+    def _run_event(self, dialog: QDialog) -> None:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.load()
+            self.events.emit_changes(Changes(households=True), self)
+
+    def _on_member_change(self) -> None:
+        if self.household_id is not None and self._ask_save_first():
+            self._run_event(MemberChangeDialog(self.store, self.household_id, self))
+
+    def _on_status(self, kind: str) -> None:
+        if self.household_id is not None and self._ask_save_first():
+            self._run_event(StatusDialog(self.store, self.household_id, kind, self))
+
+    # --- Closing ------------------------------------------------------------------------
+
+    def reject(self) -> None:  # Esc
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self, "未保存的修改", "有未保存的修改。要保存吗？",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.save()):
+                event.ignore()
+                return
+        event.accept()
+        self.done(QDialog.DialogCode.Accepted if self.household_id else QDialog.DialogCode.Rejected)

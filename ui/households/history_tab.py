@@ -1,0 +1,48 @@
+"""The form's 变更记录 tab: the household's audit trail, newest first."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from models.history import Change, describe_entries
+from models.store import Store
+
+HEADERS = ("时间", "操作人", "对象", "操作", "变更内容（原 → 新）")
+
+
+def local_time(at: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return at
+
+
+class HistoryTab(QWidget):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("history-table")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for i in range(len(HEADERS) - 1):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        self.changes: list[Change] = []
+
+    def load(self, household_id: int | None) -> None:
+        self.changes = describe_entries(self.store.households.audit_entries(household_id)) if household_id else []
+        self.table.setRowCount(len(self.changes))
+        for row, c in enumerate(self.changes):
+            if c.action == "修改":
+                detail = "\n".join(f"{f.label}：{f.before or '（空）'} → {f.after or '（空）'}" for f in c.fields)
+            else:
+                detail = "；".join(f"{f.label}：{f.after or f.before}" for f in c.fields if f.after or f.before)
+            for col, text in enumerate((local_time(c.at), c.actor, c.what, c.action, detail)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeRowsToContents()

@@ -1,0 +1,218 @@
+"""The form's yearly tabs: 收入 with totals computed as you type, and 两不愁三保障."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import form_input, labels
+from models.domain import ASSURANCE_ITEMS, INCOME_ITEMS, Assurance, Income, Member
+from models.errors import Problem
+from models.money import format_fen
+from ui.messages import describe
+from ui.widgets import ErrorLabel, YesNoCombo
+
+
+class YearPicker(QWidget):
+    """The year being edited, and a way to add another."""
+
+    year_changed = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.combo = QComboBox()
+        self.combo.setMinimumContentsLength(6)
+        self.new_year = QSpinBox()
+        self.new_year.setRange(2013, dt.date.today().year)
+        self.new_year.setValue(dt.date.today().year - 1)
+        self.add_button = QPushButton("添加年度")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("年度："))
+        row.addWidget(self.combo)
+        row.addSpacing(20)
+        row.addWidget(self.new_year)
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        self.combo.currentIndexChanged.connect(lambda _: self.current() and self.year_changed.emit(self.current()))
+        self.add_button.clicked.connect(lambda: self.add(self.new_year.value()))
+
+    def current(self) -> int:
+        return self.combo.currentData() or 0
+
+    def years(self) -> list[int]:
+        return [self.combo.itemData(i) for i in range(self.combo.count())]
+
+    def set_years(self, years: list[int]) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for y in sorted(years):
+            self.combo.addItem(f"{y} 年", y)
+        self.combo.blockSignals(False)
+        if years:
+            self.combo.setCurrentIndex(self.combo.count() - 1)
+            self.year_changed.emit(self.current())
+
+    def add(self, year: int) -> None:
+        if year not in self.years():
+            self.set_years([*self.years(), year])
+        self.combo.setCurrentIndex(self.combo.findData(year))
+
+
+class IncomeTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, members: Callable[[], list[Member]]) -> None:
+        super().__init__()
+        self.members = members
+        self.texts: dict[int, dict[str, str]] = {}
+        self.picker = YearPicker()
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+        form = QFormLayout()
+        for name in INCOME_ITEMS:
+            edit = QLineEdit()
+            edit.setPlaceholderText("元")
+            edit.setObjectName(f"income-{name}")
+            edit.textEdited.connect(self._on_edit)
+            self.edits[name] = edit
+            self.errors[name] = ErrorLabel()
+            cell = QWidget()
+            box = QVBoxLayout(cell)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(edit)
+            box.addWidget(self.errors[name])
+            form.addRow(labels.INCOME[name], cell)
+        self.totals = QLabel()
+        self.totals.setObjectName("income-totals")
+        self.totals.setStyleSheet("font-weight: bold;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picker)
+        layout.addLayout(form)
+        layout.addWidget(self.totals)
+        layout.addStretch(1)
+        self.picker.year_changed.connect(self._show_year)
+        self._set_enabled(False)
+
+    def load(self, incomes: list[Income]) -> None:
+        self.texts = {i.year: {n: format_fen(getattr(i, n)) for n in INCOME_ITEMS} for i in incomes}
+        self.picker.set_years(list(self.texts))
+        if not incomes:
+            self._set_enabled(False)
+            self.totals.setText("还没有收入记录。选择年度后点“添加年度”。")
+
+    def _set_enabled(self, on: bool) -> None:
+        for edit in self.edits.values():
+            edit.setEnabled(on)
+
+    def _show_year(self, year: int) -> None:
+        texts = self.texts.setdefault(year, {n: "" for n in INCOME_ITEMS})
+        for name, edit in self.edits.items():
+            edit.setText(texts.get(name, ""))
+            self.errors[name].set_error("")
+        self._set_enabled(True)
+        self.refresh_totals()
+
+    def _on_edit(self, _text: str) -> None:
+        year = self.picker.current()
+        if year:
+            self.texts[year] = {n: e.text() for n, e in self.edits.items()}
+        self.refresh_totals()
+        self.changed.emit()
+
+    def refresh_totals(self) -> None:
+        year = self.picker.current()
+        if not year:
+            return
+        income, problems = form_input.income(None, year, self.texts[year])
+        if problems:
+            self.totals.setText("有金额填写不正确，暂无法计算合计。")
+            return
+        transfer, net, size, per_head = form_input.income_summary(income, self.members())
+        self.totals.setText(
+            f"{year} 年：转移性收入 {format_fen(transfer)} 元　纯收入 {format_fen(net)} 元　"
+            f"家庭人口 {size} 人　人均纯收入 {format_fen(per_head) if per_head is not None else '—'} 元")
+
+    def collect(self, household_id: int | None) -> tuple[list[Income], list[Problem]]:
+        incomes, problems = [], []
+        for year, texts in sorted(self.texts.items()):
+            if not any(t.strip() for t in texts.values()):
+                continue  # a year looked at but left empty is not a year of zero income
+            income, found = form_input.income(household_id, year, texts)
+            incomes.append(income)
+            problems += found
+        return incomes, problems
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        mine = [p for p in problems if p.where[0] == "incomes"]
+        if not mine:
+            return
+        year = int(mine[0].where[1])  # type: ignore[call-overload]
+        self.picker.add(year)
+        for p in mine:
+            if p.where[1] == year and str(p.where[2]) in self.errors:
+                self.errors[str(p.where[2])].set_error(describe(p.error))
+
+    def raw(self) -> dict[int, dict[str, str]]:
+        return {y: dict(t) for y, t in self.texts.items() if any(t.values())}
+
+
+class AssuranceTab(QWidget):
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[int, dict[str, object]] = {}
+        self.picker = YearPicker()
+        self.combos: dict[str, YesNoCombo] = {}
+        form = QFormLayout()
+        for name in ASSURANCE_ITEMS:
+            combo = YesNoCombo()
+            combo.setObjectName(f"assurance-{name}")
+            combo.activated.connect(self._on_edit)
+            self.combos[name] = combo
+            form.addRow(labels.ASSURANCE[name], combo)
+        self.note = QLineEdit()
+        self.note.textEdited.connect(self._on_edit)
+        form.addRow(labels.ASSURANCE["note"], self.note)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picker)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.picker.year_changed.connect(self._show_year)
+
+    def load(self, assurances: list[Assurance]) -> None:
+        self.values = {a.year: {**{n: getattr(a, n) for n in ASSURANCE_ITEMS}, "note": a.note} for a in assurances}
+        self.picker.set_years(list(self.values))
+
+    def _show_year(self, year: int) -> None:
+        values = self.values.setdefault(year, {**{n: None for n in ASSURANCE_ITEMS}, "note": ""})
+        for name, combo in self.combos.items():
+            combo.set_value(values[name])  # type: ignore[arg-type]
+        self.note.setText(str(values["note"]))
+
+    def _on_edit(self, *_: object) -> None:
+        year = self.picker.current()
+        if year:
+            self.values[year] = {**{n: c.value() for n, c in self.combos.items()}, "note": self.note.text()}
+            self.changed.emit()
+
+    def collect(self, household_id: int | None) -> list[Assurance]:
+        return [Assurance(household_id=household_id, year=y, note=str(v["note"]).strip(),
+                          **{n: v[n] for n in ASSURANCE_ITEMS}) for y, v in sorted(self.values.items())
+                if any(x not in (None, "") for x in v.values())]
+
+    def raw(self) -> dict[int, dict[str, object]]:
+        return {y: dict(v) for y, v in self.values.items() if any(x not in (None, "") for x in v.values())}

@@ -1,0 +1,145 @@
+"""The 村情 screen: the village's facts and its groups (村民小组), editable and saved together."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import labels
+from models.domain import Group, Village
+from models.errors import CundangError, Problem
+from models.services.villages import update_village
+from models.store import Store
+from ui.events import AppEvents, Changes
+from ui.field_form import Field, FieldForm
+from ui.messages import describe
+from ui.widgets import ErrorLabel, FieldErrors
+
+V = labels.VILLAGE
+
+VILLAGE_FIELDS = [
+    Field("code", V["code"], placeholder="12位统计用区划代码"),
+    Field("name", V["name"]),
+    Field("province", V["province"]),
+    Field("city", V["city"]),
+    Field("county", V["county"]),
+    Field("township", V["township"]),
+    Field("is_poor_village", V["is_poor_village"], "flag"),
+    Field("planned_exit_year", V["planned_exit_year"], "year", ahead=10),
+    Field("actual_exit_year", V["actual_exit_year"], "year"),
+    Field("households_total", V["households_total"], "int"),
+    Field("population_total", V["population_total"], "int"),
+    Field("agri_population", V["agri_population"], "int"),
+    Field("collective_income_fen", V["collective_income_fen"] + "(元)", "money"),
+    *(Field(n, V[n], "yesno") for n in ("hard_road", "clinic", "culture_room", "broadband", "safe_water")),
+]
+
+
+class GroupEditor(QGroupBox):
+    """The village's groups in order; names are edited in place."""
+
+    def __init__(self) -> None:
+        super().__init__("村民小组")
+        self.list = QListWidget()
+        self.list.setObjectName("group-list")
+        self.add_button = QPushButton("添加小组")
+        self.remove_button = QPushButton("删除")
+        self.up_button = QPushButton("上移")
+        self.down_button = QPushButton("下移")
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self._on_add)
+        self.remove_button.clicked.connect(lambda: self.list.takeItem(self.list.currentRow()))
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+
+    def _item(self, name: str, group_id: int | None) -> QListWidgetItem:
+        item = QListWidgetItem(name)
+        item.setData(Qt.ItemDataRole.UserRole, group_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        return item
+
+    def load(self, groups: list[Group]) -> None:
+        self.list.clear()
+        for g in groups:
+            self.list.addItem(self._item(g.name, g.id))
+
+    def _on_add(self) -> None:
+        self.list.addItem(self._item(f"{self.list.count() + 1}组", None))
+        self.list.setCurrentRow(self.list.count() - 1)
+        self.list.editItem(self.list.currentItem())
+
+    def _move(self, step: int) -> None:
+        row = self.list.currentRow()
+        if 0 <= row + step < self.list.count() and row >= 0:
+            item = self.list.takeItem(row)
+            self.list.insertItem(row + step, item)
+            self.list.setCurrentRow(row + step)
+
+    def groups(self) -> list[Group]:
+        return [Group(id=self.list.item(i).data(Qt.ItemDataRole.UserRole), name=self.list.item(i).text())
+                for i in range(self.list.count())]
+
+
+class VillageScreen(QWidget):
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store, self.events = store, events
+        self.village: Village | None = None
+        self.summary = ErrorLabel()
+        self.errors = FieldErrors(self.summary)
+        self.form = FieldForm(VILLAGE_FIELDS, self.errors, ("village",))
+        self.groups = GroupEditor()
+        self.save_button = QPushButton("保存村情")
+        self.notice = QLabel()
+        body = QHBoxLayout()
+        body.addWidget(self.form, 3)
+        body.addWidget(self.groups, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(bottom)
+        self.save_button.clicked.connect(self.save)
+
+    def set_village(self, village_id: int | None) -> None:
+        self.village = self.store.villages.get(village_id) if village_id is not None else None
+        self.setEnabled(self.village is not None)
+        if self.village is not None:
+            self.form.load(self.village)
+            self.groups.load(self.store.villages.groups(self.village.id))
+        self.errors.clear()
+        self.notice.setText("")
+
+    def save(self) -> bool:
+        if self.village is None:
+            return False
+        problems: list[Problem] = []
+        village = self.form.apply(self.village, problems)
+        if problems:
+            self.errors.show(problems)
+            return False
+        try:
+            update_village(self.store, village, self.groups.groups())
+        except CundangError as exc:
+            where = {"VillageCodeInvalid": "code", "DuplicateVillage": "code"}.get(type(exc).__name__)
+            self.errors.show([Problem(("village", where) if where else ("village",), exc)])
+            return False
+        self.set_village(village.id)
+        self.notice.setText("村情已保存。")
+        self.events.emit_changes(Changes(village=True), self)
+        return True

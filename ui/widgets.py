@@ -1,0 +1,116 @@
+"""Small input widgets shared by the forms: code-list combos, yes/no combos, and errors by field."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from models import codes
+from models.errors import Problem
+from ui.messages import describe, describe_problem
+
+ERROR_STYLE = "color: #c0392b;"
+
+
+class CodeCombo(QComboBox):
+    """A choice from a code list; shows labels, gives keys. An empty first item when optional."""
+
+    def __init__(self, clist: codes.CodeList, *, optional: bool = True, empty_label: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clist = clist
+        if optional:
+            self.addItem(empty_label, "")
+        for key, label in clist.items:
+            self.addItem(label, key)
+
+    def key(self) -> str:
+        return self.currentData() or ""
+
+    def set_key(self, key: str | None) -> None:
+        index = self.findData(key or "")
+        self.setCurrentIndex(max(index, 0))
+
+
+class YesNoCombo(QComboBox):
+    """是 / 否 / (not recorded)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.addItem("", None)
+        self.addItem(codes.YES_NO.label("1"), 1)
+        self.addItem(codes.YES_NO.label("0"), 0)
+
+    def value(self) -> int | None:
+        return self.currentData()
+
+    def set_value(self, value: int | None) -> None:
+        self.setCurrentIndex({None: 0, 1: 1, 0: 2}.get(None if value is None else int(bool(value)), 0))
+
+
+class ErrorLabel(QLabel):
+    """The red line under a field that says what is wrong with it; hidden when all is well."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.hide()
+
+    def set_error(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class FieldErrors:
+    """Maps problem places to the error labels beside their fields; the rest go to a summary."""
+
+    def __init__(self, summary: ErrorLabel) -> None:
+        self.summary = summary
+        self.labels: dict[tuple[object, ...], ErrorLabel] = {}
+        self.fields: dict[tuple[object, ...], QWidget] = {}
+
+    def add(self, where: tuple[object, ...], field: QWidget) -> ErrorLabel:
+        label = ErrorLabel()
+        self.labels[where] = label
+        self.fields[where] = field
+        return label
+
+    def clear(self) -> None:
+        for label in self.labels.values():
+            label.set_error("")
+        for field in self.fields.values():
+            field.setStyleSheet("")
+        self.summary.set_error("")
+
+    def show(self, problems: list[Problem]) -> list[Problem]:
+        """Show each problem beside its field; returns those that have no field here."""
+        self.clear()
+        rest = []
+        for p in problems:
+            label = self.labels.get(p.where)
+            if label is None:
+                rest.append(p)
+                continue
+            label.set_error(describe(p.error))
+            self.fields[p.where].setStyleSheet("border: 1px solid #c0392b;")
+        if problems:
+            lines = [describe_problem(p) for p in problems]
+            self.summary.set_error(f"有 {len(problems)} 处需要改正，未保存：\n" + "\n".join(lines[:12]))
+        return rest
+
+    def first_field(self, problems: list[Problem]) -> QWidget | None:
+        for p in problems:
+            if p.where in self.fields:
+                return self.fields[p.where]
+        return None
+
+
+def line(text: str = "", placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def right(label: QLabel) -> QLabel:
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label

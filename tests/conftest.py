@@ -84,3 +84,13 @@ def new_household(store: Store, village: Village, no: str = "0001", **fields: ob
                   identified_year=2014, attribute="general", main_cause="illness")
     values.update(fields)
     return Household(**values)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Print a failure at once: a Qt abort while tearing down would otherwise swallow it."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        import sys
+        print(f"\nFAILED {item.nodeid}\n{report.longreprtext}", file=sys.stderr, flush=True)

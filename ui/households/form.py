@@ -218,7 +218,6 @@ class HouseholdForm(QDialog):
     def save(self) -> bool:
         """Validate everything; show each problem beside its field, or save and say so."""
         self.member_view.setFocus()  # commits a cell still being edited
-        self.member_view.closePersistentEditor(self.member_view.currentIndex())
         problems: list[Problem] = []
         household = self.conditions.apply(self.basic.apply(self.household, problems), problems)
         incomes, income_problems = self.income.collect(self.household_id)

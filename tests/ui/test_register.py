@@ -1,0 +1,252 @@
+"""The register screens driven like a clerk would: keys and clicks on the real widgets."""
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from models.services import households as svc
+from tests.conftest import family, new_household
+from tests.ui.conftest import choose, type_cell, type_text
+from ui.households.form import HouseholdForm
+from ui.households.members_model import COLUMNS
+
+COL = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def visible_form(screen) -> HouseholdForm:
+    [form] = [f for f in screen.findChildren(HouseholdForm) if f.isVisible()]
+    return form
+
+
+def _enter_family(qtbot, form):
+    people = family()
+    view = form.member_view
+    for row, m in enumerate(people):
+        if row > 0:
+            qtbot.mouseClick(form.add_member_button, Qt.MouseButton.LeftButton)
+        type_cell(qtbot, view, row, COL["name"], m.name)
+        type_cell(qtbot, view, row, COL["id_number"], m.id_number)
+        if row > 0:
+            type_cell(qtbot, view, row, COL["relation"], {"spouse": "配偶", "son": "之子", "daughter": "之女"}[m.relation])
+    return people
+
+
+def _new_form(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # 新建户
+    form = visible_form(window.households)
+    qtbot.waitExposed(form)
+    return form
+
+
+def test_type_a_new_household_of_four_find_it_and_change_a_relation(qtbot, window, store, village):
+    form = _new_form(qtbot, window)
+    basic = form.basic.widgets
+    qtbot.keyClicks(basic["phone"], "13912345678")
+    basic["identified_year"].clear()
+    qtbot.keyClicks(basic["identified_year"], "2016")
+    choose(qtbot, basic["main_cause"], "因病")
+    choose(qtbot, basic["group_id"], "二组")
+    qtbot.keyClicks(form.conditions.widgets["farmland_mu"], "2.5")
+    form.tabs.setCurrentIndex(1)
+    people = _enter_family(qtbot, form)
+    # birth date and sex came from the ID numbers
+    assert form.members.members[2].birth_date == "2001-01-30" and form.members.members[3].sex == "2"
+    qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.household_id is not None, form.summary.text()
+    saved = store.households.file(form.household_id)
+    assert [m.name for m in saved.current_members] == [p.name for p in people]
+    assert saved.head.name == "张三" and saved.household.status == "not_exited"
+    assert saved.household.phone == "13912345678" and saved.household.farmland_mu == 2.5
+    assert store.villages.groups(village.id)[1].id == saved.household.group_id
+    form.close()
+
+    # find it by pinyin initials, and by full pinyin
+    screen = window.households
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert screen.search.hasFocus()
+    qtbot.keyClicks(screen.search, "zxm")
+    qtbot.waitUntil(lambda: screen.count.text() == "共 1 户")
+    assert screen.model.household_id(0) == saved.household.id
+    screen.search.clear()
+    qtbot.keyClicks(screen.search, "zhangxiaohong")
+    qtbot.waitUntil(lambda: screen.count.text() == "共 1 户")
+
+    # open it, change the son's relation, save, and see it in 变更记录
+    screen.table.setCurrentIndex(screen.model.index(0, 0))
+    qtbot.mouseClick(screen.open_button, Qt.MouseButton.LeftButton)
+    form = visible_form(screen)
+    type_cell(qtbot, form.member_view, 2, COL["relation"], "其他")
+    assert form.is_dirty()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert not form.is_dirty(), form.summary.text()
+    assert store.households.members(saved.household.id)[2].relation == "other"
+    form.tabs.setCurrentIndex(5)
+    rows = [[form.history.table.item(r, c).text() for c in range(5)] for r in range(form.history.table.rowCount())]
+    change = next(r for r in rows if r[3] == "修改" and "张小明" in r[2])
+    assert "与户主关系：之子 → 其他" in change[4] and change[1] == "测试员"
+    form.close()
+
+
+def test_bad_id_number_is_refused_next_to_its_field_and_nothing_is_lost(qtbot, window, store):
+    form = _new_form(qtbot, window)
+    choose(qtbot, form.basic.widgets["main_cause"], "缺技术")
+    qtbot.keyClicks(form.basic.widgets["identified_year"], "2015")
+    people = family()
+    type_cell(qtbot, form.member_view, 0, COL["name"], people[0].name)
+    bad = people[0].id_number[:17] + ("1" if people[0].id_number[17] != "1" else "2")
+    type_cell(qtbot, form.member_view, 0, COL["id_number"], bad)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is None
+    index = form.members.index(0, COL["id_number"])
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "校验位不正确" in tip
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "第 1 名成员 · 证件号码" in form.member_errors.text()
+    assert form.tabs.currentIndex() == 1
+    assert index.data() == bad and form.members.members[0].name == people[0].name  # nothing typed is lost
+    assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("field, text, message", [
+    ("farmland_mu", "-3", "不能为负数"),
+    ("identified_year", "二〇一六", "年度"),
+])
+def test_bad_household_fields_are_refused_next_to_them(qtbot, window, store, field, text, message):
+    form = _new_form(qtbot, window)
+    choose(qtbot, form.basic.widgets["main_cause"], "因学")
+    for tab in (form.basic, form.conditions):
+        if field in tab.widgets:
+            tab.widgets[field].clear()
+            type_text(qtbot, tab.widgets[field], text)
+    _enter_family(qtbot, form)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is None
+    label = form.errors.labels[("household", field)]
+    assert label.isVisible() and message in label.text()
+    widgets = {**form.basic.widgets, **form.conditions.widgets}
+    assert widgets[field].text() == text
+
+
+def test_impossible_birth_date_negative_income_and_no_head(qtbot, window, store):
+    form = _new_form(qtbot, window)
+    choose(qtbot, form.basic.widgets["main_cause"], "因病")
+    qtbot.keyClicks(form.basic.widgets["identified_year"], "2015")
+    people = _enter_family(qtbot, form)
+    type_cell(qtbot, form.member_view, 0, COL["relation"], "配偶")  # now nobody is head
+    type_cell(qtbot, form.member_view, 3, COL["id_type"], "其他证件")
+    type_cell(qtbot, form.member_view, 3, COL["birth_date"], "2010-02-30")
+    form.tabs.setCurrentIndex(3)
+    form.income.picker.new_year.setValue(2019)
+    qtbot.mouseClick(form.income.picker.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(form.income.edits["wage_fen"], "12000")
+    qtbot.keyClicks(form.income.edits["business_cost_fen"], "-50")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is None
+    assert "不能为负数" in form.income.errors["business_cost_fen"].text()
+    assert form.income.edits["business_cost_fen"].text() == "-50"
+    form.income.edits["business_cost_fen"].clear()
+    qtbot.keyClicks(form.income.edits["business_cost_fen"], "500")
+    assert "纯收入 11500.00 元" in form.income.totals.text() and "人均纯收入 2875.00 元" in form.income.totals.text()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    text = form.member_errors.text()
+    assert "有且只有一名户主" in text and "第 4 名成员 · 出生日期" in text
+    type_cell(qtbot, form.member_view, 3, COL["birth_date"], "2010-11-02")
+    form.member_view.setCurrentIndex(form.members.index(0, 0))
+    qtbot.mouseClick(form.head_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is not None, form.summary.text()
+    income = store.households.income(form.household_id, 2019)
+    assert (income.wage_fen, income.business_cost_fen) == (1_200_000, 50_000)
+    assert people[0].name == store.households.file(form.household_id).head.name
+    form.close()
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, window, monkeypatch):
+    form = _new_form(qtbot, window)
+    type_text(qtbot, form.basic.widgets["address"], "坡脚")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Cancel)
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert asked and form.isVisible() and form.basic.widgets["address"].text() == "坡脚"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    form.close()
+    assert not form.isVisible()
+
+
+def test_list_filters_sorting_and_export(qtbot, demo_window, demo_store, tmp_path):
+    screen = demo_window.households
+    total = demo_store.db.execute("SELECT count(*) FROM households").fetchone()[0]
+    assert screen.count.text() == f"共 {total} 户"
+    choose(qtbot, screen.status, "已脱贫")
+    exited = demo_store.db.execute("SELECT count(*) FROM households WHERE status = 'exited'").fetchone()[0]
+    assert screen.count.text() == f"共 {exited} 户"
+    assert {screen.model.index(r, 6).data() for r in range(screen.model.rowCount())} == {"已脱贫"}
+    screen.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # 人口, largest first
+    sizes = [screen.model.index(r, 3).data() for r in range(screen.model.rowCount())]
+    assert sizes == sorted(sizes, reverse=True)
+    head = demo_store.households.file(screen.model.household_id(0)).head
+    fragment = head.id_number[-6:]
+    qtbot.mouseClick(screen.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(screen.search, fragment)
+    qtbot.waitUntil(lambda: screen.model.household_id(0) == head.household_id and screen.count.text() != f"共 {total} 户")
+    path = tmp_path / "名单.xlsx"
+    count = screen.export_to(str(path))
+    assert count == screen.model.rowCount() and "已导出" in screen.notice.text()
+    ws = openpyxl.load_workbook(path).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["户编号", "户主", "村民小组"]
+    row = [c.value for c in ws[2]]
+    id_cell = ws.cell(row=2, column=header.index("户主证件号码") + 1)
+    assert id_cell.data_type == "s" and id_cell.value == head.id_number
+    assert row[header.index("户主")] == head.name and row[header.index("人口")] == screen.model.index(0, 3).data()
+    # an output path that cannot be written is reported, not raised
+    assert screen.export_to(str(tmp_path / "missing" / "x.xlsx")) is None and "导出失败" in screen.notice.text()
+
+
+def test_status_and_member_changes_are_events_from_the_form(qtbot, window, store, village):
+    hid = svc.register_household(store, new_household(store, village), family())
+    window.households.set_village(village.id)
+    form = window.households.open_household(hid)
+    assert form.status_buttons["exit"].isEnabled() and not form.status_buttons["return"].isEnabled()
+    from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
+    dialog = StatusDialog(store, hid, "exit", form)
+    dialog.year.setValue(2019)
+    type_text(qtbot, dialog.reason, "两不愁三保障达标，收入稳定")
+    dialog._on_ok()
+    assert store.households.get(hid).status == "exited"
+    dialog = MemberChangeDialog(store, hid, form)
+    choose(qtbot, dialog.kind, "死亡")
+    choose(qtbot, dialog.member, "张三（户主）")
+    assert dialog.new_head.isVisibleTo(dialog)
+    dialog.new_head.setCurrentIndex(dialog.new_head.findText("李四妹"))
+    dialog._on_ok()
+    f = store.households.file(hid)
+    assert f.head.name == "李四妹" and [e.kind for e in f.member_events] == ["death"]
+    dialog = MemberChangeDialog(store, hid, form)
+    choose(qtbot, dialog.kind, "新生儿")
+    type_text(qtbot, dialog.name, "张小宝")
+    choose(qtbot, dialog.relation, "之孙子")
+    qtbot.keyClicks(dialog.id_number, "110105202405010012")  # wrong check character
+    dialog._on_ok()
+    assert "校验位不正确" in dialog.error.text() and dialog.name.text() == "张小宝"
+    form.close()
+
+
+def test_village_screen_edits_facts_and_groups(qtbot, window, store, village):
+    window.show_section("村情")
+    screen = window.village_screen
+    qtbot.mouseClick(screen.groups.add_button, Qt.MouseButton.LeftButton)
+    screen.groups.list.currentItem().setText("三组")
+    screen.form.widgets["households_total"].setText("-5")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert "不能为负数" in screen.errors.labels[("village", "households_total")].text()
+    screen.form.widgets["households_total"].setText("412")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert screen.notice.text() == "村情已保存。"
+    assert store.villages.get(village.id).households_total == 412
+    assert [g.name for g in store.villages.groups(village.id)] == ["一组", "二组", "三组"]
+    assert window.households.group.findText("三组") >= 0  # the list's filter follows

@@ -29,6 +29,7 @@ def main(argv: list[str]) -> int:
             figures.update(county.build(data, villages=args.villages, households=args.households))
         figures.update(county.size(data))
         figures.update(county.stats(data))
+        figures.update(county.ui(data))
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

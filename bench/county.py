@@ -35,3 +35,10 @@ def stats(data: Path, runs: int = 7) -> dict[str, float]:
     villages = json.loads(out)["villages"]
     return {"stats_ms": round(statistics.median(times) * 1000),
             "households": sum(v["households"] for v in villages)}
+
+
+def ui(data: Path) -> dict[str, float]:
+    """The register window on the county: first page, search per keystroke, memory."""
+    done = subprocess.run([sys.executable, "-m", "bench.ui_probe", str(data)], check=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])

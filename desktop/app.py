@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.demo.generator import generate
@@ -51,4 +51,10 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
             return 0
         window.events.emit_changes(Changes(village=True, households=True))
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Tear down in order while Qt is still alive; left to interpreter exit, Qt objects
+    # may outlive the application and crash on the way out.
+    window.store.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code

@@ -170,15 +170,17 @@ def _check_member(m: Member, index: int | None, *, today: dt.date | None) -> lis
         p.append(Problem(w + ("name",), Required()))
     _code(p, w + ("id_type",), codes.ID_TYPE, m.id_type, required=True)
     m.id_number = idnumber.normalize(m.id_number)
-    if m.id_type in ("resident", "disability"):
-        p.extend(_check_id(m, w, today=today))
-    _code(p, w + ("sex",), codes.SEX, m.sex, required=True)
+    id_problems = _check_id(m, w, today=today) if m.id_type in ("resident", "disability") else []
+    p.extend(id_problems)
+    # Sex and birth date come from a resident ID number: while it is wrong, asking for them is noise.
+    from_id = m.id_type in ("resident", "disability") and any(q.where[-1] == "id_number" for q in id_problems)
+    _code(p, w + ("sex",), codes.SEX, m.sex, required=not from_id)
     if m.birth_date:
         try:
             parse_date(m.birth_date, today=today)
         except CundangError as exc:
             p.append(Problem(w + ("birth_date",), exc))
-    else:
+    elif not from_id:
         p.append(Problem(w + ("birth_date",), Required()))
     _code(p, w + ("relation",), codes.RELATION, m.relation, required=True)
     for name, clist in (

@@ -206,6 +206,9 @@ class HouseholdForm(QDialog):
         self.change_button.setEnabled(saved)
         self.add_member_button.setEnabled(not saved)
         self.remove_member_button.setEnabled(not saved)
+        tip = "已登记的户，增减成员请用“人员变更”，以便留下变更记录。" if saved else ""
+        self.add_member_button.setToolTip(tip)
+        self.remove_member_button.setToolTip(tip)
 
     def _raw(self) -> object:
         return (self.basic.raw(), self.conditions.raw(), self.members.raw(), self.income.raw(), self.assurance.raw())

@@ -30,6 +30,7 @@ class HouseholdTableModel(QAbstractTableModel):
         super().__init__()
         self.repo = repo
         self.filter = HouseholdFilter()
+        self.active = False  # nothing is queried until the screen sets its first filter
         self.ids: list[int] = []
         self._pages: OrderedDict[int, list[HouseholdRow]] = OrderedDict()
 
@@ -37,6 +38,7 @@ class HouseholdTableModel(QAbstractTableModel):
         """Run the query again (a new search, filter or sort): ids only; rows come as shown."""
         self.beginResetModel()
         self.filter = f
+        self.active = True
         self.ids = self.repo.ids(f)
         self._pages.clear()
         self.endResetModel()
@@ -88,5 +90,8 @@ class HouseholdTableModel(QAbstractTableModel):
         return None if row is None else cell(row, column)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.set_filter(replace(self.filter, sort=COLUMNS[column],
-                                descending=order == Qt.SortOrder.DescendingOrder))
+        f = replace(self.filter, sort=COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder)
+        if self.active:
+            self.set_filter(f)
+        else:
+            self.filter = f

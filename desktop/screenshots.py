@@ -1,0 +1,99 @@
+"""Renders every screen of the demo village to PNG: ``python -m desktop.screenshots [FOLDER]``.
+
+Runs offscreen (no display needed) on a fresh demo village in a temporary data folder, and
+writes docs/screenshots/ by default. Look at the pictures: boxes instead of Chinese glyphs,
+clipped labels and empty tables are bugs.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from desktop.paths import resource_root  # noqa: E402
+from models.demo.generator import generate  # noqa: E402
+from models.store import Store  # noqa: E402
+from ui import look  # noqa: E402
+from ui.events import AppEvents  # noqa: E402
+from ui.first_start import FirstStartDialog  # noqa: E402
+from ui.households.event_dialogs import MemberChangeDialog, StatusDialog  # noqa: E402
+from ui.main_window import SECTIONS, MainWindow  # noqa: E402
+
+
+def _save(widget: QWidget, folder: Path, name: str) -> Path:
+    QApplication.processEvents()
+    path = folder / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
+
+
+def render(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    look.apply(app)
+    shots = []
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store.open(Path(tmp) / "empty") as empty:
+            dialog = FirstStartDialog(empty)
+            dialog.show()
+            shots.append(_save(dialog, folder, "00-first-start"))
+            dialog.close()
+        store = Store.open(Path(tmp) / "demo", actor="演示")
+        generate(store, seed=1)
+        window = MainWindow(store, AppEvents())
+        window.resize(1280, 800)
+        window.show()
+        for i, section in enumerate(SECTIONS[:2]):
+            window.show_section(section)
+            shots.append(_save(window, folder, f"{i + 1:02d}-{section}"))
+        screen = window.households
+        screen.search.setText("zh")
+        screen.apply_filter()
+        shots.append(_save(window, folder, "03-搜索-拼音首字母"))
+        screen.clear_filters()
+        window.show_section("台账")
+        shots.append(_save(window, folder, "04-placeholder"))
+        window.show_section("贫困户")
+        # A household with history: the first one that has left members or status changes.
+        hid = next(h for h in store.households.ids(window.header.village_id)
+                   if len(store.households.file(h).status_events) > 2)
+        form = screen.open_household(hid)
+        form.resize(1280, 760)
+        for i in range(form.tabs.count()):
+            form.tabs.setCurrentIndex(i)
+            shots.append(_save(form, folder, f"1{i}-户-{form.tabs.tabText(i)}"))
+        dialog = MemberChangeDialog(store, hid, form)
+        dialog.show()
+        shots.append(_save(dialog, folder, "20-人员变更"))
+        dialog.close()
+        dialog = StatusDialog(store, hid, "remove", form)
+        dialog.show()
+        shots.append(_save(dialog, folder, "21-清退"))
+        dialog.close()
+        form.close()
+        new = screen.new_household()
+        new.save()  # an empty new household: every required field says so
+        new.resize(1280, 760)
+        shots.append(_save(new, folder, "22-新建户-未填写时保存"))
+        new.tabs.setCurrentIndex(1)
+        shots.append(_save(new, folder, "23-新建户-成员"))
+        new.hide()
+        window.close()
+        store.close()
+    return shots
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else resource_root() / "docs" / "screenshots"
+    for path in render(folder):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

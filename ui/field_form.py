@@ -5,7 +5,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from models import codes, form_input
 from models.errors import CundangError, Problem
@@ -35,7 +35,6 @@ class FieldForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         outer = QVBoxLayout(self)
         row = QWidget()
-        from PySide6.QtWidgets import QHBoxLayout
         cols = QHBoxLayout(row)
         cols.setContentsMargins(0, 0, 0, 0)
         forms = []
@@ -58,6 +57,10 @@ class FieldForm(QWidget):
             forms[i // per_column].addRow(f.label, cell)
         outer.addWidget(row)
         outer.addStretch(1)
+        # Tab goes down the fields in the order listed, whenever each widget was made.
+        chain = list(self.widgets.values())
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _make(self, f: Field) -> QWidget:
         if f.kind == "code":

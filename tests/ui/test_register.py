@@ -2,7 +2,7 @@
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.services import households as svc
 from tests.conftest import family, new_household
@@ -250,3 +250,37 @@ def test_village_screen_edits_facts_and_groups(qtbot, window, store, village):
     assert store.villages.get(village.id).households_total == 412
     assert [g.name for g in store.villages.groups(village.id)] == ["一组", "二组", "三组"]
     assert window.households.group.findText("三组") >= 0  # the list's filter follows
+
+
+def test_basic_fields_are_reached_in_order_with_tab(qtbot, window):
+    form = _new_form(qtbot, window)
+    names = [f.name for f in form.basic.fields]
+    widgets = form.basic.widgets
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    widgets[names[0]].setFocus()
+    seen = [names[0]]
+    for _ in names[1:]:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        seen.append(next((n for n, w in widgets.items() if w is focused), repr(focused)))
+    assert seen == names
+
+
+def test_first_start_creates_the_village(qtbot, store):
+    from ui.first_start import FirstStartDialog
+    dialog = FirstStartDialog(store)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.edits["code"], "45012310120")  # 11 digits
+    type_text(qtbot, dialog.edits["name"], "新村")
+    for name in ("一组", "二组", "三组"):
+        type_text(qtbot, dialog.groups, name)
+        qtbot.keyClick(dialog.groups, Qt.Key.Key_Return)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "12位数字" in dialog.error.text() and store.villages.count() == 0
+    qtbot.keyClicks(dialog.edits["code"], "1")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
+    [village] = store.villages.all()
+    assert (village.code, village.name) == ("450123101201", "新村")
+    assert [g.name for g in store.villages.groups(village.id)] == ["一组", "二组", "三组"]

@@ -1,0 +1,66 @@
+"""The window's header: which village is shown (a county folder holds many) and its counts."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from models.store import Store
+from ui.events import AppEvents, Changes
+
+
+class Header(QWidget):
+    """The village chooser (a county holds many) and its counts."""
+
+    village_changed = Signal(object)  # village id or None
+
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store = store
+        self.village_box = QComboBox()
+        self.village_box.setMinimumContentsLength(18)
+        self.counts = QLabel()
+        self.counts.setObjectName("header-counts")
+        layout = QHBoxLayout(self)
+        layout.addWidget(QLabel("当前村："))
+        layout.addWidget(self.village_box)
+        layout.addSpacing(16)
+        layout.addWidget(self.counts, 1)
+        self._fill_villages()
+        self.village_box.currentIndexChanged.connect(self._on_village_chosen)
+        events.data_changed.connect(self._on_data_changed)
+        self._refresh_counts()
+
+    def _fill_villages(self) -> None:
+        self.village_box.clear()
+        for v in self.store.villages.all():
+            demo = "（演示数据）" if v.is_demo else ""
+            self.village_box.addItem(f"{v.township}{v.name}（{v.code}）{demo}", v.id)
+
+    @property
+    def village_id(self) -> int | None:
+        return self.village_box.currentData()
+
+    def _on_village_chosen(self) -> None:
+        self._refresh_counts()
+        self.village_changed.emit(self.village_id)
+
+    def _refresh_counts(self) -> None:
+        if self.village_id is None:
+            self.counts.setText("还没有村。")
+            return
+        stats = self.store.stats.villages(self.village_id)[0]
+        self.counts.setText(
+            f"建档立卡户 {stats.households} 户 · 人口 {stats.members} 人 · "
+            f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户")
+
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:
+        if changes.village:
+            current = self.village_id
+            self.village_box.blockSignals(True)
+            self._fill_villages()
+            self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
+            self.village_box.blockSignals(False)
+            if self.village_id != current:
+                self.village_changed.emit(self.village_id)
+        if changes.village or changes.households:
+            self._refresh_counts()

@@ -21,6 +21,10 @@ STAMP = VENV / ".cundang-installed"
 # Qt's runtime libraries and a CJK TrueType font (Debian/Ubuntu package names).
 APT_PACKAGES = ("libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3",
                 "fonts-wqy-microhei")
+# What Qt's X11 plugin needs to open a real window (Qt 6.5+ refuses to start without xcb-cursor).
+APT_WINDOW_PACKAGES = ("libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0",
+                       "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1",
+                       "libxkbcommon-x11-0")
 WINDOWS = os.name == "nt"
 
 
@@ -68,10 +72,16 @@ def apt_install(packages: list[str]) -> None:
     run(prefix + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env)
 
 
-def ensure_system_packages() -> None:
+def ensure_system_packages(*, window: bool) -> None:
     """On Debian-like systems, the Qt libraries and the CJK font. Windows ships its own."""
     if sys.platform.startswith("linux") and shutil.which("dpkg-query") and shutil.which("apt-get"):
-        apt_install(missing_debian_packages(APT_PACKAGES))
+        apt_install(missing_debian_packages(APT_PACKAGES + (APT_WINDOW_PACKAGES if window else ())))
+
+
+def has_display() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
 
 
 # --- Virtual environment --------------------------------------------------------
@@ -104,10 +114,13 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):
         say("需要 Python 3.11 或更新版本。")
         return 1
-    ensure_system_packages()
+    ensure_system_packages(window=argv[0] == "app")
     ensure_venv()
     python = str(venv_python())
     if argv[0] == "app":
+        if not has_display():
+            say("没有图形界面（未设置 DISPLAY），无法打开窗口。在无屏幕的机器上可用：xvfb-run -a python3 desktop/bootstrap.py app")
+            return 1
         return subprocess.call([python, "-m", "desktop", *(argv[1:] or ["gui", "--demo-if-empty"])], cwd=ROOT)
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings
@@ -33,10 +34,19 @@ def build_app(argv: list[str], data_dir: Path, *, demo_if_empty: bool = False,
     return app, window
 
 
+def _install_excepthook() -> None:
+    """An unexpected error in a slot is shown to the clerk in words, not lost."""
+    def hook(kind, error, tb) -> None:  # noqa: ANN001
+        traceback.print_exception(kind, error, tb)
+        QMessageBox.critical(QApplication.activeWindow(), "村档出错了", f"{describe(error)}\n\n请记下当时的操作，告诉技术人员。")
+    sys.excepthook = hook
+
+
 def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
     """Open the window: the folder given, else $CUNDANG_DATA, else the last one used, else the default."""
     app = QApplication.instance() or QApplication(sys.argv)
     look.apply(app)
+    _install_excepthook()
     settings = QSettings("Cundang", "Cundang")
     remembered = settings.value("data/last_folder")
     data_dir = paths.data_folder(explicit_dir, remembered=str(remembered) if remembered else None)

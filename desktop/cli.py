@@ -87,7 +87,8 @@ def _stats(folder, args: argparse.Namespace) -> int:
         return EXIT_OK
     for s in stats:
         print(f"{s.name}（{s.code}）")
-        print(f"  建档立卡户 {s.households} 户，现有人口 {s.members} 人；未脱贫（含返贫） {s.poor} 户，已脱贫 {s.exited} 户")
+        print(f"  建档立卡户 {s.registered} 户（另有已清退 {s.households - s.registered} 户），现有人口 {s.members} 人；"
+              f"未脱贫（含返贫） {s.poor} 户，已脱贫 {s.exited} 户")
         print("  按脱贫状态：" + "，".join(f"{codes.status_label(k)} {n}" for k, n in s.by_status.items()))
         print("  按村民小组：" + "，".join(f"{k} {n}" for k, n in s.by_group.items()))
     return EXIT_OK

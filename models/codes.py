@@ -296,3 +296,83 @@ def flag_label(value: object) -> str:
     if value is None or value == "":
         return ""
     return YES_NO.label("1" if int(value) else "0")  # type: ignore[call-overload]
+
+# --- Assistance: cadres, pairing, plans, procedures, exit check --------------------
+
+CADRE_ROLE = CodeList(
+    "干部角色",
+    (
+        ("first_secretary", "第一书记"),
+        ("team_leader", "驻村工作队队长"),
+        ("team_member", "驻村工作队员"),
+        ("contact_leader", "联系领导"),
+        ("agri_tech", "农技人员"),
+        ("pair_cadre", "结对帮扶责任人"),
+    ),
+)
+TEAM_ROLES = frozenset({"first_secretary", "team_leader", "team_member"})
+
+UNIT_TYPE = CodeList(
+    "单位类型",
+    (("party_gov", "党政机关"), ("institution", "事业单位"), ("soe", "国有企业"), ("private", "民营企业"),
+     ("social", "社会组织"), ("township", "乡镇"), ("village", "村"), ("other", "其他单位")),
+)
+
+# What a village must have; seed 002 (二十一) asks for these "六个一". Provinces differ: configurable.
+VILLAGE_REQUIREMENT = CodeList(
+    "帮扶力量",
+    (
+        ("team", "驻村工作组"),
+        ("contact_leader", "联系领导"),
+        ("aid_unit", "帮扶单位"),
+        ("first_secretary", "第一书记"),
+        ("agri_tech", "农技人员"),
+        ("pair_cadre", "结对帮扶驻村干部"),
+    ),
+)
+
+MEASURE_CATEGORY = CodeList(
+    "帮扶措施类别",
+    (
+        ("industry", "产业发展"), ("employment", "转移就业"), ("public_job", "公益岗位"),
+        ("relocation", "易地扶贫搬迁"), ("education", "教育扶持"), ("health", "健康扶贫"),
+        ("housing", "危房改造"), ("credit", "金融扶贫(小额信贷)"), ("eco", "生态补偿"),
+        ("dibao", "低保兜底"), ("training", "技能培训"), ("infrastructure", "基础设施"), ("other", "其他措施"),
+    ),
+)
+
+MEASURE_STATUS = CodeList(
+    "措施状态", (("planned", "计划"), ("in_progress", "实施中"), ("done", "已完成"), ("not_done", "未完成")),
+)
+
+FUND_SOURCE = CodeList(
+    "资金来源",
+    (("special", "财政专项扶贫资金"), ("integrated", "整合涉农资金"), ("social", "社会帮扶"), ("credit", "信贷"),
+     ("self", "群众自筹")),
+)
+
+PROCEDURE = CodeList("程序", (("identify", "识别程序"), ("exit", "退出程序")))
+# Steps in order; the status change (识别 / 标注脱贫) follows the last one.
+IDENTIFY_STEPS = CodeList(
+    "识别程序步骤",
+    (("apply", "农户申请"), ("review", "民主评议"), ("audit", "村两委审核"), ("notice", "村内公示"), ("announce", "公告")),
+)
+EXIT_STEPS = CodeList(
+    "退出程序步骤",
+    (("review", "民主评议"), ("verify", "村两委和驻村工作队核实"), ("consent", "贫困户认可"), ("notice", "村内公示"),
+     ("announce", "公告退出")),
+)
+PROCEDURE_STEPS = {"identify": IDENTIFY_STEPS, "exit": EXIT_STEPS}
+
+EXIT_CRITERION = CodeList(
+    "退出标准",
+    (
+        ("income", "人均纯收入超过扶贫标准"),
+        ("food", "不愁吃"),
+        ("clothing", "不愁穿"),
+        ("education", "义务教育有保障"),
+        ("medical", "基本医疗有保障"),
+        ("housing", "住房安全有保障"),
+        ("water", "饮水安全有保障"),
+    ),
+)

@@ -129,6 +129,17 @@ class HeadCount(CundangError):
     count: int
 
 
+class NoMembers(CundangError):
+    """A new household needs at least one member."""
+
+
+class EventOutOfOrder(CundangError):
+    """A change dated before the one it follows."""
+
+    date: str
+    last: str
+
+
 class InvalidStatusChange(CundangError):
     current: str
     event: str

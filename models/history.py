@@ -9,7 +9,9 @@ from models.domain import ASSURANCE_ITEMS
 from models.money import format_fen
 
 _HIDDEN = {"id", "uuid", "created_at", "updated_at", "name_pinyin", "name_initials", "household_id",
-           "village_id", "member_id", "sort_order", "group_id"}
+           "village_id", "sort_order"}
+# Fields that hold another record's id, shown by that record's name.
+_REFERENCES = {"group_id": "group", "member_id": "member"}
 _TABLE_LABELS = {"households": "户信息", "members": "家庭成员", "incomes": "收入", "assurances": "两不愁三保障",
                  "status_events": "状态变更", "member_events": "人员变更"}
 _ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除"}
@@ -33,10 +35,13 @@ class Change:
     fields: list[FieldChange] = field(default_factory=list)
 
 
-def render(table: str, name: str, value: object) -> str:
-    """A stored value as a clerk reads it: labels for codes, 元 for fen, 是/否 for flags."""
+def render(table: str, name: str, value: object, names: dict[tuple[str, object], str] | None = None) -> str:
+    """A stored value as a clerk reads it: labels for codes, 元 for fen, 是/否 for flags,
+    names for references to groups and members."""
     if value is None or value == "":
         return ""
+    if name in _REFERENCES:
+        return (names or {}).get((_REFERENCES[name], value), f"#{value}")
     if name == "kind":
         clist = codes.STATUS_EVENT if table == "status_events" else codes.MEMBER_EVENT
         return clist.label(str(value)) if str(value) in clist else str(value)
@@ -56,29 +61,33 @@ def render(table: str, name: str, value: object) -> str:
     return str(value)
 
 
-def _what(table: str, row: dict) -> str:
+def _what(table: str, row: dict, names: dict[tuple[str, object], str]) -> str:
     base = _TABLE_LABELS.get(table, table)
     if table == "members":
         return f"{base} {row.get('name', '')}"
     if table in ("incomes", "assurances"):
         return f"{row.get('year', '')}年{base}"
-    if table in ("status_events", "member_events"):
+    if table == "member_events":
+        return f"{base} {render(table, 'kind', row.get('kind'))} {render(table, 'member_id', row.get('member_id'), names)}"
+    if table == "status_events":
         return f"{base} {render(table, 'kind', row.get('kind'))}"
     return base
 
 
-def describe_entries(entries: list[tuple]) -> list[Change]:
-    """Turn audit rows (at, actor, action, table, before, after) into readable changes."""
+def describe_entries(entries: list[tuple], names: dict[tuple[str, object], str] | None = None) -> list[Change]:
+    """Turn audit rows (at, actor, action, table, before, after) into readable changes.
+    ``names`` maps ("group", id) and ("member", id) to names."""
+    names = names or {}
     changes = []
     for at, actor, action, table, before_json, after_json in entries:
         before = json.loads(before_json) if before_json else {}
         after = json.loads(after_json) if after_json else {}
-        names = [k for k in (after or before) if k not in _HIDDEN]
+        columns = [k for k in (after or before) if k not in _HIDDEN]
         fields = []
-        for name in names:
-            old, new = render(table, name, before.get(name)), render(table, name, after.get(name))
+        for name in columns:
+            old, new = render(table, name, before.get(name), names), render(table, name, after.get(name), names)
             if old != new:
                 fields.append(FieldChange(_FIELDS.get(table, {}).get(name, name), old, new))
         changes.append(Change(at=at, actor=actor, action=_ACTIONS.get(action, action),
-                              what=_what(table, after or before), fields=fields))
+                              what=_what(table, after or before, names), fields=fields))
     return changes

@@ -7,6 +7,7 @@ VILLAGE = {
     "households_total": "总户数", "population_total": "总人口", "agri_population": "农业人口",
     "collective_income_fen": "村集体经济收入", "hard_road": "通硬化路", "clinic": "有卫生室",
     "culture_room": "有文化室", "broadband": "通宽带", "safe_water": "饮水安全", "is_demo": "演示数据",
+    "groups": "村民小组",
 }
 
 GROUP = {"name": "村民小组", "sort_order": "排序"}
@@ -52,15 +53,21 @@ EVENT = {"kind": "变更类型", "event_date": "日期", "year": "年度", "reas
 
 ALL = {
     "village": VILLAGE, "household": HOUSEHOLD, "member": MEMBER, "members": MEMBER,
-    "income": INCOME, "assurance": ASSURANCE, "event": EVENT,
+    "income": INCOME, "incomes": INCOME, "assurance": ASSURANCE, "assurances": ASSURANCE, "event": EVENT,
 }
 
 
 def field_label(where: tuple[object, ...]) -> str:
-    """The label of the field a problem points at, e.g. ("members", 2, "id_number") -> 证件号码."""
-    table = ALL.get(str(where[0]), {}) if where else {}
-    name = str(where[-1]) if where else ""
-    return table.get(name, name)
+    """The label of the field a problem points at, e.g. ("members", 2, "id_number") -> 证件号码;
+    ("incomes", 2019, "wage_fen") -> 2019年 工资性收入."""
+    if not where:
+        return ""
+    table = ALL.get(str(where[0]), {})
+    name = str(where[-1])
+    label = table.get(name, "" if name == str(where[0]) else name)
+    if where[0] in ("incomes", "assurances") and len(where) == 3:
+        return f"{where[1]}年 {label}"
+    return label
 
 # Columns of the household list (screen and its export).
 REGISTER = {

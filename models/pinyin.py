@@ -16,11 +16,11 @@ def keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name, lower case, without tones or spaces."""
     from pypinyin import lazy_pinyin  # loaded on first use: the CLI's reads never need it
 
-    name = name.strip()
+    name = "".join(c for c in name if c.isalnum())  # 阿依古丽·买买提 -> 阿依古丽买买提
     if not name:
         return "", ""
     syllables = lazy_pinyin(name, errors=lambda chars: list(chars.lower()))
     if name[0] in SURNAME_READINGS and syllables:
         syllables[0] = SURNAME_READINGS[name[0]]
-    syllables = [s.lower() for s in syllables if s.strip()]
+    syllables = [s.lower() for s in syllables if s.strip() and s.isalnum()]
     return "".join(syllables), "".join(s[0] for s in syllables)

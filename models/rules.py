@@ -9,6 +9,7 @@ from models.domain import Household, Income, Member
 from models.errors import (
     CundangError,
     DuplicateIdNumber,
+    EventOutOfOrder,
     HeadCount,
     IdNumberMismatch,
     InvalidDate,
@@ -18,6 +19,7 @@ from models.errors import (
     InvalidMonths,
     InvalidYear,
     NegativeValue,
+    NoMembers,
     Problem,
     RepeatedCause,
     Required,
@@ -46,6 +48,17 @@ def next_status(current: str, event: str) -> str:
         return TRANSITIONS[(current, event)]
     except KeyError:
         raise InvalidStatusChange(current=current, event=event) from None
+
+
+def check_status_event(household: Household, events: list, kind: str, day: str, year: int) -> None:
+    """A status change must follow the last one in time, and its year must fit the history."""
+    next_status(household.status, kind)
+    if events and day < events[-1].event_date:
+        raise EventOutOfOrder(date=day, last=events[-1].event_date)
+    if int(day[:4]) < year:
+        raise EventOutOfOrder(date=day, last=f"{year}-01-01")
+    if kind != "identify" and household.identified_year and year < household.identified_year:
+        raise InvalidYear(value=str(year))
 
 
 def parse_date(value: str | None, *, today: dt.date | None = None, required: bool = True) -> dt.date | None:
@@ -170,7 +183,8 @@ def _check_member(m: Member, index: int | None, *, today: dt.date | None) -> lis
         p.append(Problem(w + ("name",), Required()))
     _code(p, w + ("id_type",), codes.ID_TYPE, m.id_type, required=True)
     m.id_number = idnumber.normalize(m.id_number)
-    id_problems = _check_id(m, w, today=today) if m.id_type in ("resident", "disability") else []
+    looks_like_id = m.id_type == "other" and len(m.id_number) == 18 and m.id_number[:17].isdigit()
+    id_problems = _check_id(m, w, today=today) if m.id_type in ("resident", "disability") or looks_like_id else []
     p.extend(id_problems)
     # Sex and birth date come from a resident ID number: while it is wrong, asking for them is noise.
     from_id = m.id_type in ("resident", "disability") and any(q.where[-1] == "id_number" for q in id_problems)
@@ -208,6 +222,8 @@ def _check_id(m: Member, w: tuple[object, ...], *, today: dt.date | None) -> lis
     if not m.id_number:
         return [Problem(w + ("id_number",), Required())]
     # A disability card number is the ID number followed by two digits.
+    if m.id_type == "disability" and not (len(m.id_number) == 20 and m.id_number[18:].isdigit()):
+        return [Problem(w + ("id_number",), InvalidIdNumber(id_number=m.id_number, reason="disability_length"))]
     core = m.id_number[:18] if m.id_type == "disability" else m.id_number
     try:
         info = idnumber.parse(core, today=today)
@@ -224,6 +240,13 @@ def _check_id(m: Member, w: tuple[object, ...], *, today: dt.date | None) -> lis
     return p
 
 
+def person_key(m: Member) -> str:
+    """Who a member is, for one-registration rules: the 18-character ID number, or ''."""
+    if m.id_type in ("resident", "disability") and m.id_number:
+        return m.id_number[:18]
+    return ""
+
+
 def validate_members(members: list[Member], *, today: dt.date | None = None) -> list[Problem]:
     """Each member, then the household rules: one head, no ID number twice."""
     p: list[Problem] = []
@@ -231,17 +254,22 @@ def validate_members(members: list[Member], *, today: dt.date | None = None) -> 
         p.extend(_check_member(m, i, today=today))
     current = [(i, m) for i, m in enumerate(members) if m.is_current]
     heads = [i for i, m in current if m.relation == codes.HEAD]
-    if len(heads) != 1:
+    if not members:
+        p.append(Problem(("members", None, "name"), NoMembers()))
+    elif not current:
+        pass  # everyone has left (e.g. the last member died): no head is possible or needed
+    elif len(heads) != 1:
         where = ("members", heads[1] if len(heads) > 1 else None, "relation")
         p.append(Problem(where, HeadCount(count=len(heads))))
     seen: dict[str, int] = {}
     for i, m in current:
-        if not m.id_number:
+        key = person_key(m)
+        if not key:
             continue
-        if m.id_number in seen:
-            other = members[seen[m.id_number]]
+        if key in seen:
+            other = members[seen[key]]
             p.append(Problem(("members", i, "id_number"),
-                             DuplicateIdNumber(id_number=m.id_number, household_no="", name=other.name)))
+                             DuplicateIdNumber(id_number=key, household_no="", name=other.name)))
         else:
-            seen[m.id_number] = i
+            seen[key] = i
     return p

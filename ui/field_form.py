@@ -13,6 +13,11 @@ from models.money import format_fen, parse_yuan
 from ui.widgets import CodeCombo, FieldErrors, YesNoCombo
 
 
+def format_number(value: float) -> str:
+    """2.5 -> '2.5', 1234567.0 -> '1234567', 12.345678 -> '12.345678': never rounded away."""
+    return repr(float(value)).removesuffix(".0")
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -94,7 +99,7 @@ class FieldForm(QWidget):
             elif f.kind == "money":
                 w.setText(format_fen(value))  # type: ignore[attr-defined]
             elif f.kind == "number" and value is not None:
-                w.setText(f"{value:g}")  # type: ignore[attr-defined]
+                w.setText(format_number(value))  # type: ignore[attr-defined]
             else:
                 w.setText("" if value is None else str(value))  # type: ignore[attr-defined]
 

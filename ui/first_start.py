@@ -1,6 +1,8 @@
 """The first start: with no village yet, create one or open the demo village."""
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -61,7 +63,7 @@ class FirstStartDialog(QDialog):
         names = self.groups.toPlainText().replace("，", "\n").replace(",", "\n").splitlines()
         try:
             create_village(self.store, village, names)
-        except CundangError as exc:
+        except (CundangError, sqlite3.Error) as exc:
             self.error.set_error(describe(exc))
             return
         self.accept()

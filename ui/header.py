@@ -50,7 +50,7 @@ class Header(QWidget):
             return
         stats = self.store.stats.villages(self.village_id)[0]
         self.counts.setText(
-            f"建档立卡户 {stats.households} 户 · 人口 {stats.members} 人 · "
+            f"建档立卡户 {stats.registered} 户 · 人口 {stats.members} 人 · "
             f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户")
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:

@@ -12,6 +12,7 @@ _ID_REASONS = {
     "region": "前6位地区码不正确",
     "birth_date": "其中的出生日期不存在或晚于今天",
     "checksum": "校验位不正确，请核对是否输错了某一位",
+    "disability_length": "残疾人证号应为18位身份证号码加2位数字",
 }
 
 
@@ -62,6 +63,10 @@ def describe(error: BaseException) -> str:
         name = e.facts.get("field")
         label = labels.VILLAGE.get(name) or labels.EVENT.get(name) if name else None
         return f"{label}必须填写。" if label else "此项必须填写。"
+    if isinstance(e, E.NoMembers):
+        return "一户至少要有一名成员（户主）。"
+    if isinstance(e, E.EventOutOfOrder):
+        return f"日期 {e.date} 早于应在其前的 {e.last}，请核对日期和年度。"
     if isinstance(e, E.InvalidStatusChange):
         return (f"当前状态为“{codes.status_label(e.current)}”，不能进行“{codes.STATUS_EVENT.label(e.event)}”。")
     if isinstance(e, E.MemberAlreadyLeft):
@@ -80,6 +85,10 @@ def describe(error: BaseException) -> str:
         return "户和成员不能删除，请通过清退、死亡、迁出等变更登记。"
     if isinstance(e, E.NotFound):
         return f"找不到记录（{e.kind} {e.key}）。"
+    if isinstance(e, sqlite3.IntegrityError):
+        return f"保存被数据库拒绝（{e}），没有写入任何内容。请检查是否有重复的身份证号或名称。"
+    if isinstance(e, sqlite3.DatabaseError) and "malformed" in str(e):
+        return "数据文件已损坏，无法读取。没有写入任何内容，请用备份恢复。"
     if isinstance(e, sqlite3.DatabaseError):
         return f"数据文件读写出错：{e}。数据没有被部分写入。"
     if isinstance(e, OSError):
@@ -93,4 +102,4 @@ def describe_problem(problem: E.Problem) -> str:
     prefix = labels.field_label(where)
     if len(where) >= 3 and where[0] == "members" and isinstance(where[1], int):
         prefix = f"第 {where[1] + 1} 名成员 · {prefix}"
-    return f"{prefix}：{describe(problem.error)}"
+    return f"{prefix}：{describe(problem.error)}" if prefix else describe(problem.error)

@@ -15,12 +15,19 @@ from PySide6.QtWidgets import (
 
 from models import labels
 from models.domain import Group, Village
-from models.errors import CundangError, Problem
+from models.errors import (
+    CundangError,
+    DuplicateGroup,
+    DuplicateVillage,
+    GroupInUse,
+    Problem,
+    Required,
+    VillageCodeInvalid,
+)
 from models.services.villages import update_village
 from models.store import Store
 from ui.events import AppEvents, Changes
 from ui.field_form import Field, FieldForm
-from ui.messages import describe
 from ui.widgets import ErrorLabel, FieldErrors
 
 V = labels.VILLAGE
@@ -46,6 +53,8 @@ VILLAGE_FIELDS = [
 class GroupEditor(QGroupBox):
     """The village's groups in order; names are edited in place."""
 
+    error: ErrorLabel
+
     def __init__(self) -> None:
         super().__init__("村民小组")
         self.list = QListWidget()
@@ -57,8 +66,10 @@ class GroupEditor(QGroupBox):
         buttons = QHBoxLayout()
         for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(b)
+        self.error = ErrorLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
+        layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self._on_add)
         self.remove_button.clicked.connect(lambda: self.list.takeItem(self.list.currentRow()))
@@ -102,6 +113,8 @@ class VillageScreen(QWidget):
         self.errors = FieldErrors(self.summary)
         self.form = FieldForm(VILLAGE_FIELDS, self.errors, ("village",))
         self.groups = GroupEditor()
+        self.errors.labels[("village", "groups")] = self.groups.error
+        self.errors.fields[("village", "groups")] = self.groups.list
         self.save_button = QPushButton("保存村情")
         self.notice = QLabel()
         body = QHBoxLayout()
@@ -136,8 +149,10 @@ class VillageScreen(QWidget):
         try:
             update_village(self.store, village, self.groups.groups())
         except CundangError as exc:
-            where = {"VillageCodeInvalid": "code", "DuplicateVillage": "code"}.get(type(exc).__name__)
-            self.errors.show([Problem(("village", where) if where else ("village",), exc)])
+            field = exc.facts.get("field") if isinstance(exc, Required) else None
+            where = {VillageCodeInvalid: "code", DuplicateVillage: "code", DuplicateGroup: "groups",
+                     GroupInUse: "groups"}.get(type(exc), field or "name")
+            self.errors.show([Problem(("village", where), exc)])
             return False
         self.set_village(village.id)
         self.notice.setText("村情已保存。")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 
 from models import codes, rules
 from models.domain import INCOME_ITEMS, Assurance, Household, Income, Member, MemberEvent, StatusEvent
@@ -33,7 +34,7 @@ def _raise(problems: list[Problem]) -> None:
 def _registration_problems(store: Store, village_id: int, members: list[Member]) -> list[Problem]:
     """ID numbers that some other current member of the village already holds."""
     own = {m.id for m in members if m.id is not None}
-    index = {m.id_number: i for i, m in enumerate(members) if m.is_current and m.id_number}
+    index = {rules.person_key(m): i for i, m in enumerate(members) if m.is_current and rules.person_key(m)}
     problems = []
     for number, household_no, name, member_id in store.households.registrations(village_id, list(index)):
         if member_id not in own:
@@ -71,7 +72,8 @@ def _as_new(household: Household, members: list[Member]) -> tuple[Household, lis
 
 def _write_new(store: Store, household: Household, members: list[Member], *,
                event_date: str | None = None, reason: str = "") -> int:
-    day = event_date or dt.date(household.identified_year, 12, 31).isoformat()
+    # Recorded as identified at the end of its year, or today when that is still to come.
+    day = event_date or min(dt.date(household.identified_year, 12, 31), dt.date.today()).isoformat()
     with store.db.atomic():
         row = store.writer.insert("households", household.to_record())
         hid = row["id"]
@@ -108,9 +110,17 @@ def _as_update(store: Store, household: Household, members: list[Member]) -> tup
 
 def _write_update(store: Store, household: Household, listed: list[Member]) -> bool:
     changed = False
+    stored_ids = {m.id: rules.person_key(m) for m in store.households.members(household.id)}
     with store.db.atomic():
         record = {k: v for k, v in household.to_record().items() if k not in _EVENT_FIELDS | {"uuid"}}
         changed |= store.writer.update("households", household.id, record)
+        # Members swapping ID numbers would meet in the one-registration index half-way:
+        # clear the numbers that move to another member first.
+        wanted = {m.id: rules.person_key(m) for m in listed}
+        moving = [mid for mid, key in wanted.items()
+                  if key and key != stored_ids.get(mid) and key in stored_ids.values()]
+        for mid in moving:
+            store.writer.update("members", mid, {"id_number": ""})
         # Clear the head first so the one-head index never sees two during the swap.
         order = sorted(listed, key=lambda m: m.relation == codes.HEAD)
         for m in order:
@@ -180,6 +190,9 @@ def change_status(store: Store, household_id: int, kind: str, event_date: str, y
     year = rules.check_year(year, today=today)
     if not reason.strip() and kind in ("return", "remove"):
         raise Required(field="reason")
+    household = store.households.get(household_id)
+    events = store.households.file(household_id).status_events
+    rules.check_status_event(household, events, kind, day, year)
     with store.db.atomic():
         _status_event(store, household_id, kind, day, year, reason.strip())
     return store.households.get(household_id).status
@@ -218,7 +231,8 @@ def _upsert_year(store: Store, record: Income | Assurance, existing: Income | As
 
 
 def save_household_file(store: Store, household: Household, members: list[Member],
-                        incomes: list[Income] = (), assurances: list[Assurance] = (), *,
+                        incomes: Sequence[Income] = (), assurances: Sequence[Assurance] = (), *,
+                        delete_incomes: Sequence[int] = (), delete_assurances: Sequence[int] = (),
                         today: dt.date | None = None) -> int:
     """What the household form saves: the household, its members, and its yearly income and
     两不愁三保障, all validated first and then written in one transaction. Returns the id."""
@@ -239,6 +253,14 @@ def save_household_file(store: Store, household: Household, members: list[Member
         else:
             hid = household.id
             _write_update(store, household, members)
+        for year in delete_incomes:
+            found = store.households.income(hid, year)
+            if found is not None:
+                store.writer.delete("incomes", found.id)
+        for year in delete_assurances:
+            found = store.households.assurance(hid, year)
+            if found is not None:
+                store.writer.delete("assurances", found.id)
         for record in (*incomes, *assurances):
             record = dataclasses.replace(record, household_id=hid)
             existing = (store.households.income if isinstance(record, Income) else store.households.assurance)(

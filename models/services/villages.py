@@ -17,6 +17,7 @@ def create_village(store: Store, village: Village, group_names: list[str]) -> Vi
     if store.villages.by_code(code) is not None:
         raise DuplicateVillage(code=code)
     names = [n.strip() for n in group_names if n.strip()]
+    _check_group_names(names)
     with store.db.atomic():
         row = store.writer.insert("villages", replace(village, code=code).to_record())
         store.writer.insert_many("village_groups", [
@@ -37,9 +38,8 @@ def update_village(store: Store, village: Village, groups: list[Group]) -> None:
         raise DuplicateVillage(code=code)
     names = [g.name.strip() for g in groups]
     if any(not n for n in names):
-        raise Required(field="group")
-    if len(set(names)) != len(names):
-        raise DuplicateGroup(name=next(n for n in names if names.count(n) > 1))
+        raise Required(field="groups")
+    _check_group_names(names)
     stored = {g.id: g for g in store.villages.groups(village.id)}
     kept = {g.id for g in groups if g.id is not None}
     with store.db.atomic():
@@ -50,12 +50,19 @@ def update_village(store: Store, village: Village, groups: list[Group]) -> None:
             if used:
                 raise GroupInUse(name=stored[gid].name, households=used)
             store.writer.delete("village_groups", gid)
-        # Two passes, so that swapping two names never trips the unique (village, name) rule.
+        # A name moving to another group (a swap) would meet the unique (village, name) rule
+        # half-way: those groups get a passing name first. Unchanged groups are not touched.
+        taken = {g.name for g in stored.values()}
         for i, g in enumerate(groups):
-            if g.id is not None:
-                store.writer.update("village_groups", g.id, {"name": f"\x00{i}", "sort_order": i})
+            if g.id is not None and names[i] != stored[g.id].name and names[i] in taken:
+                store.writer.update("village_groups", g.id, {"name": f"{names[i]}（调整中{i}）"})
         for i, g in enumerate(groups):
             if g.id is None:
                 store.writer.insert("village_groups", Group(village_id=village.id, name=names[i], sort_order=i).to_record())
             else:
-                store.writer.update("village_groups", g.id, {"name": names[i]})
+                store.writer.update("village_groups", g.id, {"name": names[i], "sort_order": i})
+
+
+def _check_group_names(names: list[str]) -> None:
+    if len(set(names)) != len(names):
+        raise DuplicateGroup(name=next(n for n in names if names.count(n) > 1))

@@ -10,14 +10,17 @@ from typing import Any
 from sqlite_utils import Database
 
 from models import idnumber, pinyin
-from models.errors import NeverDeleted, NotFound
+from models.errors import InvalidIdNumber, NeverDeleted, NotFound
 
 def _check_member(row: dict[str, Any]) -> None:
     """An ID number with a wrong check character is refused, whoever writes it
     (the schema refuses it too; this gives the typed error)."""
     number, kind = row.get("id_number") or "", row.get("id_type") or "resident"
-    if number and kind in ("resident", "disability"):
+    looks_like_id = kind == "other" and len(number) == 18 and number[:17].isdigit()
+    if number and (kind in ("resident", "disability") or looks_like_id):
         idnumber.parse(number[:18] if kind == "disability" else number)
+        if kind == "disability" and not (len(number) == 20 and number[18:].isdigit()):
+            raise InvalidIdNumber(id_number=number, reason="disability_length")
 
 
 def _derive_member(values: dict[str, Any]) -> None:

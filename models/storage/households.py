@@ -66,17 +66,18 @@ class HouseholdRepo:
         rows = self._where(Assurance, "household_id = ? AND year = ?", [household_id, year])
         return rows[0] if rows else None
 
-    def registrations(self, village_id: int, id_numbers: list[str]) -> list[tuple[str, str, str, int]]:
-        """Current registrations of these ID numbers in the village:
-        (id_number, household_no, name, member_id)."""
-        if not id_numbers:
+    def registrations(self, village_id: int, people: list[str]) -> list[tuple[str, str, str, int]]:
+        """Current registrations in the village of these people (18-character ID numbers):
+        (the person's ID number, household_no, name, member_id)."""
+        if not people:
             return []
-        marks = ", ".join("?" * len(id_numbers))
+        marks = ", ".join("?" * len(people))
         return [tuple(r) for r in self.db.execute(
-            f"""SELECT m.id_number, h.household_no, m.name, m.id FROM members m
+            f"""SELECT substr(m.id_number, 1, 18), h.household_no, m.name, m.id FROM members m
                 JOIN households h ON h.id = m.household_id
-                WHERE m.village_id = ? AND m.left_date IS NULL AND m.id_number IN ({marks})""",
-            [village_id, *id_numbers])]
+                WHERE m.village_id = ? AND m.left_date IS NULL AND m.id_number <> ''
+                  AND m.id_type IN ('resident', 'disability') AND substr(m.id_number, 1, 18) IN ({marks})""",
+            [village_id, *people])]
 
     def next_household_no(self, village_code: str, village_id: int) -> str:
         """The village code followed by the next free four-digit sequence."""

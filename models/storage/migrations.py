@@ -94,14 +94,17 @@ def _0001_register(db: Database) -> None:
             joined_date TEXT, left_date TEXT, left_kind TEXT NOT NULL DEFAULT '',
             sort_order INTEGER NOT NULL DEFAULT 0,
             CONSTRAINT members_id_number_valid CHECK (
-                id_number = '' OR id_type = 'other'
-                OR (id_type = 'resident' AND length(id_number) = 18 AND {_id_number_ok('id_number')})
-                OR (id_type = 'disability' AND {_id_number_ok('id_number')})))""",
+                id_number = ''
+                OR (id_type = 'other' AND NOT (length(id_number) = 18 AND id_number GLOB '{'[0-9]' * 17}[0-9X]'))
+                OR (id_type IN ('resident', 'other') AND length(id_number) = 18 AND {_id_number_ok('id_number')})
+                OR (id_type = 'disability' AND length(id_number) = 20 AND substr(id_number, 19) GLOB '[0-9][0-9]'
+                    AND {_id_number_ok('id_number')})))""",
         "CREATE INDEX members_household ON members(household_id)",
         "CREATE INDEX members_village ON members(village_id, left_date)",
-        # One registration per ID number in a village, among current members.
-        """CREATE UNIQUE INDEX members_one_registration ON members(village_id, id_number)
-            WHERE left_date IS NULL AND id_number <> ''""",
+        # One registration per person in a village, among current members: a disability card
+        # number is the ID number and two digits, so the person is its first 18 characters.
+        """CREATE UNIQUE INDEX members_one_registration ON members(village_id, substr(id_number, 1, 18))
+            WHERE left_date IS NULL AND id_number <> '' AND id_type IN ('resident', 'disability')""",
         "CREATE INDEX members_id_number ON members(id_number)",
         # Exactly one head: at most one here, at least one checked by the rules.
         """CREATE UNIQUE INDEX members_one_head ON members(household_id)

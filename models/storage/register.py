@@ -69,7 +69,7 @@ _FROM = """FROM households h
     LEFT JOIN village_groups g ON g.id = h.group_id
     LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL"""
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def _like(text: str) -> str:

@@ -12,10 +12,15 @@ from models import codes
 class VillageStats:
     code: str
     name: str
-    households: int = 0
-    members: int = 0
+    households: int = 0  # every household record, removed ones too
+    members: int = 0  # current members of households not removed
     by_status: dict[str, int] = field(default_factory=dict)  # status key -> households
     by_group: dict[str, int] = field(default_factory=dict)  # group name -> households
+
+    @property
+    def registered(self) -> int:
+        """建档立卡户: every household but those removed as wrongly identified."""
+        return self.households - self.by_status.get("removed", 0)
 
     @property
     def poor(self) -> int:
@@ -31,7 +36,10 @@ class VillageStats:
             "code": self.code,
             "name": self.name,
             "households": self.households,
+            "registered": self.registered,
             "members": self.members,
+            "poor": self.poor,
+            "exited": self.exited,
             "by_status": {codes.status_label(k): v for k, v in self.by_status.items()},
             "by_group": self.by_group,
         }
@@ -64,6 +72,12 @@ class StatsRepo:
                 f"SELECT village_id, count(*) FROM members WHERE left_date IS NULL {mfilter} GROUP BY village_id",
                 params):
             stats[vid].members = n
+        # Removed households are few: subtracting their members beats joining every member.
+        hfilter = "AND h.village_id = ?" if village_id is not None else ""
+        for vid, n in self.db.execute(
+                f"""SELECT h.village_id, count(*) FROM households h JOIN members m ON m.household_id = h.id
+                    WHERE h.status = 'removed' AND m.left_date IS NULL {hfilter} GROUP BY h.village_id""", params):
+            stats[vid].members -= n
         for s in stats.values():  # every status in code-list order; '' only when present
             extra = {"": s.by_status[""]} if "" in s.by_status else {}
             s.by_status = {k: s.by_status.get(k, 0) for k in codes.STATUS.keys} | extra

@@ -24,8 +24,9 @@ def test_demo_then_stats_json_reports_the_village(tmp_path):
     assert len(village["code"]) == 12 and village["name"].endswith("村")
     assert village["households"] == 40 == sum(village["by_status"].values()) == sum(village["by_group"].values())
     assert village["members"] > 40
+    assert village["registered"] == 40 - village["by_status"]["已清退"]
     text = cundang("--data", data, "stats")
-    assert village["name"] in text.stdout and "建档立卡户 40 户" in text.stdout
+    assert village["name"] in text.stdout and f"建档立卡户 {village['registered']} 户" in text.stdout
 
 
 def test_several_villages_and_the_environment_variable(tmp_path):

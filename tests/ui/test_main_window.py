@@ -15,7 +15,7 @@ def test_main_window_opens_on_the_demo_village(qtbot, tmp_path):
     stats = window.store.stats.villages()[0]
     assert window.header.village_box.count() == 1
     assert stats.name in window.header.village_box.currentText()
-    assert f"建档立卡户 {stats.households} 户" in window.header.counts.text()
+    assert f"建档立卡户 {stats.registered} 户" in window.header.counts.text()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(SECTIONS)
     window.nav.setCurrentRow(SECTIONS.index("台账"))
     shown = window.stack.currentWidget()

@@ -284,3 +284,32 @@ def test_first_start_creates_the_village(qtbot, store):
     [village] = store.villages.all()
     assert (village.code, village.name) == ("450123101201", "新村")
     assert [g.name for g in store.villages.groups(village.id)] == ["一组", "二组", "三组"]
+
+
+def test_yearly_tabs_take_input_only_for_a_chosen_year_and_can_drop_one(qtbot, window, store, village):
+    hid = svc.register_household(store, new_household(store, village, farmland_mu=12.345678), family())
+    svc.save_income(store, __import__("models.domain", fromlist=["Income"]).Income(household_id=hid, year=2018, wage_fen=100))
+    window.households.set_village(village.id)
+    form = window.households.open_household(hid)
+    assert form.conditions.widgets["farmland_mu"].text() == "12.345678"  # shown as stored, not rounded
+    assert not form.assurance.combos["food"].isEnabled()  # nothing can be typed into no year
+    form.assurance.picker.new_year.setValue(2019)
+    qtbot.mouseClick(form.assurance.picker.add_button, Qt.MouseButton.LeftButton)
+    assert form.assurance.combos["food"].isEnabled()
+    choose(qtbot, form.assurance.combos["food"], "是")
+    form.assurance._on_edit()
+    qtbot.mouseClick(form.income.picker.remove_button, Qt.MouseButton.LeftButton)  # drop 2018's income
+    assert form.is_dirty()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert store.households.income(hid, 2018) is None
+    assert store.households.assurance(hid, 2019).food == 1
+    assert store.households.get(hid).farmland_mu == 12.345678
+
+
+def test_income_problems_are_worded_with_chinese_labels(qtbot, window):
+    form = _new_form(qtbot, window)
+    form.income.picker.new_year.setValue(2019)
+    qtbot.mouseClick(form.income.picker.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(form.income.edits["wage_fen"], "1.234")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert "2019年 工资性收入" in form.summary.text() and "_fen" not in form.summary.text()

@@ -94,8 +94,12 @@ class MemberChangeDialog(_EventDialog):
         self.reason = QLineEdit()
         # joining
         self.name = QLineEdit()
+        self.id_type = CodeCombo(codes.ID_TYPE, optional=False)
         self.id_number = QLineEdit()
-        self.id_number.setPlaceholderText("18位身份证号码，出生日期和性别自动取得")
+        self.id_number.setPlaceholderText("身份证号码：出生日期和性别自动取得；新生儿未办证可选“其他证件”留空")
+        self.sex = CodeCombo(codes.SEX)
+        self.birth_date = QLineEdit()
+        self.birth_date.setPlaceholderText("yyyy-MM-dd（无身份证号时填写）")
         self.relation = CodeCombo(codes.RELATION)
         # leaving
         self.member = QComboBox()
@@ -106,7 +110,8 @@ class MemberChangeDialog(_EventDialog):
                 self.new_head.addItem(m.name, m.id)
         self.form.addRow("变更类型", self.kind)
         self.form.addRow("日期", self.date)
-        self.rows_join = [("姓名", self.name), ("证件号码", self.id_number), ("与户主关系", self.relation)]
+        self.rows_join = [("姓名", self.name), ("证件类型", self.id_type), ("证件号码", self.id_number),
+                          ("性别", self.sex), ("出生日期", self.birth_date), ("与户主关系", self.relation)]
         self.rows_leave = [("减少的成员", self.member), ("新户主", self.new_head)]
         for label, widget in self.rows_join + self.rows_leave:
             self.form.addRow(label, widget)
@@ -130,7 +135,8 @@ class MemberChangeDialog(_EventDialog):
     def apply(self) -> None:
         day = self.date.date().toString("yyyy-MM-dd")
         if self.joining():
-            member = Member(name=self.name.text(), id_number=self.id_number.text(), relation=self.relation.key())
+            member = Member(name=self.name.text(), id_type=self.id_type.key(), id_number=self.id_number.text(),
+                            sex=self.sex.key(), birth_date=self.birth_date.text().strip(), relation=self.relation.key())
             svc.add_member(self.store, self.household_id, member, self.kind.key(), day, self.reason.text())
         else:
             svc.remove_member(self.store, self.member.currentData(), self.kind.key(), day, self.reason.text(),

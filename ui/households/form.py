@@ -227,10 +227,14 @@ class HouseholdForm(QDialog):
         problems += income_problems
         if not problems:
             try:
-                hid = svc.save_household_file(self.store, household, self.members.members, incomes,
-                                              self.assurance.collect(self.household_id))
+                hid = svc.save_household_file(
+                    self.store, household, self.members.members, incomes, self.assurance.collect(self.household_id),
+                    delete_incomes=sorted(self.income.deleted), delete_assurances=sorted(self.assurance.deleted))
             except ValidationFailed as exc:
                 problems = exc.problems
+            except Exception as exc:  # refused by the database itself: nothing was written
+                self.summary.set_error(f"未保存：{describe(exc)}")
+                return False
         if problems:
             self._show_problems(problems)
             return False

@@ -36,7 +36,14 @@ class HistoryTab(QWidget):
         self.changes: list[Change] = []
 
     def load(self, household_id: int | None) -> None:
-        self.changes = describe_entries(self.store.households.audit_entries(household_id)) if household_id else []
+        if household_id:
+            household = self.store.households.get(household_id)
+            names: dict[tuple[str, object], str] = {
+                ("group", g.id): g.name for g in self.store.villages.groups(household.village_id)}
+            names.update((("member", m.id), m.name) for m in self.store.households.members(household_id))
+            self.changes = describe_entries(self.store.households.audit_entries(household_id), names)
+        else:
+            self.changes = []
         self.table.setRowCount(len(self.changes))
         for row, c in enumerate(self.changes):
             if c.action == "修改":

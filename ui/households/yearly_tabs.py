@@ -38,6 +38,7 @@ class YearPicker(QWidget):
         self.new_year.setRange(2013, dt.date.today().year)
         self.new_year.setValue(dt.date.today().year - 1)
         self.add_button = QPushButton("添加年度")
+        self.remove_button = QPushButton("删除本年度")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("年度："))
@@ -46,6 +47,7 @@ class YearPicker(QWidget):
         row.addWidget(self.new_year)
         row.addWidget(self.add_button)
         row.addStretch(1)
+        row.addWidget(self.remove_button)
         self.combo.currentIndexChanged.connect(lambda _: self.current() and self.year_changed.emit(self.current()))
         self.add_button.clicked.connect(lambda: self.add(self.new_year.value()))
 
@@ -70,6 +72,13 @@ class YearPicker(QWidget):
             self.set_years([*self.years(), year])
         self.combo.setCurrentIndex(self.combo.findData(year))
 
+    def remove_current(self) -> int:
+        """Drop the year shown from the list; returns it (0 when there is none)."""
+        year = self.current()
+        if year:
+            self.set_years([y for y in self.years() if y != year])
+        return year
+
 
 class IncomeTab(QWidget):
     changed = Signal()
@@ -78,6 +87,7 @@ class IncomeTab(QWidget):
         super().__init__()
         self.members = members
         self.texts: dict[int, dict[str, str]] = {}
+        self.deleted: set[int] = set()  # saved years the clerk removed; deleted on save
         self.picker = YearPicker()
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, ErrorLabel] = {}
@@ -104,20 +114,39 @@ class IncomeTab(QWidget):
         layout.addWidget(self.totals)
         layout.addStretch(1)
         self.picker.year_changed.connect(self._show_year)
+        self.picker.remove_button.clicked.connect(self._on_remove_year)
         self._set_enabled(False)
 
     def load(self, incomes: list[Income]) -> None:
         self.texts = {i.year: {n: format_fen(getattr(i, n)) for n in INCOME_ITEMS} for i in incomes}
+        self.saved_years = set(self.texts)
+        self.deleted = set()
         self.picker.set_years(list(self.texts))
         if not incomes:
-            self._set_enabled(False)
-            self.totals.setText("还没有收入记录。选择年度后点“添加年度”。")
+            self._empty()
+
+    def _empty(self) -> None:
+        for edit in self.edits.values():
+            edit.clear()
+        self._set_enabled(False)
+        self.totals.setText("还没有收入记录。选择年度后点“添加年度”。")
+
+    def _on_remove_year(self) -> None:
+        year = self.picker.remove_current()
+        if year:
+            self.texts.pop(year, None)
+            if year in self.saved_years:
+                self.deleted.add(year)
+            if not self.picker.years():
+                self._empty()
+            self.changed.emit()
 
     def _set_enabled(self, on: bool) -> None:
         for edit in self.edits.values():
             edit.setEnabled(on)
 
     def _show_year(self, year: int) -> None:
+        self.deleted.discard(year)
         texts = self.texts.setdefault(year, {n: "" for n in INCOME_ITEMS})
         for name, edit in self.edits.items():
             edit.setText(texts.get(name, ""))
@@ -165,8 +194,8 @@ class IncomeTab(QWidget):
             if p.where[1] == year and str(p.where[2]) in self.errors:
                 self.errors[str(p.where[2])].set_error(describe(p.error))
 
-    def raw(self) -> dict[int, dict[str, str]]:
-        return {y: dict(t) for y, t in self.texts.items() if any(t.values())}
+    def raw(self) -> object:
+        return {y: dict(t) for y, t in self.texts.items() if any(t.values())}, sorted(self.deleted)
 
 
 class AssuranceTab(QWidget):
@@ -192,12 +221,41 @@ class AssuranceTab(QWidget):
         layout.addLayout(form)
         layout.addStretch(1)
         self.picker.year_changed.connect(self._show_year)
+        self.picker.remove_button.clicked.connect(self._on_remove_year)
+        self.deleted: set[int] = set()
+        self._set_enabled(False)
+
+    def _set_enabled(self, on: bool) -> None:
+        for widget in (*self.combos.values(), self.note):
+            widget.setEnabled(on)
 
     def load(self, assurances: list[Assurance]) -> None:
         self.values = {a.year: {**{n: getattr(a, n) for n in ASSURANCE_ITEMS}, "note": a.note} for a in assurances}
+        self.saved_years = set(self.values)
+        self.deleted = set()
         self.picker.set_years(list(self.values))
+        if not assurances:
+            self._clear()
+
+    def _clear(self) -> None:
+        for combo in self.combos.values():
+            combo.set_value(None)
+        self.note.clear()
+        self._set_enabled(False)
+
+    def _on_remove_year(self) -> None:
+        year = self.picker.remove_current()
+        if year:
+            self.values.pop(year, None)
+            if year in self.saved_years:
+                self.deleted.add(year)
+            if not self.picker.years():
+                self._clear()
+            self.changed.emit()
 
     def _show_year(self, year: int) -> None:
+        self.deleted.discard(year)
+        self._set_enabled(True)
         values = self.values.setdefault(year, {**{n: None for n in ASSURANCE_ITEMS}, "note": ""})
         for name, combo in self.combos.items():
             combo.set_value(values[name])  # type: ignore[arg-type]
@@ -214,5 +272,6 @@ class AssuranceTab(QWidget):
                           **{n: v[n] for n in ASSURANCE_ITEMS}) for y, v in sorted(self.values.items())
                 if any(x not in (None, "") for x in v.values())]
 
-    def raw(self) -> dict[int, dict[str, object]]:
-        return {y: dict(v) for y, v in self.values.items() if any(x not in (None, "") for x in v.values())}
+    def raw(self) -> object:
+        return ({y: dict(v) for y, v in self.values.items() if any(x not in (None, "") for x in v.values())},
+                sorted(self.deleted))

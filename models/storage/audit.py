@@ -33,7 +33,8 @@ _GUARDS: dict[str, Callable[[dict[str, Any]], None]] = {"members": _check_member
 _DERIVED: dict[str, Callable[[dict[str, Any]], None]] = {"members": _derive_member}
 
 # Records that leave only through events and are never deleted.
-NEVER_DELETED = frozenset({"villages", "households", "members", "status_events", "member_events"})
+NEVER_DELETED = frozenset({"villages", "households", "members", "status_events", "member_events",
+                           "cadres", "pairings", "procedure_steps"})
 
 
 def uuid7(ms: int | None = None, rand: int | None = None) -> str:

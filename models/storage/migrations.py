@@ -149,4 +149,63 @@ def _0001_register(db: Database) -> None:
     )
 
 
+
+
+@migrations(name="0002_assistance")
+def _0002_assistance(db: Database) -> None:
+    _run(
+        db,
+        f"""CREATE TABLE cadres ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            name TEXT NOT NULL, sex TEXT NOT NULL DEFAULT '', id_number TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '', unit_type TEXT NOT NULL DEFAULT '', position TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '', roles TEXT NOT NULL DEFAULT '',
+            on_team INTEGER NOT NULL DEFAULT 0, left_date TEXT)""",
+        "CREATE INDEX cadres_village ON cadres(village_id)",
+        f"""CREATE TABLE pairings ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            cadre_id INTEGER NOT NULL REFERENCES cadres(id),
+            start_date TEXT NOT NULL, end_date TEXT, end_reason TEXT NOT NULL DEFAULT '',
+            CHECK (end_date IS NULL OR end_date >= start_date))""",
+        "CREATE INDEX pairings_household ON pairings(household_id, start_date)",
+        "CREATE INDEX pairings_cadre ON pairings(cadre_id)",
+        # At most one open pairing per household; overlaps of closed ones are checked by the rules.
+        "CREATE UNIQUE INDEX pairings_one_current ON pairings(household_id) WHERE end_date IS NULL",
+        f"""CREATE TABLE visits ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            cadre_id INTEGER NOT NULL REFERENCES cadres(id),
+            visit_date TEXT NOT NULL, found TEXT NOT NULL DEFAULT '', done TEXT NOT NULL DEFAULT '',
+            next_step TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX visits_household ON visits(household_id, visit_date)",
+        "CREATE INDEX visits_cadre ON visits(cadre_id, visit_date)",
+        f"""CREATE TABLE plans ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL, target_exit_year INTEGER, target_income_fen INTEGER CHECK (target_income_fen >= 0),
+            note TEXT NOT NULL DEFAULT '',
+            UNIQUE (household_id, year))""",
+        f"""CREATE TABLE measures ({_COMMON},
+            plan_id INTEGER NOT NULL REFERENCES plans(id),
+            category TEXT NOT NULL, content TEXT NOT NULL DEFAULT '',
+            member_id INTEGER REFERENCES members(id), cadre_id INTEGER REFERENCES cadres(id),
+            responsible TEXT NOT NULL DEFAULT '',
+            funds_fen INTEGER NOT NULL DEFAULT 0 CHECK (funds_fen >= 0), funds_source TEXT NOT NULL DEFAULT '',
+            deadline TEXT, status TEXT NOT NULL DEFAULT 'planned', result TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX measures_plan ON measures(plan_id)",
+        f"""CREATE TABLE poverty_lines ({_COMMON},
+            year INTEGER NOT NULL, province TEXT NOT NULL, line_fen INTEGER NOT NULL CHECK (line_fen > 0),
+            source TEXT NOT NULL DEFAULT '',
+            UNIQUE (year, province))""",
+        f"""CREATE TABLE settings ({_COMMON}, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)""",
+        f"""CREATE TABLE procedure_steps ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            procedure TEXT NOT NULL, step TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            CHECK (end_date IS NULL OR end_date >= start_date))""",
+        "CREATE INDEX procedure_steps_household ON procedure_steps(household_id, procedure)",
+        "ALTER TABLE status_events ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
+        *(_never_deleted(t) for t in ("cadres", "pairings", "procedure_steps")),
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

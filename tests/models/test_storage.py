@@ -6,6 +6,7 @@ import pytest
 
 from models.errors import CorruptDatabase, DataFolderNotWritable, NewerDatabase, NotADatabase
 from models.storage.database import DB_NAME, open_database
+from models.storage.migrations import KNOWN, migrations
 from models.store import Store
 
 
@@ -15,7 +16,7 @@ def test_new_database_is_migrated_with_safe_pragmas(tmp_path):
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["0001_register"]
+    assert names == list(KNOWN) and names[0] == "0001_register"
     with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
         db.execute("INSERT INTO members (uuid, created_at, updated_at, household_id, village_id, name)"
                    " VALUES ('u', 't', 't', 999, 999, 'x')")
@@ -25,7 +26,7 @@ def test_reopening_applies_nothing_and_keeps_data(store, village):
     store.close()
     again = Store.open(store.folder)
     assert again.villages.by_code(village.code).name == "测试村"
-    assert len(list(again.db["_sqlite_migrations"].rows)) == 1
+    assert len(list(again.db["_sqlite_migrations"].rows)) == len(KNOWN)
     again.close()
 
 
@@ -90,3 +91,30 @@ def test_read_only_folder_is_refused(store):
     finally:
         store.folder.chmod(0o700)
     assert (store.folder / DB_NAME).read_bytes() == before
+
+
+def test_a_file_from_the_first_release_is_backed_up_then_upgraded(tmp_path):
+    """A data file with only the first migration (as 0.1 wrote it) keeps its data."""
+    import sqlite3 as s3
+
+    from sqlite_utils import Database
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    old = Database(s3.connect(folder / DB_NAME))
+    migrations.apply(old, stop_before=KNOWN[1])
+    old.conn.close()
+    conn = s3.connect(folder / DB_NAME)
+    conn.execute("INSERT INTO villages (uuid, created_at, updated_at, code, name) VALUES ('u1', 't', 't', '450123101201', '旧村')")
+    conn.commit()
+    conn.close()
+    db = open_database(folder)
+    backups = list(folder.glob("*.bak"))
+    assert len(backups) == 1
+    copy = s3.connect(backups[0])
+    assert copy.execute("SELECT name FROM villages").fetchone()[0] == "旧村"
+    assert [r[0] for r in copy.execute("SELECT name FROM _sqlite_migrations")] == [KNOWN[0]]
+    copy.close()
+    assert db.execute("SELECT name FROM villages").fetchone()[0] == "旧村"
+    assert [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == list(KNOWN)
+    assert db.execute("SELECT count(*) FROM cadres").fetchone()[0] == 0

@@ -228,6 +228,7 @@ class StatusEvent(Record):
     event_date: str = ""
     year: int = 0
     reason: str = ""
+    override_reason: str = ""  # why a household failing the exit check was marked 脱贫 anyway
 
 
 @dataclass
@@ -238,6 +239,104 @@ class MemberEvent(Record):
     kind: str = ""  # codes.MEMBER_EVENT
     event_date: str = ""
     reason: str = ""
+
+
+@dataclass
+class Cadre(Record):
+    """帮扶干部. Roles are codes.CADRE_ROLE keys, comma-separated; one person may hold several."""
+
+    TABLE: ClassVar[str] = "cadres"
+    village_id: int | None = None
+    name: str = ""
+    sex: str = ""
+    id_number: str = ""
+    unit: str = ""
+    unit_type: str = ""
+    position: str = ""
+    phone: str = ""
+    roles: str = ""
+    on_team: int = 0  # a member of the village's 驻村工作队
+    left_date: str | None = None
+
+    @property
+    def role_keys(self) -> list[str]:
+        return [k for k in self.roles.split(",") if k]
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_date is None
+
+
+@dataclass
+class Pairing(Record):
+    """结对: one cadre with one household for a period; end_date None while current."""
+
+    TABLE: ClassVar[str] = "pairings"
+    household_id: int | None = None
+    cadre_id: int | None = None
+    start_date: str = ""
+    end_date: str | None = None
+    end_reason: str = ""
+
+
+@dataclass
+class Visit(Record):
+    TABLE: ClassVar[str] = "visits"
+    household_id: int | None = None
+    cadre_id: int | None = None
+    visit_date: str = ""
+    found: str = ""
+    done: str = ""
+    next_step: str = ""
+
+
+@dataclass
+class Plan(Record):
+    """一户一策 for one household and year."""
+
+    TABLE: ClassVar[str] = "plans"
+    household_id: int | None = None
+    year: int = 0
+    target_exit_year: int | None = None
+    target_income_fen: int | None = None  # target 人均纯收入
+    note: str = ""
+
+
+@dataclass
+class Measure(Record):
+    TABLE: ClassVar[str] = "measures"
+    plan_id: int | None = None
+    category: str = ""  # codes.MEASURE_CATEGORY
+    content: str = ""
+    member_id: int | None = None  # 因人施策: the member it is for
+    cadre_id: int | None = None
+    responsible: str = ""  # a unit or person when no cadre record fits
+    funds_fen: int = 0
+    funds_source: str = ""  # codes.FUND_SOURCE
+    deadline: str | None = None
+    status: str = "planned"  # codes.MEASURE_STATUS
+    result: str = ""
+    sort_order: int = 0
+
+
+@dataclass
+class PovertyLine(Record):
+    TABLE: ClassVar[str] = "poverty_lines"
+    year: int = 0
+    province: str = ""
+    line_fen: int = 0
+    source: str = ""
+
+
+@dataclass
+class ProcedureStep(Record):
+    TABLE: ClassVar[str] = "procedure_steps"
+    household_id: int | None = None
+    procedure: str = ""  # codes.PROCEDURE
+    step: str = ""  # codes.IDENTIFY_STEPS / EXIT_STEPS
+    start_date: str = ""
+    end_date: str | None = None  # a notice's last day
+    note: str = ""
 
 
 @dataclass

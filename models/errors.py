@@ -194,3 +194,62 @@ class ValidationFailed(Exception):
 
     def __str__(self) -> str:
         return "; ".join(f"{p.where}: {p.error!r}" for p in self.problems)
+
+
+# --- Assistance ----------------------------------------------------------------
+
+class OverlappingPairing(CundangError):
+    """A household's pairings may not overlap in time."""
+
+    start: str
+    end: str | None
+    other_cadre: str
+    other_start: str
+    other_end: str | None
+
+
+class VisitBeforePairing(CundangError):
+    visit_date: str
+    pairing_start: str
+
+
+class NotPaired(CundangError):
+    """A visit by a cadre who is neither paired with the household nor on the village team."""
+
+    cadre: str
+
+
+class CadreHasLeft(CundangError):
+    cadre: str
+    left_date: str
+
+
+class PovertyLineMissing(CundangError):
+    year: int
+    province: str
+
+
+class StepOutOfOrder(CundangError):
+    procedure: str
+    expected: str  # the step that must come next ('' when the procedure is complete)
+    got: str
+
+
+class NoticeTooShort(CundangError):
+    days: int
+    required: int
+
+
+class ProcedureIncomplete(CundangError):
+    procedure: str
+    missing: str  # the next step still to record
+
+
+class NoticeNotOver(CundangError):
+    until: str  # the first day after the notice period
+
+
+class ExitCheckFailed(CundangError):
+    """Marking 脱贫 needs every required criterion, or an explicit override reason."""
+
+    failed: list[str]

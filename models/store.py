@@ -7,7 +7,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from models import config as config_module
+from models.storage.assistance import AssistanceRepo
 from models.storage.audit import AuditedWriter
+from models.storage.exit_data import ExitDataRepo
 from models.storage.database import database_path, open_database
 from models.storage.households import HouseholdRepo
 from models.storage.register import RegisterRepo
@@ -32,10 +35,16 @@ class Store:
         self.households = HouseholdRepo(db)
         self.stats = StatsRepo(db)
         self.register = RegisterRepo(db)
+        self.assistance = AssistanceRepo(db)
+        self.exit_data = ExitDataRepo(db)
 
     @classmethod
     def open(cls, folder: Path | str, *, actor: str | None = None) -> Store:
         return cls(open_database(folder), Path(folder), actor=actor)
+
+    def config(self) -> config_module.Config:
+        """The settings in force: stored values over the visible defaults."""
+        return config_module.from_settings(self.assistance.settings())
 
     @property
     def path(self) -> Path:

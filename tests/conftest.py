@@ -70,12 +70,42 @@ def person(name: str, relation: str, birth: str, sex: str, seq: int = 1, region:
 
 
 def family(seq: int = 1) -> list[Member]:
-    return [
+    people = [
         person("张三", "head", "1970-03-05", "1", seq),
         person("李四妹", "spouse", "1972-07-19", "2", seq + 1),
         person("张小明", "son", "2001-01-30", "1", seq + 2),
         person("张小红", "daughter", "2010-11-02", "2", seq + 3),
     ]
+    for m in people:
+        m.medical_insurance = 1
+    people[3].school_status = "primary"
+    return people
+
+
+def exit_procedure(store: Store, household_id: int, first_day: str) -> str:
+    """Record every step of the exit procedure from a day; returns the announcement's day."""
+    from models.domain import ProcedureStep
+    from models.services.assistance import add_step
+
+    day = dt.date.fromisoformat(first_day)
+    plan = [("review", 0, None), ("verify", 1, None), ("consent", 2, None), ("notice", 3, 9), ("announce", 11, None)]
+    for step, start, end in plan:
+        add_step(store, ProcedureStep(household_id=household_id, procedure="exit", step=step,
+                                      start_date=(day + dt.timedelta(days=start)).isoformat(),
+                                      end_date=(day + dt.timedelta(days=end)).isoformat() if end else None))
+    return (day + dt.timedelta(days=11)).isoformat()
+
+
+def passing_year(store: Store, village: Village, household_id: int, year: int) -> None:
+    """A poverty line, an income above it and 两不愁三保障 all met for a year."""
+    from models.domain import Assurance, Income, PovertyLine
+    from models.services import households as svc
+    from models.services.assistance import save_poverty_line
+
+    save_poverty_line(store, PovertyLine(year=year, province=village.province, line_fen=300_000, source="测试"))
+    svc.save_income(store, Income(household_id=household_id, year=year, wage_fen=2_000_000))
+    svc.save_assurance(store, Assurance(household_id=household_id, year=year, food=1, clothing=1, education=1,
+                                        medical=1, housing=1, water=1))
 
 
 def new_household(store: Store, village: Village, no: str = "0001", **fields: object) -> Household:

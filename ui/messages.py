@@ -85,6 +85,33 @@ def describe(error: BaseException) -> str:
         return "户和成员不能删除，请通过清退、死亡、迁出等变更登记。"
     if isinstance(e, E.NotFound):
         return f"找不到记录（{e.kind} {e.key}）。"
+    if isinstance(e, E.OverlappingPairing):
+        other = f"与{e.other_cadre}的结对（{e.other_start} 至 {e.other_end or '今'}）"
+        return f"结对时间（{e.start} 至 {e.end or '今'}）与{other}重叠。一户同一时间只能有一名帮扶责任人。"
+    if isinstance(e, E.VisitBeforePairing):
+        return f"走访日期 {e.visit_date} 早于该干部与本户结对的开始日期 {e.pairing_start}。"
+    if isinstance(e, E.NotPaired):
+        return f"{e.cadre}没有与本户结对，也不是驻村工作队成员，不能登记为走访人。"
+    if isinstance(e, E.CadreHasLeft):
+        return f"{e.cadre}已于 {e.left_date} 离开，不能再结对或走访。"
+    if isinstance(e, E.PovertyLineMissing):
+        return f"还没有 {e.year} 年{e.province}的扶贫标准，无法核查收入。请先在“扶贫标准”中填写。"
+    if isinstance(e, E.StepOutOfOrder):
+        steps = codes.PROCEDURE_STEPS[e.procedure]
+        if not e.expected:
+            return f"{codes.PROCEDURE.label(e.procedure)}的步骤已全部登记。"
+        return (f"{codes.PROCEDURE.label(e.procedure)}要按顺序进行：下一步应是“{steps.label(e.expected)}”，"
+                f"不能先登记“{steps.label(e.got) if e.got in steps else e.got}”。")
+    if isinstance(e, E.NoticeTooShort):
+        return f"公示期只有 {e.days} 天，至少要 {e.required} 天。"
+    if isinstance(e, E.ProcedureIncomplete):
+        steps = codes.PROCEDURE_STEPS[e.procedure]
+        return f"{codes.PROCEDURE.label(e.procedure)}还没有完成：下一步是“{steps.label(e.missing)}”。"
+    if isinstance(e, E.NoticeNotOver):
+        return f"公示期还没有结束，{e.until} 起才能进行下一步。"
+    if isinstance(e, E.ExitCheckFailed):
+        names = "、".join(codes.EXIT_CRITERION.label(k) for k in e.failed)
+        return f"该户本年度退出核查未通过（{names}），不能标注脱贫。确需标注的，请填写说明理由，将记录在案。"
     if isinstance(e, sqlite3.IntegrityError):
         return f"保存被数据库拒绝（{e}），没有写入任何内容。请检查是否有重复的身份证号或名称。"
     if isinstance(e, sqlite3.DatabaseError) and "malformed" in str(e):

@@ -12,6 +12,7 @@ from models.errors import (
     CundangError,
     DuplicateHouseholdNo,
     DuplicateIdNumber,
+    ExitCheckFailed,
     HeadCount,
     MemberAlreadyLeft,
     NegativeValue,
@@ -174,18 +175,26 @@ def remove_member(store: Store, member_id: int, kind: str, event_date: str, reas
             reason=reason).to_record())
 
 
-def _status_event(store: Store, household_id: int, kind: str, day: str, year: int, reason: str) -> None:
+def _status_event(store: Store, household_id: int, kind: str, day: str, year: int, reason: str,
+                  override_reason: str = "") -> None:
     household = store.households.get(household_id)
     new = rules.next_status(household.status, kind)
     exit_year = year if kind == "exit" else (None if kind == "return" else household.exit_year)
     store.writer.insert("status_events", StatusEvent(
-        household_id=household_id, kind=kind, event_date=day, year=year, reason=reason).to_record())
+        household_id=household_id, kind=kind, event_date=day, year=year, reason=reason,
+        override_reason=override_reason).to_record())
     store.writer.update("households", household_id, {"status": new, "exit_year": exit_year})
 
 
 def change_status(store: Store, household_id: int, kind: str, event_date: str, year: int | str,
-                  reason: str, *, today: dt.date | None = None) -> str:
-    """识别 / 标注脱贫 / 返贫 / 清退, with a date, year and reason; returns the new status."""
+                  reason: str, *, override_reason: str = "", today: dt.date | None = None) -> str:
+    """识别 / 标注脱贫 / 返贫 / 清退, with a date, year and reason; returns the new status.
+
+    识别 and 标注脱贫 come after their procedure's steps (公示 run, 公告 made). 标注脱贫 also needs
+    the exit check of that year to pass, or an explicit override reason, which is recorded."""
+    from models import procedures
+    from models.services.assistance import run_exit_check
+
     day = rules.parse_date(event_date, today=today).isoformat()
     year = rules.check_year(year, today=today)
     if not reason.strip() and kind in ("return", "remove"):
@@ -193,8 +202,17 @@ def change_status(store: Store, household_id: int, kind: str, event_date: str, y
     household = store.households.get(household_id)
     events = store.households.file(household_id).status_events
     rules.check_status_event(household, events, kind, day, year)
+    config = store.config()
+    if kind in ("identify", "exit") and config.enforce_procedures:
+        done = procedures.current_round(kind, store.assistance.steps(household_id), events)
+        procedures.check_complete(kind, done, day)
+    if kind == "exit":
+        [check] = run_exit_check(store, year, household_ids=[household_id])
+        if not check.passed and not override_reason.strip():
+            raise ExitCheckFailed(failed=check.failed)
     with store.db.atomic():
-        _status_event(store, household_id, kind, day, year, reason.strip())
+        _status_event(store, household_id, kind, day, year, reason.strip(),
+                      override_reason.strip() if kind == "exit" else "")
     return store.households.get(household_id).status
 
 

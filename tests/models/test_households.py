@@ -18,7 +18,7 @@ from models.errors import (
 from models.services import households as svc
 from models.services.villages import create_village
 from models.domain import Village
-from tests.conftest import REGION, family, new_household, person
+from tests.conftest import REGION, exit_procedure, family, new_household, passing_year, person
 
 
 def _problems(exc: ValidationFailed) -> dict:
@@ -130,6 +130,8 @@ def test_member_changes_are_events_and_nobody_is_deleted(store, village):
 
 def test_status_changes_follow_the_rules(store, village):
     hid = svc.register_household(store, new_household(store, village), family())
+    passing_year(store, village, hid, 2018)
+    exit_procedure(store, hid, "2018-11-01")
     assert svc.change_status(store, hid, "exit", "2018-12-01", 2018, "收入稳定超过扶贫标准") == "exited"
     assert store.households.get(hid).exit_year == 2018
     with pytest.raises(InvalidStatusChange):

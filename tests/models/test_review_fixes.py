@@ -21,7 +21,7 @@ from models.services import households as svc
 from models.services.villages import create_village, update_village
 from models.storage.database import DB_NAME, open_database
 from models.domain import Village
-from tests.conftest import REGION, family, new_household, person
+from tests.conftest import REGION, exit_procedure, family, new_household, passing_year, person
 
 
 def test_members_may_swap_id_numbers(store, village):
@@ -92,6 +92,8 @@ def test_status_changes_keep_time_and_years_in_order(store, village):
         svc.change_status(store, hid, "exit", "2016-05-01", 2014, "")
     with pytest.raises(EventOutOfOrder):
         svc.change_status(store, hid, "exit", "2015-05-01", 2016, "")  # dated before its year
+    passing_year(store, village, hid, 2017)
+    exit_procedure(store, hid, "2017-11-01")
     svc.change_status(store, hid, "exit", "2017-12-01", 2017, "")
     with pytest.raises(EventOutOfOrder):
         svc.change_status(store, hid, "return", "2017-06-01", 2017, "因病")  # before the exit

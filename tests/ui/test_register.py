@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.services import households as svc
-from tests.conftest import family, new_household
+from tests.conftest import exit_procedure, family, new_household, passing_year
 from tests.ui.conftest import choose, type_cell, type_text
 from ui.households.form import HouseholdForm
 from ui.households.members_model import COLUMNS
@@ -209,6 +209,7 @@ def test_list_filters_sorting_and_export(qtbot, demo_window, demo_store, tmp_pat
 
 def test_status_and_member_changes_are_events_from_the_form(qtbot, window, store, village):
     hid = svc.register_household(store, new_household(store, village), family())
+    passing_year(store, village, hid, 2019)
     window.households.set_village(village.id)
     form = window.households.open_household(hid)
     assert form.status_buttons["exit"].isEnabled() and not form.status_buttons["return"].isEnabled()
@@ -216,8 +217,11 @@ def test_status_and_member_changes_are_events_from_the_form(qtbot, window, store
     dialog = StatusDialog(store, hid, "exit", form)
     dialog.year.setValue(2019)
     type_text(qtbot, dialog.reason, "两不愁三保障达标，收入稳定")
+    dialog._on_ok()  # the exit procedure has not been gone through
+    assert "退出程序还没有完成" in dialog.error.text() and store.households.get(hid).status == "not_exited"
+    exit_procedure(store, hid, "2019-11-01")
     dialog._on_ok()
-    assert store.households.get(hid).status == "exited"
+    assert store.households.get(hid).status == "exited", dialog.error.text()
     dialog = MemberChangeDialog(store, hid, form)
     choose(qtbot, dialog.kind, "死亡")
     choose(qtbot, dialog.member, "张三（户主）")

@@ -73,13 +73,17 @@ class StatusDialog(_EventDialog):
         self.year.setValue(dt.date.today().year)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("必填" if kind in ("return", "remove") else "")
+        self.override = QLineEdit()
+        self.override.setPlaceholderText("仅当退出核查未通过而确需标注时填写，将记录在案")
         self.form.addRow("日期", self.date)
         self.form.addRow("年度", self.year)
         self.form.addRow("原因", self.reason)
+        if kind == "exit":
+            self.form.addRow("未通过核查的说明", self.override)
 
     def apply(self) -> None:
         svc.change_status(self.store, self.household_id, self.kind, self.date.date().toString("yyyy-MM-dd"),
-                          self.year.value(), self.reason.text())
+                          self.year.value(), self.reason.text(), override_reason=self.override.text())
 
 
 class MemberChangeDialog(_EventDialog):

@@ -1,0 +1,63 @@
+"""The rules that differ by province or year, as settings with visible defaults (never buried constants)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+from models import codes
+from models.errors import CundangError, UnknownCode
+
+
+class IncomeAloneNeverDecides(CundangError):
+    """Exit criteria must include more than income (seeds 001 and 004)."""
+
+
+class InvalidSetting(CundangError):
+    name: str
+    value: str
+
+
+@dataclass
+class Config:
+    # "六个一" of seed 002 (二十一); 四川 uses "三个一", other provinces other sets.
+    required_roles: list[str] = field(default_factory=lambda: list(codes.VILLAGE_REQUIREMENT.keys))
+    # 人均纯收入 AND 两不愁三保障; most provinces also check safe water.
+    exit_criteria: list[str] = field(default_factory=lambda: list(codes.EXIT_CRITERION.keys))
+    notice_days: int = 7  # 公示 at least this many days
+    enforce_procedures: bool = True  # 识别 / 标注脱贫 only after their procedure's steps
+    # Village exit: 贫困发生率 below 2 % (3 % in the west), in permille.
+    incidence_max_permille: int = 20
+    village_requirements: list[str] = field(default_factory=lambda: ["hard_road", "clinic", "safe_water"])
+    collective_income_min_fen: int | None = None  # no national figure: set by the province
+
+    def validate(self) -> None:
+        for key in self.required_roles:
+            codes.VILLAGE_REQUIREMENT.check(key, allow_empty=False)
+        for key in self.exit_criteria:
+            codes.EXIT_CRITERION.check(key, allow_empty=False)
+        if not [k for k in self.exit_criteria if k != "income"]:
+            raise IncomeAloneNeverDecides()
+        if not 1 <= self.notice_days <= 60:
+            raise InvalidSetting(name="notice_days", value=str(self.notice_days))
+        if not 1 <= self.incidence_max_permille <= 1000:
+            raise InvalidSetting(name="incidence_max_permille", value=str(self.incidence_max_permille))
+        for key in self.village_requirements:
+            if key not in VILLAGE_FACTS:
+                raise UnknownCode(list_name="贫困村退出条件", value=key)
+
+
+# Village facts that village exit may require (fields of Village that are yes/no).
+VILLAGE_FACTS = ("hard_road", "clinic", "culture_room", "broadband", "safe_water")
+
+
+def from_settings(rows: dict[str, str]) -> Config:
+    """Stored values (JSON by key) over the defaults; unknown keys are ignored."""
+    config = Config()
+    names = {f.name for f in dataclasses.fields(Config)}
+    values = {k: json.loads(v) for k, v in rows.items() if k in names}
+    return dataclasses.replace(config, **values)
+
+
+def to_settings(config: Config) -> dict[str, str]:
+    return {k: json.dumps(v, ensure_ascii=False) for k, v in dataclasses.asdict(config).items()}

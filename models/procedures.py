@@ -1,0 +1,61 @@
+"""识别 and 退出 procedures: steps in order, a notice period that must run, before the status changes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from models import codes
+from models.domain import ProcedureStep, StatusEvent
+from models.errors import (
+    EventOutOfOrder,
+    NoticeNotOver,
+    NoticeTooShort,
+    ProcedureIncomplete,
+    Required,
+    StepOutOfOrder,
+)
+
+
+def current_round(procedure: str, steps: list[ProcedureStep], events: list[StatusEvent]) -> list[ProcedureStep]:
+    """The procedure's steps since the household's last status change, in order."""
+    since = events[-1].event_date if events else ""
+    return sorted((s for s in steps if s.procedure == procedure and s.start_date >= since),
+                  key=lambda s: (s.start_date, s.id or 0))
+
+
+def expected_step(procedure: str, done: list[ProcedureStep]) -> str:
+    """The step that comes next ('' when every step is recorded)."""
+    order = codes.PROCEDURE_STEPS[procedure].keys
+    return order[len(done)] if len(done) < len(order) else ""
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def check_step(procedure: str, step: ProcedureStep, done: list[ProcedureStep], notice_days: int) -> None:
+    """May this step be recorded now? In order, in time, and a notice long enough."""
+    expected = expected_step(procedure, done)
+    if step.step != expected:
+        raise StepOutOfOrder(procedure=procedure, expected=expected, got=step.step)
+    if done:
+        last = done[-1]
+        if step.start_date < (last.end_date or last.start_date) and last.step != "notice":
+            raise EventOutOfOrder(date=step.start_date, last=last.end_date or last.start_date)
+    if step.step == "notice":
+        if not step.end_date:
+            raise Required(field="end_date")
+        days = (_day(step.end_date) - _day(step.start_date)).days + 1
+        if days < notice_days:
+            raise NoticeTooShort(days=days, required=notice_days)
+    if done and done[-1].step == "notice" and step.start_date <= done[-1].end_date:
+        raise NoticeNotOver(until=(_day(done[-1].end_date) + dt.timedelta(days=1)).isoformat())
+
+
+def check_complete(procedure: str, done: list[ProcedureStep], day: str) -> None:
+    """Before 识别 / 标注脱贫: every step recorded, and not before the announcement."""
+    missing = expected_step(procedure, done)
+    if missing:
+        raise ProcedureIncomplete(procedure=procedure, missing=missing)
+    announce = done[-1]
+    if day < announce.start_date:
+        raise NoticeNotOver(until=announce.start_date)

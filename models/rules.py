@@ -128,7 +128,8 @@ def _code(problems: list[Problem], where: tuple[object, ...], clist: codes.CodeL
         problems.append(Problem(where, exc))
 
 
-def validate_household(h: Household, *, today: dt.date | None = None) -> list[Problem]:
+def validate_household(h: Household, *, identified: bool = True, today: dt.date | None = None) -> list[Problem]:
+    """A household's own fields. ``identified``: it must have its 识别年度 (an applicant has none yet)."""
     p: list[Problem] = []
     w = ("household",)
     if not h.household_no.strip():
@@ -145,8 +146,7 @@ def validate_household(h: Household, *, today: dt.date | None = None) -> list[Pr
         p.append(Problem(w + ("other_cause2",), RepeatedCause(value=h.other_cause2)))
     for name, clist in (("road_type", codes.ROAD), ("dangerous_house", codes.DANGEROUS_HOUSE), ("fuel", codes.FUEL)):
         _code(p, w + (name,), clist, getattr(h, name))
-    for name in ("identified_year",):
-        _year(p, w + (name,), getattr(h, name), today=today, required=True)
+    _year(p, w + ("identified_year",), h.identified_year, today=today, required=identified)
     _year(p, w + ("planned_exit_year",), h.planned_exit_year, today=today, ahead=10)
     for name in Household.AREA_FIELDS:
         value = getattr(h, name)

@@ -44,10 +44,12 @@ def _registration_problems(store: Store, village_id: int, members: list[Member])
     return problems
 
 
-def validate(store: Store, household: Household, members: list[Member], *,
+def validate(store: Store, household: Household, members: list[Member], *, applicant: bool = False,
              today: dt.date | None = None) -> list[Problem]:
     """Every problem with a household and its members, each tied to its field."""
-    problems = rules.validate_household(household, today=today)
+    # 识别年度 is known once identified; an applicant (new, or saved as 未识别) has none yet.
+    identified = not applicant if household.id is None else household.status != ""
+    problems = rules.validate_household(household, identified=identified, today=today)
     problems += rules.validate_members(members, today=today)
     same_no = store.households.by_no(household.village_id, household.household_no.strip())
     if same_no is not None and same_no.id != household.id:
@@ -57,12 +59,16 @@ def validate(store: Store, household: Household, members: list[Member], *,
 
 
 def register_household(store: Store, household: Household, members: list[Member], *,
-                       event_date: str | None = None, reason: str = "",
+                       event_date: str | None = None, reason: str = "", applicant: bool = False,
                        today: dt.date | None = None) -> int:
-    """建档立卡: a new household with its members, identified in its year."""
+    """建档立卡: a household already identified in its year (records typed in), or with
+    ``applicant`` a household that has just applied: it is 未识别 until its identification
+    procedure ends with 识别."""
     household, members = _as_new(household, members)
-    _raise(validate(store, household, members, today=today))
-    return _write_new(store, household, members, event_date=event_date, reason=reason)
+    if applicant:
+        household = dataclasses.replace(household, identified_year=None)
+    _raise(validate(store, household, members, applicant=applicant, today=today))
+    return _write_new(store, household, members, event_date=event_date, reason=reason, identified=not applicant)
 
 
 def _as_new(household: Household, members: list[Member]) -> tuple[Household, list[Member]]:
@@ -72,9 +78,7 @@ def _as_new(household: Household, members: list[Member]) -> tuple[Household, lis
 
 
 def _write_new(store: Store, household: Household, members: list[Member], *,
-               event_date: str | None = None, reason: str = "") -> int:
-    # Recorded as identified at the end of its year, or today when that is still to come.
-    day = event_date or min(dt.date(household.identified_year, 12, 31), dt.date.today()).isoformat()
+               event_date: str | None = None, reason: str = "", identified: bool = True) -> int:
     with store.db.atomic():
         row = store.writer.insert("households", household.to_record())
         hid = row["id"]
@@ -82,7 +86,10 @@ def _write_new(store: Store, household: Household, members: list[Member], *,
             dataclasses.replace(m, household_id=hid, village_id=household.village_id, sort_order=i).to_record()
             for i, m in enumerate(members)
         ])
-        _status_event(store, hid, "identify", day, household.identified_year, reason)
+        if identified:
+            # Recorded as identified at the end of its year, or today when that is still to come.
+            day = event_date or min(dt.date(household.identified_year, 12, 31), dt.date.today()).isoformat()
+            _status_event(store, hid, "identify", day, household.identified_year, reason)
     return hid
 
 
@@ -183,7 +190,10 @@ def _status_event(store: Store, household_id: int, kind: str, day: str, year: in
     store.writer.insert("status_events", StatusEvent(
         household_id=household_id, kind=kind, event_date=day, year=year, reason=reason,
         override_reason=override_reason).to_record())
-    store.writer.update("households", household_id, {"status": new, "exit_year": exit_year})
+    changes: dict[str, object] = {"status": new, "exit_year": exit_year}
+    if kind == "identify" and household.identified_year is None:
+        changes["identified_year"] = year  # an applicant becomes 建档立卡户 in this year
+    store.writer.update("households", household_id, changes)
 
 
 def change_status(store: Store, household_id: int, kind: str, event_date: str, year: int | str,
@@ -251,12 +261,15 @@ def _upsert_year(store: Store, record: Income | Assurance, existing: Income | As
 def save_household_file(store: Store, household: Household, members: list[Member],
                         incomes: Sequence[Income] = (), assurances: Sequence[Assurance] = (), *,
                         delete_incomes: Sequence[int] = (), delete_assurances: Sequence[int] = (),
-                        today: dt.date | None = None) -> int:
+                        applicant: bool = False, today: dt.date | None = None) -> int:
     """What the household form saves: the household, its members, and its yearly income and
     两不愁三保障, all validated first and then written in one transaction. Returns the id."""
     new = household.id is None
     household, members = _as_new(household, members) if new else _as_update(store, household, members)
-    problems = validate(store, household, members, today=today)
+    applicant = applicant and new
+    if applicant:
+        household = dataclasses.replace(household, identified_year=None)
+    problems = validate(store, household, members, applicant=applicant, today=today)
     for income in incomes:
         problems += _income_problems(income, ("incomes", income.year), today=today)
     for assurance in assurances:
@@ -267,7 +280,7 @@ def save_household_file(store: Store, household: Household, members: list[Member
     _raise(problems)
     with store.db.atomic():
         if new:
-            hid = _write_new(store, household, members)
+            hid = _write_new(store, household, members, identified=not applicant)
         else:
             hid = household.id
             _write_update(store, household, members)

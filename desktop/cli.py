@@ -37,7 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--villages", type=_positive, default=1, metavar="K", help="村数，多村即一个县（默认 1）")
     stats = sub.add_parser("stats", help="各村户数、人数统计")
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
+    check = sub.add_parser("check", help="核查")
+    check_sub = check.add_subparsers(dest="check_kind", metavar="种类", required=True)
+    exit_ = check_sub.add_parser("exit", help="贫困户退出核查：逐户逐项，附村级汇总")
+    exit_.add_argument("--year", type=_year, required=True, metavar="Y", help="核查年度")
+    exit_.add_argument("--village", metavar="CODE", help="只核查这个村（12位代码）；默认数据文件夹中的所有村")
+    exit_.add_argument("--json", action="store_true", help="以 JSON 输出")
+    cadres = sub.add_parser("cadres", help="帮扶干部、角色、当前结对户数和缺少的帮扶力量")
+    cadres.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
+    cadres.add_argument("--json", action="store_true", help="以 JSON 输出")
     return parser
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"“{text}”不是年度（如 2019）")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,6 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(folder, args)
         if command == "stats":
             return _stats(folder, args)
+        if command == "check":
+            from desktop import cli_assistance
+
+            return cli_assistance.check_exit(folder, args)
+        if command == "cadres":
+            from desktop import cli_assistance
+
+            return cli_assistance.cadres(folder, args)
     except Exception as exc:  # every failure ends in one Chinese sentence and status 1
         from ui.messages import describe
 
@@ -71,14 +94,21 @@ def _demo(folder, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _stats(folder, args: argparse.Namespace) -> int:
-    from models import codes
+def require_data(folder) -> bool:
     from models.storage.database import has_data
-    from models.store import Store
 
     if not has_data(folder):
         print(f"错误：数据文件夹“{folder}”中还没有数据。可先运行 cundang --data {folder} demo 生成演示村。",
               file=sys.stderr)
+        return False
+    return True
+
+
+def _stats(folder, args: argparse.Namespace) -> int:
+    from models import codes
+    from models.store import Store
+
+    if not require_data(folder):
         return EXIT_ERROR
     with Store.open(folder) as store:
         stats = store.stats.villages()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 
 from models import codes, labels
+from models.money import format_fen
 from models import errors as E
 
 _ID_REASONS = {
@@ -130,3 +131,36 @@ def describe_problem(problem: E.Problem) -> str:
     if len(where) >= 3 and where[0] == "members" and isinstance(where[1], int):
         prefix = f"第 {where[1] + 1} 名成员 · {prefix}"
     return f"{prefix}：{describe(problem.error)}" if prefix else describe(problem.error)
+
+
+def criterion_label(key: str) -> str:
+    """Household criteria from the code list; village ones from the village's field labels."""
+    if key in codes.EXIT_CRITERION:
+        return codes.EXIT_CRITERION.label(key)
+    return {"incidence": "贫困发生率", "collective_income": labels.VILLAGE["collective_income_fen"]}.get(
+        key, labels.VILLAGE.get(key, key))
+
+
+def describe_result(result) -> str:  # noqa: ANN001 (models.exit_check.Result)
+    """Why a criterion passed or failed, in a clerk's words."""
+    f, key = result.facts, result.criterion
+    if f.get("missing"):
+        return "未填写" if key != "income" else "未填写该年收入"
+    if f.get("no_line"):
+        return "没有该年的扶贫标准"
+    if key == "income":
+        verdict = "高于" if result.passed else "未超过"
+        return (f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 "
+                f"{format_fen(f['line_fen'])} 元")
+    if key == "education" and not result.passed:
+        return "适龄儿童未在校：" + "、".join(f["names"]) if f.get("names") else "义务教育未保障"
+    if key == "medical" and not result.passed:
+        return "未参加基本医疗保险：" + "、".join(f["names"]) if f.get("names") else "基本医疗未保障"
+    if key == "housing" and not result.passed:
+        return f"危房（{codes.DANGEROUS_HOUSE.label(f['dangerous_house'])}）" if f.get("dangerous_house") else "住房不安全"
+    if key == "incidence":
+        return f"贫困发生率 {f['permille'] / 10:.2f}%（标准：低于 {f['max'] / 10:g}%）"
+    if key == "collective_income":
+        got = format_fen(f["fen"]) if f.get("fen") is not None else "未填写"
+        return f"村集体经济收入 {got} 元（标准：不低于 {format_fen(f['min'])} 元）"
+    return "达标" if result.passed else "未达标"

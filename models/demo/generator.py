@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from models import codes, idnumber
 from models.demo import names as N
 from models.domain import Village
+from models.assistance import CAUSE_MEASURES
 from models.errors import DataFolderNotEmpty
 from models.storage.audit import uuid7
 from models.store import Store
@@ -52,6 +53,7 @@ def generate(store: Store, *, seed: int = 1, households: int = 300, villages: in
     used_ids: set[str] = set()
     counter = [0]
     total_members = 0
+    _demo_poverty_lines(store)
     for k in range(villages):
         gen = _VillageGen(rng, uuid_rng, k, households, used_ids, counter)
         total_members += gen.write(store)
@@ -233,7 +235,7 @@ class _VillageGen:
         incomes, assurances = [], []
         for year in years:
             exited_by = hh["exit_year"] is not None and year >= hh["exit_year"]
-            per_head = r.uniform(3800, 6500) if exited_by else r.uniform(1600, 3200)
+            per_head = r.uniform(4300, 7500) if exited_by else r.uniform(1600, 3200)
             net = int(per_head * size * 100)
             wage = int(net * r.uniform(0.3, 0.7))
             business = int(net * r.uniform(0.1, 0.3))
@@ -290,7 +292,80 @@ class _VillageGen:
             w.insert_many("status_events", events)
             w.insert_many("incomes", incomes)
             w.insert_many("assurances", assurances)
+            self.assistance(store, village["id"], plans, events)
         return len(members)
+
+    # --- Assistance: the team, pairings with history, visits, plans, procedures -------------
+
+    def cadre(self, village_id: int, roles: str, on_team: int, unit: str) -> dict:
+        r = self.rng
+        sex = idnumber.MALE if r.random() < 0.7 else idnumber.FEMALE
+        age = r.randint(26, 55)
+        return {"uuid": self.uuid(), "village_id": village_id, "name": self.surname() + self.given(sex), "sex": sex,
+                "id_number": self.id_number(self.birth(age), sex), "unit": unit,
+                "unit_type": "township" if unit.endswith("镇") else "party_gov", "position": r.choice(N.POSITIONS),
+                "phone": "1" + r.choice("3578") + "".join(str(r.randrange(10)) for _ in range(9)),
+                "roles": roles, "on_team": on_team}
+
+    def assistance(self, store: Store, village_id: int, plans: list, status_events: list[dict]) -> None:
+        r, w = self.rng, store.writer
+        unit = r.choice(N.UNITS)
+        team = [self.cadre(village_id, "first_secretary,team_leader", 1, unit),
+                self.cadre(village_id, "team_member,pair_cadre", 1, unit),
+                self.cadre(village_id, "team_member,pair_cadre", 1, unit),
+                self.cadre(village_id, "contact_leader", 0, r.choice(N.UNITS)),
+                self.cadre(village_id, "agri_tech", 0, "县农业农村局")]
+        helpers = [self.cadre(village_id, "pair_cadre", 0, r.choice(N.UNITS)) for _ in range(max(2, self.n // 8))]
+        rows = w.insert_many("cadres", team + helpers)
+        pair_ids = [c["id"] for c in rows if "pair_cadre" in c["roles"]]
+        exit_dates = {e["household_id"]: e["event_date"] for e in status_events if e["kind"] == "exit"}
+        pairings, visits, plan_rows, measure_plans, steps = [], [], [], [], []
+        for hh, people, _ in plans:
+            if hh["status"] == "removed":
+                continue
+            start = _day(r, hh["identified_year"] + (1 if hh["identified_year"] < 2016 else 0), 1, 6)
+            cadre = r.choice(pair_ids)
+            if r.random() < 0.2:  # a change of cadre in 2018: history kept
+                pairings.append({"uuid": self.uuid(), "household_id": hh["id"], "cadre_id": r.choice(pair_ids),
+                                 "start_date": start, "end_date": "2018-02-28", "end_reason": "帮扶干部工作调动"})
+                start = "2018-03-01"
+            pairings.append({"uuid": self.uuid(), "household_id": hh["id"], "cadre_id": cadre, "start_date": start})
+            for _ in range(r.choice((1, 1, 2))):
+                visits.append({"uuid": self.uuid(), "household_id": hh["id"], "cadre_id": cadre,
+                               "visit_date": _day(r, r.choice((2019, 2020)), 1, 12), "found": r.choice(N.VISIT_FOUND),
+                               "done": r.choice(N.VISIT_DONE), "next_step": r.choice(N.VISIT_NEXT)})
+            year = hh["exit_year"] or SNAPSHOT
+            plan_rows.append({"uuid": self.uuid(), "household_id": hh["id"], "year": year,
+                              "target_exit_year": hh["exit_year"] or SNAPSHOT,
+                              "target_income_fen": r.randrange(4500, 6000) * 100, "note": ""})
+            categories = [c for cause in (hh["main_cause"], hh["other_cause1"])
+                          for c in CAUSE_MEASURES.get(cause, ())][:2] or ["industry"]
+            measure_plans.append((categories, hh["status"] == "exited", year))
+            if hh["id"] in exit_dates and exit_dates[hh["id"]] >= f"{SNAPSHOT}-01-01":
+                steps.extend(self.exit_steps(hh["id"], exit_dates[hh["id"]]))
+        w.insert_many("pairings", pairings)
+        w.insert_many("visits", visits)
+        plan_ids = [p["id"] for p in w.insert_many("plans", plan_rows)]
+        measures = []
+        for plan_id, (categories, done, year) in zip(plan_ids, measure_plans):
+            for i, category in enumerate(categories):
+                status = "done" if done else r.choice(("planned", "in_progress", "in_progress", "done"))
+                measures.append({"uuid": self.uuid(), "plan_id": plan_id, "category": category,
+                                 "content": N.MEASURE_TEXT[category], "responsible": "结对帮扶责任人",
+                                 "funds_fen": r.choice((0, 200_000, 500_000, 1_000_000)), "funds_source": "special",
+                                 "deadline": f"{year}-{r.randint(6, 12):02d}-28", "status": status,
+                                 "result": "已落实" if status == "done" else "", "sort_order": i})
+        w.insert_many("measures", measures)
+        w.insert_many("procedure_steps", steps)
+
+    def exit_steps(self, household_id: int, exit_day: str) -> list[dict]:
+        """The exit procedure that led up to a 标注脱贫 on ``exit_day``."""
+        end = dt.date.fromisoformat(exit_day)
+        plan = (("review", 20, None), ("verify", 18, None), ("consent", 17, None), ("notice", 15, 9), ("announce", 7, None))
+        return [{"uuid": self.uuid(), "household_id": household_id, "procedure": "exit", "step": step,
+                 "start_date": (end - dt.timedelta(days=before)).isoformat(),
+                 "end_date": (end - dt.timedelta(days=last)).isoformat() if last else None}
+                for step, before, last in plan]
 
     def member_changes(self, store: Store, members: list[dict]) -> list[dict]:
         """A few births and deaths after registration, recorded as events."""
@@ -309,6 +384,17 @@ class _VillageGen:
                                 "kind": "birth", "event_date": m["birth_date"], "reason": "出生登记"})
         store.writer.insert_many("member_events", changes)
         return changes
+
+
+# Demo figures only, so that the demo's exit check has lines to compare with; real lines are
+# entered by the user (扶贫标准) and none are shipped.
+DEMO_LINES_YUAN = {2014: 2800, 2015: 2900, 2016: 3100, 2017: 3300, 2018: 3500, 2019: 3700, 2020: 4000}
+
+
+def _demo_poverty_lines(store: Store) -> None:
+    store.writer.insert_many("poverty_lines", [
+        {"year": year, "province": PLACE[0], "line_fen": yuan * 100, "source": "演示数据（非官方标准）"}
+        for year, yuan in DEMO_LINES_YUAN.items()])
 
 
 def _weighted(r: random.Random, weights: dict) -> object:

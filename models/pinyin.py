@@ -11,16 +11,24 @@ SURNAME_READINGS = {
 }
 
 
-@lru_cache(maxsize=65536)
-def keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name, lower case, without tones or spaces."""
+@lru_cache(maxsize=None)
+def _syllable(char: str) -> str:
+    """One character's reading (its most common one); other characters stand for themselves."""
     from pypinyin import lazy_pinyin  # loaded on first use: the CLI's reads never need it
 
-    name = "".join(c for c in name if c.isalnum())  # 阿依古丽·买买提 -> 阿依古丽买买提
-    if not name:
+    return lazy_pinyin(char, errors=lambda chars: [chars.lower()])[0].lower()
+
+
+@lru_cache(maxsize=65536)
+def keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name, lower case, without tones, spaces or dots.
+
+    Names are read character by character: they are not phrases, and a per-character cache
+    makes a county's 400,000 names cheap."""
+    chars = [c for c in name if c.isalnum()]  # 阿依古丽·买买提 -> 阿依古丽买买提
+    if not chars:
         return "", ""
-    syllables = lazy_pinyin(name, errors=lambda chars: list(chars.lower()))
-    if name[0] in SURNAME_READINGS and syllables:
-        syllables[0] = SURNAME_READINGS[name[0]]
-    syllables = [s.lower() for s in syllables if s.strip() and s.isalnum()]
+    syllables = [_syllable(c) for c in chars]
+    if chars[0] in SURNAME_READINGS:
+        syllables[0] = SURNAME_READINGS[chars[0]]
     return "".join(syllables), "".join(s[0] for s in syllables)

@@ -47,6 +47,8 @@ class ExportRow:
 COLUMNS = ("household_no", "head", "group", "size", "attribute", "main_cause", "status", "helper")
 
 _SIZE = "(SELECT count(*) FROM members c WHERE c.household_id = h.id AND c.left_date IS NULL)"
+_HELPER = """coalesce((SELECT k.name FROM pairings p JOIN cadres k ON k.id = p.cadre_id
+                        WHERE p.household_id = h.id AND p.end_date IS NULL), '')"""
 
 
 def _by_code_order(column: str, clist: codes.CodeList) -> str:
@@ -62,7 +64,7 @@ _SORT = {
     "attribute": _by_code_order("h.attribute", codes.ATTRIBUTE),
     "main_cause": _by_code_order("h.main_cause", codes.CAUSE),
     "status": _by_code_order("h.status", codes.STATUS),
-    "helper": "h.household_no",
+    "helper": _HELPER,
 }
 
 _FROM = """FROM households h
@@ -128,7 +130,7 @@ class RegisterRepo:
         marks = ", ".join("?" * len(ids))
         found = {r[0]: HouseholdRow(*r) for r in self.db.execute(
             f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), coalesce(g.name, ''), {_SIZE},
-                       h.attribute, h.main_cause, h.status, '' {_FROM} WHERE h.id IN ({marks})""", ids)}
+                       h.attribute, h.main_cause, h.status, {_HELPER} {_FROM} WHERE h.id IN ({marks})""", ids)}
         return [found[i] for i in ids if i in found]
 
     def export_rows(self, ids: list[int]) -> list[ExportRow]:
@@ -146,3 +148,15 @@ class RegisterRepo:
         return [r[0] for r in self.db.execute(
             f"""SELECT DISTINCT y FROM (SELECT identified_year y FROM households {where}
                 UNION SELECT exit_year FROM households {where}) WHERE y IS NOT NULL ORDER BY y""", params * 2)]
+
+    def pairing_rows(self, village_id: int, *, only_unpaired: bool = False) -> list[tuple]:
+        """Registered households with their current 帮扶责任人: (id, number, head, status, cadre, since)."""
+        where = "h.village_id = ? AND h.status <> 'removed'"
+        if only_unpaired:
+            where += " AND h.status IN ('not_exited', 'returned') AND p.id IS NULL"
+        return [tuple(r) for r in self.db.execute(
+            f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, coalesce(c.name, ''),
+                       coalesce(p.start_date, '')
+                {_FROM} LEFT JOIN pairings p ON p.household_id = h.id AND p.end_date IS NULL
+                LEFT JOIN cadres c ON c.id = p.cadre_id
+                WHERE {where} ORDER BY h.household_no""", [village_id])]

@@ -1,0 +1,1 @@
+"""The 帮扶 section: the village team and cadres, pairing, visits."""

@@ -1,0 +1,113 @@
+"""结对帮扶: pair many households with a cadre at once, reassign, and see each household's history."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+
+from models import codes
+from models.services.assistance import pair
+from models.store import Store
+from ui.events import AppEvents, Changes
+from ui.households.event_dialogs import date_edit
+from ui.messages import describe
+from ui.tables import fill, key_of, make_table, selected_keys
+from ui.widgets import ErrorLabel
+
+HOUSEHOLD_HEADERS = ("户编号", "户主", "脱贫状态", "帮扶责任人", "结对开始")
+HISTORY_HEADERS = ("帮扶责任人", "单位", "开始日期", "结束日期", "结束原因")
+
+
+class PairingTab(QWidget):
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store, self.events = store, events
+        self.village_id: int | None = None
+        self.only_unpaired = QCheckBox("只看无帮扶责任人的未脱贫户")
+        self.households = make_table(HOUSEHOLD_HEADERS, "pairing-households")
+        self.cadre = QComboBox()
+        self.cadre.setObjectName("pairing-cadre")
+        self.start = date_edit()
+        self.pair_button = QPushButton("把选中的户结对给该干部")
+        self.notice = QLabel()
+        self.error = ErrorLabel()
+        self.history = make_table(HISTORY_HEADERS, "pairing-history")
+        top = QHBoxLayout()
+        top.addWidget(self.only_unpaired)
+        top.addStretch(1)
+        top.addWidget(QLabel("帮扶责任人"))
+        top.addWidget(self.cadre)
+        top.addWidget(QLabel("开始日期"))
+        top.addWidget(self.start)
+        top.addWidget(self.pair_button)
+        history_box = QWidget()
+        hl = QVBoxLayout(history_box)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.addWidget(QLabel("选中户的结对历史（不脱贫不脱钩，历史全部保留）"))
+        hl.addWidget(self.history)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.households)
+        split.addWidget(history_box)
+        split.setSizes([420, 200])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.error)
+        self.only_unpaired.toggled.connect(lambda _: self.refresh())
+        self.pair_button.clicked.connect(self._on_pair)
+        self.households.itemSelectionChanged.connect(self._show_history)
+
+    def set_village(self, village_id: int | None) -> None:
+        self.village_id = village_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.cadre.clear()
+        if self.village_id is None:
+            fill(self.households, [])
+            return
+        loads = self.store.assistance.loads(self.village_id)
+        for c in self.store.assistance.cadres(self.village_id):
+            if c.is_current:
+                self.cadre.addItem(f"{c.name}（{c.unit}，现结对 {loads.get(c.id, 0)} 户）", c.id)
+        rows = self.store.register.pairing_rows(self.village_id, only_unpaired=self.only_unpaired.isChecked())
+        fill(self.households, [(r[1], r[2], codes.status_label(r[3]), r[4], r[5]) for r in rows],
+             keys=[r[0] for r in rows], warn=[not r[4] and r[3] in ("not_exited", "returned") for r in rows])
+        self._show_history()
+
+    def _show_history(self) -> None:
+        row = self.households.currentRow()
+        if row < 0:
+            fill(self.history, [])
+            return
+        cadres = {c.id: c for c in self.store.assistance.cadres(self.village_id)}
+        history = self.store.assistance.pairings(key_of(self.households, row))
+        fill(self.history, [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, p.start_date, p.end_date or "至今",
+                             p.end_reason) for p in history])
+
+    def _on_pair(self) -> None:
+        ids = [k for k in selected_keys(self.households) if k is not None]
+        cadre_id = self.cadre.currentData()
+        if not ids or cadre_id is None:
+            self.error.set_error("请先选中要结对的户和帮扶责任人。")
+            return
+        try:
+            started = pair(self.store, cadre_id, ids, self.start.date().toString("yyyy-MM-dd"))
+        except Exception as exc:  # an overlap with history, a cadre who left, a bad date
+            self.error.set_error(f"没有结对（全部未改动）：{describe(exc)}")
+            return
+        self.error.set_error("")
+        self.notice.setText(f"已结对 {started} 户。")
+        current = self.households.currentRow()
+        self.refresh()
+        self.households.selectRow(current)
+        self.events.emit_changes(Changes(households=True), self)

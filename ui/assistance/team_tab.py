@@ -1,0 +1,97 @@
+"""干部与工作队: the village's cadres, their roles and loads, and which required forces are missing."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from models import codes
+from models.assistance import missing_requirements
+from models.domain import Cadre
+from models.services.assistance import cadre_leaves
+from models.store import Store
+from ui.assistance.cadre_dialog import CadreDialog
+from ui.events import AppEvents, Changes
+from ui.households.event_dialogs import date_edit
+from ui.messages import describe
+from ui.tables import fill, key_of, make_table
+from ui.widgets import ErrorLabel
+
+HEADERS = ("姓名", "角色", "单位", "职务", "联系电话", "驻村工作队", "当前结对户数", "状态")
+
+
+class TeamTab(QWidget):
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store, self.events = store, events
+        self.village_id: int | None = None
+        self.missing = QLabel()
+        self.missing.setObjectName("missing-roles")
+        self.missing.setWordWrap(True)
+        self.table = make_table(HEADERS, "cadre-table")
+        self.add_button = QPushButton("添加干部…")
+        self.edit_button = QPushButton("修改…")
+        self.leave_date = date_edit()
+        self.leave_button = QPushButton("登记离开（结束其结对）")
+        self.error = ErrorLabel()
+        buttons = QHBoxLayout()
+        for w in (self.add_button, self.edit_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        buttons.addWidget(QLabel("离开日期"))
+        buttons.addWidget(self.leave_date)
+        buttons.addWidget(self.leave_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(lambda: self._edit(Cadre(village_id=self.village_id)))
+        self.edit_button.clicked.connect(self._on_edit)
+        self.table.doubleClicked.connect(lambda _: self._on_edit())
+        self.leave_button.clicked.connect(self._on_leave)
+
+    def set_village(self, village_id: int | None) -> None:
+        self.village_id = village_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.village_id is None:
+            fill(self.table, [])
+            return
+        cadres = self.store.assistance.cadres(self.village_id)
+        loads = self.store.assistance.loads(self.village_id)
+        fill(self.table, [(c.name, "、".join(codes.CADRE_ROLE.label(r) for r in c.role_keys), c.unit, c.position,
+                           c.phone, "是" if c.on_team else "", loads.get(c.id, 0),
+                           f"{c.left_date} 离开" if c.left_date else "在岗") for c in cadres],
+             keys=[c.id for c in cadres])
+        missing = missing_requirements(self.store.config().required_roles, cadres)
+        unpaired = len(self.store.assistance.unpaired(self.village_id))
+        text = ("缺少的帮扶力量：" + "、".join(codes.VILLAGE_REQUIREMENT.label(k) for k in missing)
+                if missing else "帮扶力量齐全。")
+        text += f"　无帮扶责任人的未脱贫户：{unpaired} 户。"
+        self.missing.setText(text)
+        self.missing.setStyleSheet("color: #c0392b;" if missing or unpaired else "")
+
+    def _on_edit(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self._edit(self.store.assistance.cadre(key_of(self.table, row)))
+
+    def _edit(self, cadre: Cadre) -> None:
+        if self.village_id is None:
+            return
+        if CadreDialog(self.store, cadre, self).exec():
+            self.refresh()
+            self.events.emit_changes(Changes(households=True), self)
+
+    def _on_leave(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        try:
+            cadre_leaves(self.store, key_of(self.table, row), self.leave_date.date().toString("yyyy-MM-dd"))
+        except Exception as exc:  # the date, or a cadre already gone
+            self.error.set_error(describe(exc))
+            return
+        self.error.set_error("")
+        self.refresh()
+        self.events.emit_changes(Changes(households=True), self)

@@ -6,16 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from models import codes
-from models.errors import CundangError, UnknownCode
-
-
-class IncomeAloneNeverDecides(CundangError):
-    """Exit criteria must include more than income (seeds 001 and 004)."""
-
-
-class InvalidSetting(CundangError):
-    name: str
-    value: str
+from models.errors import IncomeAloneNeverDecides, InvalidSetting, UnknownCode
 
 
 @dataclass

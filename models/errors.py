@@ -229,6 +229,10 @@ class PovertyLineMissing(CundangError):
     province: str
 
 
+class PlanExists(CundangError):
+    year: int
+
+
 class StepOutOfOrder(CundangError):
     procedure: str
     expected: str  # the step that must come next ('' when the procedure is complete)
@@ -253,3 +257,12 @@ class ExitCheckFailed(CundangError):
     """Marking 脱贫 needs every required criterion, or an explicit override reason."""
 
     failed: list[str]
+
+
+class IncomeAloneNeverDecides(CundangError):
+    """Exit criteria must include more than income (seeds 001 and 004)."""
+
+
+class InvalidSetting(CundangError):
+    name: str
+    value: str

@@ -51,9 +51,18 @@ ASSURANCE = {
 
 EVENT = {"kind": "变更类型", "event_date": "日期", "year": "年度", "reason": "原因"}
 
+PLAN = {"year": "年度", "target_exit_year": "目标脱贫年度", "target_income_fen": "目标人均纯收入", "note": "备注"}
+
+MEASURE = {
+    "category": "措施类别", "content": "措施内容", "member_id": "对象成员", "responsible": "责任人或单位",
+    "cadre_id": "责任干部", "funds_fen": "资金(元)", "funds_source": "资金来源", "deadline": "完成期限",
+    "status": "状态", "result": "实施结果",
+}
+
 ALL = {
     "village": VILLAGE, "household": HOUSEHOLD, "member": MEMBER, "members": MEMBER,
     "income": INCOME, "incomes": INCOME, "assurance": ASSURANCE, "assurances": ASSURANCE, "event": EVENT,
+    "plan": PLAN, "measures": MEASURE,
 }
 
 

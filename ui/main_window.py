@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
 from models.store import Store
 from ui.events import AppEvents
 from ui.header import Header
+from ui.assistance.screen import AssistanceScreen
+from ui.exit_check_screen import ExitCheckScreen
 from ui.households.list_view import HouseholdListScreen
+from ui.plans_screen import PlanScreen
 from ui.village_screen import VillageScreen
 
 SECTIONS = ("村情", "贫困户", "帮扶", "一户一策", "台账", "公示与打印", "上报", "统计")
@@ -45,9 +48,15 @@ class MainWindow(QMainWindow):
             self.add_screen(section, Placeholder(section))
         self.village_screen = VillageScreen(store, events)
         self.households = HouseholdListScreen(store, events)
+        self.assistance = AssistanceScreen(store, events)
+        self.plans = PlanScreen(store, events)
+        self.exit_check = ExitCheckScreen(store, events)
         self.add_screen("村情", self.village_screen)
         self.add_screen("贫困户", self.households)
-        for screen in (self.village_screen, self.households):
+        self.add_screen("帮扶", self.assistance)
+        self.add_screen("一户一策", self.plans)
+        self.add_screen("统计", self.exit_check)
+        for screen in (self.village_screen, self.households, self.assistance, self.plans, self.exit_check):
             self.header.village_changed.connect(screen.set_village)
             screen.set_village(self.header.village_id)
         self.households.request_show.connect(lambda: self.show_section("贫困户"))

@@ -85,6 +85,8 @@ def describe(error: BaseException) -> str:
     if isinstance(e, E.NeverDeleted):
         return "户和成员不能删除，请通过清退、死亡、迁出等变更登记。"
     if isinstance(e, E.NotFound):
+        if e.kind == "plan":
+            return f"{e.key} 年没有计划可复制。"
         return f"找不到记录（{e.kind} {e.key}）。"
     if isinstance(e, E.OverlappingPairing):
         other = f"与{e.other_cadre}的结对（{e.other_start} 至 {e.other_end or '今'}）"
@@ -103,6 +105,12 @@ def describe(error: BaseException) -> str:
             return f"{codes.PROCEDURE.label(e.procedure)}的步骤已全部登记。"
         return (f"{codes.PROCEDURE.label(e.procedure)}要按顺序进行：下一步应是“{steps.label(e.expected)}”，"
                 f"不能先登记“{steps.label(e.got) if e.got in steps else e.got}”。")
+    if isinstance(e, E.IncomeAloneNeverDecides):
+        return "退出标准不能只有收入一项：两不愁三保障必须一并核查。"
+    if isinstance(e, E.InvalidSetting):
+        return f"设置“{e.name}”的值“{e.value}”不合理。"
+    if isinstance(e, E.PlanExists):
+        return f"{e.year} 年已有计划，不能再复制上年计划覆盖它。"
     if isinstance(e, E.NoticeTooShort):
         return f"公示期只有 {e.days} 天，至少要 {e.required} 天。"
     if isinstance(e, E.ProcedureIncomplete):
@@ -130,6 +138,8 @@ def describe_problem(problem: E.Problem) -> str:
     prefix = labels.field_label(where)
     if len(where) >= 3 and where[0] == "members" and isinstance(where[1], int):
         prefix = f"第 {where[1] + 1} 名成员 · {prefix}"
+    if len(where) >= 3 and where[0] == "measures" and isinstance(where[1], int):
+        prefix = f"第 {where[1] + 1} 条措施 · {prefix}"
     return f"{prefix}：{describe(problem.error)}" if prefix else describe(problem.error)
 
 

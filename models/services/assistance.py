@@ -15,6 +15,7 @@ from models.errors import (
     InvalidDate,
     NotFound,
     NegativeValue,
+    PlanExists,
     PovertyLineMissing,
     Problem,
     Required,
@@ -207,6 +208,8 @@ def copy_plan(store: Store, household_id: int, from_year: int, to_year: int) -> 
     source = store.assistance.plan(household_id, from_year)
     if source is None:
         raise NotFound(kind="plan", key=from_year)
+    if store.assistance.plan(household_id, to_year) is not None:
+        raise PlanExists(year=to_year)  # copying would overwrite what was planned
     measures = [dataclasses.replace(m, id=None, uuid="", status="planned", result="", deadline=None)
                 for m in store.assistance.measures(source.id) if m.status != "done"]
     plan = dataclasses.replace(source, id=None, uuid="", year=to_year)

@@ -8,6 +8,7 @@ from models import config as config_module
 from models.domain import Assurance, Cadre, Income, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
 from models.errors import (
     ExitCheckFailed,
+    IncomeAloneNeverDecides,
     NoticeNotOver,
     NoticeTooShort,
     NotPaired,
@@ -172,7 +173,7 @@ def test_income_alone_never_decides_and_a_missing_line_is_refused(store, village
     hid = households[0]
     with pytest.raises(PovertyLineMissing):
         asv.run_exit_check(store, 2020, household_ids=[hid])
-    with pytest.raises(config_module.IncomeAloneNeverDecides):
+    with pytest.raises(IncomeAloneNeverDecides):
         asv.save_config(store, dataclasses.replace(store.config(), exit_criteria=["income"]))
     asv.save_poverty_line(store, PovertyLine(year=2020, province=village.province, line_fen=400_000))
     svc.save_income(store, Income(household_id=hid, year=2020, wage_fen=10_000_000))

@@ -24,6 +24,7 @@ from models.services import households as svc
 from models.store import Store
 from ui.events import AppEvents, Changes
 from ui.field_form import Field, FieldForm
+from ui.households.assistance_tab import AssistanceTab
 from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
 from ui.households.history_tab import HistoryTab
 from ui.households.members_model import MemberDelegate, MemberTableModel
@@ -119,6 +120,7 @@ class HouseholdForm(QDialog):
         self.income = IncomeTab(lambda: self.members.members)
         self.assurance = AssuranceTab()
         self.history = HistoryTab(store)
+        self.assistance = AssistanceTab(store)
 
         basic_page = QWidget()
         blayout = QVBoxLayout(basic_page)
@@ -130,6 +132,7 @@ class HouseholdForm(QDialog):
         self.tabs.addTab(self.conditions, "生产生活条件")
         self.tabs.addTab(self.income, "收入")
         self.tabs.addTab(self.assurance, "两不愁三保障")
+        self.tabs.addTab(self.assistance, "帮扶")
         self.tabs.addTab(self.history, "变更记录")
 
         self.status_buttons = {kind: QPushButton(codes.STATUS_EVENT.label(kind) + "…") for kind in codes.STATUS_EVENT.keys}
@@ -175,6 +178,7 @@ class HouseholdForm(QDialog):
             self.income.load([])
             self.assurance.load([])
             self.history.load(None)
+            self.assistance.load(None)
             self.setWindowTitle("新建贫困户")
         else:
             f = self.store.households.file(self.household_id)
@@ -185,6 +189,7 @@ class HouseholdForm(QDialog):
             self.income.load(f.incomes)
             self.assurance.load(f.assurances)
             self.history.load(self.household_id)
+            self.assistance.load(self.household_id)
             head = f.head.name if f.head else "（无户主）"
             self.setWindowTitle(f"贫困户 {f.household.household_no} {head}")
         self._refresh_state()

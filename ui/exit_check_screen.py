@@ -1,0 +1,142 @@
+"""The exit check screen (统计 section): every household against each criterion, the village summary,
+a filter to failures and an export of what is shown."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import codes
+from models.exchange.xlsx import write_table
+from models.exit_check import HouseholdCheck
+from models.services.assistance import run_exit_check, village_exit_summary
+from models.store import Store
+from ui.events import AppEvents
+from ui.messages import criterion_label, describe, describe_result
+from ui.settings_dialogs import ConfigDialog, PovertyLineDialog
+from ui.tables import fill, make_table
+from ui.widgets import ERROR_STYLE, ErrorLabel
+
+PASS, FAIL = "✓", "✗"
+
+
+class ExitCheckScreen(QWidget):
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store, self.events = store, events
+        self.village_id: int | None = None
+        self.checks: list[HouseholdCheck] = []
+        self.year = QSpinBox()
+        self.year.setRange(2014, dt.date.today().year)
+        self.year.setValue(dt.date.today().year - 1)
+        self.run_button = QPushButton("核查")
+        self.only_failed = QCheckBox("只看未达标")
+        self.export_button = QPushButton("导出所列到 Excel…")
+        self.lines_button = QPushButton("扶贫标准…")
+        self.config_button = QPushButton("核查设置…")
+        self.headers = ("户编号", "户主", "脱贫状态", *(codes.EXIT_CRITERION.label(k) for k in codes.EXIT_CRITERION.keys),
+                        "结论")
+        self.table = make_table(self.headers, "exit-check-table")
+        self.summary = QLabel()
+        self.summary.setObjectName("exit-summary")
+        self.summary.setWordWrap(True)
+        self.error = ErrorLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("年度"))
+        top.addWidget(self.year)
+        top.addWidget(self.run_button)
+        top.addWidget(self.only_failed)
+        top.addStretch(1)
+        for b in (self.lines_button, self.config_button, self.export_button):
+            top.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.run_button.clicked.connect(self.run)
+        self.only_failed.toggled.connect(lambda _: self.show_rows())
+        self.export_button.clicked.connect(self._on_export)
+        self.lines_button.clicked.connect(self._on_lines)
+        self.config_button.clicked.connect(self._on_config)
+
+    def set_village(self, village_id: int | None) -> None:
+        self.village_id = village_id
+        self.checks = []
+        self.show_rows()
+        self.summary.setText("选择年度后点“核查”。")
+
+    def run(self) -> None:
+        if self.village_id is None:
+            return
+        try:
+            self.checks = run_exit_check(self.store, self.year.value(), village_id=self.village_id)
+        except Exception as exc:  # a missing poverty line, most likely
+            self.checks = []
+            self.error.set_error(describe(exc))
+            self.show_rows()
+            return
+        self.error.set_error("")
+        s = village_exit_summary(self.store, self.village_id)
+        passed = sum(c.passed for c in self.checks)
+        parts = [f"{criterion_label(r.criterion)}：{'达标' if r.passed else '未达标'}（{describe_result(r)}）"
+                 for r in s.results]
+        self.summary.setText(
+            f"{self.year.value()} 年：共 {len(self.checks)} 户，达标 {passed} 户，未达标 {len(self.checks) - passed} 户。"
+            f"\n村级退出{'达标' if s.passed else '未达标'}：" + "；".join(parts))
+        self.summary.setStyleSheet("" if s.passed else ERROR_STYLE)
+        self.show_rows()
+
+    def shown(self) -> list[HouseholdCheck]:
+        return [c for c in self.checks if not (self.only_failed.isChecked() and c.passed)]
+
+    def rows(self) -> tuple[list[tuple], list[list[str]]]:
+        rows, tips = [], []
+        for c in self.shown():
+            marks = [(PASS if r.passed else FAIL) + ("" if r.criterion in c.required else "（不要求）")
+                     for r in c.results]
+            verdict = "达标" if c.passed else "未达标：" + "、".join(codes.EXIT_CRITERION.label(k) for k in c.failed)
+            rows.append((c.household_no, c.head, codes.status_label(c.status), *marks, verdict))
+            tips.append(["", "", "", *(describe_result(r) for r in c.results), ""])
+        return rows, tips
+
+    def show_rows(self) -> None:
+        rows, tips = self.rows()
+        fill(self.table, rows, warn=[not c.passed for c in self.shown()], tips=tips)
+
+    def _on_export(self) -> None:
+        if not self.checks:
+            self.error.set_error("请先核查。")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出退出核查", f"{self.year.value()}年退出核查.xlsx",
+                                              "Excel 工作簿 (*.xlsx)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> int | None:
+        """Each criterion as ✓/✗ with its reason, as shown (filtered or not)."""
+        rows, tips = self.rows()
+        out = [(*row[:3], *(f"{mark} {tip}" for mark, tip in zip(row[3:-1], tip_row[3:-1])), row[-1])
+               for row, tip_row in zip(rows, tips)]
+        try:
+            return write_table(path if path.endswith(".xlsx") else path + ".xlsx", "退出核查", self.headers, out)
+        except Exception as exc:  # an unwritable path
+            self.error.set_error(f"导出失败：{describe(exc)}")
+            return None
+
+    def _on_lines(self) -> None:
+        province = self.store.villages.get(self.village_id).province if self.village_id else ""
+        PovertyLineDialog(self.store, province, self).exec()
+
+    def _on_config(self) -> None:
+        if ConfigDialog(self.store, self).exec():
+            self.run()

@@ -1,0 +1,108 @@
+"""The household form's 帮扶 tab: pairing history, this household's plans, visits and procedure steps."""
+from __future__ import annotations
+
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from models import codes
+from models.domain import ProcedureStep
+from models.procedures import current_round, expected_step
+from models.services.assistance import add_step
+from models.store import Store
+from ui.households.event_dialogs import date_edit
+from ui.messages import describe
+from ui.tables import fill, make_table
+from ui.widgets import ErrorLabel
+
+
+class AssistanceTab(QWidget):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.household_id: int | None = None
+        self.pairings = make_table(("帮扶责任人", "单位", "联系电话", "开始日期", "结束日期", "结束原因"), "form-pairings")
+        self.plans = QLabel()
+        self.plans.setObjectName("form-plans")
+        self.plans.setWordWrap(True)
+        self.visits = make_table(("日期", "走访干部", "发现的情况", "做了什么", "下一步"), "form-visits")
+        self.steps = make_table(("程序", "步骤", "日期", "公示截止", "说明"), "form-steps")
+        self.procedure = QComboBox()
+        for key, label in codes.PROCEDURE.items:
+            self.procedure.addItem(label, key)
+        self.next_step = QLabel()
+        self.step_start = date_edit()
+        self.step_end = date_edit()
+        self.step_note = QLineEdit()
+        self.step_button = QPushButton("登记下一步")
+        self.error = ErrorLabel()
+        step_row = QHBoxLayout()
+        for w in (self.procedure, self.next_step, QLabel("日期"), self.step_start, QLabel("公示截止"), self.step_end,
+                  self.step_note, self.step_button):
+            step_row.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("结对帮扶（历史全部保留）"))
+        layout.addWidget(self.pairings, 1)
+        layout.addWidget(self.plans)
+        layout.addWidget(QLabel("走访记录"))
+        layout.addWidget(self.visits, 1)
+        layout.addWidget(QLabel("识别与退出程序"))
+        layout.addWidget(self.steps, 1)
+        layout.addLayout(step_row)
+        layout.addWidget(self.error)
+        self.procedure.currentIndexChanged.connect(lambda _: self._refresh_next())
+        self.step_button.clicked.connect(self._on_step)
+
+    def load(self, household_id: int | None) -> None:
+        self.household_id = household_id
+        self.setEnabled(household_id is not None)
+        if household_id is None:
+            return
+        village_id = self.store.households.get(household_id).village_id
+        cadres = {c.id: c for c in self.store.assistance.cadres(village_id)}
+        pairings = self.store.assistance.pairings(household_id)
+        fill(self.pairings, [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone,
+                              p.start_date, p.end_date or "至今", p.end_reason) for p in pairings])
+        years = self.store.assistance.plan_years(household_id)
+        self.plans.setText("一户一策：" + ("、".join(f"{y} 年" for y in years) + "（在“一户一策”中查看和修改）"
+                                          if years else "还没有计划。"))
+        visits = self.store.assistance.visits(household_id=household_id)
+        fill(self.visits, [(v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done,
+                            v.next_step) for v in visits])
+        steps = self.store.assistance.steps(household_id)
+        fill(self.steps, [(codes.PROCEDURE.label(s.procedure), codes.PROCEDURE_STEPS[s.procedure].label(s.step),
+                           s.start_date, s.end_date or "", s.note) for s in steps])
+        self._refresh_next()
+
+    def _refresh_next(self) -> None:
+        if self.household_id is None:
+            return
+        procedure = self.procedure.currentData()
+        done = current_round(procedure, self.store.assistance.steps(self.household_id),
+                             self.store.households.file(self.household_id).status_events)
+        step = expected_step(procedure, done)
+        self.next_step.setText(f"下一步：{codes.PROCEDURE_STEPS[procedure].label(step)}" if step else "程序已完成")
+        self.step_button.setEnabled(bool(step))
+        self.step_end.setEnabled(step == "notice")
+        if step == "notice":
+            self.step_end.setMaximumDate(self.step_start.maximumDate().addDays(60))
+            self.step_end.setDate(self.step_start.date().addDays(self.store.config().notice_days - 1))
+
+    def _on_step(self) -> None:
+        procedure = self.procedure.currentData()
+        done = current_round(procedure, self.store.assistance.steps(self.household_id),
+                             self.store.households.file(self.household_id).status_events)
+        step = expected_step(procedure, done)
+        try:
+            add_step(self.store, ProcedureStep(
+                household_id=self.household_id, procedure=procedure, step=step,
+                start_date=self.step_start.date().toString("yyyy-MM-dd"),
+                end_date=self.step_end.date().toString("yyyy-MM-dd") if step == "notice" else None,
+                note=self.step_note.text().strip()))
+        except Exception as exc:  # order, dates, a notice too short
+            self.error.set_error(f"未登记：{describe(exc)}")
+            return
+        self.error.set_error("")
+        self.step_note.clear()
+        self.load(self.household_id)
+
+

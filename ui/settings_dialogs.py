@@ -1,0 +1,153 @@
+"""Settings that differ by province or year: poverty lines, required roles, exit criteria, notice days."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import codes, config as config_module, labels
+from models.domain import PovertyLine
+from models.errors import CundangError
+from models.money import format_fen, parse_yuan
+from models.services.assistance import delete_poverty_line, save_config, save_poverty_line
+from models.store import Store
+from ui.messages import describe
+from ui.tables import fill, key_of, make_table
+from ui.widgets import ErrorLabel
+
+
+class PovertyLineDialog(QDialog):
+    """扶贫标准 by year and province: what the exit check compares 人均纯收入 with."""
+
+    def __init__(self, store: Store, province: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("扶贫标准（元/人·年）")
+        self.table = make_table(("年度", "省份", "标准（元）", "来源"), "poverty-lines")
+        self.year = QSpinBox()
+        self.year.setRange(2010, dt.date.today().year + 1)
+        self.year.setValue(dt.date.today().year)
+        self.province = QLineEdit(province)
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("元")
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("文件名称或文号")
+        self.save_button = QPushButton("保存这一条")
+        self.delete_button = QPushButton("删除选中")
+        self.error = ErrorLabel()
+        form = QHBoxLayout()
+        for w in (self.year, self.province, self.amount, self.source, self.save_button):
+            form.addWidget(w)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.delete_button)
+        layout.addWidget(close)
+        self.save_button.clicked.connect(self._on_save)
+        self.delete_button.clicked.connect(self._on_delete)
+        self.resize(720, 420)
+        self.refresh()
+
+    def refresh(self) -> None:
+        lines = self.store.assistance.poverty_lines()
+        fill(self.table, [(x.year, x.province, format_fen(x.line_fen), x.source) for x in lines],
+             keys=[x.id for x in lines])
+
+    def _on_save(self) -> None:
+        try:
+            line = PovertyLine(year=self.year.value(), province=self.province.text(),
+                               line_fen=parse_yuan(self.amount.text()), source=self.source.text().strip())
+            save_poverty_line(self.store, line)
+        except CundangError as exc:
+            self.error.set_error(describe(exc))
+            return
+        self.error.set_error("")
+        self.refresh()
+
+    def _on_delete(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            delete_poverty_line(self.store, key_of(self.table, row))
+            self.refresh()
+
+
+class ConfigDialog(QDialog):
+    """帮扶力量 required, exit criteria, notice days, village exit thresholds."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("核查设置")
+        config = store.config()
+        self.roles = self._checks("村里必须有的帮扶力量（默认“六个一”）", codes.VILLAGE_REQUIREMENT.items,
+                                  config.required_roles)
+        self.criteria = self._checks("贫困户退出标准（收入不能单独决定）", codes.EXIT_CRITERION.items,
+                                     config.exit_criteria)
+        self.facts = self._checks("贫困村退出还须具备", [(k, labels.VILLAGE[k]) for k in config_module.VILLAGE_FACTS],
+                                  config.village_requirements)
+        self.notice_days = QSpinBox()
+        self.notice_days.setRange(1, 60)
+        self.notice_days.setValue(config.notice_days)
+        self.incidence = QSpinBox()
+        self.incidence.setRange(1, 1000)
+        self.incidence.setValue(config.incidence_max_permille)
+        self.incidence.setSuffix(" ‰")
+        self.enforce = QCheckBox("识别、标注脱贫前必须完成程序")
+        self.enforce.setChecked(config.enforce_procedures)
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow("公示天数不少于", self.notice_days)
+        form.addRow("贫困发生率低于（西部常为 30‰）", self.incidence)
+        form.addRow("", self.enforce)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for box in (self.roles[0], self.criteria[0], self.facts[0]):
+            layout.addWidget(box)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def _checks(title: str, items, chosen: list[str]) -> tuple[QGroupBox, dict[str, QCheckBox]]:  # noqa: ANN001
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        checks = {}
+        for i, (key, label) in enumerate(items):
+            check = QCheckBox(label)
+            check.setChecked(key in chosen)
+            checks[key] = check
+            grid.addWidget(check, i // 4, i % 4)
+        return box, checks
+
+    def save(self) -> None:
+        config = config_module.Config(
+            required_roles=[k for k, c in self.roles[1].items() if c.isChecked()],
+            exit_criteria=[k for k, c in self.criteria[1].items() if c.isChecked()],
+            notice_days=self.notice_days.value(), enforce_procedures=self.enforce.isChecked(),
+            incidence_max_permille=self.incidence.value(),
+            village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()],
+            collective_income_min_fen=self.store.config().collective_income_min_fen)
+        try:
+            save_config(self.store, config)
+        except CundangError as exc:
+            self.error.set_error(describe(exc))
+            return
+        self.accept()

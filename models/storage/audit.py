@@ -100,7 +100,9 @@ class AuditedWriter:
         return self.insert_many(table, [record])[0]
 
     def insert_many(self, table: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Insert many records in one transaction, ids assigned in order."""
+        """Insert many records in one transaction. Ids are assigned in order after the table's
+        largest, unless every record brings its own consecutive ids (the demo generator, which
+        plans a village in another process, does)."""
         now = self._clock()
         rows: list[dict[str, Any]] = []
         with self.db.atomic():
@@ -112,11 +114,16 @@ class AuditedWriter:
                 row = dict(record)
                 if derive:
                     derive(row)
-                row["id"] = next_id
+                if row.get("id") is None:
+                    row["id"] = next_id
+                elif not rows:
+                    first = row["id"]
+                elif row["id"] != rows[-1]["id"] + 1:
+                    raise ValueError("records bringing their own ids must bring consecutive ones")
                 row["uuid"] = row.get("uuid") or uuid7()
                 row["created_at"] = row["updated_at"] = now
                 rows.append(row)
-                next_id += 1
+                next_id = row["id"] + 1
             if not rows:
                 return rows
             # Rows of one call may differ in which columns they set.

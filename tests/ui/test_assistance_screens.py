@@ -1,0 +1,156 @@
+"""The assistance screens driven by clicks and keys."""
+import openpyxl
+from PySide6.QtCore import QDate, Qt
+
+from models.domain import Cadre, Measure, Plan
+from models.services import assistance as asv
+from models.services import households as svc
+from tests.conftest import family, new_household, passing_year
+from tests.ui.conftest import choose, type_text
+from ui.tables import key_of
+
+
+def _setup(store, village):
+    hids = [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i))
+            for i in range(1, 5)]
+    li = asv.save_cadre(store, Cadre(village_id=village.id, name="李干部", roles="pair_cadre", unit="县林业局"))
+    zhao = asv.save_cadre(store, Cadre(village_id=village.id, name="赵干部", roles="pair_cadre", unit="县水务局"))
+    return hids, li, zhao
+
+
+def _select_rows(table, hids):
+    table.clearSelection()
+    for row in range(table.rowCount()):
+        if key_of(table, row) in hids:
+            table.selectRow(row) if not table.selectedIndexes() else None
+    from PySide6.QtCore import QItemSelectionModel
+    model = table.selectionModel()
+    for row in range(table.rowCount()):
+        if key_of(table, row) in hids:
+            model.select(table.model().index(row, 0),
+                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_pair_three_households_reassign_one_and_see_history(qtbot, window, store, village):
+    hids, li, zhao = _setup(store, village)
+    window.show_section("帮扶")
+    screen = window.assistance
+    screen.set_village(village.id)
+    screen.setCurrentWidget(screen.pairing)
+    tab = screen.pairing
+    qtbot.mouseClick(tab.only_unpaired, Qt.MouseButton.LeftButton)
+    assert tab.households.rowCount() == 4
+    _select_rows(tab.households, hids[:3])
+    choose(qtbot, tab.cadre, tab.cadre.itemText(tab.cadre.findData(li)))
+    tab.start.setDate(QDate(2019, 3, 1))
+    qtbot.mouseClick(tab.pair_button, Qt.MouseButton.LeftButton)
+    assert tab.notice.text() == "已结对 3 户。", tab.error.text()
+    assert tab.households.rowCount() == 1  # only the fourth is still without a helper
+    qtbot.mouseClick(tab.only_unpaired, Qt.MouseButton.LeftButton)
+    # reassign the first household to 赵干部
+    _select_rows(tab.households, hids[:1])
+    tab.households.setCurrentCell(0, 0)
+    choose(qtbot, tab.cadre, tab.cadre.itemText(tab.cadre.findData(zhao)))
+    tab.start.setDate(QDate(2020, 6, 1))
+    qtbot.mouseClick(tab.pair_button, Qt.MouseButton.LeftButton)
+    assert tab.notice.text() == "已结对 1 户。"
+    tab.households.setCurrentCell(0, 0)
+    history = [[tab.history.item(r, c).text() for c in (0, 2, 3)] for r in range(tab.history.rowCount())]
+    assert history == [["李干部", "2019-03-01", "2020-05-31"], ["赵干部", "2020-06-01", "至今"]]
+    # the register's 帮扶责任人 column and the team's loads follow
+    window.households.set_village(village.id)
+    helpers = {window.households.model.index(r, 7).data() for r in range(4)}
+    assert helpers == {"赵干部", "李干部", ""}
+    team = screen.team
+    team.refresh()
+    loads = {team.table.item(r, 0).text(): team.table.item(r, 6).text() for r in range(team.table.rowCount())}
+    assert loads == {"李干部": "2", "赵干部": "1"}
+    assert "第一书记" in team.missing.text()
+    # an overlapping pairing is refused and nothing changes
+    _select_rows(tab.households, hids[:1])
+    choose(qtbot, tab.cadre, tab.cadre.itemText(tab.cadre.findData(li)))
+    tab.start.setDate(QDate(2020, 1, 1))
+    qtbot.mouseClick(tab.pair_button, Qt.MouseButton.LeftButton)
+    assert "重叠" in tab.error.text() and len(store.assistance.pairings(hids[0])) == 2
+
+
+def test_visit_before_pairing_is_refused_on_screen(qtbot, window, store, village):
+    hids, li, _ = _setup(store, village)
+    asv.pair(store, li, hids[:1], "2020-03-01")
+    window.show_section("帮扶")
+    window.assistance.setCurrentWidget(window.assistance.visits)
+    tab = window.assistance.visits
+    window.assistance.set_village(village.id)
+    tab.household.setCurrentIndex(tab.household.findData(hids[0]))
+    tab.cadre.setCurrentIndex(tab.cadre.findData(li))
+    tab.date.setDate(QDate(2020, 2, 1))
+    type_text(qtbot, tab.found, "住房漏雨")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert "早于该干部与本户结对的开始日期" in tab.error.text() and tab.found.text() == "住房漏雨"
+    tab.date.setDate(QDate(2020, 4, 1))
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert tab.error.text() == "" and tab.table.rowCount() == 1
+
+
+def test_plan_screen_suggests_refuses_negative_funds_and_flags_overdue(qtbot, window, store, village):
+    hids, _, _ = _setup(store, village)
+    window.show_section("一户一策")
+    screen = window.plans
+    screen.set_village(village.id)
+    screen.show_household(hids[0], 2019)
+    qtbot.mouseClick(screen.suggest_button, Qt.MouseButton.LeftButton)
+    assert screen.table.rowCount() >= 1  # 因病 -> 健康扶贫
+    assert screen.table.cellWidget(0, 0).key() == "health"
+    screen.table.item(0, 4).setText("-200")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert "第 1 条措施 · 资金(元)" in screen.error.text() and "负数" in screen.error.text()
+    assert store.assistance.plan(hids[0], 2019) is None
+    screen.table.item(0, 4).setText("1200")
+    screen.table.item(0, 6).setText("2019-06-30")  # deadline passed, still 计划
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert store.assistance.plan(hids[0], 2019) is not None, screen.error.text()
+    assert "逾期未完成 1 条" in screen.state.text()
+    screen.year.setValue(2020)
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    assert screen.table.rowCount() == 1 and screen.table.item(0, 4).text() == "1200.00"
+
+
+def test_exit_check_screen_filters_failures_and_exports(qtbot, window, store, village, tmp_path):
+    hids, _, _ = _setup(store, village)
+    window.show_section("统计")
+    screen = window.exit_check
+    screen.set_village(village.id)
+    screen.year.setValue(2020)
+    qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    assert "扶贫标准" in screen.error.text()  # no line for 2020 yet
+    for hid in hids[:2]:
+        passing_year(store, village, hid, 2020)
+    qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    assert screen.table.rowCount() == 4 and "达标 2 户" in screen.summary.text()
+    qtbot.mouseClick(screen.only_failed, Qt.MouseButton.LeftButton)
+    assert screen.table.rowCount() == 2
+    assert screen.table.item(0, 3).toolTip() == "未填写该年收入"
+    path = tmp_path / "核查.xlsx"
+    assert screen.export_to(str(path)) == 2
+    ws = openpyxl.load_workbook(path).active
+    assert ws.cell(1, 4).value == "人均纯收入超过扶贫标准" and ws.cell(2, 4).value == "✗ 未填写该年收入"
+    assert ws.cell(2, 1).data_type == "s"
+
+
+def test_household_form_shows_assistance_and_records_procedure_steps(qtbot, window, store, village):
+    hids, li, _ = _setup(store, village)
+    asv.pair(store, li, hids[:1], "2019-03-01")
+    asv.save_plan(store, Plan(household_id=hids[0], year=2019), [Measure(category="health")])
+    window.households.set_village(village.id)
+    form = window.households.open_household(hids[0])
+    tab = form.assistance
+    assert tab.pairings.item(0, 0).text() == "李干部" and "2019 年" in tab.plans.text()
+    assert tab.next_step.text() == "下一步：农户申请" or tab.procedure.currentData() == "identify"
+    tab.procedure.setCurrentIndex(tab.procedure.findData("exit"))
+    assert tab.next_step.text() == "下一步：民主评议"
+    tab.step_start.setDate(QDate(2020, 10, 1))
+    qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
+    assert tab.steps.rowCount() == 1 and tab.next_step.text() == "下一步：村两委和驻村工作队核实"
+    tab.step_start.setDate(QDate(2020, 9, 1))  # before the last step
+    qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
+    assert "早于" in tab.error.text() and tab.steps.rowCount() == 1

@@ -30,6 +30,7 @@ def main(argv: list[str]) -> int:
         figures.update(county.size(data))
         figures.update(county.stats(data))
         figures.update(county.ui(data))
+        figures.update(county.exit_check(data))
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

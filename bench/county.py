@@ -42,3 +42,17 @@ def ui(data: Path) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-m", "bench.ui_probe", str(data)], check=True,
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def exit_check(data: Path, year: int = 2020) -> dict[str, float]:
+    """The exit check of every household of the county for a year, and every village's summary."""
+    from models.services.assistance import run_exit_check, village_exit_summary
+    from models.store import Store
+
+    with Store.open(data) as store:
+        start = time.perf_counter()
+        checks = run_exit_check(store, year)
+        for v in store.villages.all():
+            village_exit_summary(store, v.id)
+        seconds = time.perf_counter() - start
+    return {"exit_check_s": round(seconds, 2), "exit_check_households": len(checks)}

@@ -19,8 +19,12 @@ class Record:
     updated_at: str = ""
 
     @classmethod
-    def columns(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in dataclasses.fields(cls))
+    def columns(cls) -> frozenset[str]:
+        cached = cls.__dict__.get("_columns")
+        if cached is None:
+            cached = frozenset(f.name for f in dataclasses.fields(cls))
+            cls._columns = cached  # type: ignore[attr-defined]  # per class: reading a county calls this often
+        return cached
 
     @classmethod
     def from_row(cls: type[T], row: dict[str, Any]) -> T:

@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from models import rules
 from models.config import Config
-from models.domain import Assurance, Income, Member
 
 IN_SCHOOL_AGES = range(6, 16)  # 义务教育: every member aged 6-15 in school
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """One criterion for one household: passed, or why not (facts; ui/messages words them)."""
 
     criterion: str
     passed: bool
-    facts: dict[str, object] = field(default_factory=dict)
+    facts: dict[str, object] = {}
 
 
 @dataclass
@@ -30,9 +29,12 @@ class HouseholdFacts:
     province: str
     dangerous_house: str
     water_safe: int | None
-    members: list[Member] = field(default_factory=list)
-    income: Income | None = None
-    assurance: Assurance | None = None
+    size: int = 0  # members counted in the year
+    out_of_school: list[str] = field(default_factory=list)  # aged 6-15 in the year and not in school
+    uninsured: list[str] = field(default_factory=list)  # counted members without basic medical insurance
+    net_fen: int | None = None  # 纯收入 of the year; None when no income was recorded
+    # 两不愁三保障 of the year: food, clothing, education, medical, housing, water (None: not recorded)
+    assurance: tuple[int | None, ...] | None = None
 
 
 @dataclass
@@ -53,41 +55,38 @@ class HouseholdCheck:
         return [r.criterion for r in self.results if r.criterion in self.required and not r.passed]
 
 
+_NO_FACTS: dict[str, object] = {}  # shared by the many passing results; never mutated
+_MISSING: dict[str, object] = {"missing": True}
+
+
 def _flag(value: int | None, criterion: str) -> Result:
     if value is None:
-        return Result(criterion, False, {"missing": True})
-    return Result(criterion, bool(value), {})
+        return Result(criterion, False, _MISSING)
+    return Result(criterion, bool(value), _NO_FACTS)
 
 
 def check_household(h: HouseholdFacts, year: int, line_fen: int | None, config: Config) -> HouseholdCheck:
-    counted = [m for m in h.members if rules.counted_in_year(m, year)]
-    a = h.assurance
+    food, clothing, education, medical, housing, water = h.assurance or (None,) * 6
     results = []
     # 人均纯收入 above the line: never decisive alone, but required by default.
-    if h.income is None:
-        results.append(Result("income", False, {"missing": True}))
+    if h.net_fen is None:
+        results.append(Result("income", False, _MISSING))
     elif line_fen is None:
         results.append(Result("income", False, {"no_line": True}))
     else:
-        per_head = rules.per_capita_fen(h.income, len(counted))
+        per_head = rules.per_head(h.net_fen, h.size)
         results.append(Result("income", per_head is not None and per_head > line_fen,
                               {"per_capita_fen": per_head, "line_fen": line_fen}))
-    results.append(_flag(a.food if a else None, "food"))
-    results.append(_flag(a.clothing if a else None, "clothing"))
-    out_of_school = [m.name for m in counted
-                     if m.birth_date and (year - int(m.birth_date[:4])) in IN_SCHOOL_AGES
-                     and m.school_status in ("", "none", "dropout")]
-    if out_of_school or (a and a.education == 0):
-        results.append(Result("education", False, {"names": out_of_school}))
-    else:
-        results.append(Result("education", True, {}))
-    uninsured = [m.name for m in counted if m.medical_insurance != 1]
-    results.append(Result("medical", not uninsured and not (a and a.medical == 0), {"names": uninsured}))
+    results.append(_flag(food, "food"))
+    results.append(_flag(clothing, "clothing"))
+    results.append(Result("education", not h.out_of_school and education != 0,
+                          {"names": h.out_of_school} if h.out_of_school else _NO_FACTS))
+    results.append(Result("medical", not h.uninsured and medical != 0,
+                          {"names": h.uninsured} if h.uninsured else _NO_FACTS))
     unsafe = h.dangerous_house in ("c", "d")
-    results.append(Result("housing", not unsafe and not (a and a.housing == 0),
-                          {"dangerous_house": h.dangerous_house} if unsafe else {}))
-    water = a.water if a and a.water is not None else h.water_safe
-    results.append(_flag(water, "water"))
+    results.append(Result("housing", not unsafe and housing != 0,
+                          {"dangerous_house": h.dangerous_house} if unsafe else _NO_FACTS))
+    results.append(_flag(water if water is not None else h.water_safe, "water"))
     return HouseholdCheck(h.id, h.household_no, h.head, h.status, results, list(config.exit_criteria))
 
 

@@ -93,7 +93,7 @@ def check_village_code(code: str) -> str:
     return code
 
 
-def counted_in_year(member: Member, year: int) -> bool:
+def counted_in_year(member: Member, year: int) -> bool:  # any object with these three dates
     """A member counts for a year's income when in the household on 31 December."""
     year_end = f"{year}-12-31"
     if member.joined_date and member.joined_date > year_end:
@@ -109,9 +109,14 @@ def household_size(members: Iterable[Member], year: int) -> int:
 
 def per_capita_fen(income: Income, size: int) -> int | None:
     """人均纯收入 in fen, rounded half up; None for a household of nobody."""
+    return per_head(income.net_fen, size)
+
+
+def per_head(net_fen: int, size: int) -> int | None:
+    """纯收入 / 家庭人口 in fen, rounded half up; None for a household of nobody."""
     if size <= 0:
         return None
-    q, r = divmod(income.net_fen, size)
+    q, r = divmod(net_fen, size)
     return q + (1 if 2 * r >= size else 0)
 
 

@@ -1,12 +1,17 @@
 """Loading what the exit check reads, for a village or the whole folder, in a few bulk queries."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlite_utils import Database
 
-from models.domain import Assurance, Income, Member
-from models.exit_check import HouseholdFacts
+from models.domain import INCOME_ITEMS, TRANSFER_ITEMS
+from models.exit_check import IN_SCHOOL_AGES, HouseholdFacts
+
+# The members a year counts: in the household on 31 December (as rules.counted_in_year says;
+# tests/models/test_assistance.py checks the two agree on the demo village).
+_COUNTED = """(m.birth_date <= :year_end AND (m.joined_date IS NULL OR m.joined_date <= :year_end)
+               AND (m.left_date IS NULL OR m.left_date > :year_end))"""
+_NET = " + ".join(f"i.{n}" for n in INCOME_ITEMS if n != "business_cost_fen") + " - i.business_cost_fen"
+assert set(TRANSFER_ITEMS) <= set(INCOME_ITEMS)
 
 
 class ExitDataRepo:
@@ -15,15 +20,17 @@ class ExitDataRepo:
 
     def households(self, year: int, village_id: int | None = None,
                    household_ids: list[int] | None = None) -> list[HouseholdFacts]:
-        """Every registered household (all but 已清退) with its members, and its income and
-        两不愁三保障 of the year."""
-        clauses, params = ["h.status <> 'removed'"], []
+        """Every registered household (all but 已清退) with what the year's check needs: counted
+        members, those of school age out of school, those uninsured, its net income and
+        两不愁三保障. A county's 100,000 households take a few aggregate queries."""
+        clauses, params = ["h.status <> 'removed'"], {"year": year, "year_end": f"{year}-12-31",
+                                                        "young": year - IN_SCHOOL_AGES.start,
+                                                        "old": year - (IN_SCHOOL_AGES.stop - 1)}
         if village_id is not None:
-            clauses.append("h.village_id = ?")
-            params.append(village_id)
+            clauses.append("h.village_id = :village")
+            params["village"] = village_id
         if household_ids is not None:
-            clauses.append(f"h.id IN ({', '.join('?' * len(household_ids))})")
-            params += household_ids
+            clauses.append(f"h.id IN ({', '.join(str(int(i)) for i in household_ids)})")
         where = " AND ".join(clauses)
         facts = {r[0]: HouseholdFacts(*r) for r in self.db.execute(
             f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, v.province, h.dangerous_house,
@@ -32,23 +39,28 @@ class ExitDataRepo:
                 LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
                 WHERE {where} ORDER BY h.village_id, h.household_no""", params)}
         sub = f"SELECT h.id FROM households h WHERE {where}"
-        members = defaultdict(list)
-        cur = self.db.execute(
-            f"""SELECT household_id, name, birth_date, school_status, medical_insurance, joined_date, left_date
-                FROM members WHERE household_id IN ({sub})""", params)
-        for hid, name, birth, school, insured, joined, left in cur:
-            members[hid].append(Member(name=name, birth_date=birth, school_status=school,
-                                       medical_insurance=insured, joined_date=joined, left_date=left))
-        for hid, people in members.items():
+        for hid, size, out_of_school, uninsured in self.db.execute(
+                f"""SELECT m.household_id, count(*),
+                       group_concat(CASE WHEN CAST(substr(m.birth_date, 1, 4) AS INTEGER) BETWEEN :old AND :young
+                                          AND m.school_status IN ('', 'none', 'dropout') THEN m.name END, '、'),
+                       group_concat(CASE WHEN coalesce(m.medical_insurance, 0) <> 1 THEN m.name END, '、')
+                    FROM members m WHERE m.household_id IN ({sub}) AND {_COUNTED} GROUP BY m.household_id""",
+                params):
+            f = facts.get(hid)
+            if f is not None:
+                f.size = size
+                f.out_of_school = out_of_school.split("、") if out_of_school else []
+                f.uninsured = uninsured.split("、") if uninsured else []
+        for hid, net in self.db.execute(
+                f"SELECT i.household_id, {_NET} FROM incomes i WHERE i.year = :year AND i.household_id IN ({sub})",
+                params):
             if hid in facts:
-                facts[hid].members = people
-        for table, cls, attr in (("incomes", Income, "income"), ("assurances", Assurance, "assurance")):
-            cur = self.db.execute(f"SELECT * FROM {table} WHERE year = ? AND household_id IN ({sub})", [year, *params])
-            names = [d[0] for d in cur.description]
-            for row in cur:
-                record = cls.from_row(dict(zip(names, row)))
-                if record.household_id in facts:
-                    setattr(facts[record.household_id], attr, record)
+                facts[hid].net_fen = net
+        for hid, *values in self.db.execute(
+                f"""SELECT a.household_id, a.food, a.clothing, a.education, a.medical, a.housing, a.water
+                    FROM assurances a WHERE a.year = :year AND a.household_id IN ({sub})""", params):
+            if hid in facts:
+                facts[hid].assurance = tuple(values)
         return list(facts.values())
 
     def poor_people(self, village_id: int) -> int:

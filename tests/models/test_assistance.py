@@ -195,3 +195,16 @@ def test_applicant_goes_through_identification(store, village):
     asv.add_step(store, ProcedureStep(household_id=hid, procedure="identify", step="announce", start_date="2021-01-11"))
     assert svc.change_status(store, hid, "identify", "2021-01-12", 2021, "") == "not_exited"
     assert store.households.get(hid).identified_year == 2021
+
+
+def test_the_checks_sql_counts_members_as_the_rules_do(demo_store):
+    """exit_data counts a year's members in SQL; it must agree with rules.counted_in_year."""
+    from models import rules
+    [village] = demo_store.villages.all()
+    for year in (2016, 2020):
+        facts = {f.id: f for f in demo_store.exit_data.households(year, village.id)}
+        for hid, f in facts.items():
+            members = demo_store.households.members(hid)
+            assert f.size == rules.household_size(members, year), (hid, year)
+            income = demo_store.households.income(hid, year)
+            assert f.net_fen == (income.net_fen if income else None)

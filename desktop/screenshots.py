@@ -23,6 +23,7 @@ from ui.events import AppEvents  # noqa: E402
 from ui.first_start import FirstStartDialog  # noqa: E402
 from ui.households.event_dialogs import MemberChangeDialog, StatusDialog  # noqa: E402
 from ui.main_window import SECTIONS, MainWindow  # noqa: E402
+from ui.settings_dialogs import ConfigDialog, PovertyLineDialog  # noqa: E402
 
 
 def _save(widget: QWidget, folder: Path, name: str) -> Path:
@@ -68,6 +69,7 @@ def render(folder: Path) -> list[Path]:
             form.tabs.setCurrentIndex(i)
             shots.append(_save(form, folder, f"1{i}-户-{form.tabs.tabText(i)}"))
         dialog = MemberChangeDialog(store, hid, form)
+        dialog.resize(520, dialog.sizeHint().height())
         dialog.show()
         shots.append(_save(dialog, folder, "20-人员变更"))
         dialog.close()
@@ -76,6 +78,26 @@ def render(folder: Path) -> list[Path]:
         shots.append(_save(dialog, folder, "21-清退"))
         dialog.close()
         form.close()
+        for i, tab in enumerate(("干部与工作队", "结对帮扶", "走访记录")):
+            window.show_section("帮扶")
+            window.assistance.setCurrentIndex(i)
+            if i == 1:
+                window.assistance.pairing.households.selectRow(0)
+            shots.append(_save(window, folder, f"3{i}-帮扶-{tab}"))
+        window.show_section("一户一策")
+        window.plans.show_household(hid, store.assistance.plan_years(hid)[-1])
+        shots.append(_save(window, folder, "33-一户一策"))
+        window.show_section("统计")
+        window.exit_check.year.setValue(2020)
+        window.exit_check.run()
+        window.exit_check.only_failed.setChecked(True)
+        shots.append(_save(window, folder, "34-统计-退出核查"))
+        for name, dialog in (("35-扶贫标准", PovertyLineDialog(store, "贵州省", window)),
+                             ("36-核查设置", ConfigDialog(store, window))):
+            dialog.show()
+            shots.append(_save(dialog, folder, name))
+            dialog.close()
+        window.show_section("贫困户")
         new = screen.new_household()
         new.save()  # an empty new household: every required field says so
         new.resize(1280, 760)

@@ -88,8 +88,11 @@ class ExitCheckScreen(QWidget):
         self.error.set_error("")
         s = village_exit_summary(self.store, self.village_id)
         passed = sum(c.passed for c in self.checks)
-        parts = [f"{criterion_label(r.criterion)}：{'达标' if r.passed else '未达标'}（{describe_result(r)}）"
-                 for r in s.results]
+        parts = []
+        for r in s.results:
+            reason = describe_result(r)
+            verdict = "达标" if r.passed else "未达标"
+            parts.append(f"{criterion_label(r.criterion)}：{verdict}" + ("" if reason in ("达标", "未达标") else f"（{reason}）"))
         self.summary.setText(
             f"{self.year.value()} 年：共 {len(self.checks)} 户，达标 {passed} 户，未达标 {len(self.checks) - passed} 户。"
             f"\n村级退出{'达标' if s.passed else '未达标'}：" + "；".join(parts))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -53,7 +54,12 @@ class PovertyLineDialog(QDialog):
             form.addWidget(w)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        reference = QLabel(
+            "本程序不内置任何扶贫标准，请按本省文件填写。供参考：国家扶贫标准为 2010 年不变价 2300 元；"
+            "四川省自贡市大安区 2016 年按 3100 元标准补差（大安区委决定）。")
+        reference.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(reference)
         layout.addWidget(self.table)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -69,3 +69,26 @@ def test_demo_refuses_existing_data(tmp_path):
 def test_stats_on_an_empty_folder_says_what_to_do(tmp_path):
     out = cundang("--data", str(tmp_path / "none"), "stats")
     assert out.returncode == 1 and "还没有数据" in out.stderr
+
+
+def test_check_exit_and_cadres(tmp_path):
+    data = str(tmp_path / "d")
+    assert cundang("--data", data, "demo", "--households", "30").returncode == 0
+    out = cundang("--data", data, "check", "exit", "--year", "2020", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    households = report["households"]
+    assert len(households) >= 25 and all(set(h["criteria"]) >= {"不愁吃", "义务教育有保障"} for h in households)
+    failed = [h for h in households if not h["passed"]]
+    assert all(h["failed"] and all(not h["criteria"][k]["passed"] for k in h["failed"]) for h in failed)
+    [village] = report["villages"]
+    assert "贫困发生率" in village["criteria"] and village["incidence_percent"] is not None
+    text = cundang("--data", data, "check", "exit", "--year", "2020")
+    assert "退出核查" in text.stdout and "村级退出" in text.stdout
+    missing = cundang("--data", data, "check", "exit", "--year", "2013")
+    assert missing.returncode == 1 and "扶贫标准" in missing.stderr  # no line for 2013
+    bad = cundang("--data", data, "check", "exit", "--year", "20x0")
+    assert bad.returncode == 2 and "不是年度" in bad.stderr
+    cadres = json.loads(cundang("--data", data, "cadres", "--json").stdout)["villages"][0]
+    assert cadres["missing_roles"] == [] and sum(c["current_households"] for c in cadres["cadres"]) > 0
+    assert any("第一书记" in c["roles"] for c in cadres["cadres"])

@@ -63,11 +63,22 @@ class AssistanceTab(QWidget):
         fill(self.pairings, [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone,
                               p.start_date, p.end_date or "至今", p.end_reason) for p in pairings])
         years = self.store.assistance.plan_years(household_id)
-        self.plans.setText("一户一策：" + ("、".join(f"{y} 年" for y in years) + "（在“一户一策”中查看和修改）"
-                                          if years else "还没有计划。"))
+        if years:
+            plan = self.store.assistance.plan(household_id, years[-1])
+            measures = self.store.assistance.measures(plan.id)
+            items = "；".join(f"{codes.MEASURE_CATEGORY.label(m.category)}：{m.content}"
+                             f"（{codes.MEASURE_STATUS.label(m.status)}）" for m in measures)
+            self.plans.setText(f"一户一策（{years[-1]} 年，目标 {plan.target_exit_year or '—'} 年脱贫）：{items or '无措施'}。"
+                               f"  历年计划：{'、'.join(str(y) for y in years)}，在“一户一策”中查看和修改。")
+        else:
+            self.plans.setText("一户一策：还没有计划。")
         visits = self.store.assistance.visits(household_id=household_id)
         fill(self.visits, [(v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done,
                             v.next_step) for v in visits])
+        status = self.store.households.get(household_id).status
+        self.procedure.blockSignals(True)  # the procedure that can come next for this household
+        self.procedure.setCurrentIndex(self.procedure.findData("identify" if status in ("", "removed") else "exit"))
+        self.procedure.blockSignals(False)
         steps = self.store.assistance.steps(household_id)
         fill(self.steps, [(codes.PROCEDURE.label(s.procedure), codes.PROCEDURE_STEPS[s.procedure].label(s.step),
                            s.start_date, s.end_date or "", s.note) for s in steps])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop.paths import resource_root  # noqa: E402
@@ -106,6 +107,9 @@ def render(folder: Path) -> list[Path]:
         shots.append(_save(new, folder, "23-新建户-成员"))
         new.hide()
         window.close()
+        # Tear down while Qt lives (left to interpreter exit, Qt objects outlive the app and crash).
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         store.close()
     return shots
 

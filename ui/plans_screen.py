@@ -27,6 +27,7 @@ from models.money import format_fen, parse_yuan
 from models.services.assistance import copy_plan, save_plan
 from models.store import Store
 from ui.events import AppEvents
+from ui.lazy import LazyVillage
 from ui.messages import describe, describe_problem
 from ui.tables import WARN
 from ui.widgets import CodeCombo, ErrorLabel
@@ -36,7 +37,7 @@ COLUMNS = ("category", "content", "member_id", "responsible", "funds_fen", "fund
 COMBOS = {"category": codes.MEASURE_CATEGORY, "funds_source": codes.FUND_SOURCE, "status": codes.MEASURE_STATUS}
 
 
-class PlanScreen(QWidget):
+class PlanScreen(LazyVillage, QWidget):
     def __init__(self, store: Store, events: AppEvents) -> None:
         super().__init__()
         self.store, self.events = store, events
@@ -96,7 +97,7 @@ class PlanScreen(QWidget):
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         self.save_button.clicked.connect(self.save)
 
-    def set_village(self, village_id: int | None) -> None:
+    def load_village(self, village_id: int | None) -> None:
         self.village_id = village_id
         self.household.blockSignals(True)
         self.household.clear()
@@ -107,6 +108,7 @@ class PlanScreen(QWidget):
         self.load()
 
     def show_household(self, household_id: int, year: int) -> None:
+        self._apply_pending()
         self.year.blockSignals(True)
         self.year.setValue(year)
         self.year.blockSignals(False)

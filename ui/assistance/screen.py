@@ -8,9 +8,10 @@ from ui.assistance.pairing_tab import PairingTab
 from ui.assistance.team_tab import TeamTab
 from ui.assistance.visits_tab import VisitsTab
 from ui.events import AppEvents, Changes
+from ui.lazy import LazyVillage
 
 
-class AssistanceScreen(QTabWidget):
+class AssistanceScreen(LazyVillage, QTabWidget):
     def __init__(self, store: Store, events: AppEvents) -> None:
         super().__init__()
         self.team = TeamTab(store, events)
@@ -22,14 +23,14 @@ class AssistanceScreen(QTabWidget):
         events.data_changed.connect(self._on_data_changed)
         self.village_id: int | None = None
 
-    def set_village(self, village_id: int | None) -> None:
+    def load_village(self, village_id: int | None) -> None:
         self.village_id = village_id
         for tab in (self.team, self.pairing, self.visits):
             tab.set_village(village_id)
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
         if changes.households and initiator not in (self.team, self.pairing, self.visits):
-            self.set_village(self.village_id)
+            self.set_village(self.village_id)  # reloads now if shown, else when next shown
         elif changes.households:
             for tab in (self.team, self.pairing):
                 if tab is not initiator:

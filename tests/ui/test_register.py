@@ -317,3 +317,16 @@ def test_income_problems_are_worded_with_chinese_labels(qtbot, window):
     qtbot.keyClicks(form.income.edits["wage_fen"], "1.234")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert "2019年 工资性收入" in form.summary.text() and "_fen" not in form.summary.text()
+
+
+def test_a_new_applicant_is_saved_unidentified(qtbot, window, store):
+    form = _new_form(qtbot, window)
+    choose(qtbot, form.basic.widgets["main_cause"], "缺资金")
+    _enter_family(qtbot, form)
+    form.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(form.applicant, Qt.MouseButton.LeftButton)  # no 识别年度 needed
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is not None, form.summary.text()
+    saved = store.households.get(form.household_id)
+    assert saved.status == "" and saved.identified_year is None
+    assert form.status_buttons["identify"].isEnabled() and "未识别" in form.status_label.text()

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -92,6 +93,8 @@ class HouseholdForm(QDialog):
         self.conditions = FieldForm(CONDITION_FIELDS, self.errors, ("household",))
         self.status_label = QLabel()
         self.status_label.setObjectName("status-label")
+        self.applicant = QCheckBox("新申请户：尚未识别，保存后在“帮扶”页按识别程序办理（识别年度留空）")
+        self.applicant.setObjectName("applicant")
 
         # 家庭成员
         self.members = MemberTableModel()
@@ -125,6 +128,7 @@ class HouseholdForm(QDialog):
         basic_page = QWidget()
         blayout = QVBoxLayout(basic_page)
         blayout.addWidget(self.status_label)
+        blayout.addWidget(self.applicant)
         blayout.addWidget(self.basic)
         self.tabs = QTabWidget()
         self.tabs.addTab(basic_page, "基本信息")
@@ -204,7 +208,8 @@ class HouseholdForm(QDialog):
         text = f"脱贫状态：{codes.status_label(status)}"
         if self.household.exit_year:
             text += f"（{self.household.exit_year} 年脱贫）"
-        self.status_label.setText(text if saved else "新建户：保存时按识别年度登记“识别”。")
+        self.status_label.setText(text if saved else "新建户：已识别的户（补录）保存时按识别年度登记“识别”。")
+        self.applicant.setVisible(not saved)
         for kind, button in self.status_buttons.items():
             button.setVisible(saved)
             button.setEnabled(saved and (status, kind) in rules.TRANSITIONS)
@@ -234,7 +239,8 @@ class HouseholdForm(QDialog):
             try:
                 hid = svc.save_household_file(
                     self.store, household, self.members.members, incomes, self.assurance.collect(self.household_id),
-                    delete_incomes=sorted(self.income.deleted), delete_assurances=sorted(self.assurance.deleted))
+                    delete_incomes=sorted(self.income.deleted), delete_assurances=sorted(self.assurance.deleted),
+                    applicant=self.applicant.isChecked())
             except ValidationFailed as exc:
                 problems = exc.problems
             except Exception as exc:  # refused by the database itself: nothing was written

@@ -324,7 +324,9 @@ def test_a_new_applicant_is_saved_unidentified(qtbot, window, store):
     choose(qtbot, form.basic.widgets["main_cause"], "缺资金")
     _enter_family(qtbot, form)
     form.tabs.setCurrentIndex(0)
-    qtbot.mouseClick(form.applicant, Qt.MouseButton.LeftButton)  # no 识别年度 needed
+    form.applicant.setFocus()
+    qtbot.keyClick(form.applicant, Qt.Key.Key_Space)  # no 识别年度 needed
+    assert form.applicant.isChecked()
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.household_id is not None, form.summary.text()
     saved = store.households.get(form.household_id)

@@ -53,6 +53,6 @@ def exit_check(data: Path, year: int = 2020) -> dict[str, float]:
         start = time.perf_counter()
         checks = run_exit_check(store, year)
         for v in store.villages.all():
-            village_exit_summary(store, v.id)
+            village_exit_summary(store, v.id, year)
         seconds = time.perf_counter() - start
     return {"exit_check_s": round(seconds, 2), "exit_check_households": len(checks)}

@@ -42,7 +42,7 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
                         "passed": r.passed, "required": r.criterion in c.required, "reason": describe_result(r)}
                         for r in c.results},
                 })
-            s = village_exit_summary(store, v.id)
+            s = village_exit_summary(store, v.id, args.year)
             out["villages"].append({
                 "code": s.code, "name": s.name, "poor_people": s.poor_people,
                 "agri_population": s.agri_population,

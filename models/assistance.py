@@ -39,13 +39,13 @@ def check_visit(cadre: Cadre, visit_date: str, pairings: list[Pairing]) -> None:
     household when on the village team."""
     if cadre.left_date and visit_date > cadre.left_date:
         raise CadreHasLeft(cadre=cadre.name, left_date=cadre.left_date)
+    if cadre.on_team or codes.TEAM_ROLES & set(cadre.role_keys):
+        return  # the stationed team visits every household
     own = [p for p in pairings if p.cadre_id == cadre.id]
     if any(p.start_date <= visit_date <= (p.end_date or FAR_FUTURE) for p in own):
         return
     if own and visit_date < min(p.start_date for p in own):
         raise VisitBeforePairing(visit_date=visit_date, pairing_start=min(p.start_date for p in own))
-    if cadre.on_team or codes.TEAM_ROLES & set(cadre.role_keys):
-        return
     raise NotPaired(cadre=cadre.name)
 
 

@@ -363,6 +363,11 @@ EXIT_STEPS = CodeList(
      ("announce", "公告退出")),
 )
 PROCEDURE_STEPS = {"identify": IDENTIFY_STEPS, "exit": EXIT_STEPS}
+STOP_LABEL = "终止本轮（未通过或有异议）"  # the step that ends a round without a status change
+
+
+def step_label(procedure: str, step: str) -> str:
+    return STOP_LABEL if step == "stop" else PROCEDURE_STEPS[procedure].label(step)
 
 EXIT_CRITERION = CodeList(
     "退出标准",

@@ -266,3 +266,13 @@ class IncomeAloneNeverDecides(CundangError):
 class InvalidSetting(CundangError):
     name: str
     value: str
+
+
+class NotPositive(CundangError):
+    value: str
+
+
+class BeforeAnnouncement(CundangError):
+    """识别 / 标注脱贫 dated before the announcement that allows it."""
+
+    announced: str

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from models import rules
 from models.config import Config
 
-IN_SCHOOL_AGES = range(6, 16)  # 义务教育: every member aged 6-15 in school
+IN_SCHOOL_AGES = range(6, 16)  # 义务教育: every member aged 6-15 in school (age on 1 September)
 
 
 class Result(NamedTuple):
@@ -30,8 +30,10 @@ class HouseholdFacts:
     dangerous_house: str
     water_safe: int | None
     size: int = 0  # members counted in the year
-    out_of_school: list[str] = field(default_factory=list)  # aged 6-15 in the year and not in school
+    out_of_school: list[str] = field(default_factory=list)  # of compulsory-school age and not in school
+    school_unknown: list[str] = field(default_factory=list)  # of that age, 在校生状况 not recorded
     uninsured: list[str] = field(default_factory=list)  # counted members without basic medical insurance
+    insurance_unknown: list[str] = field(default_factory=list)  # insurance not recorded
     net_fen: int | None = None  # 纯收入 of the year; None when no income was recorded
     # 两不愁三保障 of the year: food, clothing, education, medical, housing, water (None: not recorded)
     assurance: tuple[int | None, ...] | None = None
@@ -79,10 +81,12 @@ def check_household(h: HouseholdFacts, year: int, line_fen: int | None, config: 
                               {"per_capita_fen": per_head, "line_fen": line_fen}))
     results.append(_flag(food, "food"))
     results.append(_flag(clothing, "clothing"))
-    results.append(Result("education", not h.out_of_school and education != 0,
-                          {"names": h.out_of_school} if h.out_of_school else _NO_FACTS))
-    results.append(Result("medical", not h.uninsured and medical != 0,
-                          {"names": h.uninsured} if h.uninsured else _NO_FACTS))
+    results.append(Result("education", not h.out_of_school and not h.school_unknown and education != 0,
+                          {"names": h.out_of_school, "unknown": h.school_unknown}
+                          if h.out_of_school or h.school_unknown else _NO_FACTS))
+    results.append(Result("medical", not h.uninsured and not h.insurance_unknown and medical != 0,
+                          {"names": h.uninsured, "unknown": h.insurance_unknown}
+                          if h.uninsured or h.insurance_unknown else _NO_FACTS))
     unsafe = h.dangerous_house in ("c", "d")
     results.append(Result("housing", not unsafe and housing != 0,
                           {"dangerous_house": h.dangerous_house} if unsafe else _NO_FACTS))

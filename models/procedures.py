@@ -6,6 +6,7 @@ import datetime as dt
 from models import codes
 from models.domain import ProcedureStep, StatusEvent
 from models.errors import (
+    BeforeAnnouncement,
     EventOutOfOrder,
     NoticeNotOver,
     NoticeTooShort,
@@ -15,11 +16,17 @@ from models.errors import (
 )
 
 
+STOP = "stop"  # a round ended without a status change: rejected at 评议, an objection in 公示 …
+
+
 def current_round(procedure: str, steps: list[ProcedureStep], events: list[StatusEvent]) -> list[ProcedureStep]:
-    """The procedure's steps since the household's last status change, in order."""
+    """The procedure's steps since the household's last status change or the last stopped
+    round, in order."""
     since = events[-1].event_date if events else ""
-    return sorted((s for s in steps if s.procedure == procedure and s.start_date >= since),
+    mine = sorted((s for s in steps if s.procedure == procedure and s.start_date >= since),
                   key=lambda s: (s.start_date, s.id or 0))
+    stops = [i for i, s in enumerate(mine) if s.step == STOP]
+    return mine[stops[-1] + 1:] if stops else mine
 
 
 def expected_step(procedure: str, done: list[ProcedureStep]) -> str:
@@ -33,7 +40,16 @@ def _day(text: str) -> dt.date:
 
 
 def check_step(procedure: str, step: ProcedureStep, done: list[ProcedureStep], notice_days: int) -> None:
-    """May this step be recorded now? In order, in time, and a notice long enough."""
+    """May this step be recorded now? In order, in time, and a notice long enough. A round
+    under way may be stopped at any step, with a reason."""
+    if step.step == STOP:
+        if not done:
+            raise StepOutOfOrder(procedure=procedure, expected=expected_step(procedure, done), got=STOP)
+        if not step.note.strip():
+            raise Required(field="note")
+        if step.start_date < done[-1].start_date:
+            raise EventOutOfOrder(date=step.start_date, last=done[-1].start_date)
+        return
     expected = expected_step(procedure, done)
     if step.step != expected:
         raise StepOutOfOrder(procedure=procedure, expected=expected, got=step.step)
@@ -58,4 +74,4 @@ def check_complete(procedure: str, done: list[ProcedureStep], day: str) -> None:
         raise ProcedureIncomplete(procedure=procedure, missing=missing)
     announce = done[-1]
     if day < announce.start_date:
-        raise NoticeNotOver(until=announce.start_date)
+        raise BeforeAnnouncement(announced=announce.start_date)

@@ -86,7 +86,7 @@ class ExitCheckScreen(QWidget):
             self.show_rows()
             return
         self.error.set_error("")
-        s = village_exit_summary(self.store, self.village_id)
+        s = village_exit_summary(self.store, self.village_id, self.year.value())
         passed = sum(c.passed for c in self.checks)
         parts = []
         for r in s.results:

@@ -103,12 +103,16 @@ def describe(error: BaseException) -> str:
         steps = codes.PROCEDURE_STEPS[e.procedure]
         if not e.expected:
             return f"{codes.PROCEDURE.label(e.procedure)}的步骤已全部登记。"
+        if e.got == "stop":
+            return f"{codes.PROCEDURE.label(e.procedure)}还没有开始，无需终止。"
         return (f"{codes.PROCEDURE.label(e.procedure)}要按顺序进行：下一步应是“{steps.label(e.expected)}”，"
                 f"不能先登记“{steps.label(e.got) if e.got in steps else e.got}”。")
     if isinstance(e, E.IncomeAloneNeverDecides):
         return "退出标准不能只有收入一项：两不愁三保障必须一并核查。"
     if isinstance(e, E.InvalidSetting):
         return f"设置“{e.name}”的值“{e.value}”不合理。"
+    if isinstance(e, E.NotPositive):
+        return f"“{e.value}”应大于零。"
     if isinstance(e, E.PlanExists):
         return f"{e.year} 年已有计划，不能再复制上年计划覆盖它。"
     if isinstance(e, E.NoticeTooShort):
@@ -118,6 +122,8 @@ def describe(error: BaseException) -> str:
         return f"{codes.PROCEDURE.label(e.procedure)}还没有完成：下一步是“{steps.label(e.missing)}”。"
     if isinstance(e, E.NoticeNotOver):
         return f"公示期还没有结束，{e.until} 起才能进行下一步。"
+    if isinstance(e, E.BeforeAnnouncement):
+        return f"公告日期为 {e.announced}，不能早于公告办理。"
     if isinstance(e, E.ExitCheckFailed):
         names = "、".join(codes.EXIT_CRITERION.label(k) for k in e.failed)
         return f"该户本年度退出核查未通过（{names}），不能标注脱贫。确需标注的，请填写说明理由，将记录在案。"
@@ -158,14 +164,26 @@ def describe_result(result) -> str:  # noqa: ANN001 (models.exit_check.Result)
         return "未填写" if key != "income" else "未填写该年收入"
     if f.get("no_line"):
         return "没有该年的扶贫标准"
+    if key == "income" and f.get("per_capita_fen") is None:
+        return "该年家庭人口为 0，无法计算人均纯收入"
     if key == "income":
         verdict = "高于" if result.passed else "未超过"
         return (f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 "
                 f"{format_fen(f['line_fen'])} 元")
     if key == "education" and not result.passed:
-        return "适龄儿童未在校：" + "、".join(f["names"]) if f.get("names") else "义务教育未保障"
+        parts = []
+        if f.get("names"):
+            parts.append("适龄儿童未在校：" + "、".join(f["names"]))
+        if f.get("unknown"):
+            parts.append("未填写在校生状况：" + "、".join(f["unknown"]))
+        return "；".join(parts) or "义务教育未保障"
     if key == "medical" and not result.passed:
-        return "未参加基本医疗保险：" + "、".join(f["names"]) if f.get("names") else "基本医疗未保障"
+        parts = []
+        if f.get("names"):
+            parts.append("未参加基本医疗保险：" + "、".join(f["names"]))
+        if f.get("unknown"):
+            parts.append("未填写医保情况：" + "、".join(f["unknown"]))
+        return "；".join(parts) or "基本医疗未保障"
     if key == "housing" and not result.passed:
         return f"危房（{codes.DANGEROUS_HOUSE.label(f['dangerous_house'])}）" if f.get("dangerous_house") else "住房不安全"
     if key == "incidence":

@@ -368,7 +368,8 @@ class _VillageGen:
             start = _day(r, hh["identified_year"] + (1 if hh["identified_year"] < 2016 else 0), 1, 6)
             cadre = r.choice(pair_ids)
             if r.random() < 0.2:  # a change of cadre in 2018: history kept
-                pairings.append({"household_id": hh["id"], "cadre_id": r.choice(pair_ids),
+                earlier = r.choice([c for c in pair_ids if c != cadre])
+                pairings.append({"household_id": hh["id"], "cadre_id": earlier,
                                  "start_date": start, "end_date": "2018-02-28", "end_reason": "帮扶干部工作调动"})
                 start = "2018-03-01"
             pairings.append({"household_id": hh["id"], "cadre_id": cadre, "start_date": start})

@@ -12,16 +12,20 @@ from models.domain import Cadre, Measure, Pairing, Plan, PovertyLine, ProcedureS
 from models.errors import (
     CadreHasLeft,
     CundangError,
+    DuplicateIdNumber,
     EventOutOfOrder,
+    IdNumberMismatch,
     InvalidDate,
     NotFound,
     NegativeValue,
+    NotPositive,
     PlanExists,
     PovertyLineMissing,
     Problem,
     Required,
     ValidationFailed,
 )
+from models.money import format_fen
 from models.store import Store
 
 
@@ -50,6 +54,9 @@ def validate_cadre(c: Cadre) -> list[Problem]:
     if c.id_number:
         try:
             info = idnumber.parse(c.id_number)
+            if c.sex and c.sex != info.sex:
+                p.append(Problem(w + ("sex",), IdNumberMismatch(field="sex", typed=codes.SEX.label(c.sex),
+                                                                 derived=codes.SEX.label(info.sex))))
             c.id_number, c.sex = info.id_number, c.sex or info.sex
         except CundangError as exc:
             p.append(Problem(w + ("id_number",), exc))
@@ -58,7 +65,12 @@ def validate_cadre(c: Cadre) -> list[Problem]:
 
 def save_cadre(store: Store, cadre: Cadre) -> int:
     cadre = dataclasses.replace(cadre, name=cadre.name.strip())
-    _raise(validate_cadre(cadre))
+    problems = validate_cadre(cadre)
+    if cadre.id_number and any(c.id_number == cadre.id_number and c.id != cadre.id
+                               for c in store.assistance.cadres(cadre.village_id)):
+        problems.append(Problem(("cadre", "id_number"), DuplicateIdNumber(
+            id_number=cadre.id_number, household_no="", name=cadre.name)))
+    _raise(problems)
     with store.db.atomic():
         if cadre.id is None:
             return store.writer.insert("cadres", cadre.to_record())["id"]
@@ -70,11 +82,17 @@ def save_cadre(store: Store, cadre: Cadre) -> int:
 def cadre_leaves(store: Store, cadre_id: int, day: str, reason: str = "调离", *, today: dt.date | None = None) -> int:
     """A cadre leaves the village: their current pairings end that day. Returns how many ended."""
     day = rules.parse_date(day, today=today).isoformat()
+    cadre = store.assistance.cadre(cadre_id)
+    if cadre.left_date:
+        raise CadreHasLeft(cadre=cadre.name, left_date=cadre.left_date)
+    ended = store.assistance.pairings_of_cadre(cadre_id)
+    for p in ended:
+        if day < p.start_date:
+            raise EventOutOfOrder(date=day, last=p.start_date)
     with store.db.atomic():
         store.writer.update("cadres", cadre_id, {"left_date": day})
-        ended = store.assistance.pairings_of_cadre(cadre_id)
         for p in ended:
-            store.writer.update("pairings", p.id, {"end_date": max(day, p.start_date), "end_reason": reason})
+            store.writer.update("pairings", p.id, {"end_date": day, "end_reason": reason})
     return len(ended)
 
 
@@ -99,8 +117,13 @@ def pair(store: Store, cadre_id: int, household_ids: Sequence[int], start_date: 
             if current is not None and current.cadre_id == cadre_id:
                 continue  # already paired with this cadre
             closed = [p for p in existing if p is not current]
+            if current is not None and current.start_date == start:
+                # Same day: the earlier choice was a mistake; correct it (the audit keeps both).
+                store.writer.update("pairings", current.id, {"cadre_id": cadre_id})
+                started += 1
+                continue
             if current is not None:
-                if current.start_date >= start:
+                if current.start_date > start:
                     rules_a.check_new_pairing(start, None, [current], cadres)
                 end = (day - dt.timedelta(days=1)).isoformat()
                 store.writer.update("pairings", current.id, {"end_date": end, "end_reason": reason})
@@ -125,11 +148,26 @@ def add_pairing(store: Store, pairing: Pairing, *, today: dt.date | None = None)
             pairing, start_date=start, end_date=end_text).to_record())["id"]
 
 
+def correct_pairing(store: Store, pairing_id: int, cadre_id: int) -> None:
+    """A pairing entered with the wrong cadre: the cadre is corrected in place (audited: the
+    audit log keeps who was recorded first), rather than left in the history as if real."""
+    pairing = store.assistance.pairing(pairing_id)
+    cadre = store.assistance.cadre(cadre_id)
+    if cadre.left_date and cadre.left_date < pairing.start_date:
+        raise CadreHasLeft(cadre=cadre.name, left_date=cadre.left_date)
+    with store.db.atomic():
+        store.writer.update("pairings", pairing_id, {"cadre_id": cadre_id})
+
+
 def end_pairing(store: Store, pairing_id: int, end_date: str, reason: str, *, today: dt.date | None = None) -> None:
     pairing = store.assistance.pairing(pairing_id)
     day = rules.parse_date(end_date, today=today).isoformat()
     if day < pairing.start_date:
         raise EventOutOfOrder(date=day, last=pairing.start_date)
+    cadre = store.assistance.cadre(pairing.cadre_id)
+    cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id)}
+    others = [p for p in store.assistance.pairings(pairing.household_id) if p.id != pairing_id]
+    rules_a.check_new_pairing(pairing.start_date, day, others, cadres)
     with store.db.atomic():
         store.writer.update("pairings", pairing_id, {"end_date": day, "end_reason": reason.strip()})
 
@@ -181,9 +219,17 @@ def validate_plan(plan: Plan, measures: Sequence[Measure], *, today: dt.date | N
 def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: dt.date | None = None) -> int:
     """A household's plan for a year with its measures, all validated, then written together.
     Measures no longer listed are deleted (audited)."""
-    _raise(validate_plan(plan, measures, today=today))
-    store.households.get(plan.household_id)
+    problems = validate_plan(plan, measures, today=today)
+    own_members = {m.id for m in store.households.members(plan.household_id)}
+    problems += [Problem(("measures", i, "member_id"), NotFound(kind="member", key=m.member_id))
+                 for i, m in enumerate(measures) if m.member_id is not None and m.member_id not in own_members]
+    _raise(problems)
     existing = store.assistance.plan(plan.household_id, plan.year)
+    if existing is not None:  # a measure id from another plan is not this plan's to move: add it as new
+        own = {m.id for m in store.assistance.measures(existing.id)}
+        measures = [m if m.id in own else dataclasses.replace(m, id=None) for m in measures]
+    else:
+        measures = [dataclasses.replace(m, id=None) for m in measures]
     with store.db.atomic():
         if existing is None:
             plan_id = store.writer.insert("plans", dataclasses.replace(plan, id=None, uuid="").to_record())["id"]
@@ -224,7 +270,7 @@ def save_poverty_line(store: Store, line: PovertyLine, *, today: dt.date | None 
     if not line.province.strip():
         raise Required(field="province")
     if line.line_fen <= 0:
-        raise NegativeValue(value=str(line.line_fen / 100))
+        raise NotPositive(value=format_fen(line.line_fen))
     existing = store.assistance.poverty_line(line.year, line.province.strip())
     with store.db.atomic():
         if existing is None:
@@ -259,6 +305,8 @@ def add_step(store: Store, step: ProcedureStep, *, today: dt.date | None = None)
     end = rules.parse_date(step.end_date, required=False, today=dt.date.max)
     step = dataclasses.replace(step, start_date=start, end_date=end.isoformat() if end else None)
     f = store.households.file(step.household_id)
+    if f.status_events and start < f.status_events[-1].event_date:
+        raise EventOutOfOrder(date=start, last=f.status_events[-1].event_date)
     done = procedures.current_round(step.procedure, store.assistance.steps(step.household_id), f.status_events)
     procedures.check_step(step.procedure, step, done, store.config().notice_days)
     with store.db.atomic():
@@ -299,8 +347,9 @@ def _check_all(store: Store, year: int, village_id: int | None, household_ids: l
     return [exit_check.check_household(h, year, lines[h.province], config) for h in households]
 
 
-def village_exit_summary(store: Store, village_id: int) -> exit_check.VillageSummary:
+def village_exit_summary(store: Store, village_id: int, year: int) -> exit_check.VillageSummary:
+    """贫困发生率 at the end of the year, and the village's facts as recorded now."""
     v = store.villages.get(village_id)
     facts = {k: getattr(v, k) for k in config_module.VILLAGE_FACTS}
-    return exit_check.village_summary(v.code, v.name, store.exit_data.poor_people(village_id), v.agri_population,
-                                      facts, v.collective_income_fen, store.config())
+    return exit_check.village_summary(v.code, v.name, store.exit_data.poor_people(village_id, year),
+                                      v.agri_population, facts, v.collective_income_fen, store.config())

@@ -213,16 +213,28 @@ def change_status(store: Store, household_id: int, kind: str, event_date: str, y
     events = store.households.file(household_id).status_events
     rules.check_status_event(household, events, kind, day, year)
     config = store.config()
-    if kind in ("identify", "exit") and config.enforce_procedures:
+    skipped = ""
+    if kind in ("identify", "exit"):
         done = procedures.current_round(kind, store.assistance.steps(household_id), events)
-        procedures.check_complete(kind, done, day)
+        try:
+            procedures.check_complete(kind, done, day)
+        except CundangError:
+            if config.enforce_procedures:
+                raise
+            # Allowed by the settings, but never silently: the event says so.
+            skipped = f"（程序检查已在设置中关闭，本次{codes.STATUS_EVENT.label(kind)}未按程序办理完毕）"
     if kind == "exit":
         [check] = run_exit_check(store, year, household_ids=[household_id])
         if not check.passed and not override_reason.strip():
             raise ExitCheckFailed(failed=check.failed)
     with store.db.atomic():
         _status_event(store, household_id, kind, day, year, reason.strip(),
-                      override_reason.strip() if kind == "exit" else "")
+                      (override_reason.strip() if kind == "exit" else "") + skipped)
+        if kind == "remove":  # wrongly identified: nobody is paired with it any more
+            for p in store.assistance.pairings(household_id):
+                if p.end_date is None:
+                    store.writer.update("pairings", p.id, {"end_date": max(day, p.start_date),
+                                                           "end_reason": "该户已清退"})
     return store.households.get(household_id).status
 
 

@@ -23,9 +23,11 @@ class ExitDataRepo:
         """Every registered household (all but 已清退) with what the year's check needs: counted
         members, those of school age out of school, those uninsured, its net income and
         两不愁三保障. A county's 100,000 households take a few aggregate queries."""
-        clauses, params = ["h.status <> 'removed'"], {"year": year, "year_end": f"{year}-12-31",
-                                                        "young": year - IN_SCHOOL_AGES.start,
-                                                        "old": year - (IN_SCHOOL_AGES.stop - 1)}
+        # Compulsory-school age in the autumn term of the year: six by 31 August, not yet
+        # sixteen on 1 September (so a child born in November starts next year).
+        clauses, params = ["h.status <> 'removed'"], {
+            "year": year, "year_end": f"{year}-12-31",
+            "school_from": f"{year - IN_SCHOOL_AGES.stop}-09-01", "school_to": f"{year - IN_SCHOOL_AGES.start}-08-31"}
         if village_id is not None:
             clauses.append("h.village_id = :village")
             params["village"] = village_id
@@ -39,18 +41,24 @@ class ExitDataRepo:
                 LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
                 WHERE {where} ORDER BY h.village_id, h.household_no""", params)}
         sub = f"SELECT h.id FROM households h WHERE {where}"
-        for hid, size, out_of_school, uninsured in self.db.execute(
+        school_age = "m.birth_date BETWEEN :school_from AND :school_to"
+        finished = "m.education IN ('junior', 'senior', 'college', 'bachelor')"  # 初中 done: compulsory over
+        for hid, size, out_of_school, school_unknown, uninsured, insurance_unknown in self.db.execute(
                 f"""SELECT m.household_id, count(*),
-                       group_concat(CASE WHEN CAST(substr(m.birth_date, 1, 4) AS INTEGER) BETWEEN :old AND :young
-                                          AND m.school_status IN ('', 'none', 'dropout') THEN m.name END, '、'),
-                       group_concat(CASE WHEN coalesce(m.medical_insurance, 0) <> 1 THEN m.name END, '、')
+                       group_concat(CASE WHEN {school_age} AND m.school_status IN ('none', 'dropout')
+                                          AND NOT {finished} THEN m.name END, '、'),
+                       group_concat(CASE WHEN {school_age} AND m.school_status = '' THEN m.name END, '、'),
+                       group_concat(CASE WHEN m.medical_insurance = 0 THEN m.name END, '、'),
+                       group_concat(CASE WHEN m.medical_insurance IS NULL THEN m.name END, '、')
                     FROM members m WHERE m.household_id IN ({sub}) AND {_COUNTED} GROUP BY m.household_id""",
                 params):
             f = facts.get(hid)
             if f is not None:
                 f.size = size
                 f.out_of_school = out_of_school.split("、") if out_of_school else []
+                f.school_unknown = school_unknown.split("、") if school_unknown else []
                 f.uninsured = uninsured.split("、") if uninsured else []
+                f.insurance_unknown = insurance_unknown.split("、") if insurance_unknown else []
         for hid, net in self.db.execute(
                 f"SELECT i.household_id, {_NET} FROM incomes i WHERE i.year = :year AND i.household_id IN ({sub})",
                 params):
@@ -63,9 +71,12 @@ class ExitDataRepo:
                 facts[hid].assurance = tuple(values)
         return list(facts.values())
 
-    def poor_people(self, village_id: int) -> int:
-        """Current members of households still poor (未脱贫 or 返贫)."""
+    def poor_people(self, village_id: int, year: int) -> int:
+        """People of households poor at the end of a year (their last status change by then was
+        识别 or 返贫), counted as members that year."""
         return self.db.execute(
-            """SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id
-               WHERE h.village_id = ? AND h.status IN ('not_exited', 'returned') AND m.left_date IS NULL""",
-            [village_id]).fetchone()[0]
+            f"""SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id
+                WHERE h.village_id = :village AND {_COUNTED}
+                  AND (SELECT e.kind FROM status_events e WHERE e.household_id = h.id AND e.event_date <= :year_end
+                       ORDER BY e.event_date DESC, e.id DESC LIMIT 1) IN ('identify', 'return')""",
+            {"village": village_id, "year_end": f"{year}-12-31"}).fetchone()[0]

@@ -7,6 +7,9 @@ import pytest
 from models import config as config_module
 from models.domain import Assurance, Cadre, Income, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
 from models.errors import (
+    BeforeAnnouncement,
+    CadreHasLeft,
+    EventOutOfOrder,
     ExitCheckFailed,
     IncomeAloneNeverDecides,
     NoticeNotOver,
@@ -14,6 +17,7 @@ from models.errors import (
     NotPaired,
     OverlappingPairing,
     PovertyLineMissing,
+    Required,
     ProcedureIncomplete,
     StepOutOfOrder,
     ValidationFailed,
@@ -127,8 +131,8 @@ def test_procedure_order_and_notice_period(store, village, households):
     with pytest.raises(ProcedureIncomplete):  # 公告 is missing: 脱贫 cannot be marked yet
         svc.change_status(store, hid, "exit", "2020-10-20", 2020, "")
     asv.add_step(store, dataclasses.replace(step, step="announce", start_date="2020-10-09"))
-    with pytest.raises(NoticeNotOver):
-        svc.change_status(store, hid, "exit", "2020-10-05", 2020, "")  # before the announcement... and the rules
+    with pytest.raises(BeforeAnnouncement):
+        svc.change_status(store, hid, "exit", "2020-10-05", 2020, "")  # dated before the announcement
     assert svc.change_status(store, hid, "exit", "2020-10-20", 2020, "") == "exited"
 
 
@@ -208,3 +212,75 @@ def test_the_checks_sql_counts_members_as_the_rules_do(demo_store):
             assert f.size == rules.household_size(members, year), (hid, year)
             income = demo_store.households.income(hid, year)
             assert f.net_fen == (income.net_fen if income else None)
+
+
+def test_a_same_day_reassignment_corrects_the_mistake(store, cadres, households):
+    asv.pair(store, cadres["李干部"], households[:1], "2020-03-01")
+    asv.pair(store, cadres["赵干部"], households[:1], "2020-03-01")  # oops: meant 赵干部 from the start
+    [p] = store.assistance.pairings(households[0])
+    assert (p.cadre_id, p.start_date, p.end_date) == (cadres["赵干部"], "2020-03-01", None)
+    asv.correct_pairing(store, p.id, cadres["李干部"])
+    assert store.assistance.pairings(households[0])[0].cadre_id == cadres["李干部"]
+    log = store.db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'pairings' AND action = 'update'")
+    assert log.fetchone()[0] == 2  # every correction is on record
+
+
+def test_a_round_can_be_stopped_and_started_again(store, village, households):
+    hid = households[0]
+    step = ProcedureStep(household_id=hid, procedure="exit", step="review", start_date="2019-10-01")
+    asv.add_step(store, step)
+    with pytest.raises(Required):
+        asv.add_step(store, dataclasses.replace(step, step="stop", start_date="2019-10-02", note=""))  # needs why
+    asv.add_step(store, dataclasses.replace(step, step="stop", start_date="2019-10-02", note="民主评议未通过"))
+    asv.add_step(store, dataclasses.replace(step, start_date="2020-10-01"))  # a new round a year later
+    from models.procedures import current_round
+    done = current_round("exit", store.assistance.steps(hid), store.households.file(hid).status_events)
+    assert [s.step for s in done] == ["review"] and done[0].start_date == "2020-10-01"
+
+
+def test_compulsory_school_age_counts_from_september_and_ends_with_junior_school(store, village):
+    people = family(70)
+    people[3] = dataclasses.replace(people[3], id_number="", id_type="other", birth_date="2014-11-15",
+                                    sex="2", school_status="none", education="preschool")
+    fifteen = dataclasses.replace(family(80)[2], name="张初毕", relation="son", id_type="other", id_number="",
+                                  birth_date="2005-03-01", sex="1", school_status="none", education="junior",
+                                  medical_insurance=1)
+    hid = svc.register_household(store, new_household(store, village, "0070"), people + [fifteen])
+    passing_year(store, village, hid, 2020)
+    check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]
+    assert check.passed, check.results  # born in November 2014: school starts in 2021; 15 with 初中 done
+    store.writer.update("members", store.households.members(hid)[3].id, {"school_status": ""})
+    store.writer.update("members", store.households.members(hid)[3].id, {"birth_date": "2014-08-15"})
+    check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]
+    assert check.failed == ["education"] and check.results[3].facts["unknown"] == [people[3].name]
+
+
+def test_village_incidence_is_counted_at_the_end_of_the_year(store, village, households):
+    store.writer.update("villages", village.id, {"agri_population": 400})
+    hid = households[0]
+    passing_year(store, village, hid, 2019)
+    exit_procedure(store, hid, "2019-11-01")
+    svc.change_status(store, hid, "exit", "2019-12-01", 2019, "")
+    before = asv.village_exit_summary(store, village.id, 2018)
+    after = asv.village_exit_summary(store, village.id, 2019)
+    assert (before.poor_people, after.poor_people) == (12, 8)
+
+
+def test_removal_ends_the_pairing_and_procedures_skipped_by_setting_are_recorded(store, village, cadres, households):
+    asv.pair(store, cadres["李干部"], households[:2], "2019-03-01")
+    svc.change_status(store, households[0], "remove", "2020-05-01", 2020, "识别不准")
+    assert store.assistance.pairings(households[0])[-1].end_date == "2020-05-01"
+    assert store.assistance.loads(village.id) == {cadres["李干部"]: 1}
+    asv.save_config(store, dataclasses.replace(store.config(), enforce_procedures=False))
+    passing_year(store, village, households[1], 2020)
+    svc.change_status(store, households[1], "exit", "2020-12-01", 2020, "")
+    assert "程序检查已在设置中关闭" in store.households.file(households[1]).status_events[-1].override_reason
+
+
+def test_a_cadre_leaves_once(store, cadres, households):
+    asv.pair(store, cadres["李干部"], households[:1], "2019-03-01")
+    with pytest.raises(EventOutOfOrder):
+        asv.cadre_leaves(store, cadres["李干部"], "2019-01-01")  # before the pairing began
+    assert asv.cadre_leaves(store, cadres["李干部"], "2020-01-31") == 1
+    with pytest.raises(CadreHasLeft):
+        asv.cadre_leaves(store, cadres["李干部"], "2020-02-28")

@@ -139,6 +139,8 @@ class ExitCheckScreen(QWidget):
     def _on_lines(self) -> None:
         province = self.store.villages.get(self.village_id).province if self.village_id else ""
         PovertyLineDialog(self.store, province, self).exec()
+        if self.checks or self.error.text():
+            self.run()  # the lines may have changed what passes
 
     def _on_config(self) -> None:
         if ConfigDialog(self.store, self).exec():

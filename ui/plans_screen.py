@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -29,7 +30,7 @@ from models.store import Store
 from ui.events import AppEvents
 from ui.lazy import LazyVillage
 from ui.messages import describe, describe_problem
-from ui.tables import WARN
+from ui.tables import WARN, fill, key_of, make_table
 from ui.widgets import CodeCombo, ErrorLabel
 
 COLUMNS = ("category", "content", "member_id", "responsible", "funds_fen", "funds_source", "deadline", "status",
@@ -67,6 +68,9 @@ class PlanScreen(LazyVillage, QWidget):
         self.save_button = QPushButton("保存计划")
         self.state = QLabel()
         self.error = ErrorLabel()
+        self.overview = make_table(("户编号", "户主", "状态", "措施", "已完成", "逾期"), "plan-overview")
+        self.overview.setMaximumWidth(430)
+        self.loaded: object = None  # what was on screen after loading, to tell unsaved edits
         top = QHBoxLayout()
         top.addWidget(QLabel("户"))
         top.addWidget(self.household, 2)
@@ -82,15 +86,23 @@ class PlanScreen(LazyVillage, QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(goal)
-        layout.addWidget(self.state)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
-        self.household.currentIndexChanged.connect(lambda _: self.load())
-        self.year.valueChanged.connect(lambda _: self.load())
+        editor = QVBoxLayout()
+        editor.addLayout(top)
+        editor.addLayout(goal)
+        editor.addWidget(self.state)
+        editor.addWidget(self.table, 1)
+        editor.addWidget(self.error)
+        editor.addLayout(buttons)
+        side = QVBoxLayout()
+        side.addWidget(QLabel("本村本年度计划一览（红色：无计划或有逾期）"))
+        side.addWidget(self.overview)
+        layout = QHBoxLayout(self)
+        layout.addLayout(side)
+        layout.addLayout(editor, 1)
+        self.household.currentIndexChanged.connect(lambda _: self._on_switch())
+        self.year.valueChanged.connect(lambda _: self._on_switch())
+        self.overview.cellClicked.connect(lambda row, _: self.household.setCurrentIndex(
+            self.household.findData(key_of(self.overview, row))))
         self.suggest_button.clicked.connect(self._on_suggest)
         self.copy_button.clicked.connect(self._on_copy)
         self.add_button.clicked.connect(lambda: self._add_row(Measure(category="other")))
@@ -107,6 +119,38 @@ class PlanScreen(LazyVillage, QWidget):
         self.household.blockSignals(False)
         self.load()
 
+    def refresh_overview(self) -> None:
+        """Every registered household: its plan for the year, measures done and overdue."""
+        if self.village_id is None:
+            fill(self.overview, [])
+            return
+        plans = {r[0]: r[1:] for r in self.store.assistance.plan_overview(
+            self.village_id, self.year.value(), dt.date.today().isoformat())}
+        rows, keys, warn = [], [], []
+        for hid, number, head, status, *_ in self.store.register.pairing_rows(self.village_id):
+            count, done, overdue = plans.get(hid, (None, 0, 0))
+            rows.append((number[-4:], head, codes.status_label(status), "无计划" if count is None else count,
+                         done or 0, overdue or 0))
+            keys.append(hid)
+            warn.append((count is None and status in ("not_exited", "returned")) or bool(overdue))
+        fill(self.overview, rows, keys=keys, warn=warn)
+
+    def _snapshot(self) -> object:
+        return (self.target_exit.text(), self.target_income.text(), self.note.text(), self.collect())
+
+    def is_dirty(self) -> bool:
+        return self.loaded is not None and self._snapshot() != self.loaded
+
+    def _on_switch(self) -> None:
+        """Another household or year: offer to save what was typed for the one shown before."""
+        if self.is_dirty():
+            answer = QMessageBox.question(self, "一户一策", "当前计划有未保存的修改，要先保存吗？",
+                                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard,
+                                          QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Save and not self.save(reload=False):
+                return  # the problems stay on screen with what was typed
+        self.load()
+
     def show_household(self, household_id: int, year: int) -> None:
         self._apply_pending()
         self.year.blockSignals(True)
@@ -118,12 +162,15 @@ class PlanScreen(LazyVillage, QWidget):
     # --- Loading ------------------------------------------------------------------
 
     def _members(self) -> list:
+        """Everyone of the household, those who left too: a measure may have been for them."""
         hid = self.household.currentData()
-        return [m for m in self.store.households.members(hid) if m.is_current] if hid else []
+        return self.store.households.members(hid) if hid else []
 
     def load(self) -> None:
         self.error.set_error("")
         self.table.setRowCount(0)
+        self.loaded = None
+        self.refresh_overview()
         hid = self.household.currentData()
         if hid is None:
             return
@@ -135,6 +182,7 @@ class PlanScreen(LazyVillage, QWidget):
         for m in self.store.assistance.measures(plan.id) if plan else []:
             self._add_row(m)
         self._refresh_state()
+        self.loaded = self._snapshot()
 
     def _add_row(self, m: Measure) -> None:
         row = self.table.rowCount()
@@ -148,7 +196,7 @@ class PlanScreen(LazyVillage, QWidget):
                 combo = QComboBox()
                 combo.addItem("全户", None)
                 for person in self._members():
-                    combo.addItem(person.name, person.id)
+                    combo.addItem(person.name if person.is_current else f"{person.name}（已减少）", person.id)
                 combo.setCurrentIndex(max(combo.findData(m.member_id), 0))
                 self.table.setCellWidget(row, col, combo)
             else:
@@ -198,7 +246,10 @@ class PlanScreen(LazyVillage, QWidget):
             measures.append(Measure(id=item.data(Qt.ItemDataRole.UserRole) if item else None, **values))
         return measures, problems
 
-    def save(self) -> bool:
+    def save(self, *, reload: bool = True) -> bool:
+        if self.loaded is None:
+            self.error.set_error("请先选择户。")
+            return False
         measures, problems = self.collect()
         try:
             target_income = parse_yuan(self.target_income.text()) if self.target_income.text().strip() else None
@@ -206,7 +257,7 @@ class PlanScreen(LazyVillage, QWidget):
             problems.append(Problem(("plan", "target_income_fen"), exc))
             target_income = None
         target_exit = self.target_exit.text().strip()
-        plan = Plan(id=self.plan.id, uuid=self.plan.uuid, household_id=self.plan.household_id, year=self.year.value(),
+        plan = Plan(id=self.plan.id, uuid=self.plan.uuid, household_id=self.plan.household_id, year=self.plan.year,
                     target_exit_year=int(target_exit) if target_exit.isdigit() else (target_exit or None),
                     target_income_fen=target_income, note=self.note.text().strip())
         try:
@@ -219,8 +270,9 @@ class PlanScreen(LazyVillage, QWidget):
         except CundangError as exc:
             self.error.set_error(f"未保存：{describe(exc)}")
             return False
-        self.load()
-        self.state.setText(self.state.text() + "　已保存。")
+        if reload:
+            self.load()
+            self.state.setText(self.state.text() + "　已保存。")
         return True
 
     def _on_suggest(self) -> None:
@@ -237,6 +289,9 @@ class PlanScreen(LazyVillage, QWidget):
     def _on_copy(self) -> None:
         hid = self.household.currentData()
         if hid is None:
+            return
+        if self.table.rowCount() and self.is_dirty():
+            self.error.set_error("当前计划有未保存的修改，请先保存或清空后再复制。")
             return
         try:
             copy_plan(self.store, hid, self.year.value() - 1, self.year.value())

@@ -114,12 +114,15 @@ class ConfigDialog(QDialog):
         self.incidence.setRange(1, 1000)
         self.incidence.setValue(config.incidence_max_permille)
         self.incidence.setSuffix(" ‰")
+        self.collective = QLineEdit(format_fen(config.collective_income_min_fen))
+        self.collective.setPlaceholderText("元；不填则不作要求")
         self.enforce = QCheckBox("识别、标注脱贫前必须完成程序")
         self.enforce.setChecked(config.enforce_procedures)
         self.error = ErrorLabel()
         form = QFormLayout()
         form.addRow("公示天数不少于", self.notice_days)
         form.addRow("贫困发生率低于（西部常为 30‰）", self.incidence)
+        form.addRow("村集体经济收入不低于", self.collective)
         form.addRow("", self.enforce)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -149,9 +152,10 @@ class ConfigDialog(QDialog):
             exit_criteria=[k for k, c in self.criteria[1].items() if c.isChecked()],
             notice_days=self.notice_days.value(), enforce_procedures=self.enforce.isChecked(),
             incidence_max_permille=self.incidence.value(),
-            village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()],
-            collective_income_min_fen=self.store.config().collective_income_min_fen)
+            village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()])
         try:
+            text = self.collective.text().strip()
+            config.collective_income_min_fen = parse_yuan(text) if text else None
             save_config(self.store, config)
         except CundangError as exc:
             self.error.set_error(describe(exc))

@@ -45,6 +45,7 @@ def test_pair_three_households_reassign_one_and_see_history(qtbot, window, store
     tab.start.setDate(QDate(2019, 3, 1))
     qtbot.mouseClick(tab.pair_button, Qt.MouseButton.LeftButton)
     assert tab.notice.text() == "已结对 3 户。", tab.error.text()
+    assert tab.cadre.currentData() == li  # the next batch would go to the same cadre
     assert tab.households.rowCount() == 1  # only the fourth is still without a helper
     qtbot.mouseClick(tab.only_unpaired, Qt.MouseButton.LeftButton)
     # reassign the first household to 赵干部
@@ -153,3 +154,21 @@ def test_household_form_shows_assistance_and_records_procedure_steps(qtbot, wind
     tab.step_start.setDate(QDate(2020, 9, 1))  # before the last step
     qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
     assert "早于" in tab.error.text() and tab.steps.rowCount() == 1
+
+
+def test_plan_screen_offers_to_save_before_switching_and_lists_the_village(qtbot, window, store, village, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    hids, _, _ = _setup(store, village)
+    window.show_section("一户一策")
+    screen = window.plans
+    screen.show_household(hids[0], 2020)
+    assert screen.overview.rowCount() == 4 and screen.overview.item(0, 3).text() == "无计划"
+    qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
+    screen.table.item(0, 1).setText("养殖黄牛")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Save)
+    screen.household.setCurrentIndex(screen.household.findData(hids[1]))
+    assert asked and store.assistance.plan(hids[0], 2020) is not None  # saved, not lost
+    assert [m.content for m in store.assistance.measures(store.assistance.plan(hids[0], 2020).id)] == ["养殖黄牛"]
+    assert screen.overview.item(0, 3).text() == "1"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from PySide6.QtCore import Qt
 
 from models import codes
-from models.services.assistance import pair
+from models.services.assistance import correct_pairing, pair
 from models.store import Store
 from ui.events import AppEvents, Changes
 from ui.households.event_dialogs import date_edit
@@ -40,6 +40,7 @@ class PairingTab(QWidget):
         self.notice = QLabel()
         self.error = ErrorLabel()
         self.history = make_table(HISTORY_HEADERS, "pairing-history")
+        self.correct_button = QPushButton("更正所选结对的帮扶责任人为上面所选干部（录错时用）")
         top = QHBoxLayout()
         top.addWidget(self.only_unpaired)
         top.addStretch(1)
@@ -53,6 +54,7 @@ class PairingTab(QWidget):
         hl.setContentsMargins(0, 0, 0, 0)
         hl.addWidget(QLabel("选中户的结对历史（不脱贫不脱钩，历史全部保留）"))
         hl.addWidget(self.history)
+        hl.addWidget(self.correct_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.households)
         split.addWidget(history_box)
@@ -65,12 +67,14 @@ class PairingTab(QWidget):
         self.only_unpaired.toggled.connect(lambda _: self.refresh())
         self.pair_button.clicked.connect(self._on_pair)
         self.households.itemSelectionChanged.connect(self._show_history)
+        self.correct_button.clicked.connect(self._on_correct)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
         self.refresh()
 
     def refresh(self) -> None:
+        chosen = self.cadre.currentData()
         self.cadre.clear()
         if self.village_id is None:
             fill(self.households, [])
@@ -79,6 +83,7 @@ class PairingTab(QWidget):
         for c in self.store.assistance.cadres(self.village_id):
             if c.is_current:
                 self.cadre.addItem(f"{c.name}（{c.unit}，现结对 {loads.get(c.id, 0)} 户）", c.id)
+        self.cadre.setCurrentIndex(max(self.cadre.findData(chosen), 0))  # the next batch goes to the same cadre
         rows = self.store.register.pairing_rows(self.village_id, only_unpaired=self.only_unpaired.isChecked())
         fill(self.households, [(r[1], r[2], codes.status_label(r[3]), r[4], r[5]) for r in rows],
              keys=[r[0] for r in rows], warn=[not r[4] and r[3] in ("not_exited", "returned") for r in rows])
@@ -92,7 +97,7 @@ class PairingTab(QWidget):
         cadres = {c.id: c for c in self.store.assistance.cadres(self.village_id)}
         history = self.store.assistance.pairings(key_of(self.households, row))
         fill(self.history, [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, p.start_date, p.end_date or "至今",
-                             p.end_reason) for p in history])
+                             p.end_reason) for p in history], keys=[p.id for p in history])
 
     def _on_pair(self) -> None:
         ids = [k for k in selected_keys(self.households) if k is not None]
@@ -107,6 +112,24 @@ class PairingTab(QWidget):
             return
         self.error.set_error("")
         self.notice.setText(f"已结对 {started} 户。")
+        current = self.households.currentRow()
+        self.refresh()
+        self.households.selectRow(current)
+        self.events.emit_changes(Changes(households=True), self)
+
+    def _on_correct(self) -> None:
+        row = self.history.currentRow()
+        cadre_id = self.cadre.currentData()
+        if row < 0 or cadre_id is None:
+            self.error.set_error("请先在结对历史中选中要更正的一条。")
+            return
+        try:
+            correct_pairing(self.store, key_of(self.history, row), cadre_id)
+        except Exception as exc:  # a cadre who had left by then
+            self.error.set_error(f"未更正：{describe(exc)}")
+            return
+        self.error.set_error("")
+        self.notice.setText("已更正（原记录保留在变更记录中）。")
         current = self.households.currentRow()
         self.refresh()
         self.households.selectRow(current)

@@ -35,3 +35,4 @@ class AssistanceScreen(LazyVillage, QTabWidget):
             for tab in (self.team, self.pairing):
                 if tab is not initiator:
                     tab.refresh()
+            self.visits.set_village(self.village_id)  # new or departed cadres

@@ -34,10 +34,12 @@ class AssistanceTab(QWidget):
         self.step_end = date_edit()
         self.step_note = QLineEdit()
         self.step_button = QPushButton("登记下一步")
+        self.stop_button = QPushButton("终止本轮")
+        self.stop_button.setToolTip("评议未通过、公示有异议等：结束本轮程序（说明必填），以后可重新开始")
         self.error = ErrorLabel()
         step_row = QHBoxLayout()
         for w in (self.procedure, self.next_step, QLabel("日期"), self.step_start, QLabel("公示截止"), self.step_end,
-                  self.step_note, self.step_button):
+                  self.step_note, self.step_button, self.stop_button):
             step_row.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("结对帮扶（历史全部保留）"))
@@ -51,6 +53,7 @@ class AssistanceTab(QWidget):
         layout.addWidget(self.error)
         self.procedure.currentIndexChanged.connect(lambda _: self._refresh_next())
         self.step_button.clicked.connect(self._on_step)
+        self.stop_button.clicked.connect(lambda: self._on_step(stop=True))
 
     def load(self, household_id: int | None) -> None:
         self.household_id = household_id
@@ -80,7 +83,7 @@ class AssistanceTab(QWidget):
         self.procedure.setCurrentIndex(self.procedure.findData("identify" if status in ("", "removed") else "exit"))
         self.procedure.blockSignals(False)
         steps = self.store.assistance.steps(household_id)
-        fill(self.steps, [(codes.PROCEDURE.label(s.procedure), codes.PROCEDURE_STEPS[s.procedure].label(s.step),
+        fill(self.steps, [(codes.PROCEDURE.label(s.procedure), codes.step_label(s.procedure, s.step),
                            s.start_date, s.end_date or "", s.note) for s in steps])
         self._refresh_next()
 
@@ -93,16 +96,17 @@ class AssistanceTab(QWidget):
         step = expected_step(procedure, done)
         self.next_step.setText(f"下一步：{codes.PROCEDURE_STEPS[procedure].label(step)}" if step else "程序已完成")
         self.step_button.setEnabled(bool(step))
+        self.stop_button.setEnabled(bool(done))
         self.step_end.setEnabled(step == "notice")
         if step == "notice":
             self.step_end.setMaximumDate(self.step_start.maximumDate().addDays(60))
             self.step_end.setDate(self.step_start.date().addDays(self.store.config().notice_days - 1))
 
-    def _on_step(self) -> None:
+    def _on_step(self, stop: bool = False) -> None:
         procedure = self.procedure.currentData()
         done = current_round(procedure, self.store.assistance.steps(self.household_id),
                              self.store.households.file(self.household_id).status_events)
-        step = expected_step(procedure, done)
+        step = "stop" if stop else expected_step(procedure, done)
         try:
             add_step(self.store, ProcedureStep(
                 household_id=self.household_id, procedure=procedure, step=step,

@@ -69,7 +69,7 @@ class PlanScreen(LazyVillage, QWidget):
         self.state = QLabel()
         self.error = ErrorLabel()
         self.overview = make_table(("户编号", "户主", "状态", "措施", "已完成", "逾期"), "plan-overview")
-        self.overview.setMaximumWidth(430)
+        self.overview.setMaximumWidth(480)
         self.loaded: object = None  # what was on screen after loading, to tell unsaved edits
         top = QHBoxLayout()
         top.addWidget(QLabel("户"))

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import county
+from bench import county, ledgers
 from models.storage.database import has_data
 
 
@@ -31,6 +31,7 @@ def main(argv: list[str]) -> int:
         figures.update(county.stats(data))
         figures.update(county.ui(data))
         figures.update(county.exit_check(data))
+        figures.update(ledgers.ledger_totals())
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     exit_.add_argument("--year", type=_year, required=True, metavar="Y", help="核查年度")
     exit_.add_argument("--village", metavar="CODE", help="只核查这个村（12位代码）；默认数据文件夹中的所有村")
     exit_.add_argument("--json", action="store_true", help="以 JSON 输出")
+    ledger = sub.add_parser("ledger", help="四类台账及合计")
+    ledger.add_argument("kind", choices=("projects", "team", "programmes", "inspections"),
+                        help="projects 项目资金，team 驻村帮扶，programmes 扶贫专项，inspections 督查考核")
+    ledger.add_argument("--year", type=_year, metavar="Y", help="年度（默认今年）")
+    ledger.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
+    ledger.add_argument("--json", action="store_true", help="以 JSON 输出")
     cadres = sub.add_parser("cadres", help="帮扶干部、角色、当前结对户数和缺少的帮扶力量")
     cadres.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     cadres.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -72,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop import cli_assistance
 
             return cli_assistance.check_exit(folder, args)
+        if command == "ledger":
+            from desktop import cli_ledgers
+
+            return cli_ledgers.ledger(folder, args)
         if command == "cadres":
             from desktop import cli_assistance
 

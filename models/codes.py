@@ -381,3 +381,37 @@ EXIT_CRITERION = CodeList(
         ("water", "饮水安全有保障"),
     ),
 )
+
+# --- The four ledgers (四类台账) ---------------------------------------------------------
+
+PROJECT_CATEGORY = CodeList(
+    "项目类别",
+    (("industry", "产业扶贫项目"), ("infrastructure", "基础设施项目"), ("relocation", "易地扶贫搬迁项目"),
+     ("housing", "危房改造项目"), ("education", "教育扶贫项目"), ("health", "健康扶贫项目"),
+     ("employment", "就业扶贫项目"), ("other", "其他项目")),
+)
+PROJECT_STATUS = CodeList(
+    "项目状态", (("planned", "未开工"), ("building", "在建"), ("done", "已完工"), ("accepted", "已验收")),
+)
+# The project's funds by source: a column per codes.FUND_SOURCE key.
+PROJECT_FUND_COLUMNS = {key: f"fund_{key}_fen" for key in FUND_SOURCE.keys}
+
+PROGRAMME = CodeList(
+    "帮扶项目",
+    (("relocation", "易地扶贫搬迁"), ("housing", "危房改造"), ("education", "教育资助"), ("health", "健康扶贫"),
+     ("dibao", "低保"), ("tekun", "特困供养"), ("microcredit", "小额信贷"), ("industry_award", "产业奖补"),
+     ("public_job", "公益岗位"), ("dividend", "资产收益分红"), ("eco", "生态补偿"), ("other", "其他帮扶")),
+)
+# Benefits that are 转移性收入, and the income item each feeds (the clerk confirms).
+PROGRAMME_INCOME_ITEM = {
+    "dibao": "dibao_fen", "tekun": "tekun_fen", "eco": "eco_fen", "education": "other_transfer_fen",
+    "health": "other_transfer_fen", "housing": "other_transfer_fen", "relocation": "other_transfer_fen",
+    "other": "other_transfer_fen",
+}
+
+INSPECTION_KIND = CodeList(
+    "检查类型",
+    (("supervision", "督查"), ("patrol", "巡查"), ("assessment", "考核"), ("third_party", "第三方评估"),
+     ("audit", "审计"), ("unannounced", "暗访")),
+)
+PROBLEM_STATUS = CodeList("整改状态", (("open", "整改中"), ("done", "已整改"), ("overdue", "逾期")))

@@ -21,6 +21,9 @@ class Config:
     incidence_max_permille: int = 20
     village_requirements: list[str] = field(default_factory=lambda: ["hard_road", "clinic", "safe_water"])
     collective_income_min_fen: int | None = None  # no national figure: set by the province
+    # 驻村考勤: days in the village a month below which a team member is shown as short.
+    # Provinces set their own rule; 20 is only a starting point the first secretary can change.
+    min_attendance_days: int = 20
 
     def validate(self) -> None:
         for key in self.required_roles:
@@ -33,6 +36,8 @@ class Config:
             raise InvalidSetting(name="notice_days", value=str(self.notice_days))
         if not 1 <= self.incidence_max_permille <= 1000:
             raise InvalidSetting(name="incidence_max_permille", value=str(self.incidence_max_permille))
+        if not 0 <= self.min_attendance_days <= 31:
+            raise InvalidSetting(name="min_attendance_days", value=str(self.min_attendance_days))
         for key in self.village_requirements:
             if key not in VILLAGE_FACTS:
                 raise UnknownCode(list_name="贫困村退出条件", value=key)

@@ -344,6 +344,114 @@ class ProcedureStep(Record):
 
 
 @dataclass
+class Project(Record):
+    """扶贫项目: its funds are split by source (codes.FUND_SOURCE), the total is their sum."""
+
+    TABLE: ClassVar[str] = "projects"
+    village_id: int | None = None
+    name: str = ""
+    category: str = ""
+    year: int = 0
+    place: str = ""
+    content: str = ""
+    fund_special_fen: int = 0
+    fund_integrated_fen: int = 0
+    fund_social_fen: int = 0
+    fund_credit_fen: int = 0
+    fund_self_fen: int = 0
+    unit: str = ""
+    responsible: str = ""
+    start_date: str | None = None
+    finish_date: str | None = None
+    progress: int = 0
+    status: str = "planned"
+    goal: str = ""
+    mechanism: str = ""
+
+    FUND_FIELDS: ClassVar[tuple[str, ...]] = (
+        "fund_special_fen", "fund_integrated_fen", "fund_social_fen", "fund_credit_fen", "fund_self_fen")
+
+    @property
+    def total_fen(self) -> int:
+        return sum(getattr(self, f) for f in self.FUND_FIELDS)
+
+
+@dataclass
+class Beneficiary(Record):
+    TABLE: ClassVar[str] = "project_beneficiaries"
+    project_id: int | None = None
+    household_id: int | None = None
+
+
+@dataclass
+class Disbursement(Record):
+    TABLE: ClassVar[str] = "disbursements"
+    project_id: int | None = None
+    pay_date: str = ""
+    amount_fen: int = 0
+    payee: str = ""
+    voucher: str = ""
+    purpose: str = ""
+
+
+@dataclass
+class Attendance(Record):
+    """A day a team member was in the village (驻村考勤)."""
+
+    TABLE: ClassVar[str] = "attendance"
+    cadre_id: int | None = None
+    day: str = ""
+    note: str = ""
+
+
+@dataclass
+class WorkLog(Record):
+    TABLE: ClassVar[str] = "work_logs"
+    village_id: int | None = None
+    cadre_id: int | None = None
+    log_date: str = ""
+    content: str = ""
+
+
+@dataclass
+class Benefit(Record):
+    """A benefit a household (or one member) received from a programme (扶贫专项台账)."""
+
+    TABLE: ClassVar[str] = "benefits"
+    household_id: int | None = None
+    member_id: int | None = None
+    programme: str = ""
+    benefit_date: str = ""
+    amount_fen: int = 0
+    source: str = ""
+    note: str = ""
+
+
+@dataclass
+class Inspection(Record):
+    TABLE: ClassVar[str] = "inspections"
+    village_id: int | None = None
+    inspect_date: str = ""
+    kind: str = ""
+    body: str = ""
+    note: str = ""
+
+
+@dataclass
+class Finding(Record):
+    """A problem an inspection found, and its rectification."""
+
+    TABLE: ClassVar[str] = "problems"
+    inspection_id: int | None = None
+    description: str = ""
+    measure: str = ""
+    responsible: str = ""
+    deadline: str = ""
+    completed_date: str | None = None
+    completion_note: str = ""
+
+
+@dataclass
 class HouseholdFile:
     """A household with everything that hangs off it, as screens and prints need it."""
 

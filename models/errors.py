@@ -276,3 +276,30 @@ class BeforeAnnouncement(CundangError):
     """识别 / 标注脱贫 dated before the announcement that allows it."""
 
     announced: str
+
+
+# --- Ledgers -------------------------------------------------------------------
+
+class DisbursementBeforeStart(CundangError):
+    pay_date: str
+    start_date: str
+
+
+class NotRegisteredHousehold(CundangError):
+    """A beneficiary must be a registered (not removed) household of the project's village."""
+
+    household: str
+
+
+class AttendanceTwice(CundangError):
+    cadre: str
+    day: str
+
+
+class NotOnTeam(CundangError):
+    cadre: str
+
+
+class DeadlineBeforeInspection(CundangError):
+    deadline: str
+    inspect_date: str

@@ -13,6 +13,7 @@ from models.storage.audit import AuditedWriter
 from models.storage.exit_data import ExitDataRepo
 from models.storage.database import database_path, open_database
 from models.storage.households import HouseholdRepo
+from models.storage.ledgers import LedgerRepo
 from models.storage.register import RegisterRepo
 from models.storage.stats import StatsRepo
 from models.storage.villages import VillageRepo
@@ -37,6 +38,7 @@ class Store:
         self.register = RegisterRepo(db)
         self.assistance = AssistanceRepo(db)
         self.exit_data = ExitDataRepo(db)
+        self.ledgers = LedgerRepo(db)
 
     @classmethod
     def open(cls, folder: Path | str, *, actor: str | None = None) -> Store:

@@ -111,6 +111,16 @@ def describe(error: BaseException) -> str:
         return "退出标准不能只有收入一项：两不愁三保障必须一并核查。"
     if isinstance(e, E.InvalidSetting):
         return f"设置“{e.name}”的值“{e.value}”不合理。"
+    if isinstance(e, E.DisbursementBeforeStart):
+        return f"拨付日期 {e.pay_date} 早于项目开工日期 {e.start_date}。"
+    if isinstance(e, E.NotRegisteredHousehold):
+        return f"受益户“{e.household}”不是本村的建档立卡户。"
+    if isinstance(e, E.AttendanceTwice):
+        return f"{e.cadre} {e.day} 的考勤已经登记过了。"
+    if isinstance(e, E.NotOnTeam):
+        return f"{e.cadre}不是驻村工作队成员，不记驻村考勤。"
+    if isinstance(e, E.DeadlineBeforeInspection):
+        return f"整改期限 {e.deadline} 早于检查日期 {e.inspect_date}。"
     if isinstance(e, E.NotPositive):
         return f"“{e.value}”应大于零。"
     if isinstance(e, E.PlanExists):

@@ -43,7 +43,9 @@ def village_code(k: int) -> str:
 
 # Tables in the order a village is written (references point backwards).
 TABLES = ("villages", "village_groups", "households", "members", "status_events", "member_events", "incomes",
-          "assurances", "cadres", "pairings", "visits", "plans", "measures", "procedure_steps")
+          "assurances", "cadres", "pairings", "visits", "plans", "measures", "procedure_steps",
+          "projects", "project_beneficiaries", "disbursements", "attendance", "work_logs", "benefits",
+          "inspections", "problems")
 ID_BLOCK = 10_000_000  # each village's records take ids from their own block, so villages plan independently
 PREFETCH = 2  # villages planned ahead of the writer
 
@@ -335,7 +337,77 @@ class _VillageGen:
             years = sorted({hh["identified_year"], hh["exit_year"] or SNAPSHOT, SNAPSHOT})
             self.incomes(hh, len(people), years)
         self.assistance(village["id"], plans, events)
+        self.ledgers(village, plans)
         return self.rows
+
+    # --- The four ledgers -------------------------------------------------------------
+
+    def ledgers(self, village: dict, plans: list) -> None:
+        r = self.rng
+        registered = [hh for hh, _, _ in plans if hh["status"] != "removed"]
+        for year in range(2016, SNAPSHOT + 1):
+            for _ in range(r.randint(1, 3)):
+                category = r.choice(codes.PROJECT_CATEGORY.keys)
+                start = dt.date(year, r.randint(3, 6), r.randint(1, 28))
+                finish = start + dt.timedelta(days=r.randint(60, 240))
+                funds = {c: 0 for c in codes.PROJECT_FUND_COLUMNS.values()}
+                funds["fund_special_fen"] = r.randrange(50, 300) * 100_000
+                if r.random() < 0.5:
+                    funds["fund_integrated_fen"] = r.randrange(10, 100) * 100_000
+                if r.random() < 0.3:
+                    funds["fund_self_fen"] = r.randrange(1, 20) * 100_000
+                budget = sum(funds.values())
+                done = finish.year < SNAPSHOT or r.random() < 0.6
+                project = self.add("projects", {
+                    "village_id": village["id"], "name": f"{village['name']}{N.PROJECT_NAMES[category]}",
+                    "category": category, "year": year, "place": village["name"], "content": N.PROJECT_NAMES[category],
+                    **funds, "unit": r.choice(N.UNITS), "responsible": self.surname() + self.given(idnumber.MALE),
+                    "start_date": start.isoformat(), "finish_date": finish.isoformat(),
+                    "progress": 100 if done else r.randint(20, 90), "status": "accepted" if done else "building",
+                    "goal": "带动贫困户增收", "mechanism": "吸纳贫困户务工、入股分红"})
+                for hh in r.sample(registered, min(len(registered), r.randint(5, 20))):
+                    self.add("project_beneficiaries", {"project_id": project["id"], "household_id": hh["id"]})
+                paid, parts = 0, r.randint(2, 5)
+                for i in range(parts):
+                    share = budget // parts if r.random() < 0.97 else budget // parts + budget // 5
+                    day = min(start + dt.timedelta(days=30 * (i + 1)), dt.date(SNAPSHOT, 12, 31))
+                    self.add("disbursements", {"project_id": project["id"], "pay_date": day.isoformat(),
+                                               "amount_fen": share, "payee": project["unit"],
+                                               "voucher": f"记{year}-{r.randint(1, 999):03d}", "purpose": "工程进度款"})
+                    paid += share
+        team = [c for c in self.rows["cadres"] if c["on_team"]]
+        day = dt.date(SNAPSHOT, 1, 1)
+        while day.year == SNAPSHOT:
+            if day.weekday() < 6:
+                for c in team:
+                    if r.random() < 0.88:
+                        self.add("attendance", {"cadre_id": c["id"], "day": day.isoformat()})
+                if day.weekday() == 4:
+                    self.add("work_logs", {"village_id": village["id"], "cadre_id": team[0]["id"],
+                                           "log_date": day.isoformat(), "content": r.choice(N.WORK_LOG)})
+            day += dt.timedelta(days=1)
+        for hh in registered:
+            programmes = ["dibao"] if hh["attribute"] == "dibao" else []
+            programmes += r.sample(("education", "health", "eco", "industry_award", "public_job", "dividend"),
+                                   r.choice((0, 1, 1, 2)))
+            for programme in programmes:
+                self.add("benefits", {"household_id": hh["id"], "programme": programme,
+                                      "benefit_date": _day(r, r.choice((2019, 2020)), 1, 12),
+                                      "amount_fen": r.randrange(5, 60) * 10_000, "source": "special", "note": ""})
+        for year in (2019, 2020):
+            for kind in r.sample(codes.INSPECTION_KIND.keys, 2):
+                inspection = self.add("inspections", {
+                    "village_id": village["id"], "inspect_date": _day(r, year, 3, 10), "kind": kind,
+                    "body": r.choice(("县脱贫攻坚指挥部", "州扶贫办", "省第三方评估组", "县审计局")), "note": ""})
+                start = dt.date.fromisoformat(inspection["inspect_date"])
+                for _ in range(r.randint(1, 3)):
+                    deadline = start + dt.timedelta(days=r.randint(15, 90))
+                    closed = r.random() < 0.75
+                    self.add("problems", {
+                        "inspection_id": inspection["id"], "description": r.choice(N.INSPECTION_PROBLEMS),
+                        "measure": "逐户核实整改", "responsible": team[0]["name"], "deadline": deadline.isoformat(),
+                        "completed_date": (deadline - dt.timedelta(days=r.randint(0, 10))).isoformat() if closed else None,
+                        "completion_note": "已整改到位" if closed else ""})
 
     # --- Assistance: the team, pairings with history, visits, plans, procedures -------------
 

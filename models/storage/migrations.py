@@ -208,4 +208,54 @@ def _0002_assistance(db: Database) -> None:
     )
 
 
+
+
+@migrations(name="0003_ledgers")
+def _0003_ledgers(db: Database) -> None:
+    funds = ", ".join(f"fund_{k}_fen INTEGER NOT NULL DEFAULT 0 CHECK (fund_{k}_fen >= 0)"
+                      for k in ("special", "integrated", "social", "credit", "self"))
+    _run(
+        db,
+        f"""CREATE TABLE projects ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            name TEXT NOT NULL, category TEXT NOT NULL DEFAULT '', year INTEGER NOT NULL,
+            place TEXT NOT NULL DEFAULT '', content TEXT NOT NULL DEFAULT '', {funds},
+            unit TEXT NOT NULL DEFAULT '', responsible TEXT NOT NULL DEFAULT '',
+            start_date TEXT, finish_date TEXT, progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+            status TEXT NOT NULL DEFAULT 'planned', goal TEXT NOT NULL DEFAULT '', mechanism TEXT NOT NULL DEFAULT '',
+            CHECK (finish_date IS NULL OR start_date IS NULL OR finish_date >= start_date))""",
+        "CREATE INDEX projects_village ON projects(village_id, year)",
+        f"""CREATE TABLE project_beneficiaries ({_COMMON},
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            UNIQUE (project_id, household_id))""",
+        f"""CREATE TABLE disbursements ({_COMMON},
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            pay_date TEXT NOT NULL, amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            payee TEXT NOT NULL DEFAULT '', voucher TEXT NOT NULL DEFAULT '', purpose TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX disbursements_project ON disbursements(project_id, pay_date)",
+        f"""CREATE TABLE attendance ({_COMMON},
+            cadre_id INTEGER NOT NULL REFERENCES cadres(id), day TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+            UNIQUE (cadre_id, day))""",
+        f"""CREATE TABLE work_logs ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id), cadre_id INTEGER REFERENCES cadres(id),
+            log_date TEXT NOT NULL, content TEXT NOT NULL)""",
+        "CREATE INDEX work_logs_village ON work_logs(village_id, log_date)",
+        f"""CREATE TABLE benefits ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id), member_id INTEGER REFERENCES members(id),
+            programme TEXT NOT NULL, benefit_date TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL DEFAULT 0 CHECK (amount_fen >= 0),
+            source TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX benefits_household ON benefits(household_id, benefit_date)",
+        f"""CREATE TABLE inspections ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            inspect_date TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE problems ({_COMMON},
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            description TEXT NOT NULL, measure TEXT NOT NULL DEFAULT '', responsible TEXT NOT NULL DEFAULT '',
+            deadline TEXT NOT NULL, completed_date TEXT, completion_note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX problems_inspection ON problems(inspection_id)",
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

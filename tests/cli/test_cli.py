@@ -92,3 +92,14 @@ def test_check_exit_and_cadres(tmp_path):
     cadres = json.loads(cundang("--data", data, "cadres", "--json").stdout)["villages"][0]
     assert cadres["missing_roles"] == [] and sum(c["current_households"] for c in cadres["cadres"]) > 0
     assert any("第一书记" in c["roles"] for c in cadres["cadres"])
+
+
+@pytest.mark.parametrize("kind, expect", [("projects", "合计：预算"), ("team", "驻村工作队"),
+                                          ("programmes", "合计"), ("inspections", "逾期未整改")])
+def test_ledgers_on_the_command_line(tmp_path, kind, expect):
+    data = str(tmp_path / "d")
+    assert cundang("--data", data, "demo", "--households", "20").returncode == 0
+    text = cundang("--data", data, "ledger", kind, "--year", "2020")
+    assert text.returncode == 0 and expect in text.stdout, text.stderr
+    report = json.loads(cundang("--data", data, "ledger", kind, "--year", "2020", "--json").stdout)
+    assert report["ledger"] == kind and report["villages"][0]["year"] == 2020

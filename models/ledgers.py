@@ -1,0 +1,90 @@
+"""Rules of the four ledgers: project totals and warnings, attendance shortfall, rectification
+status, and the transfer income that benefits suggest."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from models import codes
+from models.domain import Benefit, Finding, Project
+
+
+@dataclass
+class ProjectTotals:
+    """A project's budget by source, what was paid out, and what an inspector should notice."""
+
+    project: Project
+    disbursed_fen: int
+    beneficiaries: int
+    over_budget: bool
+    late: bool  # past its finish date and not finished
+
+    @property
+    def remaining_fen(self) -> int:
+        return self.project.total_fen - self.disbursed_fen
+
+
+def project_totals(project: Project, disbursed_fen: int, beneficiaries: int, today: dt.date) -> ProjectTotals:
+    late = (project.finish_date is not None and project.finish_date < today.isoformat()
+            and project.status not in ("done", "accepted"))
+    return ProjectTotals(project, disbursed_fen, beneficiaries, disbursed_fen > project.total_fen, late)
+
+
+@dataclass
+class LedgerSums:
+    """Totals of the projects shown: by source, by year, paid out."""
+
+    by_source: dict[str, int] = field(default_factory=dict)
+    by_year: dict[int, int] = field(default_factory=dict)
+    budget_fen: int = 0
+    disbursed_fen: int = 0
+
+
+def sums(rows: Iterable[ProjectTotals]) -> LedgerSums:
+    out = LedgerSums(by_source={k: 0 for k in codes.FUND_SOURCE.keys})
+    for t in rows:
+        for key, column in codes.PROJECT_FUND_COLUMNS.items():
+            out.by_source[key] += getattr(t.project, column)
+        out.by_year[t.project.year] = out.by_year.get(t.project.year, 0) + t.project.total_fen
+        out.budget_fen += t.project.total_fen
+        out.disbursed_fen += t.disbursed_fen
+    return out
+
+
+def finding_status(f: Finding, today: dt.date) -> str:
+    """整改中 / 已整改 / 逾期, from the dates (never typed)."""
+    if f.completed_date:
+        return "done"
+    return "overdue" if f.deadline < today.isoformat() else "open"
+
+
+def month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def attendance_by_month(days: Iterable[tuple[int, str]], year: int, month: int) -> dict[int, int]:
+    """Days in the village per cadre in a month, from (cadre id, day) records."""
+    prefix = f"{year}-{month:02d}-"
+    counts: dict[int, int] = defaultdict(int)
+    for cadre_id, day in days:
+        if day.startswith(prefix):
+            counts[cadre_id] += 1
+    return dict(counts)
+
+
+def shortfall(counts: dict[int, int], team: Iterable[int], minimum: int) -> dict[int, int]:
+    """Team members below the monthly minimum: cadre id -> days short."""
+    return {c: minimum - counts.get(c, 0) for c in team if counts.get(c, 0) < minimum}
+
+
+def proposed_transfer_income(benefits: Iterable[Benefit], year: int) -> dict[str, int]:
+    """The year's 转移性收入 items that the benefits received suggest (fen by income item)."""
+    out: dict[str, int] = {}
+    for b in benefits:
+        item = codes.PROGRAMME_INCOME_ITEM.get(b.programme)
+        if item and b.benefit_date.startswith(str(year)):
+            out[item] = out.get(item, 0) + b.amount_fen
+    return out

@@ -1,0 +1,113 @@
+"""The four ledgers: totals, warnings, overdue rectification, attendance, transfer income, bad input."""
+import datetime as dt
+
+import pytest
+
+from models.domain import Benefit, Cadre, Disbursement, Finding, Inspection, Project, WorkLog
+from models.errors import (
+    AttendanceTwice,
+    DeadlineBeforeInspection,
+    DisbursementBeforeStart,
+    NotOnTeam,
+    NotPositive,
+    NotRegisteredHousehold,
+    ValidationFailed,
+)
+from models.ledgers import attendance_by_month, finding_status, project_totals, shortfall, sums
+from models.money import parse_yuan
+from models.services import assistance as asv
+from models.services import households as svc
+from models.services import ledgers as lsv
+from tests.conftest import family, new_household
+
+TODAY = dt.date(2021, 3, 1)
+
+
+@pytest.fixture
+def hids(store, village):
+    return [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 4)]
+
+
+def _project(village, **kw):
+    values = dict(village_id=village.id, name="黄牛养殖", category="industry", year=2020,
+                  fund_special_fen=parse_yuan("100000"), fund_self_fen=parse_yuan("0.1"),
+                  start_date="2020-03-01", finish_date="2020-10-31", status="building")
+    values.update(kw)
+    return Project(**values)
+
+
+def test_project_totals_and_warnings(store, village, hids):
+    pid = lsv.save_project(store, _project(village), hids)
+    lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-04-01", amount_fen=parse_yuan("0.1")))
+    lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-05-01", amount_fen=parse_yuan("0.2")))
+    [(project, paid, people)] = store.ledgers.projects(village.id, 2020)
+    assert paid == 30 and people == 3  # 0.1 + 0.2 is exactly 0.30 元
+    t = project_totals(project, paid, people, TODAY)
+    assert project.total_fen == 10_000_010 and not t.over_budget and t.late  # finished date passed, still 在建
+    lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-06-01", amount_fen=parse_yuan("100000")))
+    [(project, paid, people)] = store.ledgers.projects(village.id, 2020)
+    assert project_totals(project, paid, people, TODAY).over_budget  # allowed, but shown
+    total = sums([project_totals(project, paid, people, TODAY)])
+    assert total.by_source["special"] == 10_000_000 and total.by_source["self"] == 10 and total.by_year == {2020: 10_000_010}
+
+
+def test_project_bad_input(store, village, hids):
+    with pytest.raises(ValidationFailed) as caught:
+        lsv.save_project(store, _project(village, fund_social_fen=-5), hids)
+    assert [p.where for p in caught.value.problems] == [("project", "fund_social_fen")]
+    removed = hids[2]
+    svc.change_status(store, removed, "remove", "2020-02-01", 2020, "识别不准")
+    with pytest.raises(ValidationFailed) as caught:
+        lsv.save_project(store, _project(village), [hids[0], removed, 99999])
+    assert [type(p.error) for p in caught.value.problems] == [NotRegisteredHousehold, NotRegisteredHousehold]
+    pid = lsv.save_project(store, _project(village), hids[:2])
+    with pytest.raises(DisbursementBeforeStart):
+        lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-02-28", amount_fen=100))
+    with pytest.raises(NotPositive):
+        lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-04-01", amount_fen=-100))
+    assert store.ledgers.disbursements(pid) == []
+    lsv.save_project(store, store.ledgers.project(pid), [hids[1]])  # beneficiaries replaced as a set
+    assert set(store.ledgers.beneficiaries(pid)) == {hids[1]}
+
+
+def test_attendance_shortfall_and_twice(store, village):
+    team = asv.save_cadre(store, Cadre(village_id=village.id, name="王书记", roles="first_secretary", on_team=1))
+    other = asv.save_cadre(store, Cadre(village_id=village.id, name="李干部", roles="pair_cadre"))
+    for day in range(1, 19):
+        lsv.record_attendance(store, team, f"2020-05-{day:02d}")
+    with pytest.raises(AttendanceTwice):
+        lsv.record_attendance(store, team, "2020-05-03")
+    with pytest.raises(NotOnTeam):
+        lsv.record_attendance(store, other, "2020-05-03")
+    counts = attendance_by_month(store.ledgers.attendance(village.id, "2020-01-01", "2020-12-31"), 2020, 5)
+    assert counts == {team: 18}
+    assert shortfall(counts, [team], store.config().min_attendance_days) == {team: 2}
+    lsv.add_work_log(store, WorkLog(village_id=village.id, cadre_id=team, log_date="2020-05-04", content="入户核实"))
+    assert len(store.ledgers.work_logs(village.id, "2020-05-01", "2020-05-31")) == 1
+
+
+def test_rectification_status_is_computed_and_deadlines_follow_the_inspection(store, village):
+    inspection = Inspection(village_id=village.id, inspect_date="2020-06-01", kind="supervision", body="县督查组")
+    with pytest.raises(ValidationFailed) as caught:
+        lsv.save_inspection(store, inspection, [Finding(description="档案不全", deadline="2020-05-01")])
+    assert isinstance(caught.value.problems[0].error, DeadlineBeforeInspection)
+    iid = lsv.save_inspection(store, inspection, [
+        Finding(description="档案不全", deadline="2020-07-01"),
+        Finding(description="收入核算不准", deadline="2021-06-01"),
+        Finding(description="走访记录缺", deadline="2020-07-01", completed_date="2020-06-20")])
+    statuses = [finding_status(f, TODAY) for f in store.ledgers.findings(iid)]
+    assert statuses == ["overdue", "open", "done"]
+    assert store.ledgers.overdue_findings(village.id, TODAY.isoformat()) == 1
+
+
+def test_benefits_propose_the_transfer_income(store, village, hids):
+    hid = hids[0]
+    for programme, amount, day in (("dibao", "1200.5", "2020-03-01"), ("dibao", "1200.5", "2020-09-01"),
+                                   ("eco", "300", "2020-05-01"), ("industry_award", "800", "2020-05-01"),
+                                   ("dibao", "999", "2019-03-01")):
+        lsv.add_benefit(store, Benefit(household_id=hid, programme=programme, benefit_date=day,
+                                       amount_fen=parse_yuan(amount)), village.id)
+    income = lsv.apply_transfer_income(store, hid, 2020)
+    assert (income.dibao_fen, income.eco_fen, income.other_transfer_fen) == (240_100, 30_000, 0)
+    with pytest.raises(NotRegisteredHousehold):
+        lsv.add_benefit(store, Benefit(household_id=hid, programme="eco", benefit_date="2020-01-01"), village.id + 1)

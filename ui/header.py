@@ -1,6 +1,8 @@
 """The window's header: which village is shown (a county folder holds many) and its counts."""
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
@@ -49,9 +51,11 @@ class Header(QWidget):
             self.counts.setText("还没有村。")
             return
         stats = self.store.stats.villages(self.village_id)[0]
+        overdue = self.store.ledgers.overdue_findings(self.village_id, dt.date.today().isoformat())
+        warning = f" · <span style='color:#c0392b'>督查问题逾期未整改 {overdue} 个</span>" if overdue else ""
         self.counts.setText(
             f"建档立卡户 {stats.registered} 户 · 人口 {stats.members} 人 · "
-            f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户")
+            f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户{warning}")
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
         if changes.village:

@@ -58,6 +58,12 @@ class LedgerRepo:
         row = self.db.execute("SELECT id FROM attendance WHERE cadre_id = ? AND day = ?", [cadre_id, day]).fetchone()
         return row[0] if row else None
 
+    def visit_count(self, village_id: int, start: str, end: str) -> int:
+        """Visits of the period (the assistance work's 走访记录, shown in this ledger too)."""
+        return self.db.execute(
+            """SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
+               WHERE h.village_id = ? AND v.visit_date BETWEEN ? AND ?""", [village_id, start, end]).fetchone()[0]
+
     def work_logs(self, village_id: int, start: str, end: str) -> list[WorkLog]:
         return self._where(WorkLog, "village_id = ? AND log_date BETWEEN ? AND ?", [village_id, start, end],
                            "log_date DESC, id DESC")

@@ -1,0 +1,93 @@
+"""The 台账 screens driven by keys and clicks."""
+import datetime as dt
+
+import openpyxl
+from PySide6.QtCore import QDate, Qt
+
+from models.domain import Cadre, Project
+from models.services import assistance as asv
+from models.services import households as svc
+from tests.conftest import family, new_household
+from tests.ui.conftest import choose, type_text
+from ui.ledgers.projects_tab import ProjectDialog
+
+
+def test_project_with_two_disbursements_and_three_beneficiaries_shows_totals(qtbot, window, store, village, tmp_path):
+    hids = [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 5)]
+    window.show_section("台账")
+    tab = window.ledgers.projects
+    dialog = ProjectDialog(store, Project(village_id=village.id, year=2020), tab)
+    qtbot.addWidget(dialog)
+    w = dialog.form.widgets
+    type_text(qtbot, w["name"], "黄牛养殖扶贫项目")
+    choose(qtbot, w["category"], "产业扶贫项目")
+    w["year"].setText("2020")
+    w["fund_special_fen"].setText("80000")
+    w["fund_self_fen"].setText("0.1")
+    w["start_date"].setText("2020-03-01")
+    for i in range(3):  # three beneficiaries ticked
+        dialog.households.item(i).setCheckState(Qt.CheckState.Checked)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.summary.text()
+    tab.year.setCurrentIndex(tab.year.findData(2020))
+    tab.refresh()
+    tab.table.selectRow(0)
+    for day, amount in ((QDate(2020, 4, 1), "30000.1"), (QDate(2020, 6, 1), "20000.2")):
+        tab.pay_date.setDate(day)
+        tab.pay_amount.setText(amount)
+        qtbot.mouseClick(tab.pay_button, Qt.MouseButton.LeftButton)
+        assert tab.error.text() == ""
+    assert tab.payments.rowCount() == 2
+    row = [tab.table.item(0, c).text() for c in range(tab.table.columnCount())]
+    assert row[0] == "黄牛养殖扶贫项目" and row[3] == "80000.10" and row[9] == "50000.30" and row[10] == "3"
+    assert "已拨付 50000.30 元" in tab.totals.text() and "财政专项扶贫资金 80000.00" in tab.totals.text()
+    # a payment before the project started is refused, nothing is written
+    tab.pay_date.setDate(QDate(2020, 2, 1))
+    tab.pay_amount.setText("10")
+    qtbot.mouseClick(tab.pay_button, Qt.MouseButton.LeftButton)
+    assert "早于项目开工日期" in tab.error.text() and tab.payments.rowCount() == 2
+    tab.pay_date.setDate(QDate(2020, 7, 1))
+    tab.pay_amount.setText("abc")
+    qtbot.mouseClick(tab.pay_button, Qt.MouseButton.LeftButton)
+    assert "不是有效的数字" in tab.error.text()
+    # export as shown: amounts as numbers
+    path = tmp_path / "项目.xlsx"
+    tab.notice.setText(__import__("ui.ledgers.common", fromlist=["export"]).export(
+        tab, "扶贫项目资金台账", [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())],
+        tab.rows_for_export(), str(path)))
+    ws = openpyxl.load_workbook(path).active
+    assert ws.cell(2, 1).value == "黄牛养殖扶贫项目" and float(ws.cell(2, 10).value) == 50000.3
+
+
+def test_attendance_shortfall_and_overdue_problems_on_screen(qtbot, window, store, village):
+    team = asv.save_cadre(store, Cadre(village_id=village.id, name="王书记", roles="first_secretary", on_team=1))
+    window.show_section("台账")
+    screen = window.ledgers
+    screen.setCurrentWidget(screen.team)
+    tab = screen.team
+    tab.set_village(village.id)
+    tab.year.setValue(2020)
+    tab.month.setValue(5)
+    tab.day.setDate(QDate(2020, 5, 4))
+    qtbot.mouseClick(tab.attend_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.attend_button, Qt.MouseButton.LeftButton)  # the same day again
+    assert "已经登记过" in tab.error.text()
+    assert [tab.table.item(0, c).text() for c in range(4)] == ["王书记", "1", "20", "19"]
+    screen.setCurrentWidget(screen.inspections)
+    ins = screen.inspections
+    ins.set_village(village.id)
+    ins.day.setDate(QDate(2020, 6, 1))
+    type_text(qtbot, ins.problem, "档案不全")
+    ins.deadline.setDate(QDate(2020, 5, 1))  # before the inspection
+    qtbot.mouseClick(ins.add_button, Qt.MouseButton.LeftButton)
+    assert "早于检查日期" in ins.error.text()
+    ins.deadline.setDate(QDate(2020, 7, 1))
+    qtbot.mouseClick(ins.add_button, Qt.MouseButton.LeftButton)
+    ins.year.setCurrentIndex(0)
+    assert ins.table.rowCount() == 1 and ins.table.item(0, 7).text() == "逾期"
+    window.header._refresh_counts()
+    assert "逾期未整改 1 个" in window.header.counts.text()
+    ins.table.selectRow(0)
+    qtbot.mouseClick(ins.complete_button, Qt.MouseButton.LeftButton)
+    assert ins.table.item(0, 7).text() == "已整改"
+    assert dt.date.today().isoformat() in ins.table.item(0, 8).text()

@@ -114,6 +114,10 @@ class ConfigDialog(QDialog):
         self.incidence.setRange(1, 1000)
         self.incidence.setValue(config.incidence_max_permille)
         self.incidence.setSuffix(" ‰")
+        self.attendance = QSpinBox()
+        self.attendance.setRange(0, 31)
+        self.attendance.setValue(config.min_attendance_days)
+        self.attendance.setSuffix(" 天")
         self.collective = QLineEdit(format_fen(config.collective_income_min_fen))
         self.collective.setPlaceholderText("元；不填则不作要求")
         self.enforce = QCheckBox("识别、标注脱贫前必须完成程序")
@@ -123,6 +127,7 @@ class ConfigDialog(QDialog):
         form.addRow("公示天数不少于", self.notice_days)
         form.addRow("贫困发生率低于（西部常为 30‰）", self.incidence)
         form.addRow("村集体经济收入不低于", self.collective)
+        form.addRow("驻村工作队员每月在村不少于（按本省规定）", self.attendance)
         form.addRow("", self.enforce)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -152,7 +157,8 @@ class ConfigDialog(QDialog):
             exit_criteria=[k for k, c in self.criteria[1].items() if c.isChecked()],
             notice_days=self.notice_days.value(), enforce_procedures=self.enforce.isChecked(),
             incidence_max_permille=self.incidence.value(),
-            village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()])
+            village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()],
+            min_attendance_days=self.attendance.value())
         try:
             text = self.collective.text().strip()
             config.collective_income_min_fen = parse_yuan(text) if text else None

@@ -91,3 +91,21 @@ def test_attendance_shortfall_and_overdue_problems_on_screen(qtbot, window, stor
     qtbot.mouseClick(ins.complete_button, Qt.MouseButton.LeftButton)
     assert ins.table.item(0, 7).text() == "已整改"
     assert dt.date.today().isoformat() in ins.table.item(0, 8).text()
+
+
+def test_benefits_show_on_the_household_and_fill_transfer_income(qtbot, window, store, village):
+    from models.domain import Benefit
+    from models.services.ledgers import add_benefit
+    hid = svc.register_household(store, new_household(store, village), family())
+    add_benefit(store, Benefit(household_id=hid, programme="dibao", benefit_date="2020-03-01", amount_fen=240_050),
+                village.id)
+    window.households.set_village(village.id)
+    form = window.households.open_household(hid)
+    assert form.assistance.benefits.item(0, 1).text() == "低保"
+    form.tabs.setCurrentIndex(3)
+    form.income.picker.new_year.setValue(2020)
+    qtbot.mouseClick(form.income.picker.add_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.income.propose_button, Qt.MouseButton.LeftButton)
+    assert form.income.edits["dibao_fen"].text() == "2400.50" and store.households.income(hid, 2020) is None
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # the clerk confirms by saving
+    assert store.households.income(hid, 2020).dibao_fen == 240_050

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from models import codes
 from models.domain import ProcedureStep
+from models.money import format_fen
 from models.procedures import current_round, expected_step
 from models.services.assistance import add_step
 from models.store import Store
@@ -26,6 +27,7 @@ class AssistanceTab(QWidget):
         self.plans.setWordWrap(True)
         self.visits = make_table(("日期", "走访干部", "发现的情况", "做了什么", "下一步"), "form-visits")
         self.steps = make_table(("程序", "步骤", "日期", "公示截止", "说明"), "form-steps")
+        self.benefits = make_table(("日期", "项目", "金额(元)", "资金来源", "备注"), "form-benefits")
         self.procedure = QComboBox()
         for key, label in codes.PROCEDURE.items:
             self.procedure.addItem(label, key)
@@ -47,6 +49,8 @@ class AssistanceTab(QWidget):
         layout.addWidget(self.plans)
         layout.addWidget(QLabel("走访记录"))
         layout.addWidget(self.visits, 1)
+        layout.addWidget(QLabel("享受的帮扶政策（扶贫专项台账）"))
+        layout.addWidget(self.benefits, 1)
         layout.addWidget(QLabel("识别与退出程序"))
         layout.addWidget(self.steps, 1)
         layout.addLayout(step_row)
@@ -78,6 +82,9 @@ class AssistanceTab(QWidget):
         visits = self.store.assistance.visits(household_id=household_id)
         fill(self.visits, [(v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done,
                             v.next_step) for v in visits])
+        fill(self.benefits, [(b.benefit_date, codes.PROGRAMME.label(b.programme), format_fen(b.amount_fen),
+                              codes.FUND_SOURCE.label(b.source) if b.source in codes.FUND_SOURCE else b.source, b.note)
+                             for b in self.store.ledgers.household_benefits(household_id)])
         status = self.store.households.get(household_id).status
         self.procedure.blockSignals(True)  # the procedure that can come next for this household
         self.procedure.setCurrentIndex(self.procedure.findData("identify" if status in ("", "removed") else "exit"))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from models import codes, labels, rules
 from models.domain import Household
 from models.errors import Problem, ValidationFailed
+from models.ledgers import proposed_transfer_income
 from models.services import households as svc
 from models.store import Store
 from ui.events import AppEvents, Changes
@@ -120,7 +121,7 @@ class HouseholdForm(QDialog):
         mlayout.addWidget(self.member_view)
         mlayout.addWidget(self.member_errors)
 
-        self.income = IncomeTab(lambda: self.members.members)
+        self.income = IncomeTab(lambda: self.members.members, self._proposed_transfers)
         self.assurance = AssuranceTab()
         self.history = HistoryTab(store)
         self.assistance = AssistanceTab(store)
@@ -225,6 +226,11 @@ class HouseholdForm(QDialog):
 
     def is_dirty(self) -> bool:
         return self._raw() != self._initial
+
+    def _proposed_transfers(self, year: int) -> dict[str, int]:
+        if self.household_id is None:
+            return {}
+        return proposed_transfer_income(self.store.ledgers.household_benefits(self.household_id), year)
 
     # --- Saving -----------------------------------------------------------------------
 

@@ -83,9 +83,11 @@ class YearPicker(QWidget):
 class IncomeTab(QWidget):
     changed = Signal()
 
-    def __init__(self, members: Callable[[], list[Member]]) -> None:
+    def __init__(self, members: Callable[[], list[Member]],
+                 proposal: Callable[[int], dict[str, int]] | None = None) -> None:
         super().__init__()
         self.members = members
+        self.proposal = proposal  # year -> transfer income items the benefits received suggest
         self.texts: dict[int, dict[str, str]] = {}
         self.deleted: set[int] = set()  # saved years the clerk removed; deleted on save
         self.picker = YearPicker()
@@ -105,6 +107,9 @@ class IncomeTab(QWidget):
             box.addWidget(edit)
             box.addWidget(self.errors[name])
             form.addRow(labels.INCOME[name], cell)
+        self.propose_button = QPushButton("按享受的政策填入转移性收入（核对后保存）")
+        self.propose_button.setVisible(proposal is not None)
+        self.propose_button.clicked.connect(self._on_propose)
         self.totals = QLabel()
         self.totals.setObjectName("income-totals")
         self.totals.setStyleSheet("font-weight: bold;")
@@ -112,6 +117,7 @@ class IncomeTab(QWidget):
         layout.addWidget(self.picker)
         layout.addLayout(form)
         layout.addWidget(self.totals)
+        layout.addWidget(self.propose_button)
         layout.addStretch(1)
         self.picker.year_changed.connect(self._show_year)
         self.picker.remove_button.clicked.connect(self._on_remove_year)
@@ -160,6 +166,15 @@ class IncomeTab(QWidget):
             self.texts[year] = {n: e.text() for n, e in self.edits.items()}
         self.refresh_totals()
         self.changed.emit()
+
+    def _on_propose(self) -> None:
+        """Fill the year's transfer items from the benefits ledger; nothing is saved until the clerk saves."""
+        year = self.picker.current()
+        if not year or self.proposal is None:
+            return
+        for name, fen in self.proposal(year).items():
+            self.edits[name].setText(format_fen(fen))
+        self._on_edit("")
 
     def refresh_totals(self) -> None:
         year = self.picker.current()

@@ -98,6 +98,19 @@ def render(folder: Path) -> list[Path]:
             dialog.show()
             shots.append(_save(dialog, folder, name))
             dialog.close()
+        window.show_section("台账")
+        for i, name in enumerate(("项目资金", "驻村帮扶", "扶贫专项", "督查考核")):
+            window.ledgers.setCurrentIndex(i)
+            if i == 0:
+                window.ledgers.projects.year.setCurrentIndex(window.ledgers.projects.year.findData(2020))
+                window.ledgers.projects.table.selectRow(0)
+            if i == 1:
+                window.ledgers.team.year.setValue(2020)
+                window.ledgers.team.month.setValue(3)
+            if i in (2, 3):
+                tab = window.ledgers.programmes if i == 2 else window.ledgers.inspections
+                tab.year.setCurrentIndex(tab.year.findData(2020))
+            shots.append(_save(window, folder, f"4{i}-台账-{name}"))
         window.show_section("贫困户")
         new = screen.new_household()
         new.save()  # an empty new household: every required field says so

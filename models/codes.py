@@ -403,10 +403,10 @@ PROGRAMME = CodeList(
      ("public_job", "公益岗位"), ("dividend", "资产收益分红"), ("eco", "生态补偿"), ("other", "其他帮扶")),
 )
 # Benefits that are 转移性收入, and the income item each feeds (the clerk confirms).
+# Housing subsidies (危房改造, 易地扶贫搬迁) pay for a house, not the household's living: no income.
 PROGRAMME_INCOME_ITEM = {
     "dibao": "dibao_fen", "tekun": "tekun_fen", "eco": "eco_fen", "education": "other_transfer_fen",
-    "health": "other_transfer_fen", "housing": "other_transfer_fen", "relocation": "other_transfer_fen",
-    "other": "other_transfer_fen",
+    "health": "other_transfer_fen", "other": "other_transfer_fen",
 }
 
 INSPECTION_KIND = CodeList(

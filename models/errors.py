@@ -303,3 +303,9 @@ class NotOnTeam(CundangError):
 class DeadlineBeforeInspection(CundangError):
     deadline: str
     inspect_date: str
+
+
+class OutOfRange(CundangError):
+    value: str
+    low: int
+    high: int

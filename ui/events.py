@@ -12,6 +12,7 @@ class Changes:
 
     village: bool = False
     households: bool = False
+    ledgers: bool = False
 
 
 class AppEvents(QObject):

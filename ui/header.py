@@ -66,5 +66,5 @@ class Header(QWidget):
             self.village_box.blockSignals(False)
             if self.village_id != current:
                 self.village_changed.emit(self.village_id)
-        if changes.village or changes.households:
+        if changes.village or changes.households or changes.ledgers:
             self._refresh_counts()

@@ -121,6 +121,8 @@ def describe(error: BaseException) -> str:
         return f"{e.cadre}不是驻村工作队成员，不记驻村考勤。"
     if isinstance(e, E.DeadlineBeforeInspection):
         return f"整改期限 {e.deadline} 早于检查日期 {e.inspect_date}。"
+    if isinstance(e, E.OutOfRange):
+        return f"“{e.value}”应在 {e.low} 到 {e.high} 之间。"
     if isinstance(e, E.NotPositive):
         return f"“{e.value}”应大于零。"
     if isinstance(e, E.PlanExists):

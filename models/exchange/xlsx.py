@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,6 +41,8 @@ def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iter
                 widths[col - 1] = max(widths[col - 1], min(len(value.encode("gbk", "replace")) + 2, 40))
             else:
                 cell.value = value
+                if isinstance(value, Decimal):
+                    cell.number_format = "0.00"  # money keeps its two decimals
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)

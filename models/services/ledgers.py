@@ -10,14 +10,17 @@ from models import codes, rules
 from models.domain import Attendance, Benefit, Disbursement, Finding, Income, Inspection, Project, WorkLog
 from models.errors import (
     AttendanceTwice,
+    CadreHasLeft,
     CundangError,
     DeadlineBeforeInspection,
     DisbursementBeforeStart,
+    InvalidAmount,
     NegativeValue,
     NotFound,
     NotOnTeam,
     NotPositive,
     NotRegisteredHousehold,
+    OutOfRange,
     Problem,
     Required,
     ValidationFailed,
@@ -30,6 +33,13 @@ from models.store import Store
 def _raise(problems: list[Problem]) -> None:
     if problems:
         raise ValidationFailed(problems)
+
+
+def _check_fen(value: object) -> int:
+    """Money reaches the services as integer fen; anything else (a float, text) is refused."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidAmount(value=str(value))
+    return value
 
 
 def _date(problems: list[Problem], where: tuple, value: str | None, *, required: bool = False,
@@ -61,18 +71,30 @@ def save_project(store: Store, project: Project, beneficiary_ids: Sequence[int],
     except CundangError as exc:
         p.append(Problem(w + ("year",), exc))
     for name in Project.FUND_FIELDS:
-        if getattr(project, name) < 0:
-            p.append(Problem(w + (name,), NegativeValue(value=format_fen(getattr(project, name)))))
+        try:
+            if _check_fen(getattr(project, name)) < 0:
+                p.append(Problem(w + (name,), NegativeValue(value=format_fen(getattr(project, name)))))
+        except CundangError as exc:
+            p.append(Problem(w + (name,), exc))
     start = _date(p, w + ("start_date",), project.start_date, future=True)
     finish = _date(p, w + ("finish_date",), project.finish_date, future=True)
     if start and finish and finish < start:
         p.append(Problem(w + ("finish_date",), rules.EventOutOfOrder(date=finish, last=start)))
-    if not 0 <= project.progress <= 100:
-        p.append(Problem(w + ("progress",), NegativeValue(value=str(project.progress))))
-    registered = {r[0] for r in store.register.pairing_rows(project.village_id)}
+    if not isinstance(project.progress, int) or not 0 <= project.progress <= 100:
+        p.append(Problem(w + ("progress",), OutOfRange(value=str(project.progress), low=0, high=100)))
+    # New beneficiaries are identified households of the village; ones already recorded stay
+    # even if the household was later removed (who benefited is history).
+    identified = {r[0] for r in store.register.pairing_rows(project.village_id) if r[3]}
+    existing_ids = set(store.ledgers.beneficiaries(project.id)) if project.id else set()
+    numbers = store.register.household_labels(project.village_id)
     for hid in beneficiary_ids:
-        if hid not in registered:
-            p.append(Problem(w + ("beneficiaries",), NotRegisteredHousehold(household=str(hid))))
+        if hid not in identified and hid not in existing_ids:
+            p.append(Problem(w + ("beneficiaries",), NotRegisteredHousehold(
+                household=numbers.get(hid, (str(hid), ""))[0])))
+    if project.id is not None and start:
+        paid = store.ledgers.disbursements(project.id)
+        if paid and paid[0].pay_date < start:
+            p.append(Problem(w + ("start_date",), DisbursementBeforeStart(pay_date=paid[0].pay_date, start_date=start)))
     _raise(p)
     project = dataclasses.replace(project, name=project.name.strip(), start_date=start, finish_date=finish)
     with store.db.atomic():
@@ -97,7 +119,7 @@ def add_disbursement(store: Store, d: Disbursement, *, today: dt.date | None = N
     allowed but shown as a warning in the ledger."""
     project = store.ledgers.project(d.project_id)
     day = rules.parse_date(d.pay_date, today=today).isoformat()
-    if d.amount_fen <= 0:
+    if _check_fen(d.amount_fen) <= 0:
         raise NotPositive(value=format_fen(d.amount_fen))
     if project.start_date and day < project.start_date:
         raise DisbursementBeforeStart(pay_date=day, start_date=project.start_date)
@@ -109,9 +131,11 @@ def add_disbursement(store: Store, d: Disbursement, *, today: dt.date | None = N
 
 def record_attendance(store: Store, cadre_id: int, day: str, note: str = "", *, today: dt.date | None = None) -> int:
     cadre = store.assistance.cadre(cadre_id)
-    if not (cadre.on_team or codes.TEAM_ROLES & set(cadre.role_keys)):
+    if not cadre.on_team:
         raise NotOnTeam(cadre=cadre.name)
     day = rules.parse_date(day, today=today).isoformat()
+    if cadre.left_date and day > cadre.left_date:
+        raise CadreHasLeft(cadre=cadre.name, left_date=cadre.left_date)
     if store.ledgers.attendance_id(cadre_id, day) is not None:
         raise AttendanceTwice(cadre=cadre.name, day=day)
     with store.db.atomic():
@@ -137,8 +161,9 @@ def add_benefit(store: Store, benefit: Benefit, village_id: int, *, today: dt.da
     if benefit.member_id is not None and benefit.member_id not in {
             m.id for m in store.households.members(benefit.household_id)}:
         raise NotFound(kind="member", key=benefit.member_id)
-    if benefit.amount_fen < 0:
-        raise NegativeValue(value=format_fen(benefit.amount_fen))
+    if _check_fen(benefit.amount_fen) <= 0:
+        raise NotPositive(value=format_fen(benefit.amount_fen))
+    codes.FUND_SOURCE.check(benefit.source)
     day = rules.parse_date(benefit.benefit_date, today=today).isoformat()
     with store.db.atomic():
         return store.writer.insert("benefits", dataclasses.replace(benefit, benefit_date=day).to_record())["id"]
@@ -167,6 +192,7 @@ def save_inspection(store: Store, inspection: Inspection, findings: Sequence[Fin
         codes.INSPECTION_KIND.check(inspection.kind, allow_empty=False)
     except CundangError as exc:
         p.append(Problem(("inspection", "kind"), exc))
+    clean = []
     for i, f in enumerate(findings):
         if not f.description.strip():
             p.append(Problem(("findings", i, "description"), Required()))
@@ -176,6 +202,9 @@ def save_inspection(store: Store, inspection: Inspection, findings: Sequence[Fin
         done = _date(p, ("findings", i, "completed_date"), f.completed_date, today=today)
         if done and day and done < day:
             p.append(Problem(("findings", i, "completed_date"), rules.EventOutOfOrder(date=done, last=day)))
+        clean.append(dataclasses.replace(f, description=f.description.strip(), deadline=deadline or f.deadline,
+                                         completed_date=done))
+    findings = clean  # dates stored as checked: yyyy-MM-dd, so they compare correctly
     _raise(p)
     with store.db.atomic():
         if inspection.id is None:

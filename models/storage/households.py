@@ -101,3 +101,9 @@ class HouseholdRepo:
                    UNION ALL SELECT uuid FROM member_events WHERE household_id = :h)
                SELECT at, actor, action, table_name, before, after FROM audit_log
                WHERE record_uuid IN (SELECT uuid FROM owned) ORDER BY id DESC""", {"h": household_id})]
+
+    def member_names(self, member_ids: list[int]) -> dict[int, str]:
+        if not member_ids:
+            return {}
+        marks = ", ".join("?" * len(member_ids))
+        return dict(self.db.execute(f"SELECT id, name FROM members WHERE id IN ({marks})", member_ids).fetchall())

@@ -160,3 +160,8 @@ class RegisterRepo:
                 {_FROM} LEFT JOIN pairings p ON p.household_id = h.id AND p.end_date IS NULL
                 LEFT JOIN cadres c ON c.id = p.cadre_id
                 WHERE {where} ORDER BY h.household_no""", [village_id])]
+
+    def household_labels(self, village_id: int) -> dict[int, tuple[str, str]]:
+        """Every household of the village, removed ones too: id -> (户编号, 户主)."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            f"SELECT h.id, h.household_no, coalesce(hm.name, '') {_FROM} WHERE h.village_id = ?", [village_id])}

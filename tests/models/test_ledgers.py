@@ -111,3 +111,27 @@ def test_benefits_propose_the_transfer_income(store, village, hids):
     assert (income.dibao_fen, income.eco_fen, income.other_transfer_fen) == (240_100, 30_000, 0)
     with pytest.raises(NotRegisteredHousehold):
         lsv.add_benefit(store, Benefit(household_id=hid, programme="eco", benefit_date="2020-01-01"), village.id + 1)
+
+
+def test_review_edge_cases(store, village, hids):
+    from models.errors import CadreHasLeft, InvalidAmount
+    pid = lsv.save_project(store, _project(village), hids)
+    with pytest.raises(InvalidAmount):  # money reaches the service as integer fen only
+        lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-04-01", amount_fen=0.1))
+    lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-04-01", amount_fen=100))
+    with pytest.raises(ValidationFailed) as caught:  # moving the start after a payment
+        lsv.save_project(store, _project(village, id=pid, start_date="2020-05-01"), hids)
+    assert isinstance(caught.value.problems[0].error, DisbursementBeforeStart)
+    svc.change_status(store, hids[2], "remove", "2020-12-01", 2020, "识别不准")
+    lsv.save_project(store, store.ledgers.project(pid), hids)  # a removed beneficiary stays on record
+    assert set(store.ledgers.beneficiaries(pid)) == set(hids)
+    team = asv.save_cadre(store, Cadre(village_id=village.id, name="王书记", roles="first_secretary", on_team=1))
+    asv.cadre_leaves(store, team, "2020-03-31")
+    with pytest.raises(CadreHasLeft):
+        lsv.record_attendance(store, team, "2020-04-02")
+    iid = lsv.save_inspection(store, Inspection(village_id=village.id, inspect_date="2020-06-01", kind="audit"),
+                              [Finding(description="x", deadline=" 2099-04-01 ")])
+    assert store.ledgers.findings(iid)[0].deadline == "2099-04-01"
+    lsv.add_benefit(store, Benefit(household_id=hids[0], programme="housing", benefit_date="2020-03-01",
+                                   amount_fen=3_500_000), village.id)
+    assert lsv.apply_transfer_income(store, hids[0], 2020).other_transfer_fen == 0  # a house is not income

@@ -43,6 +43,7 @@ class InspectionsTab(QWidget):
         self.deadline = date_edit()
         self.deadline.setMaximumDate(self.deadline.date().addYears(3))
         self.add_button = QPushButton("登记检查和问题")
+        self.more_button = QPushButton("为所选检查再添一个问题")
         self.complete_note = QLineEdit()
         self.complete_note.setPlaceholderText("完成情况（整改完成时填写）")
         self.complete_button = QPushButton("所选问题已整改")
@@ -55,7 +56,7 @@ class InspectionsTab(QWidget):
         top.addWidget(self.export_button)
         entry = QHBoxLayout()
         for w in (self.day, self.kind, self.body, self.problem, self.measure, self.responsible, QLabel("期限"),
-                  self.deadline, self.add_button):
+                  self.deadline, self.add_button, self.more_button):
             entry.addWidget(w)
         done = QHBoxLayout()
         done.addWidget(self.complete_note, 1)
@@ -69,6 +70,7 @@ class InspectionsTab(QWidget):
         layout.addWidget(self.notice)
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
         self.add_button.clicked.connect(self._on_add)
+        self.more_button.clicked.connect(lambda: self._on_add(to_selected=True))
         self.complete_button.clicked.connect(self._on_complete)
         self.export_button.clicked.connect(lambda: self.notice.setText(export(self, "督查考核台账", HEADERS,
                                                                               self._rows()[0])))
@@ -99,14 +101,31 @@ class InspectionsTab(QWidget):
         self.summary.setText(f"共 {len(rows)} 个问题，逾期未整改 {sum(overdue)} 个（红色）。")
         self.summary.setStyleSheet("color: #c0392b;" if any(overdue) else "")
 
-    def _on_add(self) -> None:
-        inspection = Inspection(village_id=self.village_id, inspect_date=self.day.date().toString("yyyy-MM-dd"),
-                                kind=self.kind.key(), body=self.body.text().strip())
+    def _selected_inspection(self) -> tuple[Inspection, list[Finding]] | None:
+        row = self.table.currentRow()
+        if row < 0:
+            return None
+        inspection_id, _ = key_of(self.table, row)
+        inspection = next(i for i in self.store.ledgers.inspections(self.village_id, "0000-01-01", "9999-12-31")
+                          if i.id == inspection_id)
+        return inspection, self.store.ledgers.findings(inspection_id)
+
+    def _on_add(self, to_selected: bool = False) -> None:
         finding = Finding(description=self.problem.text().strip(), measure=self.measure.text().strip(),
                           responsible=self.responsible.text().strip(),
                           deadline=self.deadline.date().toString("yyyy-MM-dd"))
+        if to_selected:
+            chosen = self._selected_inspection()
+            if chosen is None:
+                self.error.set_error("请先选中一项检查。")
+                return
+            inspection, findings = chosen
+        else:
+            inspection = Inspection(village_id=self.village_id, inspect_date=self.day.date().toString("yyyy-MM-dd"),
+                                    kind=self.kind.key(), body=self.body.text().strip())
+            findings = []
         try:
-            save_inspection(self.store, inspection, [finding])
+            save_inspection(self.store, inspection, [*findings, finding])
         except ValidationFailed as exc:
             self.error.set_error("未登记：" + "；".join(describe_problem(p) for p in exc.problems))
             return
@@ -117,19 +136,20 @@ class InspectionsTab(QWidget):
         for edit in (self.problem, self.measure):
             edit.clear()
         self.refresh()
-        self.events.emit_changes(Changes(households=False, village=False), self)
+        self.events.emit_changes(Changes(ledgers=True), self)
 
     def _on_complete(self) -> None:
         row = self.table.currentRow()
         if row < 0:
             self.error.set_error("请先选中一个问题。")
             return
-        inspection_id, finding_id = key_of(self.table, row)
-        inspection = next(i for i in self.store.ledgers.inspections(self.village_id, "0000-01-01", "9999-12-31")
-                          if i.id == inspection_id)
-        findings = self.store.ledgers.findings(inspection_id)
+        _, finding_id = key_of(self.table, row)
+        inspection, findings = self._selected_inspection()
         for f in findings:
             if f.id == finding_id:
+                if f.completed_date:
+                    self.error.set_error(f"这个问题已于 {f.completed_date} 整改完成，不再改动。")
+                    return
                 f.completed_date = dt.date.today().isoformat()
                 f.completion_note = self.complete_note.text().strip()
         try:
@@ -140,3 +160,4 @@ class InspectionsTab(QWidget):
         self.error.set_error("")
         self.complete_note.clear()
         self.refresh()
+        self.events.emit_changes(Changes(ledgers=True), self)

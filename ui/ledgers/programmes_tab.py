@@ -16,7 +16,7 @@ from ui.messages import describe
 from ui.tables import fill, make_table
 from ui.widgets import CodeCombo, ErrorLabel
 
-HEADERS = ("日期", "户编号", "户主", "项目", "金额(元)", "资金来源", "备注")
+HEADERS = ("日期", "户编号", "户主", "享受人", "项目", "金额(元)", "资金来源", "备注")
 
 
 class ProgrammesTab(QWidget):
@@ -31,6 +31,8 @@ class ProgrammesTab(QWidget):
         self.totals.setObjectName("benefit-totals")
         self.totals.setWordWrap(True)
         self.household = QComboBox()
+        self.member = QComboBox()
+        self.member.setObjectName("benefit-member")
         self.programme = CodeCombo(codes.PROGRAMME, optional=False)
         self.day = date_edit()
         self.amount = QLineEdit()
@@ -48,7 +50,8 @@ class ProgrammesTab(QWidget):
         top.addStretch(1)
         top.addWidget(self.export_button)
         entry = QHBoxLayout()
-        for w in (self.household, self.programme, self.day, self.amount, self.source, self.note, self.add_button):
+        for w in (self.household, self.member, self.programme, self.day, self.amount, self.source, self.note,
+                  self.add_button):
             entry.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -60,8 +63,9 @@ class ProgrammesTab(QWidget):
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
         self.programme_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.add_button.clicked.connect(self._on_add)
+        self.household.currentIndexChanged.connect(lambda _: self._fill_members())
         self.export_button.clicked.connect(lambda: self.notice.setText(export(
-            self, "扶贫专项台账", HEADERS, [(*r[:4], to_decimal(r[4]), *r[5:]) for r in self._rows()])))
+            self, "扶贫专项台账", HEADERS, [(*r[:5], to_decimal(r[5]), *r[6:]) for r in self._rows()])))
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
@@ -70,6 +74,14 @@ class ProgrammesTab(QWidget):
             for hid, number, head, status, *_ in self.store.register.pairing_rows(village_id):
                 self.household.addItem(f"{number[-4:]} {head}", hid)
         self.refresh()
+
+    def _fill_members(self) -> None:
+        self.member.clear()
+        self.member.addItem("全户", None)
+        hid = self.household.currentData()
+        for m in self.store.households.members(hid) if hid else []:
+            if m.is_current:
+                self.member.addItem(m.name, m.id)
 
     def _benefits(self) -> list[Benefit]:
         if self.village_id is None:
@@ -80,14 +92,18 @@ class ProgrammesTab(QWidget):
                 if not chosen or b.programme == chosen]
 
     def _rows(self) -> list[tuple]:
-        heads = {r[0]: (r[1], r[2]) for r in self.store.register.pairing_rows(self.village_id)} if self.village_id else {}
-        return [(b.benefit_date, *heads.get(b.household_id, ("", "")), codes.PROGRAMME.label(b.programme), b.amount_fen,
+        """Every household, removed ones too: a benefit stays in the ledger after a removal."""
+        heads = self.store.register.household_labels(self.village_id) if self.village_id else {}
+        benefits = self._benefits()
+        names = self.store.households.member_names([b.member_id for b in benefits if b.member_id])
+        return [(b.benefit_date, *heads.get(b.household_id, ("", "")), names.get(b.member_id, "全户"),
+                 codes.PROGRAMME.label(b.programme), b.amount_fen,
                  codes.FUND_SOURCE.label(b.source) if b.source in codes.FUND_SOURCE else b.source, b.note)
-                for b in self._benefits()]
+                for b in benefits]
 
     def refresh(self) -> None:
         rows = self._rows()
-        fill(self.table, [(*r[:4], format_fen(r[4]), *r[5:]) for r in rows])
+        fill(self.table, [(*r[:5], format_fen(r[5]), *r[6:]) for r in rows])
         by_programme: dict[str, int] = {}
         by_year: dict[str, int] = {}
         for b in self._benefits():
@@ -99,9 +115,13 @@ class ProgrammesTab(QWidget):
             + "。按年度：" + "，".join(f"{y} 年 {format_fen(v)}" for y, v in sorted(by_year.items())) + "。")
 
     def _on_add(self) -> None:
+        if not self.amount.text().strip():
+            self.error.set_error("未登记：金额必须填写。")
+            return
         try:
             add_benefit(self.store, Benefit(
-                household_id=self.household.currentData(), programme=self.programme.key(),
+                household_id=self.household.currentData(), member_id=self.member.currentData(),
+                programme=self.programme.key(),
                 benefit_date=self.day.date().toString("yyyy-MM-dd"),
                 amount_fen=parse_yuan(self.amount.text(), allow_negative=True), source=self.source.key(),
                 note=self.note.text().strip()), self.village_id)

@@ -24,7 +24,7 @@ from models.ledgers import project_totals, sums
 from models.money import format_fen, parse_yuan, to_decimal
 from models.services.ledgers import add_disbursement, save_project
 from models.store import Store
-from ui.events import AppEvents
+from ui.events import AppEvents, Changes
 from ui.field_form import Field, FieldForm
 from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, year_box
@@ -60,7 +60,12 @@ class ProjectDialog(QDialog):
         self.households = QListWidget()
         self.households.setObjectName("beneficiaries")
         chosen = set(store.ledgers.beneficiaries(project.id)) if project.id else set()
-        for hid, number, head, status, *_ in store.register.pairing_rows(project.village_id):
+        rows = [r for r in store.register.pairing_rows(project.village_id) if r[3]]  # identified households
+        listed = {r[0] for r in rows}
+        labels = store.register.household_labels(project.village_id)
+        # beneficiaries recorded earlier stay listed even if the household was removed since
+        rows += [(hid, *labels[hid], "removed") for hid in sorted(chosen - listed) if hid in labels]
+        for hid, number, head, status, *_ in rows:
             item = QListWidgetItem(f"{number[-4:]} {head}（{codes.status_label(status)}）")
             item.setData(Qt.ItemDataRole.UserRole, hid)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -210,6 +215,7 @@ class ProjectsTab(QWidget):
             return
         if ProjectDialog(self.store, project, self).exec():
             self.refresh()
+            self.events.emit_changes(Changes(ledgers=True), self)
 
     def _on_pay(self) -> None:
         pid = self.selected_project()
@@ -230,5 +236,6 @@ class ProjectsTab(QWidget):
         row = self.table.currentRow()
         self.refresh()
         self.table.selectRow(row)
+        self.events.emit_changes(Changes(ledgers=True), self)
 
 

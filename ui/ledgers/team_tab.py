@@ -85,7 +85,9 @@ class TeamLedgerTab(QWidget):
         start, end = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{month_days(year, month):02d}"
         counts = attendance_by_month(self.store.ledgers.attendance(self.village_id, start, end), year, month)
         minimum = self.store.config().min_attendance_days
-        team = [c for c in self.store.assistance.cadres(self.village_id) if c.on_team]
+        # the team of that month: members who had not left before it began
+        team = [c for c in self.store.assistance.cadres(self.village_id)
+                if c.on_team and (c.left_date is None or c.left_date >= start)]
         short = shortfall(counts, [c.id for c in team], minimum)
         return [(c.name, counts.get(c.id, 0), minimum, short.get(c.id, 0)) for c in team]
 

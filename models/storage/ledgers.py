@@ -58,11 +58,16 @@ class LedgerRepo:
         row = self.db.execute("SELECT id FROM attendance WHERE cadre_id = ? AND day = ?", [cadre_id, day]).fetchone()
         return row[0] if row else None
 
-    def visit_count(self, village_id: int, start: str, end: str) -> int:
-        """Visits of the period (the assistance work's 走访记录, shown in this ledger too)."""
-        return self.db.execute(
-            """SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
-               WHERE h.village_id = ? AND v.visit_date BETWEEN ? AND ?""", [village_id, start, end]).fetchone()[0]
+    def visits(self, village_id: int, start: str, end: str) -> list[tuple]:
+        """Visits of the period (the assistance work's 走访记录, shown in this ledger too):
+        (date, 户编号, 户主, cadre, found, done, next step)."""
+        return [tuple(r) for r in self.db.execute(
+            """SELECT v.visit_date, h.household_no, coalesce(hm.name, ''), coalesce(c.name, ''), v.found, v.done,
+                      v.next_step
+               FROM visits v JOIN households h ON h.id = v.household_id LEFT JOIN cadres c ON c.id = v.cadre_id
+               LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
+               WHERE h.village_id = ? AND v.visit_date BETWEEN ? AND ? ORDER BY v.visit_date, v.id""",
+            [village_id, start, end])]
 
     def work_logs(self, village_id: int, start: str, end: str) -> list[WorkLog]:
         return self._where(WorkLog, "village_id = ? AND log_date BETWEEN ? AND ?", [village_id, start, end],

@@ -41,7 +41,8 @@ class TeamLedgerTab(QWidget):
         self.log_text.setPlaceholderText("工作日志内容")
         self.log_button = QPushButton("记工作日志")
         self.logs = make_table(("日期", "记录人", "内容"), "work-log-table")
-        self.visits = QLabel()
+        self.visits = make_table(("走访日期", "户编号", "户主", "走访干部", "发现的情况", "做了什么", "下一步"),
+                                 "ledger-visits")
         self.export_button = QPushButton("导出本月考勤…")
         self.error = ErrorLabel()
         self.notice = QLabel()
@@ -60,7 +61,8 @@ class TeamLedgerTab(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(QLabel("工作日志"))
         layout.addWidget(self.logs, 2)
-        layout.addWidget(self.visits)
+        layout.addWidget(QLabel("本月走访记录（来自“帮扶 → 走访记录”）"))
+        layout.addWidget(self.visits, 2)
         layout.addWidget(self.notice)
         for box in (self.year, self.month):
             box.valueChanged.connect(lambda _: self.refresh())
@@ -101,8 +103,7 @@ class TeamLedgerTab(QWidget):
         names = {c.id: c.name for c in self.store.assistance.cadres(self.village_id)}
         logs = self.store.ledgers.work_logs(self.village_id, start, end)
         fill(self.logs, [(w.log_date, names.get(w.cadre_id, ""), w.content) for w in logs])
-        visits = self.store.ledgers.visit_count(self.village_id, start, end)
-        self.visits.setText(f"本月走访记录 {visits} 条（在“帮扶 → 走访记录”中查看）。")
+        fill(self.visits, [(d, no[-4:], *rest) for d, no, *rest in self.store.ledgers.visits(self.village_id, start, end)])
 
     def _on_attend(self) -> None:
         try:

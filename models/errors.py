@@ -186,6 +186,12 @@ class Problem:
     error: CundangError
 
 
+def raise_problems(problems: list[Problem]) -> None:
+    """Refuse a save when anything is wrong, with every problem at once."""
+    if problems:
+        raise ValidationFailed(problems)
+
+
 @dataclass
 class ValidationFailed(Exception):
     """Saving refused; every problem found is listed, each tied to its field."""

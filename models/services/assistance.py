@@ -24,14 +24,10 @@ from models.errors import (
     Problem,
     Required,
     ValidationFailed,
+    raise_problems,
 )
 from models.money import format_fen
 from models.store import Store
-
-
-def _raise(problems: list[Problem]) -> None:
-    if problems:
-        raise ValidationFailed(problems)
 
 
 # --- Cadres ----------------------------------------------------------------------
@@ -70,7 +66,7 @@ def save_cadre(store: Store, cadre: Cadre) -> int:
                                for c in store.assistance.cadres(cadre.village_id)):
         problems.append(Problem(("cadre", "id_number"), DuplicateIdNumber(
             id_number=cadre.id_number, household_no="", name=cadre.name)))
-    _raise(problems)
+    raise_problems(problems)
     with store.db.atomic():
         if cadre.id is None:
             return store.writer.insert("cadres", cadre.to_record())["id"]
@@ -223,7 +219,7 @@ def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: d
     own_members = {m.id for m in store.households.members(plan.household_id)}
     problems += [Problem(("measures", i, "member_id"), NotFound(kind="member", key=m.member_id))
                  for i, m in enumerate(measures) if m.member_id is not None and m.member_id not in own_members]
-    _raise(problems)
+    raise_problems(problems)
     existing = store.assistance.plan(plan.household_id, plan.year)
     if existing is not None:  # a measure id from another plan is not this plan's to move: add it as new
         own = {m.id for m in store.assistance.measures(existing.id)}

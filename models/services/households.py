@@ -19,17 +19,13 @@ from models.errors import (
     Problem,
     Required,
     ValidationFailed,
+    raise_problems,
 )
 from models.store import Store
 
 # Set only by events, never by a form.
 _EVENT_FIELDS = {"status", "exit_year", "village_id"}
 _MEMBER_EVENT_FIELDS = {"left_date", "left_kind", "joined_date", "household_id", "village_id"}
-
-
-def _raise(problems: list[Problem]) -> None:
-    if problems:
-        raise ValidationFailed(problems)
 
 
 def _registration_problems(store: Store, village_id: int, members: list[Member]) -> list[Problem]:
@@ -67,7 +63,7 @@ def register_household(store: Store, household: Household, members: list[Member]
     household, members = _as_new(household, members)
     if applicant:
         household = dataclasses.replace(household, identified_year=None)
-    _raise(validate(store, household, members, applicant=applicant, today=today))
+    raise_problems(validate(store, household, members, applicant=applicant, today=today))
     return _write_new(store, household, members, event_date=event_date, reason=reason, identified=not applicant)
 
 
@@ -97,7 +93,7 @@ def update_household(store: Store, household: Household, members: list[Member], 
                      today: dt.date | None = None) -> bool:
     """Save a household's facts and its members' facts; membership and status change by events."""
     household, listed = _as_update(store, household, members)
-    _raise(validate(store, household, listed, today=today))
+    raise_problems(validate(store, household, listed, today=today))
     return _write_update(store, household, listed)
 
 
@@ -150,7 +146,7 @@ def add_member(store: Store, household_id: int, member: Member, kind: str, event
     problems = [Problem(("member",) + p.where[2:], p.error) for p in problems if p.where[1] == len(current)]
     problems += [Problem(("member", "id_number"), p.error)
                  for p in _registration_problems(store, household.village_id, [member])]
-    _raise(problems)
+    raise_problems(problems)
     with store.db.atomic():
         member.sort_order = len(store.households.members(household_id))
         mid = store.writer.insert("members", member.to_record())["id"]
@@ -251,7 +247,7 @@ def _income_problems(income: Income, where: tuple[object, ...], *, today: dt.dat
 
 def save_income(store: Store, income: Income, *, today: dt.date | None = None) -> int:
     """Insert or replace a household's income for one year (amounts in fen, never negative)."""
-    _raise(_income_problems(income, ("income",), today=today))
+    raise_problems(_income_problems(income, ("income",), today=today))
     return _upsert_year(store, income, store.households.income(income.household_id, income.year))
 
 
@@ -289,7 +285,7 @@ def save_household_file(store: Store, household: Household, members: list[Member
             rules.check_year(assurance.year, today=today)
         except CundangError as exc:
             problems.append(Problem(("assurances", assurance.year, "year"), exc))
-    _raise(problems)
+    raise_problems(problems)
     with store.db.atomic():
         if new:
             hid = _write_new(store, household, members, identified=not applicant)

@@ -24,15 +24,11 @@ from models.errors import (
     Problem,
     Required,
     ValidationFailed,
+    raise_problems,
 )
 from models.ledgers import proposed_transfer_income
 from models.money import format_fen
 from models.store import Store
-
-
-def _raise(problems: list[Problem]) -> None:
-    if problems:
-        raise ValidationFailed(problems)
 
 
 def _check_fen(value: object) -> int:
@@ -95,7 +91,7 @@ def save_project(store: Store, project: Project, beneficiary_ids: Sequence[int],
         paid = store.ledgers.disbursements(project.id)
         if paid and paid[0].pay_date < start:
             p.append(Problem(w + ("start_date",), DisbursementBeforeStart(pay_date=paid[0].pay_date, start_date=start)))
-    _raise(p)
+    raise_problems(p)
     project = dataclasses.replace(project, name=project.name.strip(), start_date=start, finish_date=finish)
     with store.db.atomic():
         if project.id is None:
@@ -205,7 +201,7 @@ def save_inspection(store: Store, inspection: Inspection, findings: Sequence[Fin
         clean.append(dataclasses.replace(f, description=f.description.strip(), deadline=deadline or f.deadline,
                                          completed_date=done))
     findings = clean  # dates stored as checked: yyyy-MM-dd, so they compare correctly
-    _raise(p)
+    raise_problems(p)
     with store.db.atomic():
         if inspection.id is None:
             iid = store.writer.insert("inspections", dataclasses.replace(inspection, inspect_date=day).to_record())["id"]

@@ -1,19 +1,12 @@
 """Reading assistance records: cadres, pairings, visits, plans and measures, poverty lines, settings, steps."""
 from __future__ import annotations
 
-from sqlite_utils import Database
-
-from models.domain import Cadre, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Record, Visit
+from models.domain import Cadre, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
 from models.errors import NotFound
+from models.storage.base import Repo
 
 
-class AssistanceRepo:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def _where(self, cls: type[Record], where: str, params: list[object], order: str = "id") -> list:
-        return [cls.from_row(r) for r in self.db[cls.TABLE].rows_where(where, params, order_by=order)]
-
+class AssistanceRepo(Repo):
     # --- Cadres and the team --------------------------------------------------------
 
     def cadres(self, village_id: int) -> list[Cadre]:

@@ -1,8 +1,6 @@
 """Reading households and what hangs off them: members, incomes, assurances, events."""
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from models.domain import (
     Assurance,
     Household,
@@ -10,19 +8,13 @@ from models.domain import (
     Income,
     Member,
     MemberEvent,
-    Record,
     StatusEvent,
 )
 from models.errors import NotFound
+from models.storage.base import Repo
 
 
-class HouseholdRepo:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def _where(self, cls: type[Record], where: str, params: list[object], order: str = "id") -> list:
-        return [cls.from_row(r) for r in self.db[cls.TABLE].rows_where(where, params, order_by=order)]
-
+class HouseholdRepo(Repo):
     def get(self, household_id: int) -> Household:
         rows = self._where(Household, "id = ?", [household_id])
         if not rows:

@@ -2,19 +2,12 @@
 logs, benefits, inspections and their findings."""
 from __future__ import annotations
 
-from sqlite_utils import Database
-
-from models.domain import Benefit, Disbursement, Finding, Inspection, Project, Record, WorkLog
+from models.domain import Benefit, Disbursement, Finding, Inspection, Project, WorkLog
 from models.errors import NotFound
+from models.storage.base import Repo
 
 
-class LedgerRepo:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def _where(self, cls: type[Record], where: str, params: list[object], order: str = "id") -> list:
-        return [cls.from_row(r) for r in self.db[cls.TABLE].rows_where(where, params, order_by=order)]
-
+class LedgerRepo(Repo):
     # --- Projects -----------------------------------------------------------------
 
     def projects(self, village_id: int, year: int | None = None) -> list[tuple[Project, int, int]]:

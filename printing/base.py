@@ -1,0 +1,132 @@
+"""What every document shares: A4/A3 pages, CJK styles, tables that repeat their header, page
+numbers ("第 x 页 共 y 页") with the printed date, bookmarks, and writing to a temporary file
+that is renamed only when the PDF is complete."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A3, A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as canvas_module
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from models.errors import CundangError
+from printing.fonts import PdfFont, find_font
+
+
+class Cancelled(CundangError):
+    """The user cancelled a long print job; nothing was written."""
+
+
+class Styles:
+    def __init__(self, font: PdfFont) -> None:
+        f = font.name
+        self.title = ParagraphStyle("title", fontName=f, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=8)
+        self.h1 = ParagraphStyle("h1", fontName=f, fontSize=14, leading=20, spaceBefore=6, spaceAfter=4)
+        self.h2 = ParagraphStyle("h2", fontName=f, fontSize=11.5, leading=16, spaceBefore=6, spaceAfter=3)
+        self.body = ParagraphStyle("body", fontName=f, fontSize=10, leading=15, wordWrap="CJK")
+        self.cell = ParagraphStyle("cell", fontName=f, fontSize=8.5, leading=11, wordWrap="CJK")
+        self.big = ParagraphStyle("big", fontName=f, fontSize=14, leading=22, wordWrap="CJK")
+
+
+class Heading(Paragraph):
+    """A heading that becomes a PDF bookmark (and a contents line)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int = 0) -> None:
+        super().__init__(text, style)
+        self.bookmark_text, self.level = text, level
+
+
+class NumberedCanvas(canvas_module.Canvas):
+    """Draws "第 x 页 共 y 页" and the printed date once the page count is known."""
+
+    def __init__(self, *args, font_name: str = "Helvetica", printed: str = "", **kwargs) -> None:  # noqa: ANN002
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        self._font_name, self._printed = font_name, printed
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            width, _ = self._pagesize
+            self.setFont(self._font_name, 8)
+            self.drawCentredString(width / 2, 10 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+            self.drawRightString(width - 15 * mm, 10 * mm, f"打印日期：{self._printed}")
+            super().showPage()
+        super().save()
+
+
+class Document(SimpleDocTemplate):
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab)
+        if isinstance(flowable, Heading):
+            key = f"h{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.bookmark_text, key, level=flowable.level)
+            if flowable.level == 0:  # contents list documents; bookmarks go deeper
+                self.notify("TOCEntry", (flowable.level, flowable.bookmark_text, self.page))
+
+
+def table(rows: Sequence[Sequence[object]], styles: Styles, widths: Sequence[float] | None = None,
+          header: bool = True) -> Table:
+    """A table whose cells wrap, whose header repeats on every page it spans."""
+    data = [[Paragraph("" if v is None else str(v), styles.cell) for v in row] for row in rows]
+    t = Table(data, colWidths=widths, repeatRows=1 if header else 0)
+    style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def page_size(wide: bool = False, a3: bool = False) -> tuple[float, float]:
+    size = A3 if a3 else A4
+    return landscape(size) if wide else size
+
+
+def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str, wide: bool = False,
+          a3: bool = False, progress: Callable[[int, int], None] | None = None,
+          cancelled: Callable[[], bool] | None = None) -> int:
+    """Write the PDF to a temporary file beside ``path``, then rename it. Returns the page count.
+    ``cancelled`` is polled as flowables are laid out; a cancel leaves no file behind."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(2, "文件夹不存在", str(path.parent))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
+    os.close(fd)
+    printed = dt.date.today().isoformat()
+    total = len(story)
+    done = [0]
+    doc = Document(tmp, pagesize=page_size(wide, a3), title=title, author="村档", leftMargin=18 * mm,
+                   rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=20 * mm)
+    if progress or cancelled:
+        original = doc.handle_flowable
+
+        def watched(flowables: list) -> None:
+            if cancelled and cancelled():
+                raise Cancelled()
+            original(flowables)
+            done[0] = total - len(flowables)
+            if progress:
+                progress(done[0], total)
+        doc.handle_flowable = watched  # type: ignore[method-assign]
+    try:
+        doc.multiBuild(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, font_name=font.name, printed=printed, **k))
+        pages = doc.page
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return pages

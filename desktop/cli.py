@@ -49,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--year", type=_year, metavar="Y", help="年度（默认今年）")
     ledger.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     ledger.add_argument("--json", action="store_true", help="以 JSON 输出")
+    pr = sub.add_parser("print", help="打印：户档案、明白卡、公示（PDF）")
+    pr.add_argument("document", choices=("household", "card", "notice"), help="household 户档案，card 明白卡，notice 公示")
+    pr.add_argument("--household", action="append", metavar="NO", help="户编号（可重复）")
+    pr.add_argument("--all", action="store_true", help="全村")
+    pr.add_argument("--kind", choices=("identify", "exit", "pairing", "funds"), help="公示类别")
+    pr.add_argument("--year", type=_year, metavar="Y", help="年度")
+    pr.add_argument("--from", dest="start", metavar="DATE", help="公示开始日期 yyyy-MM-dd")
+    pr.add_argument("--to", dest="end", metavar="DATE", help="公示结束日期 yyyy-MM-dd")
+    pr.add_argument("--village", metavar="CODE", help="村代码（数据文件夹有多个村时）")
+    pr.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件")
     cadres = sub.add_parser("cadres", help="帮扶干部、角色、当前结对户数和缺少的帮扶力量")
     cadres.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     cadres.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -82,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop import cli_ledgers
 
             return cli_ledgers.ledger(folder, args)
+        if command == "print":
+            from desktop import cli_print
+
+            return cli_print.print_document(folder, args)
         if command == "cadres":
             from desktop import cli_assistance
 

@@ -415,3 +415,9 @@ INSPECTION_KIND = CodeList(
      ("audit", "审计"), ("unannounced", "暗访")),
 )
 PROBLEM_STATUS = CodeList("整改状态", (("open", "整改中"), ("done", "已整改"), ("overdue", "逾期")))
+
+NOTICE_KIND = CodeList(
+    "公示类别",
+    (("identify", "贫困户识别公示"), ("exit", "贫困户退出公示"), ("pairing", "帮扶责任人公示"), ("funds", "项目资金公示")),
+)
+SUPERVISION_HOTLINE = "12317"  # the national poverty-alleviation supervision line (seeds 001, 004)

@@ -24,6 +24,9 @@ class Config:
     # 驻村考勤: days in the village a month below which a team member is shown as short.
     # Provinces set their own rule; 20 is only a starting point the first secretary can change.
     min_attendance_days: int = 20
+    funds_notice_days: int = 10  # project and fund notices run at least this long
+    local_hotline: str = ""  # the county's own supervision number, printed beside 12317
+    pdf_font: str = ""  # a TrueType font file to embed in every PDF ('' = find one)
 
     def validate(self) -> None:
         for key in self.required_roles:

@@ -315,3 +315,21 @@ class OutOfRange(CundangError):
     value: str
     low: int
     high: int
+
+
+class PeriodReversed(CundangError):
+    """A notice whose end comes before its start."""
+
+    start: str
+    end: str
+
+
+class FontUnusable(CundangError):
+    """A font file that cannot be embedded: not TrueType, CFF outlines, or no Chinese or Latin glyphs."""
+
+    path: str
+    detail: str
+
+
+class Cancelled(CundangError):
+    """The user cancelled a long job; nothing was written."""

@@ -17,12 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as canvas_module
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from models.errors import CundangError
-from printing.fonts import PdfFont, find_font
-
-
-class Cancelled(CundangError):
-    """The user cancelled a long print job; nothing was written."""
+from models.errors import Cancelled
+from printing.fonts import PdfFont
 
 
 class Styles:
@@ -81,6 +77,8 @@ class Document(SimpleDocTemplate):
 def table(rows: Sequence[Sequence[object]], styles: Styles, widths: Sequence[float] | None = None,
           header: bool = True) -> Table:
     """A table whose cells wrap, whose header repeats on every page it spans."""
+    if header and len(rows) == 1:  # a header alone reads as a mistake: say there is nothing
+        rows = [*rows, ("（无）",) + ("",) * (len(rows[0]) - 1)]
     data = [[Paragraph("" if v is None else str(v), styles.cell) for v in row] for row in rows]
     t = Table(data, colWidths=widths, repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]

@@ -11,14 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from models.errors import CundangError
-
-
-class FontUnusable(CundangError):
-    """A font file that cannot be embedded: not TrueType, CFF outlines, or no Chinese or Latin glyphs."""
-
-    path: str
-    detail: str
+from models.errors import FontUnusable
 
 
 @dataclass(frozen=True)

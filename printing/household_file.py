@@ -10,6 +10,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from models import codes, labels, rules
 from models.history import render
+from models.errors import Cancelled
 from models.money import format_fen
 from models.store import Store
 from printing.base import Heading, Styles, build, table
@@ -125,7 +126,6 @@ def render_households(store: Store, household_ids: Sequence[int], path: Path | s
     for n, hid in enumerate(household_ids, 1):
         story += household_story(store, hid, s)
         if cancelled and cancelled():
-            from printing.base import Cancelled
             raise Cancelled()
         if progress:
             progress(n, len(household_ids))

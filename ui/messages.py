@@ -121,6 +121,12 @@ def describe(error: BaseException) -> str:
         return f"{e.cadre}不是驻村工作队成员，不记驻村考勤。"
     if isinstance(e, E.DeadlineBeforeInspection):
         return f"整改期限 {e.deadline} 早于检查日期 {e.inspect_date}。"
+    if isinstance(e, E.PeriodReversed):
+        return f"公示结束日期 {e.end} 早于开始日期 {e.start}。"
+    if isinstance(e, E.FontUnusable):
+        return f"字体文件“{e.path}”不能用于 PDF（需要含中文和英文数字的 TrueType 字体）：{e.detail}"
+    if isinstance(e, E.Cancelled):
+        return "已取消，没有生成文件。"
     if isinstance(e, E.OutOfRange):
         return f"“{e.value}”应在 {e.low} 到 {e.high} 之间。"
     if isinstance(e, E.NotPositive):

@@ -99,3 +99,10 @@ class HouseholdRepo(Repo):
             return {}
         marks = ", ".join("?" * len(member_ids))
         return dict(self.db.execute(f"SELECT id, name FROM members WHERE id IN ({marks})", member_ids).fetchall())
+
+    def with_event(self, village_id: int, kind: str, year: int) -> list[int]:
+        """Households of the village with a status event of this kind for this year."""
+        return [r[0] for r in self.db.execute(
+            """SELECT DISTINCT h.id FROM households h JOIN status_events e ON e.household_id = h.id
+               WHERE h.village_id = ? AND e.kind = ? AND e.year = ? ORDER BY h.household_no""",
+            [village_id, kind, year])]

@@ -258,4 +258,20 @@ def _0003_ledgers(db: Database) -> None:
     )
 
 
+
+
+@migrations(name="0004_notices")
+def _0004_notices(db: Database) -> None:
+    _run(
+        db,
+        f"""CREATE TABLE notices ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            kind TEXT NOT NULL, year INTEGER NOT NULL, start_date TEXT NOT NULL, end_date TEXT NOT NULL,
+            content TEXT NOT NULL,
+            CHECK (end_date >= start_date))""",
+        "CREATE INDEX notices_village ON notices(village_id, kind, start_date)",
+        _never_deleted("notices"),
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -1,0 +1,57 @@
+"""CLI command ``print``: household files, 明白卡 and notices as PDF files."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, require_data
+from desktop.cli_assistance import _villages
+from models.store import Store
+
+
+def print_document(folder: Path, args: argparse.Namespace) -> int:
+    from printing.card import render_cards
+    from printing.fonts import find_font
+    from printing.household_file import render_households
+    from printing.notices import render_notice
+
+    if not require_data(folder):
+        return EXIT_ERROR
+    with Store.open(folder) as store:
+        villages = _villages(store, args.village)
+        if villages is None:
+            return EXIT_ERROR
+        if len(villages) > 1:
+            print("错误：数据文件夹中有多个村，请用 --village 指定。", file=sys.stderr)
+            return EXIT_USAGE
+        village = villages[0]
+        font = find_font(store.config().pdf_font or None)
+        if font.warning:
+            print(f"提示：{font.warning}", file=sys.stderr)
+        year = args.year or dt.date.today().year
+        if args.document == "notice":
+            if not args.kind:
+                print("错误：打印公示需要 --kind。", file=sys.stderr)
+                return EXIT_USAGE
+            pages = render_notice(store, village.id, args.kind, year, args.out, font, start=args.start, end=args.end)
+        else:
+            if args.all:
+                ids = store.households.ids(village.id)
+            elif args.household:
+                ids = []
+                for number in args.household:
+                    found = store.households.by_no(village.id, number.strip())
+                    if found is None:
+                        print(f"错误：本村没有户编号为 {number} 的户。没有生成文件。", file=sys.stderr)
+                        return EXIT_ERROR
+                    ids.append(found.id)
+            else:
+                print("错误：请用 --household 指定户，或用 --all 打印全村。", file=sys.stderr)
+                return EXIT_USAGE
+            render = render_households if args.document == "household" else (
+                lambda s, i, p, f: render_cards(s, i, p, f, year))
+            pages = render(store, ids, args.out, font)
+    print(f"已生成 {args.out}，共 {pages} 页。")
+    return EXIT_OK

@@ -1,0 +1,84 @@
+"""PDFs built from the demo village and read back: text, embedded font, pages, masking, refusals."""
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from models.errors import FontUnusable, PeriodReversed
+from printing.card import render_cards
+from printing.fonts import find_font, load_ttf
+from printing.household_file import render_households
+from printing.notices import render_notice
+
+ID_NUMBER = re.compile(r"\d{17}[\dX]")
+
+
+def _text(path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _embedded(path) -> bool:
+    reader = PdfReader(path)
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor and "/FontFile2" in descriptor.get_object():
+                return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def font():
+    f = find_font()
+    assert f.embedded, "no CJK TrueType font found: install fonts-wqy-microhei"
+    return f
+
+
+def test_household_files_with_contents(demo_store, tmp_path, font):
+    [village] = demo_store.villages.all()
+    ids = demo_store.households.ids(village.id)[:5]
+    path = tmp_path / "户档案.pdf"
+    pages = render_households(demo_store, ids, path, font)
+    reader = PdfReader(path)
+    assert len(reader.pages) == pages and 5 <= pages <= 40
+    text = _text(path)
+    for hid in ids:
+        f = demo_store.households.file(hid)
+        assert f.household.household_no in text and f.members[0].name in text
+    assert "户档案目录" in text and "第 1 页 共" in text and "户主签字" in text
+    assert len(reader.outline) >= 5  # bookmarks
+    assert _embedded(path)
+
+
+def test_card_and_notices(demo_store, tmp_path, font):
+    [village] = demo_store.villages.all()
+    hid = demo_store.households.ids(village.id)[0]
+    render_cards(demo_store, [hid], tmp_path / "card.pdf", font, 2020)
+    card = _text(tmp_path / "card.pdf")
+    assert "12317" in card and "帮扶责任人" in card
+    for kind, year in (("identify", 2014), ("exit", 2020), ("pairing", 2020), ("funds", 2020)):
+        path = tmp_path / f"{kind}.pdf"
+        render_notice(demo_store, village.id, kind, year, path, font, start="2020-12-01")
+        text = _text(path)
+        assert "12317" in text and "公示时间：2020-12-01 至" in text
+        assert not ID_NUMBER.search(text.replace(" ", "")), kind  # never a full ID number
+    recorded = demo_store.db.execute("SELECT kind, start_date, end_date FROM notices ORDER BY id").fetchall()
+    assert recorded[1] == ("exit", "2020-12-01", "2020-12-07") and recorded[3] == ("funds", "2020-12-01", "2020-12-10")
+
+
+def test_refusals_leave_no_file(demo_store, tmp_path, font):
+    [village] = demo_store.villages.all()
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    with pytest.raises(PeriodReversed):
+        render_notice(demo_store, village.id, "exit", 2020, tmp_path / "n.pdf", font, start="2020-12-10",
+                      end="2020-12-01")
+    with pytest.raises(OSError):
+        render_households(demo_store, demo_store.households.ids(village.id)[:1], tmp_path / "missing" / "x.pdf", font)
+    bad = tmp_path / "bad.ttf"
+    bad.write_text("not a font")
+    with pytest.raises(FontUnusable):
+        load_ttf(bad)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttf"]

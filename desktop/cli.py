@@ -50,10 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     ledger.add_argument("--json", action="store_true", help="以 JSON 输出")
     pr = sub.add_parser("print", help="打印：户档案、明白卡、公示（PDF）")
-    pr.add_argument("document", choices=("household", "card", "notice"), help="household 户档案，card 明白卡，notice 公示")
+    pr.add_argument("document", choices=("household", "card", "notice", "ledger", "binder"),
+                    help="household 户档案，card 明白卡，notice 公示，ledger 台账，binder 迎检资料")
     pr.add_argument("--household", action="append", metavar="NO", help="户编号（可重复）")
     pr.add_argument("--all", action="store_true", help="全村")
-    pr.add_argument("--kind", choices=("identify", "exit", "pairing", "funds"), help="公示类别")
+    pr.add_argument("--kind", choices=("identify", "exit", "pairing", "funds", "projects", "team", "programmes",
+                                       "inspections"), help="公示类别或台账类别")
     pr.add_argument("--year", type=_year, metavar="Y", help="年度")
     pr.add_argument("--from", dest="start", metavar="DATE", help="公示开始日期 yyyy-MM-dd")
     pr.add_argument("--to", dest="end", metavar="DATE", help="公示结束日期 yyyy-MM-dd")

@@ -11,8 +11,14 @@ from desktop.cli_assistance import _villages
 from models.store import Store
 
 
+NOTICE_KINDS = ("identify", "exit", "pairing", "funds")
+LEDGER_KINDS = ("projects", "team", "programmes", "inspections")
+
+
 def print_document(folder: Path, args: argparse.Namespace) -> int:
+    from printing.binder import render_binder
     from printing.card import render_cards
+    from printing.ledgers import render_ledger
     from printing.fonts import find_font
     from printing.household_file import render_households
     from printing.notices import render_notice
@@ -31,11 +37,18 @@ def print_document(folder: Path, args: argparse.Namespace) -> int:
         if font.warning:
             print(f"提示：{font.warning}", file=sys.stderr)
         year = args.year or dt.date.today().year
-        if args.document == "notice":
-            if not args.kind:
-                print("错误：打印公示需要 --kind。", file=sys.stderr)
+        if args.document in ("notice", "ledger"):
+            kinds = NOTICE_KINDS if args.document == "notice" else LEDGER_KINDS
+            if args.kind not in kinds:
+                print(f"错误：打印{'公示' if args.document == 'notice' else '台账'}需要 --kind "
+                      f"{'|'.join(kinds)}。", file=sys.stderr)
                 return EXIT_USAGE
-            pages = render_notice(store, village.id, args.kind, year, args.out, font, start=args.start, end=args.end)
+            if args.document == "notice":
+                pages = render_notice(store, village.id, args.kind, year, args.out, font, start=args.start, end=args.end)
+            else:
+                pages = render_ledger(store, village.id, args.kind, year, args.out, font)
+        elif args.document == "binder":
+            pages = render_binder(store, village.id, year, args.out, font)
         else:
             if args.all:
                 ids = store.households.ids(village.id)

@@ -92,3 +92,11 @@ class LedgerRepo(Repo):
             """SELECT count(*) FROM problems p JOIN inspections i ON i.id = p.inspection_id
                WHERE i.village_id = ? AND p.completed_date IS NULL AND p.deadline < ?""",
             [village_id, today]).fetchone()[0]
+
+    # --- Notices printed ---------------------------------------------------------------
+
+    def notices(self, village_id: int, year: int) -> list[tuple[str, str, str, str]]:
+        """Notices printed for a year, as recorded: (kind, start, end, content JSON)."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT kind, start_date, end_date, content FROM notices WHERE village_id = ? AND year = ? ORDER BY id",
+            [village_id, year])]

@@ -103,3 +103,18 @@ def test_ledgers_on_the_command_line(tmp_path, kind, expect):
     assert text.returncode == 0 and expect in text.stdout, text.stderr
     report = json.loads(cundang("--data", data, "ledger", kind, "--year", "2020", "--json").stdout)
     assert report["ledger"] == kind and report["villages"][0]["year"] == 2020
+
+
+def test_print_on_the_command_line(tmp_path):
+    data = str(tmp_path / "d")
+    assert cundang("--data", data, "demo", "--households", "6").returncode == 0
+    out = tmp_path / "card.pdf"
+    done = cundang("--data", data, "print", "card", "--all", "--year", "2020", "--out", str(out))
+    assert done.returncode == 0 and out.exists() and "共" in done.stdout, done.stderr
+    missing = cundang("--data", data, "print", "household", "--household", "000", "--out", str(tmp_path / "x.pdf"))
+    assert missing.returncode == 1 and "没有户编号" in missing.stderr and not (tmp_path / "x.pdf").exists()
+    reversed_period = cundang("--data", data, "print", "notice", "--kind", "exit", "--from", "2020-12-10",
+                              "--to", "2020-12-01", "--out", str(tmp_path / "n.pdf"))
+    assert reversed_period.returncode == 1 and "早于开始日期" in reversed_period.stderr
+    unwritable = cundang("--data", data, "print", "ledger", "--kind", "team", "--out", str(tmp_path / "no" / "l.pdf"))
+    assert unwritable.returncode == 1 and "文件夹不存在" in unwritable.stderr

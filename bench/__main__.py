@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import county, ledgers
+from bench import county, ledgers, printing
 from models.storage.database import has_data
 
 
@@ -32,6 +32,7 @@ def main(argv: list[str]) -> int:
         figures.update(county.ui(data))
         figures.update(county.exit_check(data))
         figures.update(ledgers.ledger_totals())
+        figures.update(printing.print_village())
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

@@ -30,6 +30,7 @@ class Styles:
         self.body = ParagraphStyle("body", fontName=f, fontSize=10, leading=15, wordWrap="CJK")
         self.cell = ParagraphStyle("cell", fontName=f, fontSize=8.5, leading=11, wordWrap="CJK")
         self.big = ParagraphStyle("big", fontName=f, fontSize=14, leading=22, wordWrap="CJK")
+        self.board = ParagraphStyle("board", fontName=f, fontSize=12, leading=16, wordWrap="CJK")  # notices
 
 
 class Heading(Paragraph):
@@ -75,11 +76,11 @@ class Document(SimpleDocTemplate):
 
 
 def table(rows: Sequence[Sequence[object]], styles: Styles, widths: Sequence[float] | None = None,
-          header: bool = True) -> Table:
+          header: bool = True, cell: ParagraphStyle | None = None) -> Table:
     """A table whose cells wrap, whose header repeats on every page it spans."""
     if header and len(rows) == 1:  # a header alone reads as a mistake: say there is nothing
         rows = [*rows, ("（无）",) + ("",) * (len(rows[0]) - 1)]
-    data = [[Paragraph("" if v is None else str(v), styles.cell) for v in row] for row in rows]
+    data = [[Paragraph("" if v is None else str(v), cell or styles.cell) for v in row] for row in rows]
     t = Table(data, colWidths=widths, repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     if header:

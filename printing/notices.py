@@ -79,7 +79,7 @@ def render_notice(store: Store, village_id: int, kind: str, year: int, path: Pat
     story = [Heading(f"{village.name}{year}年{codes.NOTICE_KIND.label(kind)}", s.title, 0),
              Paragraph(f"公示时间：{first} 至 {last}。对公示内容有异议的，请在公示期内向村委会或{village.township}"
                        f"人民政府反映；也可拨打扶贫监督举报电话 {codes.SUPERVISION_HOTLINE}，本地监督电话 {local}。", s.big),
-             Spacer(1, 4 * mm), table([headers, *rows], s), Spacer(1, 10 * mm),
+             Spacer(1, 4 * mm), table([headers, *rows], s, cell=s.board), Spacer(1, 10 * mm),
              Paragraph(f"公示单位：{village.name}村民委员会（盖章）　　　　{dt.date.today():%Y年%m月%d日}", s.big)]
     pages = build(path, story, font, title=codes.NOTICE_KIND.label(kind), wide=True, a3=a3)
     with store.db.atomic():

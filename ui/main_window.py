@@ -20,6 +20,7 @@ from ui.exit_check_screen import ExitCheckScreen
 from ui.households.list_view import HouseholdListScreen
 from ui.ledgers.screen import LedgerScreen
 from ui.plans_screen import PlanScreen
+from ui.print_screen import PrintScreen
 from ui.village_screen import VillageScreen
 
 SECTIONS = ("村情", "贫困户", "帮扶", "一户一策", "台账", "公示与打印", "上报", "统计")
@@ -53,14 +54,16 @@ class MainWindow(QMainWindow):
         self.plans = PlanScreen(store, events)
         self.exit_check = ExitCheckScreen(store, events)
         self.ledgers = LedgerScreen(store, events)
+        self.printing = PrintScreen(store, events)
         self.add_screen("村情", self.village_screen)
         self.add_screen("贫困户", self.households)
         self.add_screen("帮扶", self.assistance)
         self.add_screen("一户一策", self.plans)
         self.add_screen("统计", self.exit_check)
         self.add_screen("台账", self.ledgers)
+        self.add_screen("公示与打印", self.printing)
         for screen in (self.village_screen, self.households, self.assistance, self.plans, self.exit_check,
-                       self.ledgers):
+                       self.ledgers, self.printing):
             self.header.village_changed.connect(screen.set_village)
             screen.set_village(self.header.village_id)
         self.households.request_show.connect(lambda: self.show_section("贫困户"))

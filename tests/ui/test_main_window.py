@@ -17,9 +17,9 @@ def test_main_window_opens_on_the_demo_village(qtbot, tmp_path):
     assert stats.name in window.header.village_box.currentText()
     assert f"建档立卡户 {stats.registered} 户" in window.header.counts.text()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(SECTIONS)
-    window.nav.setCurrentRow(SECTIONS.index("公示与打印"))
+    window.nav.setCurrentRow(SECTIONS.index("上报"))
     shown = window.stack.currentWidget()
-    assert isinstance(shown, QLabel) and "公示与打印" in shown.text()
+    assert isinstance(shown, QLabel) and "上报" in shown.text()
     window.close()
     assert settings.value("window/geometry") is not None
     assert settings.value("data/last_folder") == str(tmp_path / "data")

@@ -1,0 +1,46 @@
+"""The 公示与打印 section: build off the UI thread, preview, save; a batch can be cancelled."""
+from PySide6.QtCore import QDate
+
+
+def _choose(screen, key):
+    screen.document.setCurrentIndex(screen.document.findData(key))
+
+
+def test_build_preview_and_save_a_notice(qtbot, demo_window, demo_store, tmp_path):
+    demo_window.show_section("公示与打印")
+    screen = demo_window.printing
+    _choose(screen, "notice:exit")
+    screen.year.setValue(2020)
+    screen.start.setDate(QDate(2020, 12, 1))
+    screen.end.setDate(QDate(2020, 12, 7))
+    worker = screen.build()
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    assert screen.pdf.pageCount() >= 1 and "已生成" in screen.status.text()
+    saved = screen.save_pdf(str(tmp_path / "退出公示.pdf"))
+    assert saved and (tmp_path / "退出公示.pdf").read_bytes()[:4] == b"%PDF"
+    assert demo_store.db.execute("SELECT count(*) FROM notices").fetchone()[0] == 1  # recorded
+
+
+def test_a_batch_can_be_cancelled(qtbot, demo_window, tmp_path):
+    demo_window.show_section("公示与打印")
+    screen = demo_window.printing
+    _choose(screen, "binder")
+    screen.year.setValue(2020)
+    worker = screen.build()
+    with qtbot.waitSignal(worker.signals.progress, timeout=60_000):
+        pass  # it is under way, and the window still answers
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+    [cancel] = [b for b in screen.progress.findChildren(QPushButton) if b.text() == "取消"]
+    with qtbot.waitSignal(worker.signals.failed, timeout=60_000):
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # the dialog's 取消 button
+    assert "已取消" in screen.error.text() and screen.current is None
+    assert list(__import__("pathlib").Path(screen.tmp.name).iterdir()) == []  # no half-written file
+
+
+def test_a_household_that_does_not_exist_is_refused(qtbot, demo_window):
+    screen = demo_window.printing
+    _choose(screen, "household")
+    screen.households.setText("0000")
+    assert screen.build() is None and "没有户编号为 0000" in screen.error.text()

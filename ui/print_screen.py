@@ -1,0 +1,200 @@
+"""The 公示与打印 section: choose a document, build it off the UI thread (progress, Cancel),
+preview it page by page, print it or save the PDF."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.store import Store
+from printing.jobs import PrintJob, run_job
+from ui.events import AppEvents
+from ui.households.event_dialogs import date_edit
+from ui.widgets import ErrorLabel
+from ui.messages import describe
+from ui.printing_choices import DOCUMENTS
+from ui.workers import Worker, pool
+
+
+class PrintScreen(QWidget):
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store, self.events = store, events
+        self.village_id: int | None = None
+        self.tmp = tempfile.TemporaryDirectory(prefix="cundang-print-")
+        self.current: Path | None = None
+        self.worker: Worker | None = None
+        self.document = QComboBox()
+        self.document.setObjectName("print-document")
+        for key, label in DOCUMENTS:
+            self.document.addItem(label, key)
+        self.year = QSpinBox()
+        self.year.setRange(2014, dt.date.today().year + 1)
+        self.year.setValue(dt.date.today().year)
+        self.households = QLineEdit()
+        self.households.setPlaceholderText("户编号，多个用逗号隔开；留空为全村")
+        self.start = date_edit()
+        self.start.setMaximumDate(QDate.currentDate().addYears(1))
+        self.end = date_edit()
+        self.end.setMaximumDate(QDate.currentDate().addYears(1))
+        self.end.setDate(QDate.currentDate().addDays(6))
+        self.build_button = QPushButton("生成并预览")
+        self.print_button = QPushButton("打印…")
+        self.save_button = QPushButton("另存为 PDF…")
+        self.status = QLabel()
+        self.status.setObjectName("print-status")
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow("文件", self.document)
+        form.addRow("年度", self.year)
+        form.addRow("户（户档案、明白卡）", self.households)
+        form.addRow("公示开始", self.start)
+        form.addRow("公示结束", self.end)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        for b in (self.build_button, self.print_button, self.save_button):
+            side.addWidget(b)
+        side.addWidget(self.status)
+        side.addWidget(self.error)
+        side.addStretch(1)
+        self.pdf = QPdfDocument(self)
+        self.view = QPdfView()
+        self.view.setObjectName("print-preview")
+        self.view.setDocument(self.pdf)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        layout = QHBoxLayout(self)
+        left = QWidget()
+        left.setLayout(side)
+        left.setMaximumWidth(360)
+        layout.addWidget(left)
+        layout.addWidget(self.view, 1)
+        self.build_button.clicked.connect(self.build)
+        self.print_button.clicked.connect(self.print_pdf)
+        self.save_button.clicked.connect(self.save_pdf)
+        self._enable(False)
+
+    def set_village(self, village_id: int | None) -> None:
+        self.village_id = village_id
+
+    def _enable(self, ready: bool) -> None:
+        self.print_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
+
+    def job(self) -> PrintJob | None:
+        """The job the form describes, or None with the reason shown."""
+        if self.village_id is None:
+            return None
+        document, _, kind = self.document.currentData().partition(":")
+        ids: list[int] = []
+        for number in filter(None, (n.strip() for n in self.households.text().replace("，", ",").split(","))):
+            found = self.store.households.by_no(self.village_id, number)
+            if found is None:
+                self.error.set_error(f"本村没有户编号为 {number} 的户。")
+                return None
+            ids.append(found.id)
+        return PrintJob(document=document, village_id=self.village_id, year=self.year.value(),
+                        household_ids=tuple(ids), kind=kind, start=self.start.date().toString("yyyy-MM-dd"),
+                        end=self.end.date().toString("yyyy-MM-dd"))
+
+    def build(self) -> Worker | None:
+        """Build off the UI thread, with a progress dialog whose Cancel really stops the work."""
+        self.error.set_error("")
+        job = self.job()
+        if job is None:
+            return None
+        out = Path(self.tmp.name) / f"{job.document}-{dt.datetime.now():%H%M%S%f}.pdf"
+        folder = self.store.folder
+        worker = Worker(lambda progress, cancelled: (run_job(folder, job, out, progress=progress,
+                                                             cancelled=cancelled), out))
+        self.progress = QProgressDialog("正在生成……", "取消", 0, 0, self)
+        self.progress.setWindowTitle("公示与打印")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.canceled.connect(worker.cancel)
+        worker.signals.progress.connect(self._on_progress)
+        worker.signals.finished.connect(self._on_finished)
+        worker.signals.failed.connect(self._on_failed)
+        self.worker = worker
+        self.status.setText("正在生成……")
+        self.build_button.setEnabled(False)
+        pool().start(worker)
+        self.progress.show()
+        return worker
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+
+    def _on_finished(self, result: tuple[int, Path]) -> None:
+        pages, path = result
+        self.progress.reset()
+        self.build_button.setEnabled(True)
+        self.current = path
+        self.pdf.load(str(path))
+        self.status.setText(f"已生成，共 {pages} 页。可预览、打印或另存。")
+        self._enable(True)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.progress.reset()
+        self.build_button.setEnabled(True)
+        self.status.setText("")
+        self.error.set_error(describe(error))
+
+    def save_pdf(self, path: str | None = None) -> str:
+        if self.current is None:
+            return ""
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", f"{self.document.currentText()}.pdf", "PDF (*.pdf)")
+            if not path:
+                return ""
+        try:  # a temporary copy beside the target, then a rename: never a half-written file
+            fd, tmp = tempfile.mkstemp(suffix=".pdf", dir=os.path.dirname(os.path.abspath(path)))
+            os.close(fd)
+            shutil.copyfile(self.current, tmp)
+            os.replace(tmp, path)
+        except OSError as exc:
+            self.error.set_error(f"保存失败：{describe(exc)}")
+            return ""
+        self.status.setText(f"已保存到“{path}”。")
+        return path
+
+    def print_pdf(self) -> None:
+        if self.current is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        painter = QPainter(printer)
+        try:
+            for page in range(self.pdf.pageCount()):
+                if page:
+                    printer.newPage()
+                rect = painter.viewport()
+                image = self.pdf.render(page, rect.size())
+                painter.drawImage(rect, image)
+        finally:
+            painter.end()
+        self.status.setText(f"已送打印机，共 {self.pdf.pageCount()} 页。")
+
+

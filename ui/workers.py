@@ -1,0 +1,50 @@
+"""Long work off the UI thread: a QRunnable that runs a plain function with progress and cancel."""
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class WorkerSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)  # the exception
+
+
+class Worker(QRunnable):
+    """Runs ``fn(progress=..., cancelled=...)``. Create it on the UI thread; ``cancel()`` sets a flag
+    the function polls. The function never touches widgets."""
+
+    def __init__(self, fn: Callable[..., object]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = WorkerSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(progress=lambda n, total: self.signals.progress.emit(n, total),
+                             cancelled=self._cancel.is_set)
+        except BaseException as exc:  # reported to the UI thread, which words it
+            traceback.print_exc()
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+_writer_pool: QThreadPool | None = None
+
+
+def pool() -> QThreadPool:
+    """One worker at a time: jobs that write (notices are recorded) never overlap."""
+    global _writer_pool
+    if _writer_pool is None:
+        _writer_pool = QThreadPool()
+        _writer_pool.setMaxThreadCount(1)
+    return _writer_pool

@@ -42,26 +42,35 @@ class Heading(Paragraph):
 
 
 class NumberedCanvas(canvas_module.Canvas):
-    """Draws "第 x 页 共 y 页" and the printed date once the page count is known."""
+    """Draws "第 x 页 共 y 页" and the printed date on each page as it is finished. The total is a
+    form drawn once at the end and referenced by every page, so pages stream out instead of
+    being held in memory until the count is known."""
 
     def __init__(self, *args, font_name: str = "Helvetica", printed: str = "", **kwargs) -> None:  # noqa: ANN002
         super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
         self._font_name, self._printed = font_name, printed
 
     def showPage(self) -> None:  # noqa: N802 (reportlab)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
+        width, _ = self._pagesize
+        self.saveState()
+        self.setFont(self._font_name, 8)
+        left = f"第 {self._pageNumber} 页 共 "
+        x = width / 2 - 20 * mm
+        self.drawString(x, 10 * mm, left)
+        offset = self.stringWidth(left, self._font_name, 8)
+        self.translate(x + offset, 10 * mm)
+        self.doForm("cundang_total_pages")
+        self.restoreState()
+        self.setFont(self._font_name, 8)
+        self.drawRightString(width - 15 * mm, 10 * mm, f"打印日期：{self._printed}")
+        super().showPage()
 
     def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            width, _ = self._pagesize
-            self.setFont(self._font_name, 8)
-            self.drawCentredString(width / 2, 10 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
-            self.drawRightString(width - 15 * mm, 10 * mm, f"打印日期：{self._printed}")
-            super().showPage()
+        total = self._pageNumber - 1
+        self.beginForm("cundang_total_pages")
+        self.setFont(self._font_name, 8)
+        self.drawString(0, 0, f"{total} 页")
+        self.endForm()
         super().save()
 
 

@@ -25,6 +25,7 @@ from models.errors import CundangError
 from models.money import format_fen, parse_yuan
 from models.services.assistance import delete_poverty_line, save_config, save_poverty_line
 from models.store import Store
+from printing.fonts import load_ttf
 from ui.messages import describe
 from ui.tables import fill, key_of, make_table
 from ui.widgets import ErrorLabel
@@ -99,7 +100,7 @@ class ConfigDialog(QDialog):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.setWindowTitle("核查设置")
+        self.setWindowTitle("设置")
         config = store.config()
         self.roles = self._checks("村里必须有的帮扶力量（默认“六个一”）", codes.VILLAGE_REQUIREMENT.items,
                                   config.required_roles)
@@ -120,6 +121,10 @@ class ConfigDialog(QDialog):
         self.attendance.setSuffix(" 天")
         self.collective = QLineEdit(format_fen(config.collective_income_min_fen))
         self.collective.setPlaceholderText("元；不填则不作要求")
+        self.local_hotline = QLineEdit(config.local_hotline)
+        self.local_hotline.setPlaceholderText("印在公示和明白卡上，与 12317 并列")
+        self.pdf_font = QLineEdit(config.pdf_font)
+        self.pdf_font.setPlaceholderText("留空则自动查找系统中文字体")
         self.enforce = QCheckBox("识别、标注脱贫前必须完成程序")
         self.enforce.setChecked(config.enforce_procedures)
         self.error = ErrorLabel()
@@ -128,6 +133,8 @@ class ConfigDialog(QDialog):
         form.addRow("贫困发生率低于（西部常为 30‰）", self.incidence)
         form.addRow("村集体经济收入不低于", self.collective)
         form.addRow("驻村工作队员每月在村不少于（按本省规定）", self.attendance)
+        form.addRow("本地监督电话", self.local_hotline)
+        form.addRow("PDF 字体文件（TrueType）", self.pdf_font)
         form.addRow("", self.enforce)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -162,6 +169,10 @@ class ConfigDialog(QDialog):
         try:
             text = self.collective.text().strip()
             config.collective_income_min_fen = parse_yuan(text) if text else None
+            config.local_hotline = self.local_hotline.text().strip()
+            config.pdf_font = self.pdf_font.text().strip()
+            if config.pdf_font:
+                load_ttf(config.pdf_font)  # refuse a file that cannot be embedded, now rather than at printing
             save_config(self.store, config)
         except CundangError as exc:
             self.error.set_error(describe(exc))

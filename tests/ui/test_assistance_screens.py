@@ -172,3 +172,18 @@ def test_plan_screen_offers_to_save_before_switching_and_lists_the_village(qtbot
     assert asked and store.assistance.plan(hids[0], 2020) is not None  # saved, not lost
     assert [m.content for m in store.assistance.measures(store.assistance.plan(hids[0], 2020).id)] == ["养殖黄牛"]
     assert screen.overview.item(0, 3).text() == "1"
+
+
+def test_settings_refuse_an_unusable_font_and_keep_the_hotline(qtbot, window, store, tmp_path):
+    from ui.settings_dialogs import ConfigDialog
+    bad = tmp_path / "bad.ttf"
+    bad.write_text("not a font")
+    dialog = ConfigDialog(store, window)
+    qtbot.addWidget(dialog)
+    dialog.local_hotline.setText("0859-1234567")
+    dialog.pdf_font.setText(str(bad))
+    dialog.save()
+    assert "不能用于 PDF" in dialog.error.text() and store.config().local_hotline == ""
+    dialog.pdf_font.setText("")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted and store.config().local_hotline == "0859-1234567"

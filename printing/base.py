@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -34,11 +34,64 @@ class Styles:
 
 
 class Heading(Paragraph):
-    """A heading that becomes a PDF bookmark (and a contents line)."""
+    """A heading that becomes a PDF bookmark; with a ``key`` its page fills a contents line."""
 
-    def __init__(self, text: str, style: ParagraphStyle, level: int = 0) -> None:
+    def __init__(self, text: str, style: ParagraphStyle, level: int = 0, key: str = "") -> None:
         super().__init__(text, style)
-        self.bookmark_text, self.level = text, level
+        self.bookmark_text, self.level, self.key = text, level, key
+
+
+class ContentsLine(Flowable):
+    """One line of a contents page. Its page number is a form drawn when the document is
+    finished, so the whole document is laid out once (not twice, as a TableOfContents needs)."""
+
+    def __init__(self, text: str, key: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.key, self.style = text, key, style
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.style.leading
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFont(self.style.fontName, self.style.fontSize)
+        c.drawString(0, 3, self.text)
+        c.saveState()
+        c.translate(self.width - 12 * mm, 3)
+        c.doForm(self.key)
+        c.restoreState()
+
+
+def contents(entries: Sequence[tuple[str, str]], styles: Styles, title: str) -> list[Flowable]:
+    """A contents page (or pages): (text, key) for each Heading(key=...) that follows."""
+    return [Paragraph(title, styles.title), *(ContentsLine(text, key, styles.body) for text, key in entries)]
+
+
+class LazyStory(list):
+    """The story, made a chunk at a time as layout consumes it, so a village's 1,500 household
+    files are never all in memory at once. (reportlab's build loop only asks for its length and
+    its first items.)"""
+
+    def __init__(self, chunks: Iterator[list[Flowable]], head: Sequence[Flowable] = ()) -> None:
+        super().__init__(head)
+        self._chunks = chunks
+        self._more = True
+
+    def _fill(self) -> None:
+        while self._more and list.__len__(self) < 40:
+            try:
+                self.extend(next(self._chunks))
+            except StopIteration:
+                self._more = False
+
+    def __len__(self) -> int:
+        self._fill()
+        return list.__len__(self)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204
+        self._fill()
+        return list.__getitem__(self, index)
 
 
 class NumberedCanvas(canvas_module.Canvas):
@@ -46,9 +99,11 @@ class NumberedCanvas(canvas_module.Canvas):
     form drawn once at the end and referenced by every page, so pages stream out instead of
     being held in memory until the count is known."""
 
-    def __init__(self, *args, font_name: str = "Helvetica", printed: str = "", **kwargs) -> None:  # noqa: ANN002
+    def __init__(self, *args, font_name: str = "Helvetica", printed: str = "",  # noqa: ANN002
+                 contents_pages: dict[str, int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._font_name, self._printed = font_name, printed
+        self._contents_pages = contents_pages if contents_pages is not None else {}
 
     def showPage(self) -> None:  # noqa: N802 (reportlab)
         width, _ = self._pagesize
@@ -71,17 +126,24 @@ class NumberedCanvas(canvas_module.Canvas):
         self.setFont(self._font_name, 8)
         self.drawString(0, 0, f"{total} 页")
         self.endForm()
+        for key, page in self._contents_pages.items():
+            self.beginForm(key)  # the page numbers of the contents lines, known only now
+            self.setFont(self._font_name, 10)
+            self.drawRightString(12 * mm, 0, str(page))
+            self.endForm()
         super().save()
 
 
 class Document(SimpleDocTemplate):
+    contents_pages: dict[str, int]
+
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab)
         if isinstance(flowable, Heading):
             key = f"h{id(flowable)}"
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.bookmark_text, key, level=flowable.level)
-            if flowable.level == 0:  # contents list documents; bookmarks go deeper
-                self.notify("TOCEntry", (flowable.level, flowable.bookmark_text, self.page))
+            if flowable.key:
+                self.contents_pages[flowable.key] = self.page
 
 
 def table(rows: Sequence[Sequence[object]], styles: Styles, widths: Sequence[float] | None = None,
@@ -104,33 +166,30 @@ def page_size(wide: bool = False, a3: bool = False) -> tuple[float, float]:
 
 
 def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str, wide: bool = False,
-          a3: bool = False, progress: Callable[[int, int], None] | None = None,
-          cancelled: Callable[[], bool] | None = None) -> int:
+          a3: bool = False, cancelled: Callable[[], bool] | None = None) -> int:
     """Write the PDF to a temporary file beside ``path``, then rename it. Returns the page count.
-    ``cancelled`` is polled as flowables are laid out; a cancel leaves no file behind."""
+    ``cancelled`` is polled as flowables are laid out; a cancel leaves no file behind. One layout
+    pass: contents pages use forms (see ContentsLine); a LazyStory streams its flowables."""
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(2, "文件夹不存在", str(path.parent))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
     os.close(fd)
     printed = dt.date.today().isoformat()
-    total = len(story)
-    done = [0]
     doc = Document(tmp, pagesize=page_size(wide, a3), title=title, author="村档", leftMargin=18 * mm,
                    rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=20 * mm)
-    if progress or cancelled:
+    doc.contents_pages = {}
+    if cancelled:
         original = doc.handle_flowable
 
         def watched(flowables: list) -> None:
-            if cancelled and cancelled():
+            if cancelled():
                 raise Cancelled()
             original(flowables)
-            done[0] = total - len(flowables)
-            if progress:
-                progress(done[0], total)
         doc.handle_flowable = watched  # type: ignore[method-assign]
     try:
-        doc.multiBuild(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, font_name=font.name, printed=printed, **k))
+        doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(
+            *a, font_name=font.name, printed=printed, contents_pages=doc.contents_pages, **k))
         pages = doc.page
         os.replace(tmp, path)
     except BaseException:

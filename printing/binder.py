@@ -7,14 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.platypus import PageBreak, Paragraph
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from models import codes
 from models.errors import Cancelled
 from models.store import Store
-from printing.base import Heading, Styles, build, table
+from printing.base import Heading, LazyStory, Styles, build, contents, table
 from printing.fonts import PdfFont
-from printing.household_file import household_story
+from printing.household_file import household_story, title_of
 from printing.ledgers import LEDGER_TITLES, ledger_story
 
 
@@ -24,26 +23,34 @@ def render_binder(store: Store, village_id: int, year: int, path: Path | str, fo
     s = Styles(font)
     village = store.villages.get(village_id)
     [stats] = store.stats.villages(village_id)
-    toc = TableOfContents()
-    toc.levelStyles = [s.body]
-    story: list = [Paragraph(f"{village.name}迎检资料（{year}年）", s.title), toc, PageBreak(),
-                   Heading("村情概况与主要数据", s.title, 0),
+    notices = store.ledgers.notices(village_id, year)
+    ids = store.households.ids(village_id)
+    entries = [("村情概况与主要数据", "toc_overview"),
+               *((f"{village.name}{year}年{title}", f"toc_ledger_{kind}") for kind, title in LEDGER_TITLES.items()),
+               *((f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", f"toc_notice_{i}")
+                 for i, (kind, start, end, _) in enumerate(notices)),
+               *((title_of(store, hid), f"toc{hid}") for hid in ids)]
+    story: list = [*contents(entries, s, f"{village.name}迎检资料（{year}年）"), PageBreak(),
+                   Heading("村情概况与主要数据", s.title, 0, key="toc_overview"),
                    table([("项目", "数值"), ("村代码", village.code),
                           ("所在", f"{village.province}{village.city}{village.county}{village.township}"),
                           ("建档立卡户", f"{stats.registered} 户"), ("现有人口", f"{stats.members} 人"),
                           ("未脱贫（含返贫）", f"{stats.poor} 户"), ("已脱贫", f"{stats.exited} 户"),
                           *((codes.status_label(k), f"{n} 户") for k, n in stats.by_status.items())], s), PageBreak()]
     for kind in LEDGER_TITLES:
-        story += ledger_story(store, village_id, kind, year, s) + [PageBreak()]
-    for kind, start, end, content in store.ledgers.notices(village_id, year):  # as posted that year
+        part = ledger_story(store, village_id, kind, year, s)
+        part[0].key = f"toc_ledger_{kind}"
+        story += part + [PageBreak()]
+    for i, (kind, start, end, content) in enumerate(notices):  # as posted that year
         data = json.loads(content)
-        story += [Heading(f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", s.title, 0),
+        story += [Heading(f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", s.title, 0, key=f"toc_notice_{i}"),
                   table([data["headers"], *data["rows"]], s), PageBreak()]
-    ids = store.households.ids(village_id)
-    for n, hid in enumerate(ids, 1):
-        if cancelled and cancelled():
-            raise Cancelled()
-        story += household_story(store, hid, s)
-        if progress:
-            progress(n, len(ids))
-    return build(path, story, font, title="迎检资料", cancelled=cancelled)
+
+    def chunks():  # household files are made only when layout reaches them
+        for n, hid in enumerate(ids, 1):
+            if cancelled and cancelled():
+                raise Cancelled()
+            yield household_story(store, hid, s)
+            if progress:
+                progress(n, len(ids))
+    return build(path, LazyStory(chunks(), story), font, title="迎检资料", cancelled=cancelled)

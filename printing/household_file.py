@@ -6,15 +6,20 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from models import codes, labels, rules
 from models.history import render
 from models.errors import Cancelled
 from models.money import format_fen
 from models.store import Store
-from printing.base import Heading, Styles, build, table
+from printing.base import Heading, LazyStory, Styles, build, contents, table
 from printing.fonts import PdfFont
+
+
+def title_of(store: Store, household_id: int) -> str:
+    h = store.households.get(household_id)
+    heads = [m.name for m in store.households.members(household_id) if m.is_current and m.relation == "head"]
+    return f"户档案 {h.household_no} {heads[0] if heads else ''}".rstrip()
 
 
 def household_story(store: Store, household_id: int, s: Styles) -> list:
@@ -22,8 +27,7 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
     h = f.household
     village = store.villages.get(h.village_id)
     groups = {g.id: g.name for g in store.villages.groups(h.village_id)}
-    head = f.head.name if f.head else ""
-    story: list = [Heading(f"户档案 {h.household_no} {head}", s.title, 0)]
+    story: list = [Heading(title_of(store, household_id), s.title, 0, key=f"toc{household_id}")]
     story.append(Paragraph(f"{village.province}{village.city}{village.county}{village.township}{village.name}"
                            f"{groups.get(h.group_id, '')}　脱贫状态：{codes.status_label(h.status)}", s.body))
     H = labels.HOUSEHOLD
@@ -118,15 +122,15 @@ def render_households(store: Store, household_ids: Sequence[int], path: Path | s
                       cancelled: Callable[[], bool] | None = None) -> int:
     """One PDF for one household, a selection or the whole village; a contents page when more than one."""
     s = Styles(font)
-    story: list = []
+    head: list = []
     if len(household_ids) > 1:
-        toc = TableOfContents()
-        toc.levelStyles = [s.body, s.cell]
-        story += [Paragraph("户档案目录", s.title), toc, PageBreak()]
-    for n, hid in enumerate(household_ids, 1):
-        story += household_story(store, hid, s)
-        if cancelled and cancelled():
-            raise Cancelled()
-        if progress:
-            progress(n, len(household_ids))
-    return build(path, story, font, title="户档案", cancelled=cancelled)
+        head = [*contents([(title_of(store, hid), f"toc{hid}") for hid in household_ids], s, "户档案目录"), PageBreak()]
+
+    def chunks():  # each household's pages are made only when layout reaches them
+        for n, hid in enumerate(household_ids, 1):
+            if cancelled and cancelled():
+                raise Cancelled()
+            yield household_story(store, hid, s)
+            if progress:
+                progress(n, len(household_ids))
+    return build(path, LazyStory(chunks(), head), font, title="户档案", cancelled=cancelled)

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--year", type=_year, metavar="Y", help="年度")
     pr.add_argument("--from", dest="start", metavar="DATE", help="公示开始日期 yyyy-MM-dd")
     pr.add_argument("--to", dest="end", metavar="DATE", help="公示结束日期 yyyy-MM-dd")
+    pr.add_argument("--a3", action="store_true", help="公示用 A3 纸（默认 A4 横向）")
     pr.add_argument("--village", metavar="CODE", help="村代码（数据文件夹有多个村时）")
     pr.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件")
     cadres = sub.add_parser("cadres", help="帮扶干部、角色、当前结对户数和缺少的帮扶力量")

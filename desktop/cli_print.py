@@ -44,7 +44,8 @@ def print_document(folder: Path, args: argparse.Namespace) -> int:
                       f"{'|'.join(kinds)}。", file=sys.stderr)
                 return EXIT_USAGE
             if args.document == "notice":
-                pages = render_notice(store, village.id, args.kind, year, args.out, font, start=args.start, end=args.end)
+                pages = render_notice(store, village.id, args.kind, year, args.out, font, start=args.start,
+                                      end=args.end, a3=args.a3)
             else:
                 pages = render_ledger(store, village.id, args.kind, year, args.out, font)
         elif args.document == "binder":

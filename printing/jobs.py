@@ -18,6 +18,7 @@ class PrintJob:
     kind: str = ""  # the notice's or the ledger's kind
     start: str | None = None
     end: str | None = None
+    a3: bool = False  # notices for the board, printed large
 
 
 def run_job(folder: Path | str, job: PrintJob, out: Path | str, *,
@@ -39,7 +40,8 @@ def run_job(folder: Path | str, job: PrintJob, out: Path | str, *,
         if job.document == "card":
             return render_cards(store, ids, out, font, job.year)
         if job.document == "notice":
-            return render_notice(store, job.village_id, job.kind, job.year, out, font, start=job.start, end=job.end)
+            return render_notice(store, job.village_id, job.kind, job.year, out, font, start=job.start, end=job.end,
+                                 a3=job.a3)
         if job.document == "ledger":
             return render_ledger(store, job.village_id, job.kind, job.year, out, font)
         return render_binder(store, job.village_id, job.year, out, font, progress=progress, cancelled=cancelled)

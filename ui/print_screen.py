@@ -14,6 +14,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.store import Store
+from printing.fonts import find_font
 from printing.jobs import PrintJob, run_job
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
@@ -59,6 +61,7 @@ class PrintScreen(QWidget):
         self.end = date_edit()
         self.end.setMaximumDate(QDate.currentDate().addYears(1))
         self.end.setDate(QDate.currentDate().addDays(6))
+        self.a3 = QCheckBox("公示用 A3 纸")
         self.build_button = QPushButton("生成并预览")
         self.print_button = QPushButton("打印…")
         self.save_button = QPushButton("另存为 PDF…")
@@ -71,6 +74,7 @@ class PrintScreen(QWidget):
         form.addRow("户（户档案、明白卡）", self.households)
         form.addRow("公示开始", self.start)
         form.addRow("公示结束", self.end)
+        form.addRow("", self.a3)
         side = QVBoxLayout()
         side.addLayout(form)
         for b in (self.build_button, self.print_button, self.save_button):
@@ -116,7 +120,7 @@ class PrintScreen(QWidget):
             ids.append(found.id)
         return PrintJob(document=document, village_id=self.village_id, year=self.year.value(),
                         household_ids=tuple(ids), kind=kind, start=self.start.date().toString("yyyy-MM-dd"),
-                        end=self.end.date().toString("yyyy-MM-dd"))
+                        end=self.end.date().toString("yyyy-MM-dd"), a3=self.a3.isChecked())
 
     def build(self) -> Worker | None:
         """Build off the UI thread, with a progress dialog whose Cancel really stops the work."""
@@ -152,7 +156,8 @@ class PrintScreen(QWidget):
         self.build_button.setEnabled(True)
         self.current = path
         self.pdf.load(str(path))
-        self.status.setText(f"已生成，共 {pages} 页。可预览、打印或另存。")
+        warning = find_font(self.store.config().pdf_font or None).warning
+        self.status.setText(f"已生成，共 {pages} 页。可预览、打印或另存。" + (f"\n注意：{warning}" if warning else ""))
         self._enable(True)
 
     def _on_failed(self, error: BaseException) -> None:

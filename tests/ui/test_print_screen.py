@@ -44,3 +44,19 @@ def test_a_household_that_does_not_exist_is_refused(qtbot, demo_window):
     _choose(screen, "household")
     screen.households.setText("0000")
     assert screen.build() is None and "没有户编号为 0000" in screen.error.text()
+
+
+def test_print_actions_on_a_household_and_a_ledger(qtbot, demo_window, demo_store, tmp_path):
+    from pypdf import PdfReader
+    screen = demo_window.households
+    [village] = demo_store.villages.all()
+    screen.set_village(village.id)
+    form = screen.open_household(screen.model.household_id(0))
+    message = form.print_pdf("card", str(tmp_path / "card.pdf"))
+    assert "共 1 页" in message and "12317" in PdfReader(tmp_path / "card.pdf").pages[0].extract_text()
+    assert "没有生成" in form.print_pdf("household", str(tmp_path / "missing" / "x.pdf"))
+    demo_window.show_section("台账")
+    tab = demo_window.ledgers.projects
+    tab.year.setCurrentIndex(tab.year.findData(2020))
+    assert "已生成" in tab.print_pdf(str(tmp_path / "projects.pdf"))
+    assert "合计" in "".join(p.extract_text() for p in PdfReader(tmp_path / "projects.pdf").pages)

@@ -1,6 +1,8 @@
 """The household form: 基本信息, 家庭成员, 生产生活条件, 收入, 两不愁三保障, 变更记录."""
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -24,6 +26,7 @@ from models.errors import Problem, ValidationFailed
 from models.ledgers import proposed_transfer_income
 from models.services import households as svc
 from models.store import Store
+from printing.jobs import PrintJob
 from ui.events import AppEvents, Changes
 from ui.field_form import Field, FieldForm
 from ui.households.assistance_tab import AssistanceTab
@@ -32,6 +35,7 @@ from ui.households.history_tab import HistoryTab
 from ui.households.members_model import MemberDelegate, MemberTableModel
 from ui.households.yearly_tabs import AssuranceTab, IncomeTab
 from ui.messages import describe
+from ui.print_actions import save_pdf_now
 from ui.widgets import ErrorLabel, FieldErrors
 
 H = labels.HOUSEHOLD
@@ -141,6 +145,8 @@ class HouseholdForm(QDialog):
         self.tabs.addTab(self.history, "变更记录")
 
         self.status_buttons = {kind: QPushButton(codes.STATUS_EVENT.label(kind) + "…") for kind in codes.STATUS_EVENT.keys}
+        self.print_file_button = QPushButton("打印户档案…")
+        self.print_card_button = QPushButton("打印明白卡…")
         self.save_button = QPushButton("保存 (Ctrl+S)")
         self.save_button.setDefault(True)
         self.cancel_button = QPushButton("关闭 (Esc)")
@@ -148,6 +154,8 @@ class HouseholdForm(QDialog):
         for b in self.status_buttons.values():
             bottom.addWidget(b)
         bottom.addStretch(1)
+        bottom.addWidget(self.print_file_button)
+        bottom.addWidget(self.print_card_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
@@ -157,6 +165,8 @@ class HouseholdForm(QDialog):
 
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.save_button.clicked.connect(self.save)
+        self.print_file_button.clicked.connect(lambda: self.print_pdf("household"))
+        self.print_card_button.clicked.connect(lambda: self.print_pdf("card"))
         self.cancel_button.clicked.connect(self.close)
         self.add_member_button.clicked.connect(self._on_add_member)
         self.remove_member_button.clicked.connect(self._on_remove_member)
@@ -285,6 +295,18 @@ class HouseholdForm(QDialog):
             if field is not None:
                 self.tabs.setCurrentIndex(2 if field.window() and self.conditions.isAncestorOf(field) else 0)
                 field.setFocus()
+
+    def print_pdf(self, document: str, path: str | None = None) -> str:
+        """户档案 or 明白卡 of this household, as saved."""
+        if self.household_id is None:
+            self.summary.set_error("请先保存，再打印。")
+            return ""
+        job = PrintJob(document=document, village_id=self.village_id, year=dt.date.today().year,
+                       household_ids=(self.household_id,))
+        name = f"{'户档案' if document == 'household' else '明白卡'}-{self.household.household_no}"
+        message = save_pdf_now(self, self.store, job, name, path)
+        self.status_label.setText(message or self.status_label.text())
+        return message
 
     # --- Members and events -------------------------------------------------------------
 

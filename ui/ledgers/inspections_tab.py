@@ -11,6 +11,7 @@ from models.errors import CundangError, ValidationFailed
 from models.ledgers import finding_status
 from models.services.ledgers import save_inspection
 from models.store import Store
+from ui.print_actions import print_ledger
 from ui.events import AppEvents, Changes
 from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, year_box
@@ -47,12 +48,14 @@ class InspectionsTab(QWidget):
         self.complete_note = QLineEdit()
         self.complete_note.setPlaceholderText("完成情况（整改完成时填写）")
         self.complete_button = QPushButton("所选问题已整改")
+        self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出所列到 Excel…")
         self.error = ErrorLabel()
         self.notice = QLabel()
         top = QHBoxLayout()
         top.addWidget(self.year)
         top.addWidget(self.summary, 1)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         entry = QHBoxLayout()
         for w in (self.day, self.kind, self.body, self.problem, self.measure, self.responsible, QLabel("期限"),
@@ -72,8 +75,13 @@ class InspectionsTab(QWidget):
         self.add_button.clicked.connect(self._on_add)
         self.more_button.clicked.connect(lambda: self._on_add(to_selected=True))
         self.complete_button.clicked.connect(self._on_complete)
+        self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(export(self, "督查考核台账", HEADERS,
                                                                               self._rows()[0])))
+
+    def print_pdf(self, path: str | None = None) -> str:
+        """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
+        return print_ledger(self, "inspections", period(self.year)[2], path)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id

@@ -9,6 +9,7 @@ from models.errors import CundangError
 from models.money import format_fen, parse_yuan, to_decimal
 from models.services.ledgers import add_benefit
 from models.store import Store
+from ui.print_actions import print_ledger
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, year_box
@@ -41,6 +42,7 @@ class ProgrammesTab(QWidget):
         self.note = QLineEdit()
         self.note.setPlaceholderText("备注")
         self.add_button = QPushButton("登记")
+        self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出所列到 Excel…")
         self.error = ErrorLabel()
         self.notice = QLabel()
@@ -48,6 +50,7 @@ class ProgrammesTab(QWidget):
         top.addWidget(self.year)
         top.addWidget(self.programme_filter)
         top.addStretch(1)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         entry = QHBoxLayout()
         for w in (self.household, self.member, self.programme, self.day, self.amount, self.source, self.note,
@@ -64,8 +67,13 @@ class ProgrammesTab(QWidget):
         self.programme_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.add_button.clicked.connect(self._on_add)
         self.household.currentIndexChanged.connect(lambda _: self._fill_members())
+        self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(export(
             self, "扶贫专项台账", HEADERS, [(*r[:5], to_decimal(r[5]), *r[6:]) for r in self._rows()])))
+
+    def print_pdf(self, path: str | None = None) -> str:
+        """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
+        return print_ledger(self, "programmes", period(self.year)[2], path)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id

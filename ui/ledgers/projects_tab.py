@@ -24,6 +24,7 @@ from models.ledgers import project_totals, sums
 from models.money import format_fen, parse_yuan, to_decimal
 from models.services.ledgers import add_disbursement, save_project
 from models.store import Store
+from ui.print_actions import print_ledger
 from ui.events import AppEvents, Changes
 from ui.field_form import Field, FieldForm
 from ui.households.event_dialogs import date_edit
@@ -125,6 +126,7 @@ class ProjectsTab(QWidget):
         self.payments = make_table(("拨付日期", "金额(元)", "收款方", "凭证号", "用途"), "disbursement-table")
         self.new_button = QPushButton("新建项目…")
         self.edit_button = QPushButton("修改项目…")
+        self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出所列到 Excel…")
         self.pay_date = date_edit()
         self.pay_amount = QLineEdit()
@@ -139,7 +141,7 @@ class ProjectsTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.year)
         top.addStretch(1)
-        for b in (self.new_button, self.edit_button, self.export_button):
+        for b in (self.new_button, self.edit_button, self.print_button, self.export_button):
             top.addWidget(b)
         pay = QHBoxLayout()
         for w in (QLabel("所选项目拨付："), self.pay_date, self.pay_amount, self.payee, self.voucher, self.purpose,
@@ -159,8 +161,13 @@ class ProjectsTab(QWidget):
                                                                    year=dt.date.today().year)))
         self.edit_button.clicked.connect(self._on_edit)
         self.pay_button.clicked.connect(self._on_pay)
+        self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(export(self, "扶贫项目资金台账", HEADERS,
                                                                               self.rows_for_export())))
+
+    def print_pdf(self, path: str | None = None) -> str:
+        """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
+        return print_ledger(self, "projects", period(self.year)[2], path)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
@@ -237,5 +244,3 @@ class ProjectsTab(QWidget):
         self.refresh()
         self.table.selectRow(row)
         self.events.emit_changes(Changes(ledgers=True), self)
-
-

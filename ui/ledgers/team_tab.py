@@ -10,6 +10,7 @@ from models.errors import CundangError
 from models.ledgers import attendance_by_month, month_days, shortfall
 from models.services.ledgers import add_work_log, record_attendance
 from models.store import Store
+from ui.print_actions import print_ledger
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export
@@ -43,6 +44,7 @@ class TeamLedgerTab(QWidget):
         self.logs = make_table(("日期", "记录人", "内容"), "work-log-table")
         self.visits = make_table(("走访日期", "户编号", "户主", "走访干部", "发现的情况", "做了什么", "下一步"),
                                  "ledger-visits")
+        self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出本月考勤…")
         self.error = ErrorLabel()
         self.notice = QLabel()
@@ -50,6 +52,7 @@ class TeamLedgerTab(QWidget):
         for w in (QLabel("年月"), self.year, self.month):
             top.addWidget(w)
         top.addStretch(1)
+        top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         entry = QHBoxLayout()
         for w in (self.cadre, self.day, self.attend_button, self.log_text, self.log_button):
@@ -68,8 +71,13 @@ class TeamLedgerTab(QWidget):
             box.valueChanged.connect(lambda _: self.refresh())
         self.attend_button.clicked.connect(self._on_attend)
         self.log_button.clicked.connect(self._on_log)
+        self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(export(
             self, f"驻村考勤{self.year.value()}年{self.month.value()}月", HEADERS, self.rows())))
+
+    def print_pdf(self, path: str | None = None) -> str:
+        """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
+        return print_ledger(self, "team", self.year.value(), path)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id

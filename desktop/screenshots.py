@@ -14,6 +14,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEvent  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop.paths import resource_root  # noqa: E402
@@ -111,6 +112,16 @@ def render(folder: Path) -> list[Path]:
                 tab = window.ledgers.programmes if i == 2 else window.ledgers.inspections
                 tab.year.setCurrentIndex(tab.year.findData(2020))
             shots.append(_save(window, folder, f"4{i}-台账-{name}"))
+        window.show_section("公示与打印")
+        printing = window.printing
+        printing.document.setCurrentIndex(printing.document.findData("notice:exit"))
+        pdf = Path(tmp) / "preview.pdf"
+        from printing.jobs import PrintJob, run_job
+        pages = run_job(store.folder, PrintJob(document="notice", village_id=window.header.village_id, year=2020,
+                                                kind="exit", start="2020-12-01", end="2020-12-07"), pdf)
+        printing._on_finished((pages, pdf))
+        QTest.qWait(1500)  # QPdfView renders its pages on a thread of its own
+        shots.append(_save(window, folder, "50-公示与打印"))
         window.show_section("贫困户")
         new = screen.new_household()
         new.save()  # an empty new household: every required field says so

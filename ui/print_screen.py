@@ -47,6 +47,7 @@ class PrintScreen(QWidget):
         self.tmp = tempfile.TemporaryDirectory(prefix="cundang-print-")
         self.current: Path | None = None
         self.worker: Worker | None = None
+        self.progress: QProgressDialog | None = None
         self.document = QComboBox()
         self.document.setObjectName("print-document")
         for key, label in DOCUMENTS:
@@ -147,12 +148,17 @@ class PrintScreen(QWidget):
         return worker
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
+        if self.progress is not None:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.reset()
 
     def _on_finished(self, result: tuple[int, Path]) -> None:
         pages, path = result
-        self.progress.reset()
+        self._close_progress()
         self.build_button.setEnabled(True)
         self.current = path
         self.pdf.load(str(path))
@@ -161,7 +167,7 @@ class PrintScreen(QWidget):
         self._enable(True)
 
     def _on_failed(self, error: BaseException) -> None:
-        self.progress.reset()
+        self._close_progress()
         self.build_button.setEnabled(True)
         self.status.setText("")
         self.error.set_error(describe(error))

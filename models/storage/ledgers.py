@@ -100,3 +100,10 @@ class LedgerRepo(Repo):
         return [tuple(r) for r in self.db.execute(
             "SELECT kind, start_date, end_date, content FROM notices WHERE village_id = ? AND year = ? ORDER BY id",
             [village_id, year])]
+
+    def latest_notice(self, village_id: int, kind: str) -> tuple[str, str] | None:
+        """The period of the last notice of a kind printed for the village: (start, end)."""
+        row = self.db.execute(
+            "SELECT start_date, end_date FROM notices WHERE village_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+            [village_id, kind]).fetchone()
+        return (row[0], row[1]) if row else None

@@ -187,3 +187,21 @@ def test_settings_refuse_an_unusable_font_and_keep_the_hotline(qtbot, window, st
     dialog.pdf_font.setText("")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted and store.config().local_hotline == "0859-1234567"
+
+
+def test_a_printed_notice_gives_the_notice_step_its_period(qtbot, window, store, village, tmp_path):
+    from printing.fonts import find_font
+    from printing.notices import render_notice
+    hids, _, _ = _setup(store, village)
+    for i, step in enumerate(("review", "verify", "consent")):
+        asv.add_step(store, __import__("models.domain", fromlist=["ProcedureStep"]).ProcedureStep(
+            household_id=hids[0], procedure="exit", step=step, start_date=f"2020-10-0{i + 1}"))
+    render_notice(store, village.id, "exit", 2020, tmp_path / "n.pdf", find_font(), start="2020-10-05",
+                  end="2020-10-11")
+    window.households.set_village(village.id)
+    form = window.households.open_household(hids[0])
+    tab = form.assistance
+    assert "已打印的公示：2020-10-05 至 2020-10-11" in tab.next_step.text()
+    qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
+    steps = store.assistance.steps(hids[0])
+    assert (steps[-1].step, steps[-1].start_date, steps[-1].end_date) == ("notice", "2020-10-05", "2020-10-11")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models import codes
@@ -107,7 +108,14 @@ class AssistanceTab(QWidget):
         self.step_end.setEnabled(step == "notice")
         if step == "notice":
             self.step_end.setMaximumDate(self.step_start.maximumDate().addDays(60))
-            self.step_end.setDate(self.step_start.date().addDays(self.store.config().notice_days - 1))
+            village_id = self.store.households.get(self.household_id).village_id
+            printed = self.store.ledgers.latest_notice(village_id, procedure)
+            if printed:  # the notice printed for the board gives the period
+                self.step_start.setDate(QDate.fromString(printed[0], "yyyy-MM-dd"))
+                self.step_end.setDate(QDate.fromString(printed[1], "yyyy-MM-dd"))
+                self.next_step.setText(self.next_step.text() + f"（已打印的公示：{printed[0]} 至 {printed[1]}）")
+            else:
+                self.step_end.setDate(self.step_start.date().addDays(self.store.config().notice_days - 1))
 
     def _on_step(self, stop: bool = False) -> None:
         procedure = self.procedure.currentData()

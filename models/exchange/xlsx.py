@@ -20,9 +20,11 @@ def text_cell(cell: Cell, value: str) -> None:
     cell.number_format = "@"
 
 
-def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """One sheet: a frozen bold header row, then the rows. Strings are always text;
-    ints and Decimals are numbers. Written to a temporary file, then renamed. Returns the row count."""
+def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
+                footer: Sequence[Sequence[object]] = ()) -> int:
+    """One sheet: a frozen bold header row, then the rows, then (after a blank row) ``footer``
+    lines such as totals. Strings are always text; ints and Decimals are numbers. Written to a
+    temporary file, then renamed. Returns the number of data rows."""
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -43,6 +45,16 @@ def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iter
                 cell.value = value
                 if isinstance(value, Decimal):
                     cell.number_format = "0.00"  # money keeps its two decimals
+    for offset, line in enumerate(footer, count + 3):
+        for col, value in enumerate(line, 1):
+            cell = ws.cell(row=offset, column=col)
+            if isinstance(value, str):
+                text_cell(cell, value)
+            else:
+                cell.value = value
+                if isinstance(value, Decimal):
+                    cell.number_format = "0.00"
+            cell.font = Font(bold=True)
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)

@@ -111,3 +111,19 @@ def test_benefits_show_on_the_household_and_fill_transfer_income(qtbot, window, 
     assert form.income.edits["dibao_fen"].text() == "2400.50" and store.households.income(hid, 2020) is None
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # the clerk confirms by saving
     assert store.households.income(hid, 2020).dibao_fen == 240_050
+
+
+def test_ledger_exports_carry_their_totals(qtbot, demo_window, tmp_path):
+    from ui.ledgers.common import export
+    demo_window.show_section("台账")
+    tab = demo_window.ledgers.projects
+    tab.year.setCurrentIndex(tab.year.findData(2020))
+    path = tmp_path / "p.xlsx"
+    export(tab, "扶贫项目资金台账", [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())],
+           tab.rows_for_export(), str(path), footer=tab.totals_for_export())
+    ws = openpyxl.load_workbook(path).active
+    values = [row[0] for row in ws.iter_rows(values_only=True)]
+    assert "合计" in values and "2020 年" in values
+    total_row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "合计")
+    assert float(total_row[3]) == sum(float(r[3]) for r in ws.iter_rows(min_row=2, values_only=True)
+                                      if r[0] not in (None, "合计", "2020 年"))

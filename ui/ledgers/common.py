@@ -24,14 +24,14 @@ def period(box: QComboBox) -> tuple[str, str, int | None]:
 
 
 def export(parent: QWidget, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-           path: str | None = None) -> str:
+           path: str | None = None, footer: Sequence[Sequence[object]] = ()) -> str:
     """Write what is shown; amounts stay numbers, IDs and codes text. Returns a sentence for the clerk."""
     if path is None:
         path, _ = QFileDialog.getSaveFileName(parent, f"导出{title}", f"{title}.xlsx", "Excel 工作簿 (*.xlsx)")
         if not path:
             return ""
     try:
-        count = write_table(path if path.endswith(".xlsx") else path + ".xlsx", title[:30], headers, rows)
+        count = write_table(path if path.endswith(".xlsx") else path + ".xlsx", title[:30], headers, rows, footer)
     except Exception as exc:  # an unwritable path
         return f"导出失败：{describe(exc)}"
     return f"已导出 {count} 行到“{path}”。"

@@ -69,7 +69,8 @@ class ProgrammesTab(QWidget):
         self.household.currentIndexChanged.connect(lambda _: self._fill_members())
         self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(export(
-            self, "扶贫专项台账", HEADERS, [(*r[:5], to_decimal(r[5]), *r[6:]) for r in self._rows()])))
+            self, "扶贫专项台账", HEADERS, [(*r[:5], to_decimal(r[5]), *r[6:]) for r in self._rows()],
+            footer=self.totals_for_export())))
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
@@ -108,6 +109,13 @@ class ProgrammesTab(QWidget):
                  codes.PROGRAMME.label(b.programme), b.amount_fen,
                  codes.FUND_SOURCE.label(b.source) if b.source in codes.FUND_SOURCE else b.source, b.note)
                 for b in benefits]
+
+    def totals_for_export(self) -> list[tuple]:
+        by_programme: dict[str, int] = {}
+        for b in self._benefits():
+            by_programme[b.programme] = by_programme.get(b.programme, 0) + b.amount_fen
+        return [("合计", "", "", "", "", to_decimal(sum(by_programme.values()))),
+                *(("", "", "", "", codes.PROGRAMME.label(k), to_decimal(v)) for k, v in by_programme.items())]
 
     def refresh(self) -> None:
         rows = self._rows()

@@ -162,8 +162,8 @@ class ProjectsTab(QWidget):
         self.edit_button.clicked.connect(self._on_edit)
         self.pay_button.clicked.connect(self._on_pay)
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.export_button.clicked.connect(lambda: self.notice.setText(export(self, "扶贫项目资金台账", HEADERS,
-                                                                              self.rows_for_export())))
+        self.export_button.clicked.connect(lambda: self.notice.setText(export(
+            self, "扶贫项目资金台账", HEADERS, self.rows_for_export(), footer=self.totals_for_export())))
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
@@ -184,6 +184,13 @@ class ProjectsTab(QWidget):
                  to_decimal(t.project.total_fen), *(to_decimal(getattr(t.project, c)) for c, _ in SOURCE_LABELS),
                  to_decimal(t.disbursed_fen), t.beneficiaries, codes.PROJECT_STATUS.label(t.project.status),
                  self._warning(t)) for t in self._totals()]
+
+    def totals_for_export(self) -> list[tuple]:
+        """The totals shown under the table: by source, by year, paid out."""
+        s = sums(self._totals())
+        return [("合计", "", "", to_decimal(s.budget_fen), *(to_decimal(s.by_source[k]) for k in codes.FUND_SOURCE.keys),
+                 to_decimal(s.disbursed_fen)),
+                *((f"{year} 年", "", "", to_decimal(v)) for year, v in sorted(s.by_year.items()))]
 
     @staticmethod
     def _warning(t) -> str:  # noqa: ANN001

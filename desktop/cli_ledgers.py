@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from desktop.cli import EXIT_ERROR, EXIT_OK, require_data
@@ -81,6 +82,10 @@ def ledger(folder: Path, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"ledger": args.kind, "villages": out}, ensure_ascii=False, indent=1))
         return EXIT_OK
+    empty = all(not (e.get("projects") or e.get("benefits") or e.get("inspections") or e.get("work_logs"))
+                for e in out)
+    if empty and not args.year:
+        print(f"提示：{year} 年还没有记录；可用 --year 指定其他年度。", file=sys.stderr)
     for e in out:
         print(f"{e['name']}（{e['code']}）{year} 年")
         if args.kind == "projects":

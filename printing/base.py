@@ -136,23 +136,42 @@ class NumberedCanvas(canvas_module.Canvas):
 
 class Document(SimpleDocTemplate):
     contents_pages: dict[str, int]
+    bookmarks: int = 0
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab)
         if isinstance(flowable, Heading):
-            key = f"h{id(flowable)}"
+            self.bookmarks += 1  # never id(): a streamed story frees flowables and ids come back
+            key = f"bm{self.bookmarks}"
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.bookmark_text, key, level=flowable.level)
             if flowable.key:
                 self.contents_pages[flowable.key] = self.page
 
 
+PORTRAIT_WIDTH = 174 * mm  # A4 less the margins
+LANDSCAPE_WIDTH = 261 * mm
+
+
+def column_widths(rows: Sequence[Sequence[object]], total: float) -> list[float]:
+    """Share the width by how much each column has to say (capped), so short values such as
+    dates and amounts keep one line and long notes wrap in a column wide enough to read."""
+    columns = max(len(r) for r in rows)
+    weights = [4.0] * columns
+    for row in rows[:200]:
+        for i, value in enumerate(row):
+            weights[i] = max(weights[i], min(len(str(value or "")), 28) + 1.5)
+    scale = total / sum(weights)
+    return [w * scale for w in weights]
+
+
 def table(rows: Sequence[Sequence[object]], styles: Styles, widths: Sequence[float] | None = None,
-          header: bool = True, cell: ParagraphStyle | None = None) -> Table:
-    """A table whose cells wrap, whose header repeats on every page it spans."""
+          header: bool = True, cell: ParagraphStyle | None = None, total: float = PORTRAIT_WIDTH) -> Table:
+    """A table whose cells wrap in columns sized to their content, whose header repeats on
+    every page it spans."""
     if header and len(rows) == 1:  # a header alone reads as a mistake: say there is nothing
         rows = [*rows, ("（无）",) + ("",) * (len(rows[0]) - 1)]
     data = [[Paragraph("" if v is None else str(v), cell or styles.cell) for v in row] for row in rows]
-    t = Table(data, colWidths=widths, repeatRows=1 if header else 0)
+    t = Table(data, colWidths=widths or column_widths(rows, total), repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")))
@@ -173,6 +192,8 @@ def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str,
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(2, "文件夹不存在", str(path.parent))
+    if path.is_dir():
+        raise IsADirectoryError(21, "这是一个文件夹，请给出文件名", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
     os.close(fd)
     printed = dt.date.today().isoformat()
@@ -191,6 +212,7 @@ def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str,
         doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(
             *a, font_name=font.name, printed=printed, contents_pages=doc.contents_pages, **k))
         pages = doc.page
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a PDF is for sharing
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

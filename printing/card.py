@@ -3,7 +3,7 @@ this year's measures and the policies they enjoy, and where to complain."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -12,7 +12,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from models import codes
 from models.money import format_fen
 from models.store import Store
-from printing.base import Heading, Styles, build, table
+from printing.base import Heading, LazyStory, Styles, build, table
 from printing.fonts import PdfFont
 
 
@@ -53,10 +53,11 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
 
 
 def render_cards(store: Store, household_ids: Sequence[int], path: Path | str, font: PdfFont,
-                 year: int | None = None) -> int:
+                 year: int | None = None, *, cancelled: Callable[[], bool] | None = None) -> int:
     s = Styles(font)
     year = year or dt.date.today().year
-    story: list = []
-    for hid in household_ids:
-        story += card_story(store, hid, year, s)
-    return build(path, story, font, title="明白卡")
+
+    def chunks():
+        for hid in household_ids:
+            yield card_story(store, hid, year, s)
+    return build(path, LazyStory(chunks()), font, title="明白卡", cancelled=cancelled)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
 from models.errors import FontUnusable
 
@@ -38,13 +39,14 @@ def _candidates() -> list[Path]:
     return found
 
 
-def load_ttf(path: str | Path, name: str = "CundangCJK") -> PdfFont:
+def load_ttf(path: str | Path, name: str | None = None) -> PdfFont:
     """Register a TrueType font (a .ttc's first face); refuse what cannot serve Chinese documents."""
     path = str(path)
+    name = name or f"CundangCJK-{zlib.crc32(path.encode()):08x}"  # one name per file: none replaces another
     try:
         font = TTFont(name, path, subfontIndex=0) if path.lower().endswith(".ttc") else TTFont(name, path)
-    except (TTFError, OSError, ValueError, KeyError, AssertionError) as exc:  # CFF outlines, not a font, unreadable
-        raise FontUnusable(path=path, detail=str(exc)) from exc
+    except Exception as exc:  # CFF outlines, not a font, truncated (struct.error), unreadable
+        raise FontUnusable(path=path, detail=str(exc) or type(exc).__name__) from exc
     glyphs = font.face.charToGlyph
     missing = [c for c in "中文档户1A" if ord(c) not in glyphs]
     if missing:  # DroidSansFallback, for one, has no Latin glyphs

@@ -19,6 +19,7 @@ class PrintJob:
     start: str | None = None
     end: str | None = None
     a3: bool = False  # notices for the board, printed large
+    record: bool = True  # a notice printed for the board is recorded; a preview is not
 
 
 def run_job(folder: Path | str, job: PrintJob, out: Path | str, *,
@@ -38,10 +39,10 @@ def run_job(folder: Path | str, job: PrintJob, out: Path | str, *,
         if job.document == "household":
             return render_households(store, ids, out, font, progress=progress, cancelled=cancelled)
         if job.document == "card":
-            return render_cards(store, ids, out, font, job.year)
+            return render_cards(store, ids, out, font, job.year, cancelled=cancelled)
         if job.document == "notice":
             return render_notice(store, job.village_id, job.kind, job.year, out, font, start=job.start, end=job.end,
-                                 a3=job.a3)
+                                 a3=job.a3, record=job.record, cancelled=cancelled)
         if job.document == "ledger":
-            return render_ledger(store, job.village_id, job.kind, job.year, out, font)
+            return render_ledger(store, job.village_id, job.kind, job.year, out, font, cancelled=cancelled)
         return render_binder(store, job.village_id, job.year, out, font, progress=progress, cancelled=cancelled)

@@ -4,27 +4,38 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from models import codes, idnumber, rules
-from models.errors import PeriodReversed
+from models.errors import InvalidDate, NoticeTooShort, PeriodReversed
 from models.money import format_fen
 from models.store import Store
-from printing.base import Heading, Styles, build, table
+from printing.base import LANDSCAPE_WIDTH, Heading, Styles, build, table
 from printing.fonts import PdfFont
 
 
-def notice_period(store: Store, kind: str, start: str | None, end: str | None) -> tuple[str, str]:
-    """The period: given, or from the start for the configured number of days (10 for funds)."""
+def notice_days(store: Store, kind: str) -> int:
     config = store.config()
-    first = dt.date.fromisoformat(start) if start else dt.date.today()
-    days = config.funds_notice_days if kind == "funds" else config.notice_days
-    last = dt.date.fromisoformat(end) if end else first + dt.timedelta(days=days - 1)
+    return config.funds_notice_days if kind == "funds" else config.notice_days
+
+
+def notice_period(store: Store, kind: str, start: str | None, end: str | None) -> tuple[str, str]:
+    """The period: given, or from the start for the configured number of days (10 for funds);
+    never shorter than that."""
+    try:
+        first = dt.date.fromisoformat(start) if start else dt.date.today()
+        days = notice_days(store, kind)
+        last = dt.date.fromisoformat(end) if end else first + dt.timedelta(days=days - 1)
+    except ValueError:
+        raise InvalidDate(value=f"{start or ''} {end or ''}".strip()) from None
     if last < first:
         raise PeriodReversed(start=first.isoformat(), end=last.isoformat())
+    if (last - first).days + 1 < days:
+        raise NoticeTooShort(days=(last - first).days + 1, required=days)
     return first.isoformat(), last.isoformat()
 
 
@@ -65,9 +76,22 @@ def notice_rows(store: Store, village_id: int, kind: str, year: int) -> tuple[li
     return headers, rows
 
 
+def record_notice(store: Store, village_id: int, kind: str, year: int, start: str | None, end: str | None) -> None:
+    """A notice was posted: keep its kind, period and content, so procedures can rely on its period."""
+    first, last = notice_period(store, kind, start, end)
+    headers, rows = notice_rows(store, village_id, kind, year)
+    if kind == "pairing":
+        rows = _pairing_rows(store, village_id)
+    with store.db.atomic():
+        store.writer.insert("notices", {"village_id": village_id, "kind": kind, "year": year, "start_date": first,
+                                        "end_date": last, "content": json.dumps({"headers": headers, "rows": rows},
+                                                                                ensure_ascii=False)})
+
+
 def render_notice(store: Store, village_id: int, kind: str, year: int, path: Path | str, font: PdfFont, *,
-                  start: str | None = None, end: str | None = None, a3: bool = False) -> int:
-    """Print a notice and record it (kind, period, content) so procedures can rely on its period."""
+                  start: str | None = None, end: str | None = None, a3: bool = False, record: bool = True,
+                  cancelled: Callable[[], bool] | None = None) -> int:
+    """Print a notice; with ``record`` (printing it for the board) also record it. A preview does not."""
     codes.NOTICE_KIND.check(kind, allow_empty=False)
     first, last = notice_period(store, kind, start, end)
     village = store.villages.get(village_id)
@@ -79,13 +103,11 @@ def render_notice(store: Store, village_id: int, kind: str, year: int, path: Pat
     story = [Heading(f"{village.name}{year}年{codes.NOTICE_KIND.label(kind)}", s.title, 0),
              Paragraph(f"公示时间：{first} 至 {last}。对公示内容有异议的，请在公示期内向村委会或{village.township}"
                        f"人民政府反映；也可拨打扶贫监督举报电话 {codes.SUPERVISION_HOTLINE}，本地监督电话 {local}。", s.big),
-             Spacer(1, 4 * mm), table([headers, *rows], s, cell=s.board), Spacer(1, 10 * mm),
+             Spacer(1, 4 * mm), table([headers, *rows], s, cell=s.board, total=LANDSCAPE_WIDTH), Spacer(1, 10 * mm),
              Paragraph(f"公示单位：{village.name}村民委员会（盖章）　　　　{dt.date.today():%Y年%m月%d日}", s.big)]
-    pages = build(path, story, font, title=codes.NOTICE_KIND.label(kind), wide=True, a3=a3)
-    with store.db.atomic():
-        store.writer.insert("notices", {"village_id": village_id, "kind": kind, "year": year, "start_date": first,
-                                        "end_date": last, "content": json.dumps({"headers": headers, "rows": rows},
-                                                                                ensure_ascii=False)})
+    pages = build(path, story, font, title=codes.NOTICE_KIND.label(kind), wide=True, a3=a3, cancelled=cancelled)
+    if record:
+        record_notice(store, village_id, kind, year, first, last)
     return pages
 
 

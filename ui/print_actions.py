@@ -19,9 +19,10 @@ def save_pdf_now(parent: QWidget, store: Store, job: PrintJob, name: str, path: 
         path, _ = QFileDialog.getSaveFileName(parent, "保存 PDF", f"{name}.pdf", "PDF (*.pdf)")
         if not path:
             return ""
+    path = path if path.lower().endswith(".pdf") else path + ".pdf"
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        pages = run_job(store.folder, job, path if path.lower().endswith(".pdf") else path + ".pdf")
+        pages = run_job(store.folder, job, path)
     except Exception as exc:  # an unwritable folder, an unusable font
         return f"没有生成：{describe(exc)}"
     finally:

@@ -8,8 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QDate, QRect, QSize, Qt
+from PySide6.QtGui import QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from models.store import Store
 from printing.fonts import find_font
 from printing.jobs import PrintJob, run_job
+from printing.notices import notice_days, record_notice
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.widgets import ErrorLabel
@@ -48,6 +49,8 @@ class PrintScreen(QWidget):
         self.current: Path | None = None
         self.worker: Worker | None = None
         self.progress: QProgressDialog | None = None
+        self.built_job: PrintJob | None = None
+        self.recorded = False
         self.document = QComboBox()
         self.document.setObjectName("print-document")
         for key, label in DOCUMENTS:
@@ -96,12 +99,27 @@ class PrintScreen(QWidget):
         layout.addWidget(left)
         layout.addWidget(self.view, 1)
         self.build_button.clicked.connect(self.build)
+        self.document.currentIndexChanged.connect(lambda _: self._default_period())
+        self.start.dateChanged.connect(lambda _: self._default_period())
         self.print_button.clicked.connect(self.print_pdf)
         self.save_button.clicked.connect(self.save_pdf)
         self._enable(False)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
+
+    def _default_period(self) -> None:
+        """A notice runs its configured days (7, or 10 for projects and funds) unless changed."""
+        document, _, kind = (self.document.currentData() or "").partition(":")
+        if document == "notice":
+            self.end.setDate(self.start.date().addDays(notice_days(self.store, kind) - 1))
+
+    def _record_if_notice(self) -> None:
+        """Saving or printing a notice is posting it: record it now (a preview was not)."""
+        job = self.built_job
+        if job is not None and job.document == "notice" and not self.recorded:
+            record_notice(self.store, job.village_id, job.kind, job.year, job.start, job.end)
+            self.recorded = True
 
     def _enable(self, ready: bool) -> None:
         self.print_button.setEnabled(ready)
@@ -121,7 +139,8 @@ class PrintScreen(QWidget):
             ids.append(found.id)
         return PrintJob(document=document, village_id=self.village_id, year=self.year.value(),
                         household_ids=tuple(ids), kind=kind, start=self.start.date().toString("yyyy-MM-dd"),
-                        end=self.end.date().toString("yyyy-MM-dd"), a3=self.a3.isChecked())
+                        end=self.end.date().toString("yyyy-MM-dd"), a3=self.a3.isChecked(),
+                        record=False)  # a preview is not a posting; saving or printing it is
 
     def build(self) -> Worker | None:
         """Build off the UI thread, with a progress dialog whose Cancel really stops the work."""
@@ -129,7 +148,11 @@ class PrintScreen(QWidget):
         job = self.job()
         if job is None:
             return None
+        if self.current is not None and self.current.exists():
+            self.current.unlink()  # previews do not pile up
+        self.current = None
         out = Path(self.tmp.name) / f"{job.document}-{dt.datetime.now():%H%M%S%f}.pdf"
+        self.pending_job = job
         folder = self.store.folder
         worker = Worker(lambda progress, cancelled: (run_job(folder, job, out, progress=progress,
                                                              cancelled=cancelled), out))
@@ -159,6 +182,8 @@ class PrintScreen(QWidget):
     def _on_finished(self, result: tuple[int, Path]) -> None:
         pages, path = result
         self._close_progress()
+        self.built_job = getattr(self, "pending_job", None)
+        self.recorded = False
         self.build_button.setEnabled(True)
         self.current = path
         self.pdf.load(str(path))
@@ -179,33 +204,60 @@ class PrintScreen(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", f"{self.document.currentText()}.pdf", "PDF (*.pdf)")
             if not path:
                 return ""
+        tmp = ""
         try:  # a temporary copy beside the target, then a rename: never a half-written file
             fd, tmp = tempfile.mkstemp(suffix=".pdf", dir=os.path.dirname(os.path.abspath(path)))
             os.close(fd)
             shutil.copyfile(self.current, tmp)
+            os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except OSError as exc:
+            if tmp and os.path.exists(tmp):
+                os.remove(tmp)
             self.error.set_error(f"保存失败：{describe(exc)}")
             return ""
+        self._record_if_notice()
         self.status.setText(f"已保存到“{path}”。")
         return path
 
     def print_pdf(self) -> None:
         if self.current is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        first = self.pdf.pagePointSize(0)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape if first.width() > first.height()
+                                   else QPageLayout.Orientation.Portrait)
         if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
             return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter, dpi: int = 200) -> int:
+        """Each page as an image at ``dpi`` (enough for text on paper, small enough to be quick),
+        kept to the page's proportions; a progress dialog whose 取消 stops between pages."""
+        pages = self.pdf.pageCount()
+        progress = QProgressDialog("正在送往打印机……", "取消", 0, pages, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
         painter = QPainter(printer)
+        printed = 0
         try:
-            for page in range(self.pdf.pageCount()):
+            for page in range(pages):
+                if progress.wasCanceled():
+                    break
                 if page:
                     printer.newPage()
-                rect = painter.viewport()
-                image = self.pdf.render(page, rect.size())
-                painter.drawImage(rect, image)
+                size = self.pdf.pagePointSize(page)
+                image = self.pdf.render(page, QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72)))
+                target = painter.viewport()
+                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(QRect(target.topLeft(), scaled), image)
+                printed += 1
+                progress.setValue(printed)
         finally:
             painter.end()
-        self.status.setText(f"已送打印机，共 {self.pdf.pageCount()} 页。")
+            progress.reset()
+        if printed:
+            self._record_if_notice()
+        self.status.setText(f"已送打印机 {printed} 页。" if printed == pages else f"已取消打印（已送 {printed} 页）。")
+        return printed
 
 

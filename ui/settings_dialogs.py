@@ -174,7 +174,7 @@ class ConfigDialog(QDialog):
             if config.pdf_font:
                 load_ttf(config.pdf_font)  # refuse a file that cannot be embedded, now rather than at printing
             save_config(self.store, config)
-        except CundangError as exc:
+        except CundangError as exc:  # FontUnusable is one: a damaged font file says so
             self.error.set_error(describe(exc))
             return
         self.accept()

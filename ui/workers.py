@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from models.errors import Cancelled
+
 
 class WorkerSignals(QObject):
     progress = Signal(int, int)
@@ -35,7 +37,10 @@ class Worker(QRunnable):
             traceback.print_exc()
             self.signals.failed.emit(exc)
         else:
-            self.signals.finished.emit(result)
+            if self._cancel.is_set():  # cancelled after the last check: still a cancel, not a result
+                self.signals.failed.emit(Cancelled())
+            else:
+                self.signals.finished.emit(result)
 
 
 _writer_pool: QThreadPool | None = None

@@ -116,3 +116,14 @@ def test_cancelled_binder_leaves_nothing(demo_store, tmp_path, font):
         render_binder(demo_store, village.id, 2020, out / "b.pdf", font,
                       progress=lambda n, total: calls.append(n), cancelled=lambda: len(calls) >= 3)
     assert list(out.iterdir()) == []
+
+
+def test_every_household_has_its_bookmark_and_long_notes_wrap(demo_store, tmp_path, font):
+    [village] = demo_store.villages.all()
+    ids = demo_store.households.ids(village.id)
+    visit = demo_store.db.execute("SELECT id, household_id FROM visits ORDER BY id LIMIT 1").fetchone()
+    demo_store.writer.update("visits", visit[0], {"found": "屋顶漏雨，" * 60})  # a 300-character note
+    path = tmp_path / "all.pdf"
+    render_households(demo_store, ids, path, font)
+    titles = [item.title for item in PdfReader(path).outline if not isinstance(item, list)]
+    assert len(set(titles)) == len(ids) and all(t.startswith("户档案 ") for t in titles)

@@ -12,14 +12,36 @@ def test_build_preview_and_save_a_notice(qtbot, demo_window, demo_store, tmp_pat
     _choose(screen, "notice:exit")
     screen.year.setValue(2020)
     screen.start.setDate(QDate(2020, 12, 1))
-    screen.end.setDate(QDate(2020, 12, 7))
+    assert screen.end.date() == QDate(2020, 12, 7)  # the configured 7 days
     worker = screen.build()
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
     assert screen.pdf.pageCount() >= 1 and "已生成" in screen.status.text()
+    assert demo_store.db.execute("SELECT count(*) FROM notices").fetchone()[0] == 0  # a preview is not a posting
     saved = screen.save_pdf(str(tmp_path / "退出公示.pdf"))
     assert saved and (tmp_path / "退出公示.pdf").read_bytes()[:4] == b"%PDF"
-    assert demo_store.db.execute("SELECT count(*) FROM notices").fetchone()[0] == 1  # recorded
+    assert demo_store.db.execute("SELECT count(*) FROM notices").fetchone()[0] == 1  # saved for posting: recorded
+    screen.save_pdf(str(tmp_path / "again.pdf"))
+    assert demo_store.db.execute("SELECT count(*) FROM notices").fetchone()[0] == 1  # once
+    from PySide6.QtPrintSupport import QPrinter
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert screen.print_to(printer, dpi=60) == screen.pdf.pageCount()
+    assert (tmp_path / "printed.pdf").stat().st_size > 1000
+
+
+def test_a_notice_shorter_than_its_period_is_refused(qtbot, demo_window):
+    demo_window.show_section("公示与打印")
+    screen = demo_window.printing
+    _choose(screen, "notice:funds")
+    screen.start.setDate(QDate(2020, 12, 1))
+    assert screen.end.date() == QDate(2020, 12, 10)  # 10 days for projects and funds
+    screen.end.setDate(QDate(2020, 12, 3))
+    worker = screen.build()
+    with qtbot.waitSignal(worker.signals.failed, timeout=60_000):
+        pass
+    assert "公示期只有 3 天，至少要 10 天" in screen.error.text()
 
 
 def test_a_batch_can_be_cancelled(qtbot, demo_window, tmp_path):

@@ -10,6 +10,7 @@ from reportlab.platypus import PageBreak, Paragraph
 
 from models import codes
 from models.errors import Cancelled
+from models.services.assistance import village_exit_summary
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, contents, table
 from printing.fonts import PdfFont
@@ -24,6 +25,9 @@ def render_binder(store: Store, village_id: int, year: int, path: Path | str, fo
     village = store.villages.get(village_id)
     [stats] = store.stats.villages(village_id)
     notices = store.ledgers.notices(village_id, year)
+    summary = village_exit_summary(store, village_id, year)
+    incidence = (f"{summary.incidence_permille / 10:.2f}%（{summary.poor_people} 人）"
+                 if summary.incidence_permille is not None else "农业人口未填写，无法计算")
     ids = store.households.ids(village_id)
     entries = [("村情概况与主要数据", "toc_overview"),
                *((f"{village.name}{year}年{title}", f"toc_ledger_{kind}") for kind, title in LEDGER_TITLES.items()),
@@ -35,12 +39,15 @@ def render_binder(store: Store, village_id: int, year: int, path: Path | str, fo
                    table([("项目", "数值"), ("村代码", village.code),
                           ("所在", f"{village.province}{village.city}{village.county}{village.township}"),
                           ("建档立卡户", f"{stats.registered} 户"), ("现有人口", f"{stats.members} 人"),
-                          ("未脱贫（含返贫）", f"{stats.poor} 户"), ("已脱贫", f"{stats.exited} 户"),
-                          *((codes.status_label(k), f"{n} 户") for k, n in stats.by_status.items())], s), PageBreak()]
+                          *((codes.status_label(k), f"{n} 户") for k, n in stats.by_status.items()),
+                          ("贫困发生率（年末）", incidence), ("农业人口", village.agri_population or "未填写")], s),
+                   PageBreak()]
     for kind in LEDGER_TITLES:
         part = ledger_story(store, village_id, kind, year, s)
         part[0].key = f"toc_ledger_{kind}"
         story += part + [PageBreak()]
+    if not notices:
+        story += [Paragraph(f"{year} 年尚未从本程序打印过公示。", s.body), PageBreak()]
     for i, (kind, start, end, content) in enumerate(notices):  # as posted that year
         data = json.loads(content)
         story += [Heading(f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", s.title, 0, key=f"toc_notice_{i}"),

@@ -27,9 +27,16 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
     h = f.household
     village = store.villages.get(h.village_id)
     groups = {g.id: g.name for g in store.villages.groups(h.village_id)}
-    story: list = [Heading(title_of(store, household_id), s.title, 0, key=f"toc{household_id}")]
-    story.append(Paragraph(f"{village.province}{village.city}{village.county}{village.township}{village.name}"
-                           f"{groups.get(h.group_id, '')}　脱贫状态：{codes.status_label(h.status)}", s.body))
+    head = f.head
+    # The cover: what the file is and whose, for the binder and the filing cabinet.
+    story: list = [Spacer(1, 45 * mm), Heading(title_of(store, household_id), s.title, 0, key=f"toc{household_id}"),
+                   Spacer(1, 12 * mm)]
+    for line in (f"{village.province}{village.city}{village.county}", f"{village.township}{village.name}"
+                 f"{groups.get(h.group_id, '')}", f"户主：{head.name if head else ''}　家庭人口：{len(f.current_members)} 人",
+                 f"识别年度：{h.identified_year or '—'}　脱贫状态：{codes.status_label(h.status)}"
+                 + (f"（{h.exit_year} 年）" if h.exit_year else ""), f"建档：{village.name}村民委员会"):
+        story.append(Paragraph(line, s.big))
+    story.append(PageBreak())
     H = labels.HOUSEHOLD
     facts = [("household_no", h.household_no), ("address", h.address), ("phone", h.phone),
              ("standard", codes.STANDARD.label(h.standard)), ("identified_year", h.identified_year),

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--a3", action="store_true", help="公示用 A3 纸（默认 A4 横向）")
     pr.add_argument("--village", metavar="CODE", help="村代码（数据文件夹有多个村时）")
     pr.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件")
+    ex = sub.add_parser("export", help="导出本村上报包（Excel）")
+    ex.add_argument("--village", metavar="CODE", help="村代码（数据文件夹有多个村时必填）")
+    ex.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
     cadres = sub.add_parser("cadres", help="帮扶干部、角色、当前结对户数和缺少的帮扶力量")
     cadres.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     cadres.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -99,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop import cli_print
 
             return cli_print.print_document(folder, args)
+        if command == "export":
+            return _export(folder, args)
         if command == "cadres":
             from desktop import cli_assistance
 
@@ -148,4 +153,24 @@ def _stats(folder, args: argparse.Namespace) -> int:
               f"未脱贫（含返贫） {s.poor} 户，已脱贫 {s.exited} 户")
         print("  按脱贫状态：" + "，".join(f"{codes.status_label(k)} {n}" for k, n in s.by_status.items()))
         print("  按村民小组：" + "，".join(f"{k} {n}" for k, n in s.by_group.items()))
+    return EXIT_OK
+
+
+def _export(folder, args: argparse.Namespace) -> int:
+    from desktop.cli_assistance import _villages
+    from models.exchange.package import export_village
+    from models.store import Store
+
+    if not require_data(folder):
+        return EXIT_ERROR
+    with Store.open(folder) as store:
+        villages = _villages(store, args.village)
+        if villages is None:
+            return EXIT_ERROR
+        if len(villages) > 1:
+            print("错误：数据文件夹中有多个村，请用 --village 指定要导出的村。", file=sys.stderr)
+            return EXIT_USAGE
+        facts = export_village(store, villages[0].id, args.out)
+    rows = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
+    print(f"已导出 {args.out}：{rows}。")
     return EXIT_OK

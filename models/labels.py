@@ -84,3 +84,20 @@ REGISTER = {
     "attribute": HOUSEHOLD["attribute"], "main_cause": HOUSEHOLD["main_cause"], "status": HOUSEHOLD["status"],
     "helper": "帮扶责任人", "head_id_number": "户主证件号码", "phone": HOUSEHOLD["phone"], "address": HOUSEHOLD["address"],
 }
+
+CADRE = {"name": "姓名", "sex": "性别", "id_number": "证件号码", "unit": "单位", "unit_type": "单位类型",
+         "position": "职务", "phone": "联系电话", "roles": "角色", "on_team": "驻村工作队成员", "left_date": "离开日期"}
+PAIRING = {"start_date": "开始日期", "end_date": "结束日期", "end_reason": "结束原因"}
+VISIT = {"visit_date": "走访日期", "found": "发现的情况", "done": "做了什么", "next_step": "下一步"}
+PROJECT = {"name": "项目名称", "category": "项目类别", "year": "年度", "place": "实施地点", "content": "建设内容与规模",
+           "fund_special_fen": "财政专项扶贫资金", "fund_integrated_fen": "整合涉农资金", "fund_social_fen": "社会帮扶",
+           "fund_credit_fen": "信贷", "fund_self_fen": "群众自筹", "unit": "实施单位", "responsible": "责任人",
+           "start_date": "开工日期", "finish_date": "完工日期", "progress": "进度", "status": "状态", "goal": "绩效目标",
+           "mechanism": "带贫减贫机制"}
+DISBURSEMENT = {"pay_date": "拨付日期", "amount_fen": "金额", "payee": "收款方", "voucher": "凭证号", "purpose": "用途"}
+ATTENDANCE = {"day": "日期", "note": "备注"}
+WORK_LOG = {"log_date": "日期", "content": "内容"}
+BENEFIT = {"programme": "帮扶项目", "benefit_date": "日期", "amount_fen": "金额", "source": "资金来源", "note": "备注"}
+INSPECTION = {"inspect_date": "检查日期", "kind": "检查类型", "body": "检查单位", "note": "备注"}
+FINDING = {"description": "发现的问题", "measure": "整改措施", "responsible": "责任人", "deadline": "整改期限",
+           "completed_date": "完成日期", "completion_note": "完成情况"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from collections.abc import Sequence
 
 from desktop import argparse_zh
@@ -108,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop import cli_assistance
 
             return cli_assistance.cadres(folder, args)
+    except CliExit as stop:
+        return stop.status
     except Exception as exc:  # every failure ends in one Chinese sentence and status 1
         from ui.messages import describe
 
@@ -124,6 +127,35 @@ def _demo(folder, args: argparse.Namespace) -> int:
         summary = generate(store, seed=args.seed, households=args.households, villages=args.villages)
     print(f"已生成演示数据：{summary.villages} 个村，{summary.households} 户，{summary.members} 人。数据文件夹：{folder}")
     return EXIT_OK
+
+
+class CliExit(Exception):
+    """Stop a command with an exit status; its message was already printed."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@contextmanager
+def village_store(folder, code: str | None, *, single: bool = False):
+    """The open store and the villages a command is about (``--village CODE`` or all of them);
+    with ``single``, exactly one. Stops the command in words when there is no such village."""
+    from models.store import Store
+
+    if not require_data(folder):
+        raise CliExit(EXIT_ERROR)
+    with Store.open(folder) as store:
+        villages = store.villages.all()
+        if code:
+            villages = [v for v in villages if v.code == code]
+            if not villages:
+                print(f"错误：数据文件夹中没有代码为 {code} 的村。", file=sys.stderr)
+                raise CliExit(EXIT_ERROR)
+        if single and len(villages) > 1:
+            print("错误：数据文件夹中有多个村，请用 --village 指定。", file=sys.stderr)
+            raise CliExit(EXIT_USAGE)
+        yield store, villages
 
 
 def require_data(folder) -> bool:
@@ -157,19 +189,9 @@ def _stats(folder, args: argparse.Namespace) -> int:
 
 
 def _export(folder, args: argparse.Namespace) -> int:
-    from desktop.cli_assistance import _villages
     from models.exchange.package import export_village
-    from models.store import Store
 
-    if not require_data(folder):
-        return EXIT_ERROR
-    with Store.open(folder) as store:
-        villages = _villages(store, args.village)
-        if villages is None:
-            return EXIT_ERROR
-        if len(villages) > 1:
-            print("错误：数据文件夹中有多个村，请用 --village 指定要导出的村。", file=sys.stderr)
-            return EXIT_USAGE
+    with village_store(folder, args.village, single=True) as (store, villages):
         facts = export_village(store, villages[0].id, args.out)
     rows = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
     print(f"已导出 {args.out}：{rows}。")

@@ -3,34 +3,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_ERROR, EXIT_OK, require_data
+from desktop.cli import EXIT_OK, village_store
 from models import codes
 from models.assistance import missing_requirements
 from models.services.assistance import run_exit_check, village_exit_summary
-from models.store import Store
 from ui.messages import criterion_label, describe_result
 
 
-def _villages(store: Store, code: str | None) -> list | None:
-    villages = store.villages.all()
-    if code:
-        villages = [v for v in villages if v.code == code]
-        if not villages:
-            print(f"错误：数据文件夹中没有代码为 {code} 的村。", file=sys.stderr)
-            return None
-    return villages
-
-
 def check_exit(folder: Path, args: argparse.Namespace) -> int:
-    if not require_data(folder):
-        return EXIT_ERROR
-    with Store.open(folder) as store:
-        villages = _villages(store, args.village)
-        if villages is None:
-            return EXIT_ERROR
+    with village_store(folder, args.village) as (store, villages):
         out = {"year": args.year, "households": [], "villages": []}
         for v in villages:
             for c in run_exit_check(store, args.year, village_id=v.id):
@@ -69,12 +52,7 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
 
 
 def cadres(folder: Path, args: argparse.Namespace) -> int:
-    if not require_data(folder):
-        return EXIT_ERROR
-    with Store.open(folder) as store:
-        villages = _villages(store, args.village)
-        if villages is None:
-            return EXIT_ERROR
+    with village_store(folder, args.village) as (store, villages):
         config = store.config()
         out = []
         for v in villages:

@@ -7,12 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_ERROR, EXIT_OK, require_data
-from desktop.cli_assistance import _villages
+from desktop.cli import EXIT_OK, village_store
 from models import codes
 from models.ledgers import attendance_by_month, finding_status, project_totals, proposed_transfer_income, sums, shortfall
 from models.money import format_fen
-from models.store import Store
 
 
 def _yuan(fen: int) -> str:
@@ -20,15 +18,10 @@ def _yuan(fen: int) -> str:
 
 
 def ledger(folder: Path, args: argparse.Namespace) -> int:
-    if not require_data(folder):
-        return EXIT_ERROR
     today = dt.date.today()
     year = args.year or today.year
     start, end = f"{year}-01-01", f"{year}-12-31"
-    with Store.open(folder) as store:
-        villages = _villages(store, args.village)
-        if villages is None:
-            return EXIT_ERROR
+    with village_store(folder, args.village) as (store, villages):
         out = []
         for v in villages:
             entry: dict[str, object] = {"code": v.code, "name": v.name, "year": year}

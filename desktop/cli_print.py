@@ -6,9 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, require_data
-from desktop.cli_assistance import _villages
-from models.store import Store
+from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, village_store
 
 
 NOTICE_KINDS = ("identify", "exit", "pairing", "funds")
@@ -23,15 +21,7 @@ def print_document(folder: Path, args: argparse.Namespace) -> int:
     from printing.household_file import render_households
     from printing.notices import render_notice
 
-    if not require_data(folder):
-        return EXIT_ERROR
-    with Store.open(folder) as store:
-        villages = _villages(store, args.village)
-        if villages is None:
-            return EXIT_ERROR
-        if len(villages) > 1:
-            print("错误：数据文件夹中有多个村，请用 --village 指定。", file=sys.stderr)
-            return EXIT_USAGE
+    with village_store(folder, args.village, single=True) as (store, villages):
         village = villages[0]
         font = find_font(store.config().pdf_font or None)
         if font.warning:

@@ -4,8 +4,6 @@ that is renamed only when the PDF is complete."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from reportlab.pdfgen import canvas as canvas_module
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from models.errors import Cancelled
+from models.files import atomic_file
 from printing.fonts import PdfFont
 
 
@@ -194,9 +193,13 @@ def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str,
         raise FileNotFoundError(2, "文件夹不存在", str(path.parent))
     if path.is_dir():
         raise IsADirectoryError(21, "这是一个文件夹，请给出文件名", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
     printed = dt.date.today().isoformat()
+    with atomic_file(path) as tmp:
+        return _lay_out(tmp, story, font, title=title, wide=wide, a3=a3, printed=printed, cancelled=cancelled)
+
+
+def _lay_out(tmp: str, story: list[Flowable], font: PdfFont, *, title: str, wide: bool, a3: bool, printed: str,
+             cancelled: Callable[[], bool] | None) -> int:
     doc = Document(tmp, pagesize=page_size(wide, a3), title=title, author="村档", leftMargin=18 * mm,
                    rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=20 * mm)
     doc.contents_pages = {}
@@ -208,14 +211,6 @@ def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str,
                 raise Cancelled()
             original(flowables)
         doc.handle_flowable = watched  # type: ignore[method-assign]
-    try:
-        doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(
-            *a, font_name=font.name, printed=printed, contents_pages=doc.contents_pages, **k))
-        pages = doc.page
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a PDF is for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return pages
+    doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(
+        *a, font_name=font.name, printed=printed, contents_pages=doc.contents_pages, **k))
+    return doc.page

@@ -3,7 +3,6 @@ preview it page by page, print it or save the PDF."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.files import atomic_file
 from models.store import Store
 from printing.fonts import find_font
 from printing.jobs import PrintJob, run_job
@@ -204,16 +204,10 @@ class PrintScreen(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", f"{self.document.currentText()}.pdf", "PDF (*.pdf)")
             if not path:
                 return ""
-        tmp = ""
-        try:  # a temporary copy beside the target, then a rename: never a half-written file
-            fd, tmp = tempfile.mkstemp(suffix=".pdf", dir=os.path.dirname(os.path.abspath(path)))
-            os.close(fd)
-            shutil.copyfile(self.current, tmp)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+        try:
+            with atomic_file(path) as tmp:  # never a half-written file
+                shutil.copyfile(self.current, tmp)
         except OSError as exc:
-            if tmp and os.path.exists(tmp):
-                os.remove(tmp)
             self.error.set_error(f"保存失败：{describe(exc)}")
             return ""
         self._record_if_notice()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from models import codes, labels
+from models.files import atomic_file
 from models.money import format_fen
 from models.store import Store
 
@@ -195,17 +194,8 @@ def export_village(store: Store, village_id: int, path: Path | str, *,
         ws.append(header_cells)
         for row in rows:
             ws.append([text(ws, v) for v in row])
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_file(path) as tmp:
         wb.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
     return {**facts, "sheets": {name: len(rows) for name, _, rows in data}}
 
 

@@ -1,8 +1,6 @@
 """Writing simple tables to .xlsx safely: text stays text, and the file appears whole or not at all."""
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from models.files import atomic_file
 
 
 def text_cell(cell: Cell, value: str) -> None:
@@ -37,33 +37,25 @@ def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iter
     count = 0
     for count, row in enumerate(rows, 1):
         for col, value in enumerate(row, 1):
-            cell = ws.cell(row=count + 1, column=col)
+            _put(ws.cell(row=count + 1, column=col), value)
             if isinstance(value, str):
-                text_cell(cell, value)
                 widths[col - 1] = max(widths[col - 1], min(len(value.encode("gbk", "replace")) + 2, 40))
-            else:
-                cell.value = value
-                if isinstance(value, Decimal):
-                    cell.number_format = "0.00"  # money keeps its two decimals
     for offset, line in enumerate(footer, count + 3):
         for col, value in enumerate(line, 1):
-            cell = ws.cell(row=offset, column=col)
-            if isinstance(value, str):
-                text_cell(cell, value)
-            else:
-                cell.value = value
-                if isinstance(value, Decimal):
-                    cell.number_format = "0.00"
-            cell.font = Font(bold=True)
+            _put(ws.cell(row=offset, column=col), value).font = Font(bold=True)
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_file(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
     return count
+
+
+def _put(cell: Cell, value: object) -> Cell:
+    """Strings stay text; numbers are numbers, money (Decimal) with its two decimals."""
+    if isinstance(value, str):
+        text_cell(cell, value)
+    else:
+        cell.value = value
+        if isinstance(value, Decimal):
+            cell.number_format = "0.00"
+    return cell

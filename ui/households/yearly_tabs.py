@@ -80,17 +80,48 @@ class YearPicker(QWidget):
         return year
 
 
-class IncomeTab(QWidget):
+class YearlyTab(QWidget):
+    """What both yearly tabs share: values by year, the year picker, and years removed since
+    loading (deleted when the form is saved)."""
+
     changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_year: dict[int, dict] = {}
+        self.saved_years: set[int] = set()
+        self.deleted: set[int] = set()
+        self.picker = YearPicker()
+
+    def _loaded(self, by_year: dict[int, dict]) -> None:
+        self.by_year = by_year
+        self.saved_years = set(by_year)
+        self.deleted = set()
+        self.picker.set_years(list(by_year))
+        if not by_year:
+            self._empty()
+
+    def _on_remove_year(self) -> None:
+        year = self.picker.remove_current()
+        if year:
+            self.by_year.pop(year, None)
+            if year in self.saved_years:
+                self.deleted.add(year)
+            if not self.picker.years():
+                self._empty()
+            self.changed.emit()
+
+    def _empty(self) -> None:
+        raise NotImplementedError
+
+
+class IncomeTab(YearlyTab):
 
     def __init__(self, members: Callable[[], list[Member]],
                  proposal: Callable[[int], dict[str, int]] | None = None) -> None:
         super().__init__()
         self.members = members
         self.proposal = proposal  # year -> transfer income items the benefits received suggest
-        self.texts: dict[int, dict[str, str]] = {}
-        self.deleted: set[int] = set()  # saved years the clerk removed; deleted on save
-        self.picker = YearPicker()
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, ErrorLabel] = {}
         form = QFormLayout()
@@ -124,12 +155,7 @@ class IncomeTab(QWidget):
         self._set_enabled(False)
 
     def load(self, incomes: list[Income]) -> None:
-        self.texts = {i.year: {n: format_fen(getattr(i, n)) for n in INCOME_ITEMS} for i in incomes}
-        self.saved_years = set(self.texts)
-        self.deleted = set()
-        self.picker.set_years(list(self.texts))
-        if not incomes:
-            self._empty()
+        self._loaded({i.year: {n: format_fen(getattr(i, n)) for n in INCOME_ITEMS} for i in incomes})
 
     def _empty(self) -> None:
         for edit in self.edits.values():
@@ -137,23 +163,13 @@ class IncomeTab(QWidget):
         self._set_enabled(False)
         self.totals.setText("还没有收入记录。选择年度后点“添加年度”。")
 
-    def _on_remove_year(self) -> None:
-        year = self.picker.remove_current()
-        if year:
-            self.texts.pop(year, None)
-            if year in self.saved_years:
-                self.deleted.add(year)
-            if not self.picker.years():
-                self._empty()
-            self.changed.emit()
-
     def _set_enabled(self, on: bool) -> None:
         for edit in self.edits.values():
             edit.setEnabled(on)
 
     def _show_year(self, year: int) -> None:
         self.deleted.discard(year)
-        texts = self.texts.setdefault(year, {n: "" for n in INCOME_ITEMS})
+        texts = self.by_year.setdefault(year, {n: "" for n in INCOME_ITEMS})
         for name, edit in self.edits.items():
             edit.setText(texts.get(name, ""))
             self.errors[name].set_error("")
@@ -163,7 +179,7 @@ class IncomeTab(QWidget):
     def _on_edit(self, _text: str) -> None:
         year = self.picker.current()
         if year:
-            self.texts[year] = {n: e.text() for n, e in self.edits.items()}
+            self.by_year[year] = {n: e.text() for n, e in self.edits.items()}
         self.refresh_totals()
         self.changed.emit()
 
@@ -180,7 +196,7 @@ class IncomeTab(QWidget):
         year = self.picker.current()
         if not year:
             return
-        income, problems = form_input.income(None, year, self.texts[year])
+        income, problems = form_input.income(None, year, self.by_year[year])
         if problems:
             self.totals.setText("有金额填写不正确，暂无法计算合计。")
             return
@@ -191,7 +207,7 @@ class IncomeTab(QWidget):
 
     def collect(self, household_id: int | None) -> tuple[list[Income], list[Problem]]:
         incomes, problems = [], []
-        for year, texts in sorted(self.texts.items()):
+        for year, texts in sorted(self.by_year.items()):
             if not any(t.strip() for t in texts.values()):
                 continue  # a year looked at but left empty is not a year of zero income
             income, found = form_input.income(household_id, year, texts)
@@ -210,16 +226,13 @@ class IncomeTab(QWidget):
                 self.errors[str(p.where[2])].set_error(describe(p.error))
 
     def raw(self) -> object:
-        return {y: dict(t) for y, t in self.texts.items() if any(t.values())}, sorted(self.deleted)
+        return {y: dict(t) for y, t in self.by_year.items() if any(t.values())}, sorted(self.deleted)
 
 
-class AssuranceTab(QWidget):
-    changed = Signal()
+class AssuranceTab(YearlyTab):
 
     def __init__(self) -> None:
         super().__init__()
-        self.values: dict[int, dict[str, object]] = {}
-        self.picker = YearPicker()
         self.combos: dict[str, YesNoCombo] = {}
         form = QFormLayout()
         for name in ASSURANCE_ITEMS:
@@ -237,7 +250,6 @@ class AssuranceTab(QWidget):
         layout.addStretch(1)
         self.picker.year_changed.connect(self._show_year)
         self.picker.remove_button.clicked.connect(self._on_remove_year)
-        self.deleted: set[int] = set()
         self._set_enabled(False)
 
     def _set_enabled(self, on: bool) -> None:
@@ -245,33 +257,18 @@ class AssuranceTab(QWidget):
             widget.setEnabled(on)
 
     def load(self, assurances: list[Assurance]) -> None:
-        self.values = {a.year: {**{n: getattr(a, n) for n in ASSURANCE_ITEMS}, "note": a.note} for a in assurances}
-        self.saved_years = set(self.values)
-        self.deleted = set()
-        self.picker.set_years(list(self.values))
-        if not assurances:
-            self._clear()
+        self._loaded({a.year: {**{n: getattr(a, n) for n in ASSURANCE_ITEMS}, "note": a.note} for a in assurances})
 
-    def _clear(self) -> None:
+    def _empty(self) -> None:
         for combo in self.combos.values():
             combo.set_value(None)
         self.note.clear()
         self._set_enabled(False)
 
-    def _on_remove_year(self) -> None:
-        year = self.picker.remove_current()
-        if year:
-            self.values.pop(year, None)
-            if year in self.saved_years:
-                self.deleted.add(year)
-            if not self.picker.years():
-                self._clear()
-            self.changed.emit()
-
     def _show_year(self, year: int) -> None:
         self.deleted.discard(year)
         self._set_enabled(True)
-        values = self.values.setdefault(year, {**{n: None for n in ASSURANCE_ITEMS}, "note": ""})
+        values = self.by_year.setdefault(year, {**{n: None for n in ASSURANCE_ITEMS}, "note": ""})
         for name, combo in self.combos.items():
             combo.set_value(values[name])  # type: ignore[arg-type]
         self.note.setText(str(values["note"]))
@@ -279,14 +276,14 @@ class AssuranceTab(QWidget):
     def _on_edit(self, *_: object) -> None:
         year = self.picker.current()
         if year:
-            self.values[year] = {**{n: c.value() for n, c in self.combos.items()}, "note": self.note.text()}
+            self.by_year[year] = {**{n: c.value() for n, c in self.combos.items()}, "note": self.note.text()}
             self.changed.emit()
 
     def collect(self, household_id: int | None) -> list[Assurance]:
         return [Assurance(household_id=household_id, year=y, note=str(v["note"]).strip(),
-                          **{n: v[n] for n in ASSURANCE_ITEMS}) for y, v in sorted(self.values.items())
+                          **{n: v[n] for n in ASSURANCE_ITEMS}) for y, v in sorted(self.by_year.items())
                 if any(x not in (None, "") for x in v.values())]
 
     def raw(self) -> object:
-        return ({y: dict(v) for y, v in self.values.items() if any(x not in (None, "") for x in v.values())},
+        return ({y: dict(v) for y, v in self.by_year.items() if any(x not in (None, "") for x in v.values())},
                 sorted(self.deleted))

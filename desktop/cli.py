@@ -63,9 +63,26 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--a3", action="store_true", help="公示用 A3 纸（默认 A4 横向）")
     pr.add_argument("--village", metavar="CODE", help="村代码（数据文件夹有多个村时）")
     pr.add_argument("--out", required=True, metavar="FILE.pdf", help="输出文件")
-    ex = sub.add_parser("export", help="导出本村上报包（Excel）")
+    ex = sub.add_parser("export", help="导出本村上报包（Excel），或用 --county 导出县级汇总")
     ex.add_argument("--village", metavar="CODE", help="村代码（数据文件夹有多个村时必填）")
+    ex.add_argument("--county", action="store_true", help="导出全县各村汇总（户数、人口、资金、问题、贫困发生率）")
+    ex.add_argument("--year", type=_year, metavar="Y", help="县级汇总的贫困发生率年度（默认今年）")
     ex.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
+    im = sub.add_parser("import", help="县级导入各村上报包：先全部检查，每个包要么全部导入，要么不导入")
+    im.add_argument("files", nargs="+", metavar="FILE", help="上报包（.xlsx），可多个")
+    im.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    im.add_argument("--report", metavar="REPORT.xlsx", help="把问题清单写入这个 Excel 文件")
+    im.add_argument("--json", action="store_true", help="以 JSON 输出结果和问题")
+    im.add_argument("--accept-modified", action="store_true",
+                    help="接受导出后被改动过的上报包（校验值不符）；接受记入操作日志")
+    dup = sub.add_parser("duplicates", help="在多个村登记的证件号码，列出各处")
+    dup.add_argument("--json", action="store_true", help="以 JSON 输出")
+    nat = sub.add_parser("import-national", help="从全国扶贫开发信息系统导出的户/人员表建立或更新村")
+    nat.add_argument("file", metavar="FILE", help=".xlsx、.xls 或 .csv（UTF-8 或 GBK）")
+    nat.add_argument("--village", metavar="CODE", help="村代码（文件中没有村代码时需要）")
+    nat.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    nat.add_argument("--report", metavar="REPORT.xlsx", help="把问题清单写入这个 Excel 文件")
+    nat.add_argument("--json", action="store_true", help="以 JSON 输出")
     cadres = sub.add_parser("cadres", help="帮扶干部、角色、当前结对户数和缺少的帮扶力量")
     cadres.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     cadres.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -103,8 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop import cli_print
 
             return cli_print.print_document(folder, args)
-        if command == "export":
-            return _export(folder, args)
+        if command in ("export", "import", "duplicates", "import-national"):
+            from desktop import cli_exchange
+
+            return {"export": cli_exchange.export, "import": cli_exchange.import_packages,
+                    "duplicates": cli_exchange.duplicates,
+                    "import-national": cli_exchange.import_national}[command](folder, args)
         if command == "cadres":
             from desktop import cli_assistance
 
@@ -185,14 +206,4 @@ def _stats(folder, args: argparse.Namespace) -> int:
               f"未脱贫（含返贫） {s.poor} 户，已脱贫 {s.exited} 户")
         print("  按脱贫状态：" + "，".join(f"{codes.status_label(k)} {n}" for k, n in s.by_status.items()))
         print("  按村民小组：" + "，".join(f"{k} {n}" for k, n in s.by_group.items()))
-    return EXIT_OK
-
-
-def _export(folder, args: argparse.Namespace) -> int:
-    from models.exchange.package import export_village
-
-    with village_store(folder, args.village, single=True) as (store, villages):
-        facts = export_village(store, villages[0].id, args.out)
-    rows = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
-    print(f"已导出 {args.out}：{rows}。")
     return EXIT_OK

@@ -101,3 +101,5 @@ BENEFIT = {"programme": "帮扶项目", "benefit_date": "日期", "amount_fen": 
 INSPECTION = {"inspect_date": "检查日期", "kind": "检查类型", "body": "检查单位", "note": "备注"}
 FINDING = {"description": "发现的问题", "measure": "整改措施", "responsible": "责任人", "deadline": "整改期限",
            "completed_date": "完成日期", "completion_note": "完成情况"}
+
+PROCEDURE_STEP = {"procedure": "程序", "step": "步骤", "start_date": "开始日期", "end_date": "结束日期", "note": "备注"}

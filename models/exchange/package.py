@@ -1,28 +1,33 @@
 """The village package (上报包): one workbook the county collects — a manifest, then a sheet per
 record kind with Chinese headers, a UUID per record, references by UUID, every value as text,
-and dropdowns on coded columns. (Reading it back at the county is the next step.)"""
+and dropdowns on coded columns. Reading it back is models/exchange/package_check.py."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from models import codes, labels
+from models.exchange.columns import Column, columns_for
 from models.files import atomic_file
-from models.money import format_fen
 from models.store import Store
 
 FORMAT_VERSION = "1"
 SOFTWARE = "村档 0.1.0"
 MANIFEST = "清单"
 CODE_SHEET = "代码表"
+CHECKSUM_KEY = "校验值(SHA-256)"
+HASH_SHEET = "校验"    # hidden: a hash per column of each data sheet
+ROW_HASH = "行校验值"  # hidden last column of each data sheet: a hash per row
+# With both, a cell changed after export is found by its row and its column.
 
 
 @dataclass(frozen=True)
@@ -34,14 +39,24 @@ class Sheet:
     refs: tuple[tuple[str, str, str], ...] = ()  # (column, referenced table, header)
     coded: tuple[tuple[str, codes.CodeList], ...] = ()
 
+    @property
+    def headers(self) -> list[str]:
+        return ["UUID", *(h for _, _, h in self.refs), *self.fields.values()]
+
+    def columns(self, store_or_db) -> list[Column]:  # noqa: ANN001
+        db = getattr(store_or_db, "db", store_or_db)
+        return columns_for(db, self.table, self.fields, dict(self.coded))
+
 
 _HH = "household_id IN (SELECT id FROM households WHERE village_id = :village)"
 SHEETS: tuple[Sheet, ...] = (
+    Sheet("村情", "villages", {k: v for k, v in labels.VILLAGE.items() if k != "groups"}, "id = :village"),
+    Sheet("村民小组", "village_groups", dict(labels.GROUP), "village_id = :village"),
     Sheet("贫困户", "households", {k: v for k, v in labels.HOUSEHOLD.items() if k != "group_id"} | {"group_id": "村民小组"},
           "village_id = :village", (),
           tuple((n, codes.FIELD_CODES[n]) for n in ("standard", "attribute", "main_cause", "other_cause1",
                                                      "other_cause2", "road_type", "dangerous_house", "fuel"))),
-    Sheet("家庭成员", "members", dict(labels.MEMBER), _HH, (("household_id", "households", "户UUID"),),
+    Sheet("家庭成员", "members", {**labels.MEMBER, "sort_order": "排序"}, _HH, (("household_id", "households", "户UUID"),),
           tuple((n, codes.FIELD_CODES[n]) for n in ("sex", "id_type", "relation", "ethnicity", "politics", "education",
                                                      "school_status", "disability_kind", "disability_grade", "labour",
                                                      "work_status", "left_kind"))),
@@ -55,6 +70,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("人员变更", "member_events", {k: v for k, v in labels.EVENT.items() if k != "year"}, _HH,
           (("household_id", "households", "户UUID"), ("member_id", "members", "成员UUID")),
           (("kind", codes.MEMBER_EVENT),)),
+    Sheet("程序步骤", "procedure_steps", dict(labels.PROCEDURE_STEP), _HH, (("household_id", "households", "户UUID"),),
+          (("procedure", codes.PROCEDURE),)),
     Sheet("帮扶干部", "cadres", dict(labels.CADRE), "village_id = :village", (),
           (("sex", codes.SEX), ("unit_type", codes.UNIT_TYPE))),
     Sheet("结对帮扶", "pairings", dict(labels.PAIRING), _HH,
@@ -62,9 +79,10 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("走访记录", "visits", dict(labels.VISIT), _HH,
           (("household_id", "households", "户UUID"), ("cadre_id", "cadres", "干部UUID"))),
     Sheet("一户一策", "plans", dict(labels.PLAN), _HH, (("household_id", "households", "户UUID"),)),
-    Sheet("帮扶措施", "measures", {k: v for k, v in labels.MEASURE.items() if k not in ("member_id", "cadre_id")},
+    Sheet("帮扶措施", "measures", {k: v for k, v in labels.MEASURE.items() if k not in ("member_id", "cadre_id")}
+          | {"sort_order": "排序"},
           "plan_id IN (SELECT id FROM plans WHERE " + _HH + ")",
-          (("plan_id", "plans", "计划UUID"), ("member_id", "members", "成员UUID")),
+          (("plan_id", "plans", "计划UUID"), ("member_id", "members", "成员UUID"), ("cadre_id", "cadres", "干部UUID")),
           (("category", codes.MEASURE_CATEGORY), ("status", codes.MEASURE_STATUS), ("funds_source", codes.FUND_SOURCE))),
     Sheet("扶贫项目", "projects", dict(labels.PROJECT), "village_id = :village", (),
           (("category", codes.PROJECT_CATEGORY), ("status", codes.PROJECT_STATUS))),
@@ -87,48 +105,42 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 
-def _text(table: str, name: str, value: object, coded: dict[str, codes.CodeList], groups: dict[int, str]) -> str:
-    """Every value as the text a clerk reads (labels for codes, 元 for fen, 是/否 for flags)."""
-    if value is None or value == "":
-        return ""
-    if name in coded:
-        return coded[name].label(str(value)) if str(value) in coded[name] else str(value)
-    if table == "households" and name == "group_id":
-        return groups.get(value, "")
-    if name == "roles":
-        return "、".join(codes.CADRE_ROLE.label(k) for k in str(value).split(",") if k in codes.CADRE_ROLE)
-    if name == "health":
-        return "、".join(codes.HEALTH.label(k) for k in str(value).split(",") if k in codes.HEALTH)
-    if name.endswith("_fen"):
-        return format_fen(int(value))  # type: ignore[call-overload]
-    if table == "assurances" and name in ("food", "clothing", "education", "medical", "housing", "water"):
-        return codes.flag_label(value)
-    if name in codes.FLAG_FIELDS or name == "on_team":
-        return codes.flag_label(value)
-    if table in ("households", "members") and name in codes.FIELD_CODES:
-        clist = codes.FIELD_CODES[name]
-        return codes.status_label(str(value)) if name == "status" else (
-            clist.label(str(value)) if str(value) in clist else str(value))
-    return str(value)
+
+
+def step_text(procedure: str, step: str) -> str:
+    """A procedure step as its label (the step list depends on the procedure)."""
+    try:
+        return codes.step_label(procedure, step)
+    except (KeyError, codes.UnknownCode):
+        return step
 
 
 def sheet_rows(store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]],
-               groups: dict[int, str]) -> tuple[list[str], list[list[str]]]:
-    headers = ["UUID", *(h for _, _, h in sheet.refs), *sheet.fields.values()]
-    coded = dict(sheet.coded)
+               groups: dict[int, str]) -> list[list[str]]:
+    """The sheet's rows as text, in id order; records each row's uuid for later references."""
+    columns = sheet.columns(store)
     cur = store.db.execute(f"SELECT * FROM {sheet.table} WHERE {sheet.scope} ORDER BY id", {"village": village_id})
     names = [d[0] for d in cur.description]
+    index = {n: i for i, n in enumerate(names)}
+    id_i, uuid_i = index["id"], index["uuid"]
+    refs = [(index[c], uuids.setdefault(t, {})) for c, t, _ in sheet.refs]
+    cols = [(index[c.name], c) for c in columns]
+    step = (index["procedure"], index["step"]) if sheet.table == "procedure_steps" else None
+    mine = uuids.setdefault(sheet.table, {})
     rows = []
     for values in cur:
-        row = dict(zip(names, values))
-        uuids.setdefault(sheet.table, {})[row["id"]] = row["uuid"]
-        rows.append([row["uuid"], *(uuids.get(t, {}).get(row[c], "") if row[c] is not None else ""
-                                    for c, t, _ in sheet.refs),
-                     *(_text(sheet.table, f, row[f], coded, groups) for f in sheet.fields)])
-    return headers, rows
+        mine[values[id_i]] = values[uuid_i]
+        row = [values[uuid_i], *("" if values[i] is None else known.get(values[i], "") for i, known in refs)]
+        for i, column in cols:
+            v = values[i]
+            row.append("" if v is None or v == "" else v if column.kind == "text" else column.to_text(v, groups))
+        if step:
+            row[len(refs) + 1 + [c.name for c in columns].index("step")] = step_text(values[step[0]], values[step[1]])
+        rows.append(row)
+    return rows
 
 
-def checksum(sheets: list[tuple[str, list[str], list[list[str]]]]) -> str:
+def checksum(sheets: Iterable[tuple[str, list[str], list[list[str]]]]) -> str:
     """SHA-256 over the data sheets' names, headers and cells, in order (what the county checks)."""
     h = hashlib.sha256()
     for name, headers, rows in sheets:
@@ -138,28 +150,53 @@ def checksum(sheets: list[tuple[str, list[str], list[list[str]]]]) -> str:
     return h.hexdigest()
 
 
-def export_village(store: Store, village_id: int, path: Path | str, *,
-                   progress: Callable[[int, int], None] | None = None, now: dt.datetime | None = None) -> dict:
-    """Write the package; returns the manifest's facts. Temporary file, then rename."""
-    village = store.villages.get(village_id)
+def row_hash(row: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(row).encode()).hexdigest()[:16]
+
+
+def column_hashes(rows: list[list[str]], width: int) -> list[str]:
+    hashes = [hashlib.sha256() for _ in range(width)]
+    for row in rows:
+        for h, v in zip(hashes, row):
+            h.update(v.encode() + b"\x1f")
+    return [h.hexdigest()[:16] for h in hashes]
+
+
+def village_data(store: Store, village_id: int, *, progress: Callable[[int, int], None] | None = None
+                 ) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Every data sheet of the village: (name, headers, rows of text)."""
     groups = {g.id: g.name for g in store.villages.groups(village_id)}
     uuids: dict[str, dict[int, str]] = {}
     data = []
     for i, sheet in enumerate(SHEETS, 1):
-        headers, rows = sheet_rows(store, village_id, sheet, uuids, groups)
-        data.append((sheet.name, headers, rows))
+        data.append((sheet.name, sheet.headers, sheet_rows(store, village_id, sheet, uuids, groups)))
         if progress:
-            progress(i, len(SHEETS))
+            progress(i, len(SHEETS) + 1)
+    return data
+
+
+def export_village(store: Store, village_id: int, path: Path | str, *,
+                   progress: Callable[[int, int], None] | None = None, now: dt.datetime | None = None) -> dict:
+    """Write the package; returns the manifest's facts. Temporary file, then rename."""
+    village = store.villages.get(village_id)
+    data = village_data(store, village_id, progress=progress)
     facts = {"村代码": village.code, "村名": f"{village.province}{village.city}{village.county}{village.township}"
                                          f"{village.name}", "导出时间": (now or dt.datetime.now()).isoformat(timespec="seconds"),
-             "软件版本": SOFTWARE, "格式版本": FORMAT_VERSION, "校验值(SHA-256)": checksum(data)}
+             "软件版本": SOFTWARE, "格式版本": FORMAT_VERSION, CHECKSUM_KEY: checksum(data)}
+    write_package(path, facts, data)
+    if progress:
+        progress(len(SHEETS) + 1, len(SHEETS) + 1)
+    return {**facts, "sheets": {name: len(rows) for name, _, rows in data}}
+
+
+def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str, list[str], list[list[str]]]]) -> None:
+    """The workbook: manifest, hidden code lists, then the data sheets (write-only openpyxl)."""
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
 
     def text(ws, value: str) -> WriteOnlyCell:  # noqa: ANN001
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"  # '=HYPERLINK(...)' stays text
-        cell.number_format = "@"
         return cell
 
     manifest = wb.create_sheet(MANIFEST)
@@ -175,30 +212,33 @@ def export_village(store: Store, village_id: int, path: Path | str, *,
     for r in range(max(len(c.items) for c in columns)):
         lists.append([text(lists, c.labels[r]) if r < len(c.items) else None for c in columns])
     lists.sheet_state = "hidden"
+    hashes = wb.create_sheet(HASH_SHEET)
+    hashes.append([text(hashes, "工作表"), text(hashes, "列"), text(hashes, "校验值")])
+    for name, headers, rows in data:
+        for h, value in zip(headers, column_hashes(rows, len(headers))):
+            hashes.append([text(hashes, name), text(hashes, h), value])
+    hashes.sheet_state = "hidden"
     for sheet, (name, headers, rows) in zip(SHEETS, data):
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
-        for i, (column, clist) in enumerate(sheet.coded):
-            col = headers.index(sheet.fields[column]) + 1
-            letter = _letter(col)
-            list_col = _letter(columns.index(used[clist.name]) + 1)
+        for i, h in enumerate(headers, 1):
+            ws.column_dimensions[get_column_letter(i)].width = max(10, min(2 * len(h) + 2, 40))
+        ws.column_dimensions[get_column_letter(len(headers) + 1)].hidden = True
+        for column, clist in sheet.coded:
+            letter = get_column_letter(headers.index(sheet.fields[column]) + 1)
+            list_col = get_column_letter(columns.index(used[clist.name]) + 1)
             dv = DataValidation(type="list", formula1=f"{CODE_SHEET}!${list_col}$1:${list_col}${len(clist.items)}",
                                 allow_blank=True)
             dv.add(f"{letter}2:{letter}{max(len(rows) + 1, 2)}")
             ws.data_validations.append(dv)  # write-only sheets take them this way
         header_cells = []
-        for h in headers:
+        for h in [*headers, ROW_HASH]:
             c = text(ws, h)
             c.font = bold
             header_cells.append(c)
         ws.append(header_cells)
         for row in rows:
-            ws.append([text(ws, v) for v in row])
+            # Plain strings are written as strings; only a leading '=' would make openpyxl write a formula.
+            ws.append([*(text(ws, v) if v[:1] == "=" else v for v in row), row_hash(row)])
     with atomic_file(path) as tmp:
         wb.save(tmp)
-    return {**facts, "sheets": {name: len(rows) for name, _, rows in data}}
-
-
-def _letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(n)

@@ -25,10 +25,27 @@ def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iter
     """One sheet: a frozen bold header row, then the rows, then (after a blank row) ``footer``
     lines such as totals. Strings are always text; ints and Decimals are numbers. Written to a
     temporary file, then renamed. Returns the number of data rows."""
-    path = Path(path)
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
+    wb.remove(wb.active)
+    count = add_sheet(wb, sheet, headers, rows, footer)
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+    return count
+
+
+def write_sheets(path: Path | str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> None:
+    """Several sheets of (name, headers, rows), each as write_table makes one."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, headers, rows in sheets:
+        add_sheet(wb, name, headers, rows)
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+
+
+def add_sheet(wb: Workbook, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
+              footer: Sequence[Sequence[object]] = ()) -> int:
+    ws = wb.create_sheet(sheet)
     ws.append(list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -45,8 +62,6 @@ def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iter
             _put(ws.cell(row=offset, column=col), value).font = Font(bold=True)
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
     return count
 
 

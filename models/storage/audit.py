@@ -34,7 +34,7 @@ _DERIVED: dict[str, Callable[[dict[str, Any]], None]] = {"members": _derive_memb
 
 # Records that leave only through events and are never deleted.
 NEVER_DELETED = frozenset({"villages", "households", "members", "status_events", "member_events",
-                           "cadres", "pairings", "procedure_steps"})
+                           "cadres", "pairings", "procedure_steps", "notices", "imports"})
 
 
 def uuid7(ms: int | None = None, rand: int | None = None) -> str:

@@ -274,4 +274,19 @@ def _0004_notices(db: Database) -> None:
     )
 
 
+@migrations(name="0005_imports")
+def _0005_imports(db: Database) -> None:
+    """The county's record of each village package it took (or accepted although modified)."""
+    _run(
+        db,
+        f"""CREATE TABLE imports ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            file_name TEXT NOT NULL, exported_at TEXT NOT NULL, checksum TEXT NOT NULL,
+            software TEXT NOT NULL DEFAULT '', format_version TEXT NOT NULL,
+            accepted_modified INTEGER NOT NULL DEFAULT 0, changes TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX imports_village ON imports(village_id, exported_at)",
+        _never_deleted("imports"),
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -3,7 +3,7 @@ import dataclasses
 
 import openpyxl
 
-from models.exchange.package import MANIFEST, SHEETS, checksum, export_village
+from models.exchange.package import MANIFEST, ROW_HASH, SHEETS, checksum, export_village, row_hash
 from models.services import households as svc
 from tests.conftest import family, new_household
 
@@ -11,8 +11,10 @@ from tests.conftest import family, new_household
 def _read(path):
     wb = openpyxl.load_workbook(path)
     manifest = {r[0]: r[1] for r in wb[MANIFEST].iter_rows(values_only=True) if r and r[0]}
-    sheets = [(s.name, [str(c.value) for c in wb[s.name][1]],
-               [["" if v is None else v for v in row] for row in wb[s.name].iter_rows(min_row=2, values_only=True)])
+    # The last column is the hidden row hash, which the checksum leaves out.
+    sheets = [(s.name, [str(c.value) for c in wb[s.name][1]][:-1],
+               [["" if v is None else v for v in row][:-1]
+                for row in wb[s.name].iter_rows(min_row=2, values_only=True)])
               for s in SHEETS]
     return wb, manifest, sheets
 
@@ -26,6 +28,8 @@ def test_demo_village_package_reads_back(demo_store, tmp_path):
     assert manifest["校验值(SHA-256)"] == checksum(sheets) == facts["校验值(SHA-256)"]
     for name, headers, rows in sheets:
         assert manifest[name] == len(rows) and headers[0] == "UUID"
+        assert wb[name].cell(1, len(headers) + 1).value == ROW_HASH
+        assert all(wb[name].cell(r + 2, len(headers) + 1).value == row_hash(row) for r, row in enumerate(rows[:5]))
     members = wb["家庭成员"]
     id_col = [c.value for c in members[1]].index("证件号码") + 1
     assert all(members.cell(r, id_col).data_type == "s" for r in range(2, 20))

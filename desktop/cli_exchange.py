@@ -1,0 +1,118 @@
+"""CLI commands of the county exchange: export, import, duplicates, import-national."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from desktop.cli import EXIT_ERROR, EXIT_OK, CliExit, require_data, village_store
+
+
+def export(folder: Path, args: argparse.Namespace) -> int:
+    if args.county:
+        from models.exchange.county import export_county
+
+        with village_store(folder, None) as (store, villages):
+            year = args.year or dt.date.today().year
+            rows = export_county(store, args.out, year)
+        print(f"已导出县级汇总 {args.out}：{len(villages)} 个村，{year} 年末贫困发生率。"
+              + "，".join(f"{k} {n} 行" for k, n in rows.items()))
+        return EXIT_OK
+    from models.exchange.package import export_village
+
+    with village_store(folder, args.village, single=True) as (store, villages):
+        facts = export_village(store, villages[0].id, args.out)
+    rows = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
+    print(f"已导出 {args.out}：{rows}。")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, problems: list) -> None:  # noqa: ANN001
+    if args.report:
+        from models.exchange.problems import write_report
+
+        write_report(args.report, problems)
+
+
+def import_packages(folder: Path, args: argparse.Namespace) -> int:
+    from models.exchange.package_import import CHECKED, IMPORTED, UNCHANGED, import_packages as run
+    from models.exchange.problems import table_text
+    from models.store import Store
+
+    with Store.open(folder) as store:
+        outcomes = run(store, args.files, dry_run=args.dry_run, accept_modified=args.accept_modified)
+    problems = [p for o in outcomes for p in o.problems]
+    _report(args, problems)
+    refused = [o for o in outcomes if o.status not in (IMPORTED, UNCHANGED, CHECKED)]
+    if args.json:
+        print(json.dumps({"ok": not refused, "dry_run": args.dry_run, "files": [o.as_json() for o in outcomes]},
+                         ensure_ascii=False, indent=1))
+    else:
+        for o in outcomes:
+            who = f"{o.village_name}（{o.village_code}），导出于 {o.exported_at}" if o.village_code else ""
+            added = sum(c[0] for c in o.changes.values())
+            changed = sum(c[1] for c in o.changes.values())
+            removed = sum(c[2] for c in o.changes.values())
+            detail = (f"：新增 {added} 条，修改 {changed} 条，删除 {removed} 条"
+                      f"（户 {o.changes.get('households', (0, 0, 0))[0]} 户新增）") if o.changes else ""
+            print(f"{o.status}  {o.file}  {who}{detail}")
+            if o.problems:
+                print(table_text(o.problems, limit=30))
+        print(f"共 {len(outcomes)} 个文件：" + "，".join(
+            f"{s} {n}" for s in (IMPORTED, UNCHANGED, CHECKED, "已拒绝")
+            if (n := sum(1 for o in outcomes if o.status == s))) + "。"
+              + (f"问题清单已写入 {args.report}。" if args.report else ""))
+        if args.dry_run and not refused:
+            print("这是试导入（--dry-run），没有写入任何数据。")
+    return EXIT_ERROR if refused else EXIT_OK
+
+
+def duplicates(folder: Path, args: argparse.Namespace) -> int:
+    from models.exchange.county import duplicates as find
+    from models.store import Store
+
+    if not require_data(folder):
+        raise CliExit(EXIT_ERROR)
+    with Store.open(folder) as store:
+        found = find(store)
+    if args.json:
+        print(json.dumps({"duplicates": [d.as_json() for d in found]}, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not found:
+        print("没有在多个村登记的证件号码。")
+    for d in found:
+        print(f"{d.id_number}：" + "；".join(p.text() for p in d.places))
+    if found:
+        print(f"共 {len(found)} 人在多个村登记。")
+    return EXIT_OK
+
+
+def import_national(folder: Path, args: argparse.Namespace) -> int:
+    from models.exchange.national import import_national as run
+    from models.exchange.problems import table_text
+    from models.exchange.reader import FileRefused, refusal_text
+    from models.store import Store
+
+    with Store.open(folder) as store:
+        try:
+            result = run(store, args.file, village_code=args.village, dry_run=args.dry_run)
+        except FileRefused as refused:
+            print(f"错误：{args.file}：{refusal_text(refused)}", file=sys.stderr)
+            return EXIT_ERROR
+    _report(args, result.problems)
+    errors = [p for p in result.problems if p.is_error]
+    if args.json:
+        print(json.dumps({"ok": not errors, "written": result.written, "village_code": result.village_code,
+                          "village_name": result.village_name, "households_added": result.households_added,
+                          "households_updated": result.households_updated, "members_added": result.members_added,
+                          "members_updated": result.members_updated,
+                          "problems": [p.as_json() for p in result.problems]}, ensure_ascii=False, indent=1))
+    else:
+        state = "已写入" if result.written else ("试导入，未写入" if not errors else "已拒绝，未写入任何数据")
+        print(f"{state}  {args.file}  {result.village_name}（{result.village_code}）：新增 {result.households_added} 户、"
+              f"更新 {result.households_updated} 户；新增 {result.members_added} 人、更新 {result.members_updated} 人。")
+        if result.problems:
+            print(table_text(result.problems, limit=30))
+    return EXIT_ERROR if errors else EXIT_OK

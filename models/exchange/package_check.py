@@ -1,0 +1,340 @@
+"""Reading a village package back and checking everything in it that needs no database:
+manifest, format version, sheets, headers (by label, any order), formulas, counts, checksum
+(down to the edited cell), every value, references between sheets and duplicates."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from models import codes, idnumber
+from models.errors import CundangError
+from models.exchange import package as pkg
+from models.exchange.columns import UUID_RE, BadValue, Column
+from models.exchange.problems import ERROR, WARNING, RowProblem
+from models.exchange.reader import FileRefused, Grid, column_letter, read_file, refusal_text
+from models.storage.audit import _check_member
+
+
+@dataclass
+class Record:
+    row: int                 # Excel row
+    uuid: str
+    values: dict[str, Any]   # stored column -> value; references still as UUIDs
+
+
+@dataclass
+class CheckedPackage:
+    file: str
+    facts: dict[str, str] = field(default_factory=dict)
+    records: dict[str, list[Record]] = field(default_factory=dict)  # table -> records in sheet order
+    problems: list[RowProblem] = field(default_factory=list)
+    modified: bool = False
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> stored column -> header
+    row_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # sheet -> (row, hash as written)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+    @property
+    def village_code(self) -> str:
+        return self.facts.get("村代码", "")
+
+    @property
+    def exported_at(self) -> str:
+        return self.facts.get("导出时间", "")
+
+    @property
+    def checksum(self) -> str:
+        return self.facts.get(pkg.CHECKSUM_KEY, "")
+
+    def add(self, sheet: str, row: int | None, column: str, value: str, message: str, level: str = ERROR) -> None:
+        self.problems.append(RowProblem(self.file, sheet, row, column, value, message, level))
+
+
+def check_file(db: Database, path: Path | str, *, accept_modified: bool = False) -> CheckedPackage:
+    """Everything about the file on its own; the county checks follow in package_import."""
+    out = CheckedPackage(str(path))
+    try:
+        grids = {g.name: g for g in read_file(path)}
+    except FileRefused as refused:
+        out.add("", None, "", "", refusal_text(refused))
+        return out
+    if pkg.MANIFEST not in grids:
+        out.add("", None, "", "", f"没有“{pkg.MANIFEST}”工作表：这不是村档导出的上报包")
+        return out
+    counts = _manifest(out, grids[pkg.MANIFEST])
+    version = out.facts.get("格式版本", "")
+    if version != pkg.FORMAT_VERSION:
+        newer = version.isdigit() and int(version) > int(pkg.FORMAT_VERSION)
+        out.add(pkg.MANIFEST, None, "格式版本", version,
+                f"上报包由较新版本的村档导出（格式版本 {version}），本程序只认格式版本 {pkg.FORMAT_VERSION}，请先升级村档"
+                if newer else f"无法识别的格式版本，本程序只认格式版本 {pkg.FORMAT_VERSION}")
+        return out
+    if not (len(out.village_code) == 12 and out.village_code.isdigit()):
+        out.add(pkg.MANIFEST, None, "村代码", out.village_code, "清单中的村代码应为 12 位数字")
+    known = {s.name for s in pkg.SHEETS} | {pkg.MANIFEST, pkg.CODE_SHEET, pkg.HASH_SHEET}
+    for name in grids:
+        if name not in known:
+            out.add(name, None, "", "", "无法识别的工作表，不会导入", WARNING)
+    hashes = _column_hashes(grids.get(pkg.HASH_SHEET))
+    texts: list[tuple[str, list[str], list[list[str]]]] = []
+    for sheet in pkg.SHEETS:
+        grid = grids.get(sheet.name)
+        if grid is None:
+            out.add(sheet.name, None, "", "", "缺少这个工作表")
+            continue
+        rows = _sheet(out, sheet, grid, counts, db)
+        if rows is not None:
+            texts.append((sheet.name, sheet.headers, rows))
+    if len(texts) < len(pkg.SHEETS):  # a sheet missing or unreadable: nothing further can be matched
+        return out
+    if pkg.checksum(texts) != out.checksum:
+        out.modified = True
+        _locate_edits(out, texts, hashes, accept_modified)
+    _references(out)
+    _duplicates(out)
+    return out
+
+
+def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    in_counts = False
+    for row in grid.rows:
+        key = row[0].strip() if row else ""
+        value = row[1].strip() if len(row) > 1 else ""
+        if key == "工作表":
+            in_counts = True
+        elif in_counts and key:
+            counts[key] = int(value) if value.isdigit() else -1
+        elif key:
+            out.facts[key] = value
+    return counts
+
+
+def _column_hashes(grid: Grid | None) -> dict[tuple[str, str], str]:
+    if grid is None:
+        return {}
+    return {(r[0], r[1]): r[2] for r in grid.rows[1:] if len(r) >= 3}
+
+
+def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, int],
+           db: Database) -> list[list[str]] | None:
+    """Headers, formulas and counts; then each row as text in the export's column order."""
+    written = [h.strip() for h in grid.rows[0]] if grid.rows else []
+    expected = sheet.headers
+    where: dict[str, int] = {}
+    for i, h in enumerate(written):
+        if not h:
+            continue
+        if h in where:
+            out.add(sheet.name, 1, h, h, "列名重复")
+        elif h in expected or h == pkg.ROW_HASH:
+            where[h] = i
+        else:
+            out.add(sheet.name, 1, column_letter(i), h, "无法识别的列名（列名被改动？应与导出时一致）")
+    for h in expected:
+        if h not in where:
+            out.add(sheet.name, 1, h, "", f"缺少列“{h}”")
+    for row, col in grid.formulas:
+        value = _cell(grid.rows, row - 1, _index(col))
+        out.add(sheet.name, row, _header_at(written, col), value, "这里应为数值，不能是公式")
+    if any(h not in where for h in expected) or grid.formulas:
+        return None
+    order = [where[h] for h in expected]
+    hash_at = where.get(pkg.ROW_HASH)
+    rows: list[list[str]] = []
+    row_numbers: list[int] = []
+    row_hashes: list[str] = []
+    for r, cells in enumerate(grid.rows[1:], 2):
+        if not any(c.strip() for c in cells):
+            continue
+        width = len(cells)
+        rows.append([cells[i] if i < width else "" for i in order])
+        row_numbers.append(r)
+        row_hashes.append(cells[hash_at] if hash_at is not None and hash_at < width else "")
+    listed = counts.get(sheet.name)
+    if listed is None:
+        out.add(pkg.MANIFEST, None, sheet.name, "", f"清单中没有工作表“{sheet.name}”的行数")
+    elif listed != len(rows):
+        out.add(sheet.name, None, "", str(len(rows)), f"清单记载 {listed} 行，工作表实有 {len(rows)} 行")
+    out.headers[sheet.name] = {c: h for c, h in zip([*(c for c, _, _ in sheet.refs), *sheet.fields], expected[1:])}
+    _records(out, sheet, rows, row_numbers, db)
+    out.row_hashes[sheet.name] = list(zip(row_numbers, row_hashes))
+    return rows
+
+
+def _index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _cell(rows: list[list[str]], r: int, c: int) -> str:
+    return rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else ""
+
+
+def _header_at(written: list[str], col: str) -> str:
+    i = _index(col)
+    return written[i] if i < len(written) and written[i] else col
+
+
+def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbers: list[int], db: Database) -> None:
+    columns: list[Column] = sheet.columns(db)
+    nrefs = len(sheet.refs)
+    plain = [(c.name, "text" if c.kind == "text" and not c.required else c.kind, c) for c in columns]
+    records = out.records.setdefault(sheet.table, [])
+    for r, cells in zip(numbers, rows):
+        uuid = cells[0].strip()
+        if not UUID_RE.match(uuid):
+            out.add(sheet.name, r, "UUID", uuid, "UUID 为空或格式不对")
+        values: dict[str, Any] = {}
+        for (column, _, header), text in zip(sheet.refs, cells[1:1 + nrefs]):
+            values[column] = text.strip() or None
+        for (name, kind, column), text in zip(plain, cells[1 + nrefs:]):
+            if kind == "text":  # most cells: kept exactly as written
+                values[name] = text if text else ("" if not column.nullable else None)
+            elif kind == "group":
+                values[name] = text.strip() or None  # a group name, resolved on import
+            else:
+                try:
+                    values[name] = column.from_text(text)
+                except BadValue as bad:
+                    out.add(sheet.name, r, column.header, text, str(bad))
+        if sheet.table == "procedure_steps":
+            _step(out, sheet, r, values)
+        elif sheet.table == "members":
+            _member_id(out, sheet, r, values)
+        elif sheet.table == "cadres" and values.get("id_number"):
+            try:
+                idnumber.parse(values["id_number"])
+            except CundangError:
+                out.add(sheet.name, r, "证件号码", values["id_number"], "身份证号码不正确（位数、出生日期或校验位不对）")
+        records.append(Record(r, uuid, values))
+
+
+def _step(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, Any]) -> None:
+    text = values.get("step") or ""
+    procedure = values.get("procedure")
+    if text == codes.STOP_LABEL:
+        values["step"] = "stop"
+    elif procedure in codes.PROCEDURE_STEPS and text in codes.PROCEDURE_STEPS[procedure].labels:
+        values["step"] = codes.PROCEDURE_STEPS[procedure].key(text)
+    elif procedure:
+        out.add(sheet.name, r, "步骤", text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")
+
+
+def _member_id(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, Any]) -> None:
+    if not values.get("id_number"):
+        return
+    try:
+        _check_member({"id_number": values["id_number"], "id_type": values.get("id_type") or "resident"})
+    except CundangError:
+        out.add(sheet.name, r, "证件号码", values["id_number"], "证件号码不正确（位数、出生日期或校验位不对）")
+
+
+def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[list[str]]]],
+                  hashes: dict[tuple[str, str], str], accept: bool) -> None:
+    """The checksum differs: name each changed cell (row hash and column hash both differ)."""
+    level = WARNING if accept else ERROR
+    suffix = "（已按“接受改动”导入，并记入操作日志）" if accept else "；如确认改动无误，可选择“接受改动”后导入"
+    found = 0
+    reported = {(p.sheet, p.row, p.column) for p in out.problems}
+    for name, headers, rows in texts:
+        stored = out.row_hashes.get(name, [])
+        changed_cols = [i for i, (h, v) in enumerate(zip(headers, pkg.column_hashes(rows, len(headers))))
+                        if hashes.get((name, h)) != v]
+        for (excel_row, written), row in zip(stored, rows):
+            if written == pkg.row_hash(row):
+                continue
+            found += 1
+            if not written:
+                out.add(name, excel_row, "", row[0], "这一行是导出后新增的" + suffix, level)
+                continue
+            cols = changed_cols or [None]
+            for i in cols:
+                if i is not None and (name, excel_row, headers[i]) in reported:
+                    continue  # already reported for what is wrong with its value
+                out.add(name, excel_row, headers[i] if i is not None else "", row[i] if i is not None else "",
+                        "导出后被改动过（与校验值不符）" + suffix, level)
+    if not found:
+        out.add(pkg.MANIFEST, None, pkg.CHECKSUM_KEY, out.checksum,
+                "校验值不符：上报包导出后被改动过（可能删除了行或改了清单）" + suffix, level)
+
+
+def _references(out: CheckedPackage) -> None:
+    uuids = {t: {rec.uuid for rec in recs} for t, recs in out.records.items()}
+    for sheet in pkg.SHEETS:
+        for rec in out.records.get(sheet.table, []):
+            for column, table, header in sheet.refs:
+                ref = rec.values.get(column)
+                required = column in ("household_id", "plan_id", "project_id", "inspection_id") or (
+                    column == "cadre_id" and sheet.table in ("pairings", "visits", "attendance")) or (
+                    column == "member_id" and sheet.table == "member_events")
+                if ref is None:
+                    if required:
+                        out.add(sheet.name, rec.row, header, "", "不能为空")
+                elif ref not in uuids.get(table, set()):
+                    out.add(sheet.name, rec.row, header, ref,
+                            f"在“{_sheet_name(table)}”工作表中找不到这个 UUID")
+        if sheet.table == "households":
+            groups = {rec.values.get("name") for rec in out.records.get("village_groups", [])}
+            for rec in out.records.get("households", []):
+                g = rec.values.get("group_id")
+                if g and g not in groups:
+                    out.add(sheet.name, rec.row, "村民小组", g, "“村民小组”工作表中没有这个小组")
+    villages = out.records.get("villages", [])
+    if len(villages) != 1:
+        out.add("村情", None, "", str(len(villages)), "“村情”工作表应有且只有一行")
+    elif villages[0].values.get("code") != out.village_code:
+        out.add("村情", villages[0].row, "村代码", str(villages[0].values.get("code")), "与清单中的村代码不一致")
+
+
+def _sheet_name(table: str) -> str:
+    return next(s.name for s in pkg.SHEETS if s.table == table)
+
+
+_UNIQUE = {
+    "village_groups": [("name",)], "households": [("household_no",)], "incomes": [("household_id", "year")],
+    "assurances": [("household_id", "year")], "plans": [("household_id", "year")],
+    "attendance": [("cadre_id", "day")], "project_beneficiaries": [("project_id", "household_id")],
+}
+
+
+def _duplicates(out: CheckedPackage) -> None:
+    """UUIDs, keys the database holds unique, ID numbers of current members, heads, open pairings."""
+    for sheet in pkg.SHEETS:
+        recs = out.records.get(sheet.table, [])
+        _repeats(out, sheet.name, recs, lambda r: r.uuid or None, "UUID", "UUID 重复")
+        for key in _UNIQUE.get(sheet.table, []):
+            header = out.headers.get(sheet.name, {}).get(key[-1], key[-1])
+            _repeats(out, sheet.name, recs, lambda r, k=key: tuple(r.values.get(c) for c in k)
+                     if all(r.values.get(c) is not None for c in k) else None, header, "与另一行重复", key[-1])
+    members = out.records.get("members", [])
+    current = [m for m in members if not m.values.get("left_date")]
+    _repeats(out, "家庭成员", current, lambda m: (m.values.get("id_number") or "")[:18] or None
+             if m.values.get("id_type") in ("resident", "disability") else None, "证件号码",
+             "同一个人在本村登记了两次（在册成员证件号码重复）", "id_number")
+    _repeats(out, "家庭成员", current, lambda m: m.values.get("household_id")
+             if m.values.get("relation") == "head" else None, "与户主关系", "一户有两个户主", "relation")
+    _repeats(out, "结对帮扶", out.records.get("pairings", []), lambda p: p.values.get("household_id")
+             if not p.values.get("end_date") else None, "结束日期", "一户同时有两个未结束的结对", "end_date")
+
+
+def _repeats(out: CheckedPackage, sheet: str, records: list[Record], key, header: str, message: str,  # noqa: ANN001
+             cell: str | None = None) -> None:
+    """Every record whose key another record already has, pointing at the first one."""
+    first: dict[Any, int] = {}
+    for rec in records:
+        k = key(rec)
+        if k is None:
+            continue
+        if k in first:
+            value = str(rec.values.get(cell) or "") if cell else rec.uuid
+            out.add(sheet, rec.row, header, value, f"{message}（与第 {first[k]} 行）")
+        else:
+            first[k] = rec.row

@@ -16,6 +16,7 @@ from models.store import Store
 from ui.events import AppEvents
 from ui.header import Header
 from ui.assistance.screen import AssistanceScreen
+from ui.exchange.screen import ExchangeScreen
 from ui.exit_check_screen import ExitCheckScreen
 from ui.households.list_view import HouseholdListScreen
 from ui.ledgers.screen import LedgerScreen
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.exit_check = ExitCheckScreen(store, events)
         self.ledgers = LedgerScreen(store, events)
         self.printing = PrintScreen(store, events)
+        self.exchange = ExchangeScreen(store, events)
         self.add_screen("村情", self.village_screen)
         self.add_screen("贫困户", self.households)
         self.add_screen("帮扶", self.assistance)
@@ -62,8 +64,9 @@ class MainWindow(QMainWindow):
         self.add_screen("统计", self.exit_check)
         self.add_screen("台账", self.ledgers)
         self.add_screen("公示与打印", self.printing)
+        self.add_screen("上报", self.exchange)
         for screen in (self.village_screen, self.households, self.assistance, self.plans, self.exit_check,
-                       self.ledgers, self.printing):
+                       self.ledgers, self.printing, self.exchange):
             self.header.village_changed.connect(screen.set_village)
             screen.set_village(self.header.village_id)
         self.households.request_show.connect(lambda: self.show_section("贫困户"))

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from models import codes, labels
+from models.exchange.reader import FileRefused, refusal_text
 from models.money import format_fen
 from models import errors as E
 
@@ -145,6 +147,8 @@ def describe(error: BaseException) -> str:
     if isinstance(e, E.ExitCheckFailed):
         names = "、".join(codes.EXIT_CRITERION.label(k) for k in e.failed)
         return f"该户本年度退出核查未通过（{names}），不能标注脱贫。确需标注的，请填写说明理由，将记录在案。"
+    if isinstance(e, FileRefused):
+        return f"{Path(e.path).name}：{refusal_text(e)}。"
     if isinstance(e, sqlite3.IntegrityError):
         return f"保存被数据库拒绝（{e}），没有写入任何内容。请检查是否有重复的身份证号或名称。"
     if isinstance(e, sqlite3.DatabaseError) and "malformed" in str(e):

@@ -53,3 +53,35 @@ def pool() -> QThreadPool:
         _writer_pool = QThreadPool()
         _writer_pool.setMaxThreadCount(1)
     return _writer_pool
+
+
+def run_with_progress(parent, title: str, fn: Callable[..., object], on_done: Callable[[object], None],  # noqa: ANN001
+                      on_failed: Callable[[BaseException], None], *, label: str = "正在处理……") -> Worker:
+    """Run ``fn(progress, cancelled)`` on the worker pool behind a modal progress dialog whose
+    取消 stops it; ``on_done``/``on_failed`` are called on the UI thread."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog
+
+    worker = Worker(fn)
+    dialog = QProgressDialog(label, "取消", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.canceled.connect(worker.cancel)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+
+    def finish(callback: Callable, value: object) -> None:  # noqa: ANN001
+        dialog.reset()
+        dialog.deleteLater()
+        callback(value)
+
+    worker.signals.progress.connect(progress)
+    worker.signals.finished.connect(lambda result: finish(on_done, result))
+    worker.signals.failed.connect(lambda error: finish(on_failed, error))
+    worker.dialog = dialog  # type: ignore[attr-defined]  (tests watch it)
+    pool().start(worker)
+    dialog.show()
+    return worker

@@ -17,7 +17,7 @@ from models.exchange.problems import ERROR, WARNING, RowProblem
 from models.storage.audit import NEVER_DELETED
 from models.store import Store
 
-IMPORTED, UNCHANGED, CHECKED, REFUSED = "已导入", "无变化", "检查通过", "已拒绝"
+IMPORTED, UNCHANGED, CHECKED, REFUSED, SKIPPED = "已导入", "无变化", "检查通过", "已拒绝", "已取消"
 
 
 @dataclass
@@ -46,12 +46,16 @@ class _Refused(Exception):
 
 def import_packages(store: Store, paths: Sequence[Path | str], *, dry_run: bool = False,
                     accept_modified: bool = False,
-                    progress: Callable[[int, int, str], None] | None = None) -> list[Outcome]:
+                    progress: Callable[[int, int, str], None] | None = None,
+                    cancelled: Callable[[], bool] = lambda: False) -> list[Outcome]:
     """Check every file, then (unless ``dry_run``) write each file that has no error, each in
-    one transaction. A file with any error writes nothing."""
+    one transaction. A file with any error writes nothing. A cancel stops before the next file."""
     county = _CountyIds(store)
     outcomes = []
     for i, path in enumerate(paths):
+        if cancelled():
+            outcomes.extend(Outcome(str(p), SKIPPED) for p in paths[i:])
+            break
         if progress:
             progress(i, len(paths), Path(path).name)
         outcomes.append(import_one(store, path, county, dry_run=dry_run, accept_modified=accept_modified))
@@ -251,4 +255,4 @@ class _Plan:
                                   {"changes": self.summary()}, ensure_ascii=False)})
 
 
-__all__ = ["IMPORTED", "UNCHANGED", "CHECKED", "REFUSED", "Outcome", "import_packages", "ERROR"]
+__all__ = ["IMPORTED", "UNCHANGED", "CHECKED", "REFUSED", "SKIPPED", "Outcome", "import_packages", "ERROR"]

@@ -1,0 +1,145 @@
+"""导入上报包 (county): choose packages, check them all first (dry run), see every problem by
+file, sheet, row and column, then import those that passed, each whole or not at all."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+
+from models.exchange.package_import import CHECKED, IMPORTED, UNCHANGED, Outcome, import_packages
+from models.store import Store
+from ui.events import AppEvents, Changes
+from ui.exchange.problem_table import problem_table, save_report, show_problems
+from ui.messages import describe
+from ui.tables import fill, make_table
+from ui.widgets import ErrorLabel
+from ui.workers import Worker, run_with_progress
+
+RESULT_HEADERS = ("文件", "村代码", "村名", "导出时间", "结果", "错误", "提醒", "新增", "修改", "删除")
+
+
+def import_in_worker(folder: Path, files: list[str], *, dry_run: bool, accept_modified: bool):  # noqa: ANN201
+    def work(progress, cancelled):  # noqa: ANN001
+        with Store.open(folder) as store:
+            return import_packages(store, files, dry_run=dry_run, accept_modified=accept_modified,
+                                   progress=lambda i, n, _name: progress(i, n), cancelled=cancelled)
+    return work
+
+
+class ImportTab(QWidget):
+    def __init__(self, store: Store, events: AppEvents) -> None:
+        super().__init__()
+        self.store, self.events = store, events
+        self.files: list[str] = []
+        self.outcomes: list[Outcome] = []
+        self.worker: Worker | None = None
+        intro = QLabel("先检查（试导入），看清每个问题在哪个文件、工作表、行和列；再导入检查通过的上报包。"
+                       "每个上报包要么全部导入，要么一条也不导入。同一村较新的上报包按 UUID 替换该村记录。")
+        intro.setWordWrap(True)
+        self.choose = QPushButton("选择上报包并检查…")
+        self.choose.setObjectName("choose-packages")
+        self.choose.clicked.connect(lambda: self.check())
+        self.accept_modified = QCheckBox("接受导出后被改动过的上报包（记入操作日志）")
+        self.accept_modified.setObjectName("accept-modified")
+        self.accept_modified.toggled.connect(lambda: self.files and self.check(self.files))
+        self.import_button = QPushButton("导入检查通过的上报包")
+        self.import_button.setObjectName("import-packages")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(lambda: self.run_import())
+        self.report_button = QPushButton("保存问题清单…")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(lambda: self.save_report())
+        buttons = QHBoxLayout()
+        for w in (self.choose, self.accept_modified, self.import_button, self.report_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        self.summary = QLabel()
+        self.summary.setObjectName("import-summary")
+        self.summary.setWordWrap(True)
+        self.error = ErrorLabel()
+        self.results = make_table(RESULT_HEADERS, "import-results")
+        self.problems = problem_table("import-problems")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.results)
+        split.addWidget(self.problems)
+        split.setSizes([160, 400])
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.error)
+        layout.addWidget(split, 1)
+
+    def check(self, files: Sequence[str] | None = None) -> Worker | None:
+        """The dry run: everything checked, nothing written."""
+        if files is None:
+            files, _ = QFileDialog.getOpenFileNames(self, "选择上报包", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+            if not files:
+                return None
+        self.files = list(files)
+        return self._run(dry_run=True)
+
+    def run_import(self) -> Worker | None:
+        ready = [o.file for o in self.outcomes if o.status == CHECKED]
+        if not ready:
+            return None
+        return self._run(dry_run=False, files=ready)
+
+    def _run(self, *, dry_run: bool, files: list[str] | None = None) -> Worker:
+        self.error.set_error("")
+        self.choose.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.summary.setText("正在检查……" if dry_run else "正在导入……")
+        work = import_in_worker(self.store.folder, files or self.files, dry_run=dry_run,
+                                accept_modified=self.accept_modified.isChecked())
+        self.worker = run_with_progress(self, "导入上报包", work, lambda o: self._done(o, dry_run), self._failed,
+                                        label="正在检查上报包……" if dry_run else "正在导入上报包……")
+        return self.worker
+
+    def _done(self, outcomes: list[Outcome], dry_run: bool) -> None:
+        self.choose.setEnabled(True)
+        if not dry_run:  # keep the rows of files not imported this time, replace the others
+            by_file = {o.file: o for o in outcomes}
+            outcomes = [by_file.get(o.file, o) for o in self.outcomes]
+        self.outcomes = outcomes
+        rows, warn = [], []
+        for o in outcomes:
+            errors = sum(1 for p in o.problems if p.is_error)
+            totals = [sum(c[i] for c in o.changes.values()) for i in range(3)]
+            rows.append((Path(o.file).name, o.village_code, o.village_name, o.exported_at, o.status, errors,
+                         len(o.problems) - errors, *totals))
+            warn.append(o.status not in (CHECKED, IMPORTED, UNCHANGED))
+        fill(self.results, rows, warn=warn)
+        problems = [p for o in outcomes for p in o.problems]
+        show_problems(self.problems, problems)
+        self.report_button.setEnabled(bool(problems))
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in {o.status for o in outcomes}}
+        self.summary.setText(("检查完毕（没有写入任何数据）：" if dry_run else "导入完毕：")
+                             + "，".join(f"{s} {n} 个" for s, n in counts.items())
+                             + (f"；共 {len(problems)} 个问题，红色为必须改正的错误。" if problems else "。"))
+        self.import_button.setEnabled(any(o.status == CHECKED for o in outcomes))
+        if not dry_run:
+            self.events.emit_changes(Changes(village=True, households=True, ledgers=True), self)
+
+    def _failed(self, error: BaseException) -> None:
+        self.choose.setEnabled(True)
+        self.summary.setText("")
+        self.error.set_error(describe(error))
+
+    def save_report(self, path: str | None = None) -> str:
+        problems = [p for o in self.outcomes for p in o.problems]
+        saved = save_report(self, problems, path)
+        if saved:
+            self.summary.setText(f"问题清单已保存：{saved}")
+        return saved

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import county, ledgers, printing
+from bench import county, exchange, ledgers, printing
 from models.storage.database import has_data
 
 
@@ -33,6 +33,8 @@ def main(argv: list[str]) -> int:
         figures.update(county.exit_check(data))
         figures.update(ledgers.ledger_totals())
         figures.update(printing.print_village())
+        figures.update(exchange.export_village_figure())
+        figures.update(exchange.import_county(data, Path(tmp) / "exchange"))
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

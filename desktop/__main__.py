@@ -6,4 +6,9 @@ import sys
 from desktop.cli import main
 
 if __name__ == "__main__":
+    # The county import checks packages in worker processes; a frozen (PyInstaller) exe must
+    # let those start as workers, not as a second app.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())

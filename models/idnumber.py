@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from models.errors import InvalidIdNumber
 
@@ -35,7 +36,11 @@ def parse(id_number: str, *, today: dt.date | None = None) -> IdInfo:
 
     Raises InvalidIdNumber with a reason code; the number is normalised first.
     """
-    s = normalize(id_number)
+    return _parse(normalize(id_number), today or dt.date.today())
+
+
+@lru_cache(maxsize=65536)  # an import checks each number, then the audited writer checks it again
+def _parse(s: str, today: dt.date) -> IdInfo:
     if len(s) != 18:
         raise InvalidIdNumber(id_number=s, reason="length")
     if not s[:17].isdigit() or not (s[17].isdigit() or s[17] == "X") or not s.isascii():
@@ -46,7 +51,7 @@ def parse(id_number: str, *, today: dt.date | None = None) -> IdInfo:
         birth = dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
         raise InvalidIdNumber(id_number=s, reason="birth_date") from None
-    if birth.year < 1880 or birth > (today or dt.date.today()):
+    if birth.year < 1880 or birth > today:
         raise InvalidIdNumber(id_number=s, reason="birth_date")
     if check_character(s[:17]) != s[17]:
         raise InvalidIdNumber(id_number=s, reason="checksum")

@@ -3,6 +3,7 @@ manifest, format version, sheets, headers (by label, any order), formulas, count
 (down to the edited cell), every value, references between sheets and duplicates."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,13 @@ from models.exchange.reader import FileRefused, Grid, column_letter, read_file, 
 from models.storage.audit import _check_member
 
 
-@dataclass
 class Record:
-    row: int                 # Excel row
-    uuid: str
-    values: dict[str, Any]   # stored column -> value; references still as UUIDs
+    """One row of a data sheet: its Excel row, UUID and stored values (references still as UUIDs)."""
+
+    __slots__ = ("row", "uuid", "values")
+
+    def __init__(self, row: int, uuid: str, values: dict[str, Any]) -> None:
+        self.row, self.uuid, self.values = row, uuid, values
 
 
 @dataclass
@@ -50,6 +53,22 @@ class CheckedPackage:
     @property
     def checksum(self) -> str:
         return self.facts.get(pkg.CHECKSUM_KEY, "")
+
+    def __getstate__(self) -> dict:
+        """Compact for the trip between processes: per table, the column names once and plain rows."""
+        state = dict(self.__dict__)
+        packed = {}
+        for table, recs in self.records.items():
+            keys = list(recs[0].values) if recs else []
+            packed[table] = (keys, [(r.row, r.uuid, [r.values.get(k) for k in keys]) for r in recs])
+        state["records"] = packed
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        packed = state.pop("records")
+        self.__dict__.update(state)
+        self.records = {t: [Record(row, uuid, dict(zip(keys, values))) for row, uuid, values in rows]
+                        for t, (keys, rows) in packed.items()}
 
     def add(self, sheet: str, row: int | None, column: str, value: str, message: str, level: str = ERROR) -> None:
         self.problems.append(RowProblem(self.file, sheet, row, column, value, message, level))
@@ -149,11 +168,16 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
     rows: list[list[str]] = []
     row_numbers: list[int] = []
     row_hashes: list[str] = []
+    same_order = order == list(range(len(order)))  # as exported: a slice instead of a pick per cell
+    n = len(order)
     for r, cells in enumerate(grid.rows[1:], 2):
-        if not any(c.strip() for c in cells):
+        if not cells[0] and not "".join(cells).strip():
             continue
         width = len(cells)
-        rows.append([cells[i] if i < width else "" for i in order])
+        if same_order and width >= n:
+            rows.append(cells[:n])
+        else:
+            rows.append([cells[i] if i < width else "" for i in order])
         row_numbers.append(r)
         row_hashes.append(cells[hash_at] if hash_at is not None and hash_at < width else "")
     listed = counts.get(sheet.name)
@@ -183,38 +207,60 @@ def _header_at(written: list[str], col: str) -> str:
     return written[i] if i < len(written) and written[i] else col
 
 
+_BAD = object()  # a cell that could not be read (its problem is reported)
+
+
 def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbers: list[int], db: Database) -> None:
+    """Each row's stored values, worked out a column at a time. Text cells are kept as written;
+    every other kind is converted once per distinct text (codes, dates and amounts repeat)."""
     columns: list[Column] = sheet.columns(db)
-    nrefs = len(sheet.refs)
-    plain = [(c.name, "text" if c.kind == "text" and not c.required else c.kind, c) for c in columns]
-    records = out.records.setdefault(sheet.table, [])
-    for r, cells in zip(numbers, rows):
-        uuid = cells[0].strip()
-        if not UUID_RE.match(uuid):
-            out.add(sheet.name, r, "UUID", uuid, "UUID 为空或格式不对")
-        values: dict[str, Any] = {}
-        for (column, _, header), text in zip(sheet.refs, cells[1:1 + nrefs]):
-            values[column] = text.strip() or None
-        for (name, kind, column), text in zip(plain, cells[1 + nrefs:]):
-            if kind == "text":  # most cells: kept exactly as written
-                values[name] = text if text else ("" if not column.nullable else None)
-            elif kind == "group":
-                values[name] = text.strip() or None  # a group name, resolved on import
-            else:
+    refs = [c for c, _, _ in sheet.refs]
+    names = refs + [c.name for c in columns]
+    cols = list(zip(*rows)) if rows else [()] * (1 + len(names))
+    uuids = [u.strip() for u in cols[0]]
+    for r, u in zip(numbers, uuids):
+        if not UUID_RE.match(u):
+            out.add(sheet.name, r, "UUID", u, "UUID 为空或格式不对")
+    converted: list[Sequence[Any]] = [[t.strip() or None for t in cols[1 + i]] for i in range(len(refs))]
+    bad = False
+    for j, column in enumerate(columns):
+        texts = cols[1 + len(refs) + j]
+        if column.kind == "text" and not column.required:
+            converted.append([t or None for t in texts] if column.nullable else texts)
+        elif column.kind == "group":
+            converted.append([t.strip() or None for t in texts])  # a group name, resolved on import
+        else:
+            mapping: dict[str, Any] = {}
+            for t in set(texts):
                 try:
-                    values[name] = column.from_text(text)
-                except BadValue as bad:
-                    out.add(sheet.name, r, column.header, text, str(bad))
-        if sheet.table == "procedure_steps":
-            _step(out, sheet, r, values)
-        elif sheet.table == "members":
-            _member_id(out, sheet, r, values)
-        elif sheet.table == "cadres" and values.get("id_number"):
-            try:
-                idnumber.parse(values["id_number"])
-            except CundangError:
-                out.add(sheet.name, r, "证件号码", values["id_number"], "身份证号码不正确（位数、出生日期或校验位不对）")
-        records.append(Record(r, uuid, values))
+                    mapping[t] = column.from_text(t)
+                except BadValue as problem:
+                    mapping[t] = _BAD
+                    bad = True
+                    for r, cell in zip(numbers, texts):
+                        if cell == t:
+                            out.add(sheet.name, r, column.header, t, str(problem))
+            converted.append(list(map(mapping.__getitem__, texts)))
+    records = out.records.setdefault(sheet.table, [])
+    for r, u, row in zip(numbers, uuids, zip(*converted)):
+        values = dict(zip(names, row))
+        if bad:
+            values = {k: v for k, v in values.items() if v is not _BAD}
+        records.append(Record(r, u, values))
+    if sheet.table == "procedure_steps":
+        for rec in records:
+            _step(out, sheet, rec.row, rec.values)
+    elif sheet.table == "members":
+        for rec in records:
+            _member_id(out, sheet, rec.row, rec.values)
+    elif sheet.table == "cadres":
+        for rec in records:
+            if rec.values.get("id_number"):
+                try:
+                    idnumber.parse(rec.values["id_number"])
+                except CundangError:
+                    out.add(sheet.name, rec.row, "证件号码", rec.values["id_number"],
+                            "身份证号码不正确（位数、出生日期或校验位不对）")
 
 
 def _step(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, Any]) -> None:

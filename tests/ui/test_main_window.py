@@ -19,7 +19,8 @@ def test_main_window_opens_on_the_demo_village(qtbot, tmp_path):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(SECTIONS)
     window.nav.setCurrentRow(SECTIONS.index("上报"))
     shown = window.stack.currentWidget()
-    assert isinstance(shown, QLabel) and "上报" in shown.text()
+    assert shown is window.exchange and shown.tabs.count() == 4
+    assert not any(isinstance(window.stack.widget(i), QLabel) for i in range(window.stack.count()))  # no placeholder
     window.close()
     assert settings.value("window/geometry") is not None
     assert settings.value("data/last_folder") == str(tmp_path / "data")

@@ -59,8 +59,6 @@ def render(folder: Path) -> list[Path]:
         screen.apply_filter()
         shots.append(_save(window, folder, "03-搜索-拼音首字母"))
         screen.clear_filters()
-        window.show_section("台账")
-        shots.append(_save(window, folder, "04-placeholder"))
         window.show_section("贫困户")
         # A household with history: the first one that has left members or status changes.
         hid = next(h for h in store.households.ids(window.header.village_id)
@@ -122,6 +120,7 @@ def render(folder: Path) -> list[Path]:
         printing._on_finished((pages, pdf))
         QTest.qWait(1500)  # QPdfView renders its pages on a thread of its own
         shots.append(_save(window, folder, "50-公示与打印"))
+        shots += _exchange(window, store, folder, Path(tmp))
         window.show_section("贫困户")
         new = screen.new_household()
         new.save()  # an empty new household: every required field says so
@@ -135,6 +134,77 @@ def render(folder: Path) -> list[Path]:
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         store.close()
+    return shots
+
+
+def _exchange(window: MainWindow, store: Store, folder: Path, tmp: Path) -> list[Path]:
+    """The 上报 section: the export done, a county's check with problems, its view, a national file."""
+    import openpyxl
+
+    from models import codes
+    from models.exchange.package import export_village
+    from models.exchange.package_import import import_packages
+
+    shots = []
+    window.show_section("上报")
+    screen = window.exchange
+    village_id = window.header.village_id
+    good = tmp / "龙坡村上报包.xlsx"
+    facts = export_village(store, village_id, good)
+    screen.export_tab._done(str(good), facts)
+    shots.append(_save(window, folder, "60-上报-本村上报包"))
+    wb = openpyxl.load_workbook(good)  # a clerk's edits after export, as the county finds them
+    ws = wb["家庭成员"]
+    header = [c.value for c in ws[1]]
+    number = ws.cell(3, header.index("证件号码") + 1)
+    number.value = number.value[:17] + ("0" if number.value[17] != "0" else "1")
+    ws.cell(5, header.index("民族") + 1).value = "汉"
+    wb["贫困户"].cell(4, [c.value for c in wb["贫困户"][1]].index("联系电话") + 1).value = "13800000000"
+    bad = tmp / "改动过的上报包.xlsx"
+    wb.save(bad)
+    county = Store.open(tmp / "county", actor="县扶贫办")
+    other = Store.open(tmp / "other", actor="演示")
+    generate(other, seed=2, households=120, villages=2)
+    second = tmp / "第二村上报包.xlsx"
+    export_village(other, other.villages.all()[1].id, second)
+    other.close()
+    window2 = MainWindow(county, AppEvents())
+    window2.resize(1280, 800)
+    window2.show()
+    window2.show_section("上报")
+    imp = window2.exchange.import_tab
+    window2.exchange.tabs.setCurrentWidget(imp)
+    imp.files = [str(good), str(bad), str(second)]
+    imp._done(import_packages(county, imp.files, dry_run=True, workers=1), True)
+    shots.append(_save(window2, folder, "61-上报-导入检查"))
+    imp._done(import_packages(county, [str(good), str(second)], workers=1), False)
+    shots.append(_save(window2, folder, "62-上报-导入完成"))
+    window2.exchange.tabs.setCurrentWidget(window2.exchange.county_tab)
+    window2.exchange.county_tab.refresh()
+    shots.append(_save(window2, folder, "63-上报-全县概况"))
+    national = tmp / "国家系统导出.csv"
+    lines = ["全国扶贫开发信息系统 贫困人口信息", "省,市,县,乡,村,户编号,姓名,性别,证件号码,与户主关系,贫困户属性,主要致贫原因,脱贫状态,年度"]
+    v = store.villages.get(village_id)
+    for hid in store.households.ids(village_id)[:6]:
+        f = store.households.file(hid)
+        for m in f.members:
+            lines.append(",".join([v.province, v.city, v.county, v.township, v.name, f.household.household_no, m.name,
+                                   codes.SEX.label(m.sex), m.id_number, codes.RELATION.label(m.relation),
+                                   codes.ATTRIBUTE.label(f.household.attribute), codes.CAUSE.label(f.household.main_cause),
+                                   codes.status_label(f.household.status), "2019"]))
+    lines[3] = lines[3].replace(lines[3].split(",")[8], "4.52E+17")  # an ID number Excel turned into a number
+    national.write_text("\n".join(lines), encoding="gbk")
+    from models.exchange.national import import_national
+
+    tab = window2.exchange.national_tab
+    window2.exchange.tabs.setCurrentWidget(tab)
+    tab.code.setText(v.code)
+    tab._done(import_national(county, national, village_code=v.code, dry_run=True), True)
+    shots.append(_save(window2, folder, "64-上报-从国家系统导入"))
+    window2.close()
+    window2.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    county.close()
     return shots
 
 

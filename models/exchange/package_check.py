@@ -95,11 +95,10 @@ def check_file(db: Database, path: Path | str, *, accept_modified: bool = False)
         return out
     if not (len(out.village_code) == 12 and out.village_code.isdigit()):
         out.add(pkg.MANIFEST, None, "村代码", out.village_code, "清单中的村代码应为 12 位数字")
-    known = {s.name for s in pkg.SHEETS} | {pkg.MANIFEST, pkg.CODE_SHEET, pkg.HASH_SHEET}
+    known = {s.name for s in pkg.SHEETS} | {pkg.MANIFEST, pkg.CODE_SHEET}
     for name in grids:
         if name not in known:
             out.add(name, None, "", "", "无法识别的工作表，不会导入", WARNING)
-    hashes = _column_hashes(grids.get(pkg.HASH_SHEET))
     texts: list[tuple[str, list[str], list[list[str]]]] = []
     for sheet in pkg.SHEETS:
         grid = grids.get(sheet.name)
@@ -113,7 +112,7 @@ def check_file(db: Database, path: Path | str, *, accept_modified: bool = False)
         return out
     if pkg.checksum(texts) != out.checksum:
         out.modified = True
-        _locate_edits(out, texts, hashes, accept_modified)
+        _locate_edits(out, texts, accept_modified)
     _references(out)
     _duplicates(out)
     return out
@@ -132,12 +131,6 @@ def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
         elif key:
             out.facts[key] = value
     return counts
-
-
-def _column_hashes(grid: Grid | None) -> dict[tuple[str, str], str]:
-    if grid is None:
-        return {}
-    return {(r[0], r[1]): r[2] for r in grid.rows[1:] if len(r) >= 3}
 
 
 def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, int],
@@ -283,30 +276,29 @@ def _member_id(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, 
         out.add(sheet.name, r, "证件号码", values["id_number"], "证件号码不正确（位数、出生日期或校验位不对）")
 
 
-def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[list[str]]]],
-                  hashes: dict[tuple[str, str], str], accept: bool) -> None:
-    """The checksum differs: name each changed cell (row hash and column hash both differ)."""
+def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[list[str]]]], accept: bool) -> None:
+    """The checksum differs: name each changed cell by the row's hidden marks. Rows already
+    refused for a wrong value are not named again."""
     level = WARNING if accept else ERROR
     suffix = "（已按“接受改动”导入，并记入操作日志）" if accept else "；如确认改动无误，可选择“接受改动”后导入"
     found = 0
-    reported = {(p.sheet, p.row, p.column) for p in out.problems}
+    explained = {(p.sheet, p.row) for p in out.problems if p.is_error}
     for name, headers, rows in texts:
-        stored = out.row_hashes.get(name, [])
-        changed_cols = [i for i, (h, v) in enumerate(zip(headers, pkg.column_hashes(rows, len(headers))))
-                        if hashes.get((name, h)) != v]
-        for (excel_row, written), row in zip(stored, rows):
+        for (excel_row, written), row in zip(out.row_hashes.get(name, []), rows):
             if written == pkg.row_hash(row):
                 continue
             found += 1
+            if (name, excel_row) in explained:
+                continue
             if not written:
                 out.add(name, excel_row, "", row[0], "这一行是导出后新增的" + suffix, level)
                 continue
-            cols = changed_cols or [None]
-            for i in cols:
-                if i is not None and (name, excel_row, headers[i]) in reported:
-                    continue  # already reported for what is wrong with its value
-                out.add(name, excel_row, headers[i] if i is not None else "", row[i] if i is not None else "",
-                        "导出后被改动过（与校验值不符）" + suffix, level)
+            marks = pkg.cell_marks(row)
+            cells = [i for i, (a, b) in enumerate(zip(marks, written[16:])) if a != b]
+            for i in cells:
+                out.add(name, excel_row, headers[i], row[i], "导出后被改动过（与校验值不符）" + suffix, level)
+            if not cells:
+                out.add(name, excel_row, "", row[0], "这一行导出后被改动过（与校验值不符）" + suffix, level)
     if not found:
         out.add(pkg.MANIFEST, None, pkg.CHECKSUM_KEY, out.checksum,
                 "校验值不符：上报包导出后被改动过（可能删除了行或改了清单）" + suffix, level)

@@ -268,3 +268,12 @@ def test_a_copied_data_folder_is_caught_by_uuid(demo_store, county, tmp_path):
                     cell.value = "450123101299"
     wb.save(tmp_path / "copy.xlsx")
     _refused(county, tmp_path / "copy.xlsx", "另一个村", accept_modified=True)
+
+
+def test_several_edits_are_each_named_exactly(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    edited = _edit(path, tmp_path / "edited.xlsx", {("贫困户", "联系电话", 4): "13800000001",
+                                                    ("贫困户", "住址", 6): "改过的住址",
+                                                    ("家庭成员", "姓名", 7): "改名"})
+    [outcome] = import_packages(county, [edited])
+    assert _where(outcome) == {("贫困户", 4, "联系电话"), ("贫困户", 6, "住址"), ("家庭成员", 7, "姓名")}

@@ -117,7 +117,7 @@ class ImportTab(QWidget):
         for o in outcomes:
             errors = sum(1 for p in o.problems if p.is_error)
             totals = [sum(c[i] for c in o.changes.values()) for i in range(3)]
-            rows.append((Path(o.file).name, o.village_code, o.village_name, o.exported_at, o.status, errors,
+            rows.append((Path(o.file).name, o.village_code, o.village_name, o.exported_at.replace("T", " "), o.status, errors,
                          len(o.problems) - errors, *totals))
             warn.append(o.status not in (CHECKED, IMPORTED, UNCHANGED))
         fill(self.results, rows, warn=warn)

@@ -20,6 +20,8 @@ class Header(QWidget):
         self.store = store
         self.village_box = QComboBox()
         self.village_box.setMinimumContentsLength(18)
+        # A county's villages arrive by import after the window opens: grow to the longest name.
+        self.village_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.counts = QLabel()
         self.counts.setObjectName("header-counts")
         layout = QHBoxLayout(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models.errors import Cancelled
 from models.store import Store
@@ -46,7 +46,10 @@ class ExportTab(QWidget):
         self.error = ErrorLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
-        layout.addWidget(self.button)
+        row = QHBoxLayout()
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addStretch(1)

@@ -89,7 +89,7 @@ def import_county(county: Path, work: Path) -> dict[str, float]:
         timings[label] = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"import {label} failed: {done.stdout[-2000:]} {done.stderr[-2000:]}")
-    return {"import_county_s": round(timings["dry"] + timings["import"], 1),
+    return {**readers(files[:10]), "import_county_s": round(timings["dry"] + timings["import"], 1),
             "import_dry_run_s": round(timings["dry"], 1), "import_write_s": round(timings["import"], 1),
             "raw_read_s": round(read_s, 1), "import_vs_raw_read": round(timings["import"] / read_s, 2),
             "import_packages": len(files)}
@@ -97,3 +97,21 @@ def import_county(county: Path, work: Path) -> dict[str, float]:
 
 if __name__ == "__main__":  # python -m bench.exchange COUNTY WORKDIR
     print(json.dumps(import_county(Path(sys.argv[1]), Path(sys.argv[2]))))
+
+
+def readers(files: list[str]) -> dict[str, float]:
+    """The reader choice, measured: python-calamine and openpyxl's read-only mode over the same
+    packages, every cell of every sheet."""
+    import openpyxl
+
+    start = time.perf_counter()
+    for f in files:
+        wb = openpyxl.load_workbook(f, read_only=True)
+        for ws in wb.worksheets:
+            for _ in ws.iter_rows(values_only=True):
+                pass
+        wb.close()
+    openpyxl_s = time.perf_counter() - start
+    calamine_s = raw_read(files)
+    return {"reader_openpyxl_s": round(openpyxl_s, 1), "reader_calamine_s": round(calamine_s, 1),
+            "reader_packages": len(files)}

@@ -222,7 +222,7 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
         for column, clist in sheet.coded:
             letter = get_column_letter(headers.index(sheet.fields[column]) + 1)
             list_col = get_column_letter(columns.index(used[clist.name]) + 1)
-            dv = DataValidation(type="list", formula1=f"{CODE_SHEET}!${list_col}$1:${list_col}${len(clist.items)}",
+            dv = DataValidation(type="list", formula1=f"'{CODE_SHEET}'!${list_col}$1:${list_col}${len(clist.items)}",
                                 allow_blank=True)
             dv.add(f"{letter}2:{letter}{max(len(rows) + 1, 2)}")
             ws.data_validations.append(dv)  # write-only sheets take them this way

@@ -424,3 +424,17 @@ def test_a_dropout_without_a_reason_column_is_taken_with_a_warning(store, tmp_pa
     assert warning.level == "提醒" and warning.row == 2 + 1 + 5 and warning.column == "在校生状况"  # titles, header
     school = store.db.execute("SELECT school_status FROM members WHERE name = '蒙春花'").fetchone()[0]
     assert school == "dropout"
+
+
+def test_an_old_xls_export_is_read(store):
+    """tests/exchange/fixtures/national.xls: sample() with two title rows and one ID as ="…",
+    written by openpyxl and saved as Excel 97 (.xls) by LibreOffice; made-up people only."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "national.xls"
+    assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # really the old binary format
+    result = import_national(store, path, village_code=VILLAGE_CODE)
+    assert result.written and not result.errors, result.problems
+    assert (result.households_added, result.members_added) == (2, 6)
+    names = {r[0]: r[1] for r in store.db.execute("SELECT name, id_number FROM members")}
+    assert names == {r["姓名"]: r["证件号码"] for r in sample()}

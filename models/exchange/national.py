@@ -12,7 +12,7 @@ from models.domain import Group, Household, Member, MemberEvent, StatusEvent, Vi
 from models.errors import CundangError, DuplicateIdNumber, HeadCount, Problem
 from models.exchange import national_columns as C
 from models.exchange.problems import WARNING, RowProblem
-from models.exchange.reader import Grid, read_file
+from models.exchange.reader import FileRefused, Grid, read_file
 from models.services.villages import create_village
 from models.store import Store
 
@@ -76,6 +76,8 @@ def import_national(store: Store, path: Path | str, *, village_code: str | None 
     New households get their status history (识别, 脱贫, 返贫, 清退) as events dated at the end of
     their years; for households already here a different 脱贫状态 is only reported, since status
     changes go through their procedures. Members never leave through an import."""
+    if Path(path).resolve() == store.path.resolve():  # reading it would drop our own SQLite locks
+        raise FileRefused(path=str(path), reason="not_workbook", detail="")
     job = _Import(store, Path(path), village_code.strip() if village_code else "")
     result = NationalResult(str(path), job.wanted, "")
     families, village = job.plan(read_file(path, keep_numbers=True), progress)

@@ -110,6 +110,9 @@ def _import_in_worker(path: str, dry_run: bool, accept_modified: bool) -> Outcom
 
 def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_modified: bool = False) -> Outcome:
     """One file: checked on its own, then against the county under the write lock, then written."""
+    if _is_our_database(store, path):
+        return Outcome(str(path), REFUSED, problems=[RowProblem(str(path), "", None, "", "",
+                                                                "这是本程序自己的数据文件，不是上报包")])
     checked = check_file(store.db, path, accept_modified=accept_modified)
     village = next(iter(checked.records.get("villages", [])), None)
     outcome = Outcome(str(path), REFUSED, checked.village_code,
@@ -140,6 +143,15 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
         raise
     outcome.status = status
     return outcome
+
+
+def _is_our_database(store: Store, path: Path | str) -> bool:
+    """Reading our own open database file as a workbook would drop this process's SQLite locks."""
+    try:
+        return Path(path).resolve() in {store.path.resolve(), *(store.path.with_name(store.path.name + s).resolve()
+                                                                  for s in ("-wal", "-shm"))}
+    except OSError:
+        return False
 
 
 def _against_county(store: Store, checked: CheckedPackage, outcome: Outcome, plan: _Plan, *, dry_run: bool,

@@ -19,7 +19,6 @@ from models.storage.migrations import KNOWN, migrations
 
 DB_NAME = "cundang.db"
 FULL_CHECK_BYTES = 64 * 2**20  # every village-sized file is fully checked when opened
-_HEADER = b"SQLite format 3\x00"
 
 
 def database_path(folder: Path) -> Path:
@@ -78,9 +77,10 @@ def _readonly(path: Path) -> sqlite3.Connection:
 
 def _inspect(path: Path) -> list[str]:
     """Read-only checks of an existing file; returns the migrations it still needs."""
-    with open(path, "rb") as fh:
-        if fh.read(len(_HEADER)) != _HEADER:
-            raise NotADatabase(path=path)
+    # The header is checked by SQLite itself ("file is not a database"), never by opening the
+    # file here: closing any other descriptor of the file drops every POSIX lock this process
+    # holds on it, and another process could then take itself for the last user and delete the
+    # WAL under our feet (seen with the county import's worker processes).
     side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     existed = {p for p in side_files if p.exists()}
     try:
@@ -108,6 +108,8 @@ def _inspect(path: Path) -> list[str]:
             conn.execute("SELECT count(*) FROM villages").fetchone()
         return [name for name in KNOWN if name not in applied]
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) and not _has_sqlite_header(path):
+            raise NotADatabase(path=path) from exc
         raise CorruptDatabase(path=path, detail=str(exc)) from exc
     finally:
         conn.close()
@@ -115,6 +117,12 @@ def _inspect(path: Path) -> list[str]:
         for side in side_files:
             if side not in existed and side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
                 side.unlink()
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    """Only asked once SQLite has refused the file, so no connection of ours can be using it."""
+    with open(path, "rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
 
 
 def _backup(path: Path, pending: list[str]) -> Path:

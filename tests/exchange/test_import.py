@@ -277,3 +277,10 @@ def test_several_edits_are_each_named_exactly(demo_store, county, tmp_path):
                                                     ("家庭成员", "姓名", 7): "改名"})
     [outcome] = import_packages(county, [edited])
     assert _where(outcome) == {("贫困户", 4, "联系电话"), ("贫困户", 6, "住址"), ("家庭成员", 7, "姓名")}
+
+
+def test_the_countys_own_database_file_is_refused_untouched(county):
+    before = _state(county)
+    [outcome] = import_packages(county, [county.path])
+    assert outcome.status == REFUSED and "数据文件" in outcome.problems[0].message
+    assert _state(county) == before and county.villages.all() == []

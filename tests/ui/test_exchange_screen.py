@@ -91,3 +91,22 @@ def test_export_can_be_cancelled_and_leaves_no_file(qtbot, demo_window, tmp_path
         pass
     assert "取消" in tab.error.text() and not path.exists()
     assert list(tmp_path.glob("*cancelled*")) == []  # nor its temporary file
+
+
+def test_many_packages_are_checked_and_imported_from_the_window(qtbot, county_window, tmp_path):
+    """Several files: worker processes started from the window's worker thread."""
+    from models.demo.generator import generate
+    from models.exchange.package import export_village
+
+    with Store.open(tmp_path / "villages", actor="演示") as source:
+        generate(source, seed=4, households=30, villages=3)
+        files = [str(tmp_path / f"{v.code}.xlsx") for v in source.villages.all()]
+        for v, f in zip(source.villages.all(), files):
+            export_village(source, v.id, f)
+    imp = county_window.exchange.import_tab
+    _wait(qtbot, imp.check(files))
+    assert [imp.results.item(r, _column(imp.results, "结果")).text() for r in range(3)] == ["检查通过"] * 3
+    imp.import_button.click()
+    _wait(qtbot, imp.worker)
+    assert [imp.results.item(r, _column(imp.results, "结果")).text() for r in range(3)] == ["已导入"] * 3
+    assert len(county_window.store.villages.all()) == 3 and county_window.header.village_box.count() == 3

@@ -4,18 +4,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-from desktop.cli import EXIT_ERROR, EXIT_OK, CliExit, require_data, village_store
+from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliExit, require_data, village_store
 
 
 def export(folder: Path, args: argparse.Namespace) -> int:
     if args.county:
         from models.exchange.county import export_county
 
+        year = args.year or dt.date.today().year
+        if not 2013 <= year <= dt.date.today().year + 1:
+            print(f"错误：{year} 不在精准扶贫的年度范围内（2013 年起）。", file=sys.stderr)
+            return EXIT_USAGE
         with village_store(folder, None) as (store, villages):
-            year = args.year or dt.date.today().year
             rows = export_county(store, args.out, year)
         print(f"已导出县级汇总 {args.out}：{len(villages)} 个村，{year} 年末贫困发生率。"
               + "，".join(f"{k} {n} 行" for k, n in rows.items()))
@@ -29,11 +34,23 @@ def export(folder: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_report_path(args: argparse.Namespace) -> None:
+    """Refuse an unwritable --report before any work, so a refusal never hides an import."""
+    if args.report:
+        folder = Path(args.report).resolve().parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            print(f"错误：不能在“{folder}”中写问题清单（文件夹不存在或不可写），没有导入任何文件。", file=sys.stderr)
+            raise CliExit(EXIT_USAGE)
+
+
 def _report(args: argparse.Namespace, problems: list) -> None:  # noqa: ANN001
     if args.report:
         from models.exchange.problems import write_report
 
-        write_report(args.report, problems)
+        try:
+            write_report(args.report, problems)
+        except OSError as exc:
+            print(f"错误：问题清单没有写成（{exc.strerror or exc}）；上面的结果不受影响。", file=sys.stderr)
 
 
 def import_packages(folder: Path, args: argparse.Namespace) -> int:
@@ -41,10 +58,16 @@ def import_packages(folder: Path, args: argparse.Namespace) -> int:
     from models.exchange.problems import table_text
     from models.store import Store
 
-    with Store.open(folder) as store:
-        outcomes = run(store, args.files, dry_run=args.dry_run, accept_modified=args.accept_modified)
+    from models.storage.database import has_data
+
+    _check_report_path(args)
+    with tempfile.TemporaryDirectory(prefix="cundang-dry-") as empty:
+        # A dry run against a folder with no county yet checks against an empty one, and leaves
+        # no data folder behind.
+        where = Path(empty) if args.dry_run and not has_data(folder) else folder
+        with Store.open(where) as store:
+            outcomes = run(store, args.files, dry_run=args.dry_run, accept_modified=args.accept_modified)
     problems = [p for o in outcomes for p in o.problems]
-    _report(args, problems)
     refused = [o for o in outcomes if o.status not in (IMPORTED, UNCHANGED, CHECKED)]
     if args.json:
         print(json.dumps({"ok": not refused, "dry_run": args.dry_run, "files": [o.as_json() for o in outcomes]},
@@ -63,9 +86,10 @@ def import_packages(folder: Path, args: argparse.Namespace) -> int:
         print(f"共 {len(outcomes)} 个文件：" + "，".join(
             f"{s} {n}" for s in (IMPORTED, UNCHANGED, CHECKED, "已拒绝")
             if (n := sum(1 for o in outcomes if o.status == s))) + "。"
-              + (f"问题清单已写入 {args.report}。" if args.report else ""))
+              + (f"问题清单写入 {args.report}。" if args.report else ""))
         if args.dry_run and not refused:
             print("这是试导入（--dry-run），没有写入任何数据。")
+    _report(args, problems)
     return EXIT_ERROR if refused else EXIT_OK
 
 
@@ -95,13 +119,13 @@ def import_national(folder: Path, args: argparse.Namespace) -> int:
     from models.exchange.reader import FileRefused, refusal_text
     from models.store import Store
 
+    _check_report_path(args)
     with Store.open(folder) as store:
         try:
             result = run(store, args.file, village_code=args.village, dry_run=args.dry_run)
         except FileRefused as refused:
             print(f"错误：{args.file}：{refusal_text(refused)}", file=sys.stderr)
             return EXIT_ERROR
-    _report(args, result.problems)
     errors = [p for p in result.problems if p.is_error]
     if args.json:
         print(json.dumps({"ok": not errors, "written": result.written, "village_code": result.village_code,
@@ -110,9 +134,13 @@ def import_national(folder: Path, args: argparse.Namespace) -> int:
                           "members_updated": result.members_updated,
                           "problems": [p.as_json() for p in result.problems]}, ensure_ascii=False, indent=1))
     else:
-        state = "已写入" if result.written else ("试导入，未写入" if not errors else "已拒绝，未写入任何数据")
+        nothing = not (result.households_added or result.households_updated or result.members_added
+                       or result.members_updated)
+        state = ("已拒绝，未写入任何数据" if errors else "试导入，未写入" if args.dry_run
+                 else "无变化" if nothing else "已写入")
         print(f"{state}  {args.file}  {result.village_name}（{result.village_code}）：新增 {result.households_added} 户、"
               f"更新 {result.households_updated} 户；新增 {result.members_added} 人、更新 {result.members_updated} 人。")
         if result.problems:
             print(table_text(result.problems, limit=30))
+    _report(args, result.problems)
     return EXIT_ERROR if errors else EXIT_OK

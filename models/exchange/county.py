@@ -117,9 +117,10 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
         """SELECT i.village_id, count(*) FROM problems p JOIN inspections i ON i.id = p.inspection_id
            WHERE p.completed_date IS NULL GROUP BY i.village_id""").fetchall())
     status_keys = list(codes.STATUS.keys)
-    main_headers = ["村代码", "乡镇", "村名", *(codes.STATUS.label(k) for k in status_keys), "建档立卡户",
-                    "在册人口", f"{year}年末贫困人口", "农业人口", f"{year}年末贫困发生率(%)",
-                    *(f"{codes.FUND_SOURCE.label(k)}(元)" for k in FUND_SOURCES), "项目资金合计(元)", "未整改问题"]
+    main_headers = ["村代码", "乡镇", "村名", *(f"{codes.STATUS.label(k)}(现在)" for k in status_keys),
+                    "建档立卡户(现在)", "在册人口(现在)", f"{year}年末贫困人口", "农业人口", f"{year}年末贫困发生率(%)",
+                    *(f"{codes.FUND_SOURCE.label(k)}(各年合计,元)" for k in FUND_SOURCES), "项目资金合计(各年合计,元)",
+                    "未整改问题(现在)"]
     main: list[list[object]] = []
     totals: list[object] = ["合计", "", f"{len(villages)} 个村"] + [0] * (len(main_headers) - 3)
     for v in villages:

@@ -141,13 +141,19 @@ def sheet_rows(store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dic
     return rows
 
 
-def checksum(sheets: Iterable[tuple[str, list[str], list[list[str]]]]) -> str:
-    """SHA-256 over the data sheets' names, headers and cells, in order (what the county checks)."""
+SIGNED_FACTS = ("村代码", "村名", "导出时间", "软件版本", "格式版本")  # the manifest lines the checksum covers
+
+
+def checksum(sheets: Iterable[tuple[str, list[str], list[list[str]]]], facts: dict[str, str]) -> str:
+    """SHA-256 over the manifest's facts and the data sheets' names, headers and rows. Rows are
+    taken in sorted order: sorting a sheet in Excel changes no record."""
     h = hashlib.sha256()
+    for key in SIGNED_FACTS:
+        h.update(("\x1c" + key + "\x1f" + str(facts.get(key, ""))).encode())
     for name, headers, rows in sheets:
         h.update(("\x1e" + name + "\x1d" + "\x1f".join(headers)).encode())
-        for row in rows:
-            h.update(("\x1d" + "\x1f".join(row)).encode())
+        for line in sorted("\x1f".join(row) for row in rows):
+            h.update(("\x1d" + line).encode())
     return h.hexdigest()
 
 
@@ -179,11 +185,14 @@ def village_data(store: Store, village_id: int, *, progress: Callable[[int, int]
 def export_village(store: Store, village_id: int, path: Path | str, *,
                    progress: Callable[[int, int], None] | None = None, now: dt.datetime | None = None) -> dict:
     """Write the package; returns the manifest's facts. Temporary file, then rename."""
+    if not Path(path).parent.is_dir():  # said before any work (and before openpyxl's noise)
+        raise FileNotFoundError(2, "文件夹不存在", str(Path(path).parent))
     village = store.villages.get(village_id)
     data = village_data(store, village_id, progress=progress)
     facts = {"村代码": village.code, "村名": f"{village.province}{village.city}{village.county}{village.township}"
                                          f"{village.name}", "导出时间": (now or dt.datetime.now()).isoformat(timespec="seconds"),
-             "软件版本": SOFTWARE, "格式版本": FORMAT_VERSION, CHECKSUM_KEY: checksum(data)}
+             "软件版本": SOFTWARE, "格式版本": FORMAT_VERSION}
+    facts[CHECKSUM_KEY] = checksum(data, facts)
     write_package(path, facts, data)
     if progress:
         progress(len(SHEETS) + 1, len(SHEETS) + 1)
@@ -223,8 +232,9 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
             letter = get_column_letter(headers.index(sheet.fields[column]) + 1)
             list_col = get_column_letter(columns.index(used[clist.name]) + 1)
             dv = DataValidation(type="list", formula1=f"'{CODE_SHEET}'!${list_col}$1:${list_col}${len(clist.items)}",
-                                allow_blank=True)
-            dv.add(f"{letter}2:{letter}{max(len(rows) + 1, 2)}")
+                                allow_blank=True, showErrorMessage=True, errorTitle="不在选项中",
+                                error=f"请从下拉列表中选择“{clist.name}”。")
+            dv.add(f"{letter}2:{letter}{len(rows) + 1001}")  # rows added later get the list too
             ws.data_validations.append(dv)  # write-only sheets take them this way
         header_cells = []
         for h in [*headers, ROW_HASH]:

@@ -3,6 +3,8 @@ manifest, format version, sheets, headers (by label, any order), formulas, count
 (down to the edited cell), every value, references between sheets and duplicates."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ class CheckedPackage:
     modified: bool = False
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> stored column -> header
     row_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # sheet -> (row, hash as written)
+    content_checksum: str = ""  # of what the file holds (differs from the manifest's when modified)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +98,7 @@ def check_file(db: Database, path: Path | str, *, accept_modified: bool = False)
         return out
     if not (len(out.village_code) == 12 and out.village_code.isdigit()):
         out.add(pkg.MANIFEST, None, "村代码", out.village_code, "清单中的村代码应为 12 位数字")
+    _export_time(out)
     known = {s.name for s in pkg.SHEETS} | {pkg.MANIFEST, pkg.CODE_SHEET}
     for name in grids:
         if name not in known:
@@ -110,12 +114,25 @@ def check_file(db: Database, path: Path | str, *, accept_modified: bool = False)
             texts.append((sheet.name, sheet.headers, rows))
     if len(texts) < len(pkg.SHEETS):  # a sheet missing or unreadable: nothing further can be matched
         return out
-    if pkg.checksum(texts) != out.checksum:
+    out.content_checksum = pkg.checksum(texts, out.facts)
+    if out.content_checksum != out.checksum:
         out.modified = True
         _locate_edits(out, texts, accept_modified)
     _references(out)
     _duplicates(out)
     return out
+
+
+def _export_time(out: CheckedPackage) -> None:
+    """导出时间 as the program writes it (yyyy-MM-ddTHH:mm:ss), and not in the future."""
+    text = out.exported_at
+    try:
+        when = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        out.add(pkg.MANIFEST, None, "导出时间", text, "导出时间格式不对（应为村档写入的 yyyy-MM-ddTHH:mm:ss），清单被改动过？")
+        return
+    if when > dt.datetime.now() + dt.timedelta(days=1):
+        out.add(pkg.MANIFEST, None, "导出时间", text, "导出时间晚于现在：清单被改动过，或导出电脑的日期不对")
 
 
 def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
@@ -139,6 +156,7 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
     written = [h.strip() for h in grid.rows[0]] if grid.rows else []
     expected = sheet.headers
     where: dict[str, int] = {}
+    unknown = []
     for i, h in enumerate(written):
         if not h:
             continue
@@ -147,10 +165,15 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
         elif h in expected or h == pkg.ROW_HASH:
             where[h] = i
         else:
+            unknown.append((i, h))
+    missing = [h for h in expected if h not in where]
+    for i, h in unknown:  # with a column missing, an unknown one is most likely it, renamed
+        if missing:
             out.add(sheet.name, 1, column_letter(i), h, "无法识别的列名（列名被改动？应与导出时一致）")
-    for h in expected:
-        if h not in where:
-            out.add(sheet.name, 1, h, "", f"缺少列“{h}”")
+        else:
+            out.add(sheet.name, 1, column_letter(i), h, "多出的列，不会导入", WARNING)
+    for h in missing:
+        out.add(sheet.name, 1, h, "", f"缺少列“{h}”")
     for row, col in grid.formulas:
         value = _cell(grid.rows, row - 1, _index(col))
         out.add(sheet.name, row, _header_at(written, col), value, "这里应为数值，不能是公式")
@@ -164,7 +187,7 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
     same_order = order == list(range(len(order)))  # as exported: a slice instead of a pick per cell
     n = len(order)
     for r, cells in enumerate(grid.rows[1:], 2):
-        if not cells[0] and not "".join(cells).strip():
+        if not cells[0].strip() and not "".join(cells).strip():
             continue
         width = len(cells)
         if same_order and width >= n:
@@ -267,9 +290,20 @@ def _step(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, Any])
         out.add(sheet.name, r, "步骤", text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")
 
 
+_AS_NUMBER = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
 def _member_id(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, Any]) -> None:
-    if not values.get("id_number"):
+    number = values.get("id_number")
+    if not number:
         return
+    if _AS_NUMBER.match(number):
+        out.add(sheet.name, r, "证件号码", number, "证件号码被存成了数字，后几位已经丢失，无法还原：请从村档重新导出，"
+                "不要在 Excel 中改动这一列")
+        return
+    if number != number.upper():
+        values["id_number"] = number.upper()
+        out.add(sheet.name, r, "证件号码", number, "末位的小写 x 已改为大写 X", WARNING)
     try:
         _check_member({"id_number": values["id_number"], "id_type": values.get("id_type") or "resident"})
     except CundangError:
@@ -280,7 +314,7 @@ def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[li
     """The checksum differs: name each changed cell by the row's hidden marks. Rows already
     refused for a wrong value are not named again."""
     level = WARNING if accept else ERROR
-    suffix = "（已按“接受改动”导入，并记入操作日志）" if accept else "；如确认改动无误，可选择“接受改动”后导入"
+    suffix = "；已选择“接受改动”，导入时记入操作日志" if accept else "；如确认改动无误，可选择“接受改动”后导入"
     found = 0
     explained = {(p.sheet, p.row) for p in out.problems if p.is_error}
     for name, headers, rows in texts:

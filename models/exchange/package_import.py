@@ -121,6 +121,9 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
     if not checked.ok:
         return outcome
     existing = store.villages.by_code(checked.village_code)
+    if existing is not None and village is not None and existing.uuid != village.uuid:
+        _another_village(store, checked, existing, village)
+        return outcome
     plan = _Plan(store, checked, existing.id if existing else None)
     if existing is None or dry_run:  # the long read-only part first, outside the write lock
         plan.diff()
@@ -143,6 +146,19 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
         raise
     outcome.status = status
     return outcome
+
+
+def _another_village(store: Store, checked: CheckedPackage, existing, village) -> None:  # noqa: ANN001
+    """The code is taken by a village whose records are not this package's."""
+    imported = store.db.execute("SELECT count(*) FROM imports WHERE village_id = ?", [existing.id]).fetchone()[0]
+    name = village.values.get("name", "")
+    if imported:
+        message = (f"村代码 {existing.code} 在本县已是“{existing.name}”的数据，而这个上报包是另一份数据（“{name}”，"
+                   "记录的 UUID 都不同）：请核对村代码，或让村里用原来的数据文件夹导出")
+    else:
+        message = (f"本县的“{existing.name}”（{existing.code}）是在县里建立的（如从国家系统导入），"
+                   f"与“{name}”上报包中的记录对不上，不能合并：请先与村里核对，再决定以哪份数据为准")
+    checked.add("村情", village.row, "村代码", existing.code, message)
 
 
 def _is_our_database(store: Store, path: Path | str) -> bool:
@@ -174,20 +190,23 @@ def _against_county(store: Store, checked: CheckedPackage, outcome: Outcome, pla
 
 
 def _same_as_last(store: Store, village_id: int, checked: CheckedPackage, outcome: Outcome) -> bool:
-    """Refuse an export older than the last one taken; the same export again changes nothing."""
-    last = store.db.execute("SELECT exported_at, checksum FROM imports WHERE village_id = ? "
+    """Refuse an export older than the last one taken; the same export again changes nothing;
+    the untouched original of an export taken earlier with accepted edits replaces them."""
+    last = store.db.execute("SELECT exported_at, checksum, accepted_modified FROM imports WHERE village_id = ? "
                             "ORDER BY exported_at DESC, id DESC LIMIT 1", [village_id]).fetchone()
     if last is None:
         return False
-    exported_at, checksum = last
+    exported_at, checksum, accepted = last
     if checked.exported_at < exported_at:
         checked.add(pkg.MANIFEST, None, "导出时间", checked.exported_at,
                     f"这个上报包比已导入的旧（已导入的导出于 {exported_at}），不能用旧数据覆盖新数据")
         return True
     if checked.exported_at == exported_at:
-        if checksum == checked.checksum:
+        if checksum == checked.content_checksum:
             outcome.status = UNCHANGED
             return True
+        if accepted and not checked.modified:
+            return False
         checked.add(pkg.MANIFEST, None, "导出时间", checked.exported_at,
                     "与已导入的上报包导出时间相同但内容不同，请让村里重新导出")
         return True
@@ -255,18 +274,44 @@ class _Plan:
                     self.checked.add(sheet.name, None, "UUID", u,
                                      "已导入的这条记录在新的上报包中不见了；这类记录只能通过变更登记，不能删除")
             self._foreign(sheet, added)
-            self.counts[sheet.table] = [len(added), 0, len(removed)]
+            self.counts[sheet.table] = [len(added), self._changed(sheet, stored), len(removed)]
+
+    def _changed(self, sheet: pkg.Sheet, stored: dict[str, dict[str, Any]]) -> int:
+        """Rows whose own values differ (references and groups are compared when written)."""
+        if not stored:
+            return 0
+        skip = {c for c, _, _ in sheet.refs} | {"group_id", "village_id", "code"}
+        changed = 0
+        for rec in self.checked.records.get(sheet.table, []):
+            old = stored.get(rec.uuid) if sheet.table != "villages" else next(iter(stored.values()))
+            if old is not None and any(old.get(k) != v for k, v in rec.values.items() if k not in skip):
+                changed += 1
+        return changed
 
     def _foreign(self, sheet: pkg.Sheet, added: list[str]) -> None:
+        """Records whose UUID the county already holds for another village: one line per sheet."""
+        if sheet.table == "villages":
+            return
         rows = {r.uuid: r for r in self.checked.records.get(sheet.table, [])}
+        taken: list[str] = []
         for start in range(0, len(added), 500):
             chunk = added[start:start + 500]
-            for (uuid,) in self.store.db.execute(
-                    f"SELECT uuid FROM {sheet.table} WHERE uuid IN ({','.join('?' * len(chunk))})", chunk):
-                if sheet.table == "villages":
-                    continue
-                self.checked.add(sheet.name, rows[uuid].row, "UUID", uuid,
-                                 "这条记录的 UUID 已属于另一个村的记录（村里是否复制了别村的数据文件夹？）")
+            taken += [u for (u,) in self.store.db.execute(
+                f"SELECT uuid FROM {sheet.table} WHERE uuid IN ({','.join('?' * len(chunk))})", chunk)]
+        if taken:
+            first = min(rows[u].row for u in taken)
+            owner = self._owner(sheet, taken[0])
+            self.checked.add(sheet.name, first, "UUID", taken[0],
+                             f"本表有 {len(taken)} 条记录的 UUID 已属于{owner}的记录（村里是否复制了别村的数据文件夹？）")
+
+    def _owner(self, sheet: pkg.Sheet, uuid: str) -> str:
+        """The village that holds a record, in words."""
+        for v in self.store.villages.all():
+            found = self.store.db.execute(f"SELECT 1 FROM {sheet.table} WHERE uuid = :uuid AND {sheet.scope}",
+                                          {"uuid": uuid, "village": v.id}).fetchone()
+            if found:
+                return f"{v.name}（{v.code}）"
+        return "另一个村"
 
     def summary(self) -> dict[str, tuple[int, int, int]]:
         return {t: (a, c, r) for t, (a, c, r) in self.counts.items() if a or c or r}
@@ -311,7 +356,7 @@ class _Plan:
             self.counts[table][1] = changed
         writer.insert("imports", {
             "village_id": self.village_id, "file_name": Path(self.checked.file).name,
-            "exported_at": self.checked.exported_at, "checksum": self.checked.checksum,
+            "exported_at": self.checked.exported_at, "checksum": self.checked.content_checksum,
             "software": self.checked.facts.get("软件版本", ""), "format_version": self.checked.facts.get("格式版本", ""),
             "accepted_modified": int(accept_modified),
             "changes": json.dumps({"changes": self.summary(),

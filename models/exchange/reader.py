@@ -21,9 +21,14 @@ MAX_FILE_BYTES = 200 * 2**20       # the file as it lies on disk
 MAX_UNPACKED_BYTES = 1 * 2**30     # all parts of an .xlsx once inflated
 MAX_ROWS = 200_000                 # per sheet: a county's biggest village has a few thousand members a year
 MAX_CELL_CHARS = 32_767            # Excel's own limit for one cell
+MAX_AREA = 10_000_000              # rows x columns of a sheet's used range: the reader allocates it whole
+_NO_DIMENSION_WIDTH = 702          # columns A..ZZ when a sheet does not state its range
 
 _FORMULA = re.compile(rb"<f[ >/]")
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_WIDE_CELL = re.compile(rb'<c r="[A-Z]{3}')
 
 
 class FileRefused(CundangError):
@@ -41,6 +46,7 @@ REASONS = {
     "damaged": "工作簿已损坏，无法读取：{detail}",
     "bomb": "工作簿解压后超过 1 GB（疑似“压缩炸弹”），已拒绝",
     "too_many_rows": "工作表“{detail}”超过 200000 行，已拒绝",
+    "too_large": "工作表“{detail}”的使用范围过大（行数乘列数超过一千万个单元格，可能有远处的零散单元格），已拒绝",
     "cell_too_long": "单元格 {detail} 超过 32767 个字符（Excel 的上限），已拒绝",
     "encoding": "CSV 文件既不是 UTF-8 也不是 GBK 编码",
 }
@@ -70,7 +76,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
+        if value.is_integer() and abs(value) <= 2**53:  # every whole number a float holds exactly
             return str(int(value))
         return repr(value)
     if isinstance(value, dt.datetime):
@@ -155,6 +161,9 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                 sheet = names.get(info.filename)
                 rows = 0
                 tail = b""
+                dimension_area: int | None = None
+                last_row = 0
+                wide = False
                 with z.open(info) as part:
                     while chunk := part.read(1 << 20):
                         total += len(chunk)
@@ -162,10 +171,18 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                             raise FileRefused(path=str(path), reason="bomb", detail="")
                         if sheet is None:
                             continue
+                        if dimension_area is None and rows == 0 and (dim := _DIMENSION.search(chunk)):
+                            dimension_area = _area(dim)
+                            if dimension_area > MAX_AREA:
+                                raise FileRefused(path=str(path), reason="too_large", detail=sheet)
                         rows += chunk.count(b"<row")
                         if rows > MAX_ROWS + 1:
                             raise FileRefused(path=str(path), reason="too_many_rows", detail=sheet)
                         text = tail + chunk
+                        at = text.rfind(b'<row r="')
+                        if at >= 0 and (m := _ROW_NUMBER.match(text, at)):
+                            last_row = max(last_row, int(m.group(1)))
+                        wide = wide or _WIDE_CELL.search(text) is not None
                         cells = found.setdefault(sheet, [])
                         for m in _FORMULA.finditer(text):
                             start = text.rfind(b"<c ", 0, m.start())
@@ -175,6 +192,10 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                                 if not cells or cells[-1] != cell:
                                     cells.append(cell)
                         tail = chunk[-200:]
+                # Without a stated range the reader sizes the sheet from its cells: bound that too.
+                if sheet is not None and dimension_area is None and (
+                        wide or last_row * _NO_DIMENSION_WIDTH > MAX_AREA):
+                    raise FileRefused(path=str(path), reason="too_large", detail=sheet)
             return found
     except FileRefused:
         raise
@@ -182,6 +203,21 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
         raise FileRefused(path=str(path), reason="damaged", detail=str(exc)[:200]) from None
     except Exception as exc:  # zlib.error and friends from a damaged deflate stream
         raise FileRefused(path=str(path), reason="damaged", detail=str(exc)[:200]) from None
+
+
+def _area(dim: re.Match) -> int:
+    """Rows x columns of a <dimension ref="A1:XFD1048576"/>."""
+    first_col, first_row, last_col, last_row = dim.groups()
+    if last_col is None:
+        return 1
+    return (int(last_row) - int(first_row) + 1) * (_column_number(last_col) - _column_number(first_col) + 1)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:

@@ -267,7 +267,7 @@ def test_a_copied_data_folder_is_caught_by_uuid(demo_store, county, tmp_path):
                 if cell.value == demo_store.villages.all()[0].code:
                     cell.value = "450123101299"
     wb.save(tmp_path / "copy.xlsx")
-    _refused(county, tmp_path / "copy.xlsx", "另一个村", accept_modified=True)
+    _refused(county, tmp_path / "copy.xlsx", "复制了别村", accept_modified=True)
 
 
 def test_several_edits_are_each_named_exactly(demo_store, county, tmp_path):
@@ -284,3 +284,88 @@ def test_the_countys_own_database_file_is_refused_untouched(county):
     [outcome] = import_packages(county, [county.path])
     assert outcome.status == REFUSED and "数据文件" in outcome.problems[0].message
     assert _state(county) == before and county.villages.all() == []
+
+
+# --- What a county clerk's review found ------------------------------------------------------
+
+def test_a_stray_far_cell_is_refused_before_the_reader_sizes_the_sheet(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["走访记录"]["XFD150000"] = "x"
+    wb.save(tmp_path / "stray.xlsx")
+    _refused(county, tmp_path / "stray.xlsx", "使用范围过大")
+
+
+def test_the_manifest_is_covered_by_the_checksum(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    for key, value, fragment in (("导出时间", "2099-01-01T00:00:00", "晚于现在"), ("导出时间", "2020/06/02 08:00", "格式不对"),
+                                 ("村名", "别的村", "校验值不符")):
+        wb = openpyxl.load_workbook(path)
+        for row in wb[MANIFEST].iter_rows():
+            if row[0].value == key:
+                row[1].value = value
+        wb.save(tmp_path / "manifest.xlsx")
+        _refused(county, tmp_path / "manifest.xlsx", fragment)
+
+
+def test_another_village_with_the_same_code_is_named(demo_store, county, tmp_path):
+    from models.demo.generator import generate
+
+    assert import_packages(county, [_export(demo_store, tmp_path / "a.xlsx")])[0].status == IMPORTED
+    with Store.open(tmp_path / "other", actor="演示") as other:
+        generate(other, seed=9, households=10)
+        assert other.villages.all()[0].code == demo_store.villages.all()[0].code
+        path = _export(other, tmp_path / "b.xlsx", when=dt.datetime(2020, 7, 1))
+    out = _refused(county, path, "另一份数据")
+    assert len(out.problems) == 1 and out.problems[0].sheet == "村情"
+
+
+def test_a_lower_case_x_is_made_upper_case_when_edits_are_accepted(store, village, county, tmp_path):
+    members = family()
+    x = next(n for n in range(1, 400) if family(seq=n)[0].id_number.endswith("X"))
+    members[0] = family(seq=x)[0]
+    svc.register_household(store, new_household(store, village), members)
+    path = _export(store, tmp_path / "p.xlsx")
+    edited = _edit(path, tmp_path / "x.xlsx", {("家庭成员", "证件号码", 2): members[0].id_number.lower()})
+    [outcome] = import_packages(county, [edited], accept_modified=True)
+    assert outcome.status == IMPORTED, outcome.problems
+    assert any("大写 X" in p.message and p.row == 2 for p in outcome.problems)
+    assert county.db.execute("SELECT count(*) FROM members WHERE id_number = ?",
+                             [members[0].id_number]).fetchone()[0] == 1
+
+
+def test_a_dry_run_counts_changed_rows_of_an_imported_village(demo_store, county, tmp_path):
+    assert import_packages(county, [_export(demo_store, tmp_path / "old.xlsx")])[0].status == IMPORTED
+    hid = demo_store.db.execute("SELECT id FROM households ORDER BY id LIMIT 1").fetchone()[0]
+    demo_store.writer.update("households", hid, {"address": "新地址"})
+    new = _export(demo_store, tmp_path / "new.xlsx", when=dt.datetime(2020, 7, 1))
+    [dry] = import_packages(county, [new], dry_run=True)
+    [real] = import_packages(county, [new])
+    assert dry.status == CHECKED and dry.changes["households"] == real.changes["households"] == (0, 1, 0)
+
+
+def test_a_sorted_sheet_an_extra_column_and_a_blank_row_import(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["走访记录"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    for r, values in enumerate(sorted(rows, key=lambda v: str(v[4])), 2):  # sorted by another column
+        for c, value in enumerate(values, 1):
+            ws.cell(r, c).value = value
+    extra = wb["贫困户"]
+    extra.cell(1, extra.max_column + 1).value = "备注2"
+    wb["收入"].cell(wb["收入"].max_row + 2, 1).value = " "
+    wb.save(tmp_path / "handled.xlsx")
+    [outcome] = import_packages(county, [tmp_path / "handled.xlsx"])
+    assert outcome.status == IMPORTED, [p for p in outcome.problems if p.is_error]
+    assert [p.message for p in outcome.problems] == ["多出的列，不会导入"]
+
+
+def test_the_untouched_original_replaces_accepted_edits(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    edited = _edit(path, tmp_path / "edited.xlsx", {("贫困户", "联系电话", 5): "13800000000"})
+    assert import_packages(county, [edited], accept_modified=True)[0].status == IMPORTED
+    [original] = import_packages(county, [path])
+    assert original.status == IMPORTED and original.changes["households"] == (0, 1, 0)
+    assert "13800000000" not in {r[0] for r in county.db.execute("SELECT phone FROM households")}
+    assert import_packages(county, [path])[0].status == UNCHANGED

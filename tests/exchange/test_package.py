@@ -25,7 +25,7 @@ def test_demo_village_package_reads_back(demo_store, tmp_path):
     facts = export_village(demo_store, village.id, path)
     wb, manifest, sheets = _read(path)
     assert wb.sheetnames[0] == MANIFEST and manifest["村代码"] == village.code
-    assert manifest["校验值(SHA-256)"] == checksum(sheets) == facts["校验值(SHA-256)"]
+    assert manifest["校验值(SHA-256)"] == checksum(sheets, manifest) == facts["校验值(SHA-256)"]
     for name, headers, rows in sheets:
         assert manifest[name] == len(rows) and headers[0] == "UUID"
         assert wb[name].cell(1, len(headers) + 1).value == ROW_HASH

@@ -312,7 +312,19 @@ class _Import(C.ExportReader):
                 f = self.rule_column(name)
                 value = fam.head.cells.get(f, "")
                 label = self.col(f) or labels.HOUSEHOLD.get(name, "")
-                self.problem(fam.head.row, f, value, C.describe(problem.error, label, in_file=bool(self.col(f))))
+                if not self.col(f) and self.told_once(label, problem):
+                    continue
+                self.problem(fam.head.row if self.col(f) else None, f, value,
+                             C.describe(problem.error, label, in_file=bool(self.col(f))))
+
+    def told_once(self, label: str, problem: Problem) -> bool:
+        """A column the file lacks is said once for the file, not once per household."""
+        told = self.__dict__.setdefault("_told", set())
+        key = (label, type(problem.error).__name__)
+        if key in told:
+            return True
+        told.add(key)
+        return False
 
     def member_problems(self, fam: _Family, others: list[Member]) -> None:
         """The rules on the members as they will be: each row's own, and one head among all
@@ -332,7 +344,10 @@ class _Import(C.ExportReader):
                 self.problem(p.row, "school_status", p.cells.get("school_status", ""), "失学辍学成员没有填写原因（国家系统导出中没有这一项）：导入后请在成员信息中补录。",
                              WARNING)
                 continue
-            self.problem(p.row, f, p.cells.get(f, ""), C.describe(problem.error, label, in_file=bool(self.col(f))))
+            if not self.col(f) and self.told_once(label, problem):
+                continue
+            self.problem(p.row if self.col(f) else None, f, p.cells.get(f, ""),
+                         C.describe(problem.error, label, in_file=bool(self.col(f))))
 
     def rule_column(self, name: str) -> str:
         return next((f for f in _RULE_COLUMNS.get(name, (name,)) if f in self.cols), "")

@@ -438,3 +438,12 @@ def test_an_old_xls_export_is_read(store):
     assert (result.households_added, result.members_added) == (2, 6)
     names = {r[0]: r[1] for r in store.db.execute("SELECT name, id_number FROM members")}
     assert names == {r["姓名"]: r["证件号码"] for r in sample()}
+
+
+def test_a_column_the_file_lacks_is_said_once(store, tmp_path):
+    header = [h for h in HEADER if h != "年度"]
+    rows = [{k: v for k, v in r.items() if k != "年度"} for r in sample()]
+    result = import_national(store, write_xlsx(tmp_path / "n.xlsx", rows, header), village_code=VILLAGE_CODE)
+    lacking = [p for p in result.problems if "没有这一列" in p.message]
+    assert lacking and len(lacking) == len({p.message for p in lacking})  # once each, not once per household
+    assert all(p.row is None for p in lacking)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 
 from models.errors import InvalidIdNumber
 
@@ -22,8 +23,7 @@ class IdInfo:
 
 def check_character(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
-    return _CHECK[total % 11]
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def normalize(id_number: str) -> str:

@@ -14,6 +14,7 @@ from models.money import format_fen, parse_yuan
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FEN = re.compile(r"^\d{1,13}\.\d\d$")
 _DATE_NAMES = ("day", "deadline")
 _MULTI = {"roles": codes.CADRE_ROLE, "health": codes.HEALTH}
 _ASSURED = ("food", "clothing", "education", "medical", "housing", "water")
@@ -88,6 +89,8 @@ class Column:
                 raise BadValue("“村民小组”表中没有这个小组")
             return groups[text]
         if kind == "fen":
+            if _FEN.match(text):  # as exported: whole 元 and two decimals
+                return int(text[:-3] + text[-2:])
             try:
                 return parse_yuan(text)
             except CundangError:

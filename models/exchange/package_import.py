@@ -58,7 +58,7 @@ def import_packages(store: Store, paths: Sequence[Path | str], *, dry_run: bool 
     writing its package in turn under SQLite's write lock; outcomes come back in the files' order."""
     paths = [str(p) for p in paths]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 2, len(paths))
+        workers = min((os.cpu_count() or 1) + 1, 3, len(paths))
     if workers <= 1:
         outcomes = []
         for i, path in enumerate(paths):
@@ -101,6 +101,7 @@ def _open_worker_store(folder: str, actor: str) -> None:
     # Checkpoint seldom: pages that many packages touch (indexes, the audit log's end) are copied
     # into the database once per 200 MB of log instead of after every package.
     _WORKER_STORE.db.execute("PRAGMA wal_autocheckpoint = 50000")
+    _WORKER_STORE.db.execute("PRAGMA mmap_size = 4294967296")  # pages another worker changed are re-read cheaply
 
 
 def _import_in_worker(path: str, dry_run: bool, accept_modified: bool) -> Outcome:

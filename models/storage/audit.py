@@ -5,6 +5,7 @@ import datetime as dt
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -126,16 +127,20 @@ class AuditedWriter:
                 next_id = row["id"] + 1
             if not rows:
                 return rows
-            # Rows of one call may differ in which columns they set.
-            by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for row in rows:
-                by_shape.setdefault(tuple(row), []).append(row)
+            # Rows of one call may differ in which columns they set (an import's rarely do).
+            shape = rows[0].keys()
+            if all(r.keys() == shape for r in rows):
+                by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {tuple(shape): rows}
+            else:
+                by_shape = {}
+                for row in rows:
+                    by_shape.setdefault(tuple(row), []).append(row)
             for names, group in by_shape.items():
                 self._check(table, names)
                 cols = ", ".join(f"[{n}]" for n in names)
                 marks = ", ".join("?" * len(names))
-                self.db.conn.executemany(
-                    f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", [tuple(r.values()) for r in group])
+                self.db.conn.executemany(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
+                                         map(itemgetter(*names), group))
             self._log_rows("insert", table, first, next_id - 1, now)
         return rows
 

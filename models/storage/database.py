@@ -71,8 +71,8 @@ def _ensure_writable(folder: Path) -> None:
         raise DataFolderNotWritable(path=db_file, detail="read-only file")
 
 
-def _readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def _readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
 
 
 def _inspect(path: Path) -> list[str]:
@@ -81,10 +81,12 @@ def _inspect(path: Path) -> list[str]:
     # file here: closing any other descriptor of the file drops every POSIX lock this process
     # holds on it, and another process could then take itself for the last user and delete the
     # WAL under our feet (seen with the county import's worker processes).
-    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    existed = {p for p in side_files if p.exists()}
+    # With no -wal/-shm beside it, nobody has the file open and it is complete: read it as
+    # immutable, which creates no side files. With them, another connection may be live: read
+    # normally, and never delete a side file (another process may be using it).
+    in_use = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
     try:
-        conn = _readonly(path)
+        conn = _readonly(path, immutable=not in_use)
     except sqlite3.Error as exc:
         raise CorruptDatabase(path=path, detail=str(exc)) from exc
     try:
@@ -113,10 +115,6 @@ def _inspect(path: Path) -> list[str]:
         raise CorruptDatabase(path=path, detail=str(exc)) from exc
     finally:
         conn.close()
-        # A read-only look at a WAL-mode file leaves empty -wal/-shm files behind; they were ours.
-        for side in side_files:
-            if side not in existed and side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
-                side.unlink()
 
 
 def _has_sqlite_header(path: Path) -> bool:

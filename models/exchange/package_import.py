@@ -58,7 +58,8 @@ def import_packages(store: Store, paths: Sequence[Path | str], *, dry_run: bool 
     writing its package in turn under SQLite's write lock; outcomes come back in the files' order."""
     paths = [str(p) for p in paths]
     if workers is None:
-        workers = min((os.cpu_count() or 1) + 1, 3, len(paths))
+        # One more worker than cores when writing: one checks while another holds the write lock.
+        workers = min((os.cpu_count() or 1) + (0 if dry_run else 1), 3, len(paths))
     if workers <= 1:
         outcomes = []
         for i, path in enumerate(paths):

@@ -95,9 +95,6 @@ def import_county(county: Path, work: Path) -> dict[str, float]:
             "import_packages": len(files)}
 
 
-if __name__ == "__main__":  # python -m bench.exchange COUNTY WORKDIR
-    print(json.dumps(import_county(Path(sys.argv[1]), Path(sys.argv[2]))))
-
 
 def readers(files: list[str]) -> dict[str, float]:
     """The reader choice, measured: python-calamine and openpyxl's read-only mode over the same
@@ -115,3 +112,7 @@ def readers(files: list[str]) -> dict[str, float]:
     calamine_s = raw_read(files)
     return {"reader_openpyxl_s": round(openpyxl_s, 1), "reader_calamine_s": round(calamine_s, 1),
             "reader_packages": len(files)}
+
+
+if __name__ == "__main__":  # python -m bench.exchange COUNTY WORKDIR
+    print(json.dumps(import_county(Path(sys.argv[1]), Path(sys.argv[2]))))

@@ -110,3 +110,20 @@ def test_many_packages_are_checked_and_imported_from_the_window(qtbot, county_wi
     _wait(qtbot, imp.worker)
     assert [imp.results.item(r, _column(imp.results, "结果")).text() for r in range(3)] == ["已导入"] * 3
     assert len(county_window.store.villages.all()) == 3 and county_window.header.village_box.count() == 3
+
+
+def test_a_national_export_is_checked_then_written_from_the_window(qtbot, county_window, tmp_path):
+    from tests.exchange.test_national import VILLAGE_CODE, sample, write_xlsx
+
+    path = str(write_xlsx(tmp_path / "national.xlsx", sample()))
+    tab = county_window.exchange.national_tab
+    tab.code.setText(VILLAGE_CODE)
+    _wait(qtbot, tab.check(path))
+    assert "检查通过" in tab.summary.text() and county_window.store.villages.all() == []
+    tab.write_button.click()
+    _wait(qtbot, tab.worker)
+    assert "已写入" in tab.summary.text() and county_window.header.village_box.count() == 1
+    _wait(qtbot, tab.check(path))
+    tab.write_button.click()
+    _wait(qtbot, tab.worker)
+    assert "无变化" in tab.summary.text()

@@ -102,6 +102,9 @@ class NationalTab(QWidget):
         elif dry_run:
             self.summary.setText(f"检查通过（尚未写入）。写入后将{counts}。")
             self.write_button.setEnabled(True)
+        elif not (result.households_added or result.households_updated or result.members_added
+                  or result.members_updated):
+            self.summary.setText("无变化：文件中的内容与本程序中的一致。")
         else:
             self.summary.setText(f"已写入：{counts}。")
             self.events.emit_changes(Changes(village=True, households=True), self)

@@ -52,6 +52,15 @@ class Store:
     def path(self) -> Path:
         return database_path(self.folder)
 
+    def is_own_file(self, path: Path | str) -> bool:
+        """Whether ``path`` is this store's database or one of its side files. Reading one of them
+        as a workbook would close a descriptor of it and drop this process's SQLite locks."""
+        try:
+            return Path(path).resolve() in {self.path.resolve(), *(
+                self.path.with_name(self.path.name + s).resolve() for s in ("-wal", "-shm"))}
+        except OSError:
+            return False
+
     def close(self) -> None:
         self.db.conn.close()
 

@@ -1,10 +1,9 @@
 """The main window: assembles the header, the navigation and the screens; owns no feature."""
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QMainWindow,
     QStackedWidget,
@@ -27,13 +26,6 @@ from ui.village_screen import VillageScreen
 SECTIONS = ("村情", "贫困户", "帮扶", "一户一策", "台账", "公示与打印", "上报", "统计")
 
 
-class Placeholder(QLabel):
-    def __init__(self, section: str) -> None:
-        super().__init__(f"“{section}”将在后续版本中提供。")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setObjectName(f"placeholder-{section}")
-
-
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, events: AppEvents, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -46,9 +38,6 @@ class MainWindow(QMainWindow):
         self.nav.addItems(SECTIONS)
         self.nav.setFixedWidth(120)
         self.stack = QStackedWidget()
-        self.screens: dict[str, QWidget] = {}
-        for section in SECTIONS:
-            self.add_screen(section, Placeholder(section))
         self.village_screen = VillageScreen(store, events)
         self.households = HouseholdListScreen(store, events)
         self.assistance = AssistanceScreen(store, events)
@@ -57,16 +46,12 @@ class MainWindow(QMainWindow):
         self.ledgers = LedgerScreen(store, events)
         self.printing = PrintScreen(store, events)
         self.exchange = ExchangeScreen(store, events)
-        self.add_screen("村情", self.village_screen)
-        self.add_screen("贫困户", self.households)
-        self.add_screen("帮扶", self.assistance)
-        self.add_screen("一户一策", self.plans)
-        self.add_screen("统计", self.exit_check)
-        self.add_screen("台账", self.ledgers)
-        self.add_screen("公示与打印", self.printing)
-        self.add_screen("上报", self.exchange)
-        for screen in (self.village_screen, self.households, self.assistance, self.plans, self.exit_check,
-                       self.ledgers, self.printing, self.exchange):
+        self.screens: dict[str, QWidget] = {
+            "村情": self.village_screen, "贫困户": self.households, "帮扶": self.assistance, "一户一策": self.plans,
+            "台账": self.ledgers, "公示与打印": self.printing, "上报": self.exchange, "统计": self.exit_check}
+        for section in SECTIONS:  # the stack follows the navigation's order
+            screen = self.screens[section]
+            self.stack.addWidget(screen)
             self.header.village_changed.connect(screen.set_village)
             screen.set_village(self.header.village_id)
         self.households.request_show.connect(lambda: self.show_section("贫困户"))
@@ -85,16 +70,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.resize(1200, 760)
         self._restore_geometry()
-
-    def add_screen(self, section: str, widget: QWidget) -> None:
-        """Put ``widget`` in the section's place (replacing its placeholder)."""
-        index = SECTIONS.index(section)
-        old = self.screens.get(section)
-        if old is not None:
-            self.stack.removeWidget(old)
-            old.deleteLater()
-        self.stack.insertWidget(index, widget)
-        self.screens[section] = widget
 
     def show_section(self, section: str) -> None:
         self.nav.setCurrentRow(SECTIONS.index(section))

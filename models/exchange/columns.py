@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from models import codes, idnumber
+from models import codes
 from models.errors import CundangError
 from models.money import format_fen, parse_yuan
 
@@ -28,7 +28,7 @@ class BadValue(Exception):
 class Column:
     name: str              # the stored column
     header: str            # the Chinese header
-    kind: str              # text int real date fen flag code codes group step id_number
+    kind: str              # text int real date fen flag code status codes group step
     codes: codes.CodeList | None = None
     nullable: bool = True  # an empty cell is stored as NULL (else as '')
     required: bool = False  # an empty cell is refused
@@ -120,12 +120,6 @@ class Column:
                 dt.date.fromisoformat(text)
             except ValueError:
                 raise BadValue("没有这一天") from None
-            return text
-        if kind == "id_number":
-            try:
-                idnumber.parse(text[:18])
-            except CundangError:
-                raise BadValue("身份证号码不正确（位数、出生日期或校验位不对）") from None
             return text
         raise AssertionError(kind)
 

@@ -43,9 +43,7 @@ def overview(store: Store) -> list[VillageLine]:
         """SELECT village_id, created_at, exported_at, accepted_modified FROM imports i
            WHERE id = (SELECT id FROM imports j WHERE j.village_id = i.village_id
                        ORDER BY exported_at DESC, id DESC LIMIT 1)""")}
-    problems = dict(store.db.execute(
-        """SELECT i.village_id, count(*) FROM problems p JOIN inspections i ON i.id = p.inspection_id
-           WHERE p.completed_date IS NULL GROUP BY i.village_id""").fetchall())
+    problems = store.ledgers.open_findings_by_village()
     dup_count: dict[str, int] = {}
     for d in duplicates(store):
         for place in {p.village_code for p in d.places}:
@@ -113,9 +111,7 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
     funds = {vid: list(values) for vid, *values in store.db.execute(
         "SELECT village_id, " + ", ".join(f"sum(fund_{k}_fen)" for k in FUND_SOURCES) +
         " FROM projects GROUP BY village_id")}
-    open_problems = dict(store.db.execute(
-        """SELECT i.village_id, count(*) FROM problems p JOIN inspections i ON i.id = p.inspection_id
-           WHERE p.completed_date IS NULL GROUP BY i.village_id""").fetchall())
+    open_problems = store.ledgers.open_findings_by_village()
     status_keys = list(codes.STATUS.keys)
     main_headers = ["村代码", "乡镇", "村名", *(f"{codes.STATUS.label(k)}(现在)" for k in status_keys),
                     "建档立卡户(现在)", "在册人口(现在)", f"{year}年末贫困人口", "农业人口", f"{year}年末贫困发生率(%)",

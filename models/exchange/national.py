@@ -76,7 +76,7 @@ def import_national(store: Store, path: Path | str, *, village_code: str | None 
     New households get their status history (识别, 脱贫, 返贫, 清退) as events dated at the end of
     their years; for households already here a different 脱贫状态 is only reported, since status
     changes go through their procedures. Members never leave through an import."""
-    if Path(path).resolve() == store.path.resolve():  # reading it would drop our own SQLite locks
+    if store.is_own_file(path):
         raise FileRefused(path=str(path), reason="not_workbook", detail="")
     job = _Import(store, Path(path), village_code.strip() if village_code else "")
     result = NationalResult(str(path), job.wanted, "")

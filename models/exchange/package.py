@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from sqlite_utils import Database
 
 from models import codes, labels
 from models.exchange.columns import Column, columns_for
@@ -44,8 +45,7 @@ class Sheet:
     def headers(self) -> list[str]:
         return ["UUID", *(h for _, _, h in self.refs), *self.fields.values()]
 
-    def columns(self, store_or_db) -> list[Column]:  # noqa: ANN001
-        db = getattr(store_or_db, "db", store_or_db)
+    def columns(self, db: Database) -> list[Column]:
         return columns_for(db, self.table, self.fields, dict(self.coded))
 
 
@@ -119,7 +119,7 @@ def step_text(procedure: str, step: str) -> str:
 def sheet_rows(store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]],
                groups: dict[int, str]) -> list[list[str]]:
     """The sheet's rows as text, in id order; records each row's uuid for later references."""
-    columns = sheet.columns(store)
+    columns = sheet.columns(store.db)
     cur = store.db.execute(f"SELECT * FROM {sheet.table} WHERE {sheet.scope} ORDER BY id", {"village": village_id})
     names = [d[0] for d in cur.description]
     index = {n: i for i, n in enumerate(names)}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string
 from sqlite_utils import Database
 
 from models import codes, idnumber
@@ -175,7 +176,7 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
     for h in missing:
         out.add(sheet.name, 1, h, "", f"缺少列“{h}”")
     for row, col in grid.formulas:
-        value = _cell(grid.rows, row - 1, _index(col))
+        value = _cell(grid.rows, row - 1, column_index_from_string(col) - 1)
         out.add(sheet.name, row, _header_at(written, col), value, "这里应为数值，不能是公式")
     if any(h not in where for h in expected) or grid.formulas:
         return None
@@ -207,19 +208,12 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
     return rows
 
 
-def _index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
 def _cell(rows: list[list[str]], r: int, c: int) -> str:
     return rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else ""
 
 
 def _header_at(written: list[str], col: str) -> str:
-    i = _index(col)
+    i = column_index_from_string(col) - 1
     return written[i] if i < len(written) and written[i] else col
 
 

@@ -112,7 +112,7 @@ def _import_in_worker(path: str, dry_run: bool, accept_modified: bool) -> Outcom
 
 def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_modified: bool = False) -> Outcome:
     """One file: checked on its own, then against the county under the write lock, then written."""
-    if _is_our_database(store, path):
+    if store.is_own_file(path):
         return Outcome(str(path), REFUSED, problems=[RowProblem(str(path), "", None, "", "",
                                                                 "这是本程序自己的数据文件，不是上报包")])
     checked = check_file(store.db, path, accept_modified=accept_modified)
@@ -161,15 +161,6 @@ def _another_village(store: Store, checked: CheckedPackage, existing, village) -
         message = (f"本县的“{existing.name}”（{existing.code}）是在县里建立的（如从国家系统导入），"
                    f"与“{name}”上报包中的记录对不上，不能合并：请先与村里核对，再决定以哪份数据为准")
     checked.add("村情", village.row, "村代码", existing.code, message)
-
-
-def _is_our_database(store: Store, path: Path | str) -> bool:
-    """Reading our own open database file as a workbook would drop this process's SQLite locks."""
-    try:
-        return Path(path).resolve() in {store.path.resolve(), *(store.path.with_name(store.path.name + s).resolve()
-                                                                  for s in ("-wal", "-shm"))}
-    except OSError:
-        return False
 
 
 def _against_county(store: Store, checked: CheckedPackage, outcome: Outcome, plan: _Plan, *, dry_run: bool,
@@ -367,4 +358,4 @@ class _Plan:
                                   {"changes": self.summary()}, ensure_ascii=False)})
 
 
-__all__ = ["IMPORTED", "UNCHANGED", "CHECKED", "REFUSED", "SKIPPED", "Outcome", "import_packages", "ERROR"]
+__all__ = ["IMPORTED", "UNCHANGED", "CHECKED", "REFUSED", "SKIPPED", "Outcome", "import_packages", "import_one"]

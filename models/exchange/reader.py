@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+
 from models.errors import CundangError
 
 MAX_FILE_BYTES = 200 * 2**20       # the file as it lies on disk
@@ -210,14 +212,8 @@ def _area(dim: re.Match) -> int:
     first_col, first_row, last_col, last_row = dim.groups()
     if last_col is None:
         return 1
-    return (int(last_row) - int(first_row) + 1) * (_column_number(last_col) - _column_number(first_col) + 1)
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
+    return (int(last_row) - int(first_row) + 1) * (
+        column_index_from_string(last_col.decode()) - column_index_from_string(first_col.decode()) + 1)
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
@@ -270,10 +266,5 @@ def _read_csv(path: Path) -> Grid:
 
 
 def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """0 -> A, 25 -> Z, 26 -> AA (the grids' columns count from 0)."""
+    return get_column_letter(index + 1)

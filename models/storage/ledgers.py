@@ -93,6 +93,12 @@ class LedgerRepo(Repo):
                WHERE i.village_id = ? AND p.completed_date IS NULL AND p.deadline < ?""",
             [village_id, today]).fetchone()[0]
 
+    def open_findings_by_village(self) -> dict[int, int]:
+        """Problems not yet put right, per village (the county's view)."""
+        return dict(self.db.execute(
+            """SELECT i.village_id, count(*) FROM problems p JOIN inspections i ON i.id = p.inspection_id
+               WHERE p.completed_date IS NULL GROUP BY i.village_id""").fetchall())
+
     # --- Notices printed ---------------------------------------------------------------
 
     def notices(self, village_id: int, year: int) -> list[tuple[str, str, str, str]]:

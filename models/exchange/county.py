@@ -35,8 +35,9 @@ class VillageLine:
         return dict(self.__dict__)
 
 
-def overview(store: Store) -> list[VillageLine]:
-    """Every village with its last import and its counts."""
+def overview(store: Store, found: list[Duplicate] | None = None) -> list[VillageLine]:
+    """Every village with its last import and its counts (``found``: the duplicates, when the
+    caller has them already)."""
     stats = {s.code: s for s in store.stats.villages()}
     lines = []
     last = {vid: (at, exported, bool(acc)) for vid, at, exported, acc in store.db.execute(
@@ -45,7 +46,7 @@ def overview(store: Store) -> list[VillageLine]:
                        ORDER BY exported_at DESC, id DESC LIMIT 1)""")}
     problems = store.ledgers.open_findings_by_village()
     dup_count: dict[str, int] = {}
-    for d in duplicates(store):
+    for d in duplicates(store) if found is None else found:
         for place in {p.village_code for p in d.places}:
             dup_count[place] = dup_count.get(place, 0) + 1
     for v in store.villages.all():

@@ -89,7 +89,8 @@ class CountyTab(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        lines = overview(self.store)
+        found = duplicates(self.store)
+        lines = overview(self.store, found)
         self.villages.setSortingEnabled(False)
         fill(self.villages, [(v.code, v.township, v.name, _time(v.imported_at), _time(v.exported_at), v.registered,
                               v.members, v.poor, v.exited, v.open_problems, v.duplicates) for v in lines],
@@ -97,7 +98,6 @@ class CountyTab(QWidget):
              tips=[("", "", "", "导入时接受了改动过的上报包" if v.accepted_modified else "") for v in lines])
         self.villages.setSortingEnabled(True)
         imported = sum(1 for v in lines if v.imported_at)
-        found = duplicates(self.store)
         self.totals.setText(
             f"全县 {len(lines)} 个村（已导入上报包 {imported} 个）：建档立卡户 {sum(v.registered for v in lines)} 户，"
             f"在册人口 {sum(v.members for v in lines)} 人，未脱贫 {sum(v.poor for v in lines)} 户，"

@@ -5,6 +5,8 @@ import datetime as dt
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from functools import lru_cache
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -16,9 +18,16 @@ from models.errors import InvalidIdNumber, NeverDeleted, NotFound
 def _check_member(row: dict[str, Any]) -> None:
     """An ID number with a wrong check character is refused, whoever writes it
     (the schema refuses it too; this gives the typed error)."""
-    number, kind = row.get("id_number") or "", row.get("id_type") or "resident"
+    number = row.get("id_number") or ""
+    if number:
+        _check_id(number, row.get("id_type") or "resident")
+
+
+@lru_cache(maxsize=65536)  # an import checks each number, then writes it: the second look is free
+def _check_id(number: str, kind: str) -> None:
+    """Raises for a bad number; a number found valid is remembered (it stays valid)."""
     looks_like_id = kind == "other" and len(number) == 18 and number[:17].isdigit()
-    if number and (kind in ("resident", "disability") or looks_like_id):
+    if kind in ("resident", "disability") or looks_like_id:
         idnumber.parse(number[:18] if kind == "disability" else number)
         if kind == "disability" and not (len(number) == 20 and number[18:].isdigit()):
             raise InvalidIdNumber(id_number=number, reason="disability_length")
@@ -30,8 +39,18 @@ def _derive_member(values: dict[str, Any]) -> None:
         values["name_pinyin"], values["name_initials"] = pinyin.keys(values["name"] or "")
 
 
+def _derive_member_columns(columns: dict[str, list[Any]]) -> None:
+    """The same, for records given a column at a time."""
+    if "name" in columns:
+        keys = [pinyin.keys(n or "") for n in columns["name"]]
+        columns["name_pinyin"] = [k[0] for k in keys]
+        columns["name_initials"] = [k[1] for k in keys]
+
+
 _GUARDS: dict[str, Callable[[dict[str, Any]], None]] = {"members": _check_member}
 _DERIVED: dict[str, Callable[[dict[str, Any]], None]] = {"members": _derive_member}
+_GUARDED_COLUMNS = {"members": ("id_number", "id_type")}  # what the guard of a table reads
+_DERIVED_COLUMNS: dict[str, Callable[[dict[str, list[Any]]], None]] = {"members": _derive_member_columns}
 
 # Records that leave only through events and are never deleted.
 NEVER_DELETED = frozenset({"villages", "households", "members", "status_events", "member_events",
@@ -143,6 +162,36 @@ class AuditedWriter:
                                          map(itemgetter(*names), group))
             self._log_rows("insert", table, first, next_id - 1, now)
         return rows
+
+    def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> range:
+        """Insert records given a column at a time (an import's sheet: every record sets the same
+        columns); returns their ids in order. Guards, derived columns and the audit as insert_many."""
+        columns = dict(columns)
+        if {"id", "created_at", "updated_at"} & columns.keys():
+            raise ValueError("insert_columns assigns ids and times itself")
+        count = len(next(iter(columns.values()), []))
+        if any(len(c) != count for c in columns.values()):
+            raise ValueError("columns of different lengths")
+        now = self._clock()
+        with self.db.atomic():
+            first = (self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1
+            ids = range(first, first + count)
+            if not count:
+                return ids
+            if table in _GUARDS:
+                read = [n for n in _GUARDED_COLUMNS[table] if n in columns]
+                for values in zip(*(columns[n] for n in read)):
+                    _GUARDS[table](dict(zip(read, values)))
+            if table in _DERIVED_COLUMNS:
+                _DERIVED_COLUMNS[table](columns)
+            columns["uuid"] = [u or uuid7() for u in columns.get("uuid", repeat(None, count))]
+            names = ["id", *columns, "created_at", "updated_at"]
+            self._check(table, names)
+            self.db.conn.executemany(
+                f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
+                zip(ids, *columns.values(), repeat(now), repeat(now)))
+            self._log_rows("insert", table, first, ids[-1], now)
+        return ids
 
     def update(self, table: str, row_id: int, changes: dict[str, Any]) -> bool:
         """Change some columns of one record; returns False when nothing changed."""

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from models.errors import NeverDeleted
+from models.errors import InvalidIdNumber, NeverDeleted
 from tests.conftest import family, new_household
 from models.services.households import register_household, save_income
 from models.domain import Income
@@ -101,3 +101,25 @@ def test_schema_refuses_deletes_and_audit_edits(store, village):
                 "UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
         with pytest.raises(sqlite3.IntegrityError):
             store.db.execute(sql)
+
+
+def test_insert_columns_writes_guards_derives_and_audits_like_insert_many(store, village):
+    hid = register_household(store, new_household(store, village), family())
+    good = family()[0].id_number
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    with pytest.raises(InvalidIdNumber):
+        store.writer.insert_columns("members", {"household_id": [hid, hid], "village_id": [village.id] * 2,
+                                                "name": ["甲", "乙"], "id_number": ["", bad]})
+    assert store.db.execute("SELECT count(*) FROM members WHERE name IN ('甲', '乙')").fetchone()[0] == 0
+
+    ids = store.writer.insert_columns("members", {"household_id": [hid, hid], "village_id": [village.id] * 2,
+                                                  "name": ["曾小红", "李四"], "id_number": ["", ""],
+                                                  "uuid": ["0190c1e2-0000-7000-8000-000000000001", None]})
+    rows = store.db.execute(f"SELECT id, uuid, name_pinyin, name_initials, created_at FROM members "
+                            f"WHERE id IN ({ids[0]}, {ids[1]}) ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == list(ids) and rows[0][1] == "0190c1e2-0000-7000-8000-000000000001"
+    assert rows[0][2:4] == ("zengxiaohong", "zxh") and rows[1][2:4] == ("lisi", "ls") and rows[0][4]
+    logged = {e["record_uuid"]: json.loads(e["after"]) for e in _log(store, "members") if e["action"] == "insert"}
+    assert logged["0190c1e2-0000-7000-8000-000000000001"]["name"] == "曾小红"
+    with pytest.raises(ValueError):
+        store.writer.insert_columns("members", {"id": [1], "name": ["丙"]})

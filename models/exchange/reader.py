@@ -125,9 +125,12 @@ def _read_calamine(path: Path, formulas: dict[str, list[tuple[int, str]]], wante
             if sheet.height > MAX_ROWS:
                 raise FileRefused(path=str(path), reason="too_many_rows", detail=name)
             raw = sheet.to_python(skip_empty_area=False)
-            grid = Grid(name, [], formulas.get(name, []))
+            grid = Grid(name, raw, formulas.get(name, []))  # rows holding other than text are replaced
             for r, values in enumerate(raw):
-                if set(map(type, values)) - {str}:
+                try:  # one join per row tells both: every cell is text, and none can be too long
+                    plain = len("".join(values)) <= MAX_CELL_CHARS
+                except TypeError:
+                    plain = False
                     row = []
                     for c, v in enumerate(values):
                         if type(v) is not str:
@@ -135,12 +138,11 @@ def _read_calamine(path: Path, formulas: dict[str, list[tuple[int, str]]], wante
                                 grid.numbers[(r, c)] = v
                             v = cell_text(v)
                         row.append(v)
-                    values = row
-                if values and max(map(len, values)) > MAX_CELL_CHARS:
+                    values = raw[r] = row
+                if not plain and values and max(map(len, values)) > MAX_CELL_CHARS:
                     longest = max(range(len(values)), key=lambda i: len(values[i]))
                     raise FileRefused(path=str(path), reason="cell_too_long",
                                       detail=f"{name}!{column_letter(longest)}{r + 1}")
-                grid.rows.append(values)
             grids.append(grid)
         return grids
     except FileRefused:

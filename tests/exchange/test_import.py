@@ -369,3 +369,31 @@ def test_the_untouched_original_replaces_accepted_edits(demo_store, county, tmp_
     assert original.status == IMPORTED and original.changes["households"] == (0, 1, 0)
     assert "13800000000" not in {r[0] for r in county.db.execute("SELECT phone FROM households")}
     assert import_packages(county, [path])[0].status == UNCHANGED
+
+
+def test_columns_in_another_order_import_the_same_records(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["家庭成员"]
+    headers = [c.value for c in ws[1]]
+    a, b = headers.index("姓名") + 1, headers.index("证件号码") + 1
+    for row in ws.iter_rows():
+        row[a - 1].value, row[b - 1].value = row[b - 1].value, row[a - 1].value
+    wb.save(tmp_path / "swapped.xlsx")
+    [outcome] = import_packages(county, [tmp_path / "swapped.xlsx"])
+    assert outcome.status == IMPORTED, [p for p in outcome.problems if p.is_error]
+    assert sorted(county.db.execute("SELECT name, id_number FROM members").fetchall()) == sorted(
+        demo_store.db.execute("SELECT name, id_number FROM members").fetchall())
+
+
+def test_bad_uuids_are_each_named(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    uuid = openpyxl.load_workbook(path)["收入"]["A3"].value
+    edited = _edit(path, tmp_path / "edited.xlsx", {("收入", "UUID", 2): "abc",
+                                                    ("收入", "UUID", 3): uuid + "\n" + uuid,
+                                                    ("收入", "UUID", 4): ""})
+    [outcome] = import_packages(county, [edited])
+    assert outcome.status == REFUSED
+    named = {p.row for p in outcome.problems if p.sheet == "收入" and p.message == "UUID 为空或格式不对"}
+    assert named == {2, 3, 4}
+    assert county.db.execute("SELECT count(*) FROM incomes").fetchone()[0] == 0

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -346,18 +346,22 @@ def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[li
 def _references(out: CheckedPackage) -> None:
     uuids = {t: {rec.uuid for rec in recs} for t, recs in out.records.items()}
     for sheet in pkg.SHEETS:
-        for rec in out.records.get(sheet.table, []):
-            for column, table, header in sheet.refs:
-                ref = rec.values.get(column)
-                required = column in ("household_id", "plan_id", "project_id", "inspection_id") or (
-                    column == "cadre_id" and sheet.table in ("pairings", "visits", "attendance")) or (
-                    column == "member_id" and sheet.table == "member_events")
+        recs = out.records.get(sheet.table, [])
+        for column, table, header in sheet.refs:
+            refs = list(map(methodcaller("get", column), (rec.values for rec in recs)))
+            known = uuids.get(table, set())
+            required = column in ("household_id", "plan_id", "project_id", "inspection_id") or (
+                column == "cadre_id" and sheet.table in ("pairings", "visits", "attendance")) or (
+                column == "member_id" and sheet.table == "member_events")
+            found = set(refs)
+            if (None not in found or not required) and found - {None} <= known:
+                continue  # the whole column at once; row by row only to name what is wrong
+            for rec, ref in zip(recs, refs):
                 if ref is None:
                     if required:
                         out.add(sheet.name, rec.row, header, "", "不能为空")
-                elif ref not in uuids.get(table, set()):
-                    out.add(sheet.name, rec.row, header, ref,
-                            f"在“{_sheet_name(table)}”工作表中找不到这个 UUID")
+                elif ref not in known:
+                    out.add(sheet.name, rec.row, header, ref, f"在“{_sheet_name(table)}”工作表中找不到这个 UUID")
         if sheet.table == "households":
             groups = {rec.values.get("name") for rec in out.records.get("village_groups", [])}
             for rec in out.records.get("households", []):
@@ -383,31 +387,36 @@ _UNIQUE = {
 
 
 def _duplicates(out: CheckedPackage) -> None:
-    """UUIDs, keys the database holds unique, ID numbers of current members, heads, open pairings."""
+    """UUIDs, keys the database holds unique, ID numbers of current members, heads, open pairings.
+    Keys are worked out a column at a time; rows are walked only where a key repeats."""
     for sheet in pkg.SHEETS:
         recs = out.records.get(sheet.table, [])
-        _repeats(out, sheet.name, recs, lambda r: r.uuid or None, "UUID", "UUID 重复")
+        _repeats(out, sheet.name, recs, [rec.uuid or None for rec in recs], "UUID", "UUID 重复")
         for key in _UNIQUE.get(sheet.table, []):
             header = out.headers.get(sheet.name, {}).get(key[-1], key[-1])
-            _repeats(out, sheet.name, recs, lambda r, k=key: tuple(r.values.get(c) for c in k)
-                     if all(r.values.get(c) is not None for c in k) else None, header, "与另一行重复", key[-1])
-    members = out.records.get("members", [])
-    current = [m for m in members if not m.values.get("left_date")]
-    _repeats(out, "家庭成员", current, lambda m: (m.values.get("id_number") or "")[:18] or None
-             if m.values.get("id_type") in ("resident", "disability") else None, "证件号码",
-             "同一个人在本村登记了两次（在册成员证件号码重复）", "id_number")
-    _repeats(out, "家庭成员", current, lambda m: m.values.get("household_id")
-             if m.values.get("relation") == "head" else None, "与户主关系", "一户有两个户主", "relation")
-    _repeats(out, "结对帮扶", out.records.get("pairings", []), lambda p: p.values.get("household_id")
-             if not p.values.get("end_date") else None, "结束日期", "一户同时有两个未结束的结对", "end_date")
+            parts = [list(map(methodcaller("get", c), (rec.values for rec in recs))) for c in key]
+            keys = parts[0] if len(parts) == 1 else [None if None in k else k for k in zip(*parts)]
+            _repeats(out, sheet.name, recs, keys, header, "与另一行重复", key[-1])
+    current = [m for m in out.records.get("members", []) if not m.values.get("left_date")]
+    values = [m.values for m in current]
+    _repeats(out, "家庭成员", current, [(v.get("id_number") or "")[:18] or None
+                                    if v.get("id_type") in ("resident", "disability") else None for v in values],
+             "证件号码", "同一个人在本村登记了两次（在册成员证件号码重复）", "id_number")
+    _repeats(out, "家庭成员", current, [v.get("household_id") if v.get("relation") == "head" else None
+                                    for v in values], "与户主关系", "一户有两个户主", "relation")
+    pairings = out.records.get("pairings", [])
+    _repeats(out, "结对帮扶", pairings, [p.values.get("household_id") if not p.values.get("end_date") else None
+                                     for p in pairings], "结束日期", "一户同时有两个未结束的结对", "end_date")
 
 
-def _repeats(out: CheckedPackage, sheet: str, records: list[Record], key, header: str, message: str,  # noqa: ANN001
+def _repeats(out: CheckedPackage, sheet: str, records: list[Record], keys: list[Any], header: str, message: str,
              cell: str | None = None) -> None:
-    """Every record whose key another record already has, pointing at the first one."""
+    """Every record whose key (None: no key) another record already has, pointing at the first one."""
+    present = [k for k in keys if k is not None]
+    if len(set(present)) == len(present):
+        return
     first: dict[Any, int] = {}
-    for rec in records:
-        k = key(rec)
+    for rec, k in zip(records, keys):
         if k is None:
             continue
         if k in first:

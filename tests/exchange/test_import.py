@@ -397,3 +397,35 @@ def test_bad_uuids_are_each_named(demo_store, county, tmp_path):
     named = {p.row for p in outcome.problems if p.sheet == "收入" and p.message == "UUID 为空或格式不对"}
     assert named == {2, 3, 4}
     assert county.db.execute("SELECT count(*) FROM incomes").fetchone()[0] == 0
+
+
+def test_repeated_keys_missing_references_and_unknown_groups_are_each_named(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    wb = openpyxl.load_workbook(path)
+
+    def cell(sheet, header, row):
+        ws = wb[sheet]
+        return ws.cell(row, [c.value for c in ws[1]].index(header) + 1).value
+
+    members = wb["家庭成员"]
+    relation = [c.value for c in members[1]].index("与户主关系")
+    not_head = next(r for r in range(3, members.max_row + 1) if members.cell(r, relation + 1).value != "户主"
+                    and not cell("家庭成员", "减少日期", r) and cell("家庭成员", "证件号码", r))
+    edits = {
+        ("贫困户", "户编号", 3): cell("贫困户", "户编号", 2),
+        ("贫困户", "村民小组", 4): "九十九组",
+        ("收入", "户UUID", 3): cell("收入", "户UUID", 2),
+        ("收入", "年度", 3): cell("收入", "年度", 2),
+        ("家庭成员", "与户主关系", not_head): "户主",
+        ("走访记录", "户UUID", 2): "",
+    }
+    edited = _edit(path, tmp_path / "edited.xlsx", edits)
+    [outcome] = import_packages(county, [edited])
+    assert outcome.status == REFUSED
+    named = {(p.sheet, p.row, p.column): p.message for p in outcome.problems if p.is_error}
+    assert "与另一行重复" in named[("贫困户", 3, "户编号")]
+    assert "没有这个小组" in named[("贫困户", 4, "村民小组")]
+    assert "与另一行重复" in named[("收入", 3, "年度")]
+    assert "两个户主" in named[("家庭成员", not_head, "与户主关系")]
+    assert "不能为空" in named[("走访记录", 2, "户UUID")]
+    assert county.db.execute("SELECT count(*) FROM households").fetchone()[0] == 0

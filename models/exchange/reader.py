@@ -183,10 +183,11 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                         if rows > MAX_ROWS + 1:
                             raise FileRefused(path=str(path), reason="too_many_rows", detail=sheet)
                         text = tail + chunk
-                        at = text.rfind(b'<row r="')
-                        if at >= 0 and (m := _ROW_NUMBER.match(text, at)):
-                            last_row = max(last_row, int(m.group(1)))
-                        wide = wide or _WIDE_CELL.search(text) is not None
+                        if dimension_area is None:  # the reader will size the sheet from its cells
+                            at = text.rfind(b'<row r="')
+                            if at >= 0 and (m := _ROW_NUMBER.match(text, at)):
+                                last_row = max(last_row, int(m.group(1)))
+                            wide = wide or _WIDE_CELL.search(text) is not None
                         cells = found.setdefault(sheet, [])
                         for m in _FORMULA.finditer(text):
                             start = text.rfind(b"<c ", 0, m.start())

@@ -1,6 +1,7 @@
 """The county import: round trip, every problem located, whole or nothing, replace by UUID."""
 import dataclasses
 import datetime as dt
+import re
 import zipfile
 
 import openpyxl
@@ -294,6 +295,17 @@ def test_a_stray_far_cell_is_refused_before_the_reader_sizes_the_sheet(demo_stor
     wb["走访记录"]["XFD150000"] = "x"
     wb.save(tmp_path / "stray.xlsx")
     _refused(county, tmp_path / "stray.xlsx", "使用范围过大")
+
+    # The same without a stated range: the reader would size the sheet from its cells.
+    with zipfile.ZipFile(tmp_path / "stray.xlsx") as z, zipfile.ZipFile(tmp_path / "nodim.xlsx", "w") as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            out.writestr(info, data)
+    with zipfile.ZipFile(tmp_path / "nodim.xlsx") as z:
+        assert not any(b"<dimension" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    _refused(county, tmp_path / "nodim.xlsx", "使用范围过大")
 
 
 def test_the_manifest_is_covered_by_the_checksum(demo_store, county, tmp_path):

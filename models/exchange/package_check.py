@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -32,11 +32,36 @@ class Record:
         self.row, self.uuid, self.values = row, uuid, values
 
 
+class Table:
+    """One data sheet's records a column at a time: Excel rows, UUIDs and, per stored column, its
+    values in row order (a cell that could not be read is None; its problem is reported). Whole
+    columns are what the checks and the import's inserts take; rows are made only where needed."""
+
+    __slots__ = ("rows", "uuids", "columns")
+
+    def __init__(self, rows: list[int], uuids: list[str], columns: dict[str, list[Any]]) -> None:
+        self.rows, self.uuids, self.columns = rows, uuids, columns
+
+    def __len__(self) -> int:
+        return len(self.uuids)
+
+    def get(self, name: str) -> list[Any]:
+        return self.columns.get(name) or [None] * len(self.uuids)
+
+    def records(self) -> Iterator[Record]:
+        names = list(self.columns)
+        for row, uuid, values in zip(self.rows, self.uuids, zip(*self.columns.values())):
+            yield Record(row, uuid, dict(zip(names, values)))
+
+
+_EMPTY = Table([], [], {})
+
+
 @dataclass
 class CheckedPackage:
     file: str
     facts: dict[str, str] = field(default_factory=dict)
-    records: dict[str, list[Record]] = field(default_factory=dict)  # table -> records in sheet order
+    tables: dict[str, Table] = field(default_factory=dict)  # table -> its records, in sheet order
     problems: list[RowProblem] = field(default_factory=list)
     modified: bool = False
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> stored column -> header
@@ -59,21 +84,8 @@ class CheckedPackage:
     def checksum(self) -> str:
         return self.facts.get(pkg.CHECKSUM_KEY, "")
 
-    def __getstate__(self) -> dict:
-        """Compact for the trip between processes: per table, the column names once and plain rows."""
-        state = dict(self.__dict__)
-        packed = {}
-        for table, recs in self.records.items():
-            keys = list(recs[0].values) if recs else []
-            packed[table] = (keys, [(r.row, r.uuid, [r.values.get(k) for k in keys]) for r in recs])
-        state["records"] = packed
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        packed = state.pop("records")
-        self.__dict__.update(state)
-        self.records = {t: [Record(row, uuid, dict(zip(keys, values))) for row, uuid, values in rows]
-                        for t, (keys, rows) in packed.items()}
+    def table(self, name: str) -> Table:
+        return self.tables.get(name, _EMPTY)
 
     def add(self, sheet: str, row: int | None, column: str, value: str, message: str, level: str = ERROR) -> None:
         self.problems.append(RowProblem(self.file, sheet, row, column, value, message, level))
@@ -226,7 +238,6 @@ def _header_at(written: list[str], col: str) -> str:
 
 
 _ALL_UUIDS = re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n)*")
-_BAD = object()  # a cell that could not be read (its problem is reported)
 
 
 def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbers: list[int], db: Database) -> None:
@@ -243,11 +254,10 @@ def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbe
             if not UUID_RE.match(u):
                 out.add(sheet.name, r, "UUID", u, "UUID 为空或格式不对")
     converted: list[Sequence[Any]] = [[t.strip() or None for t in cols[1 + i]] for i in range(len(refs))]
-    bad = False
     for j, column in enumerate(columns):
         texts = cols[1 + len(refs) + j]
         if column.kind == "text" and not column.required:
-            converted.append([t or None for t in texts] if column.nullable else texts)
+            converted.append([t or None for t in texts] if column.nullable else list(texts))
         elif column.kind == "group":
             converted.append([t.strip() or None for t in texts])  # a group name, resolved on import
         else:
@@ -256,63 +266,57 @@ def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbe
                 try:
                     mapping[t] = column.from_text(t)
                 except BadValue as problem:
-                    mapping[t] = _BAD
-                    bad = True
+                    mapping[t] = None
                     for r, cell in zip(numbers, texts):
                         if cell == t:
                             out.add(sheet.name, r, column.header, t, str(problem))
             converted.append(list(map(mapping.__getitem__, texts)))
-    records = out.records.setdefault(sheet.table, [])
-    for r, u, row in zip(numbers, uuids, zip(*converted)):
-        values = dict(zip(names, row))
-        if bad:
-            values = {k: v for k, v in values.items() if v is not _BAD}
-        records.append(Record(r, u, values))
+    table = out.tables[sheet.table] = Table(numbers, uuids, dict(zip(names, converted)))
     if sheet.table == "procedure_steps":
-        for rec in records:
-            _step(out, sheet, rec.row, rec.values)
+        _steps(out, sheet, table)
     elif sheet.table == "members":
-        for rec in records:
-            _member_id(out, sheet, rec.row, rec.values)
+        _member_ids(out, sheet, table)
     elif sheet.table == "cadres":
-        for rec in records:
-            if rec.values.get("id_number"):
+        for r, number in zip(table.rows, table.get("id_number")):
+            if number:
                 try:
-                    idnumber.parse(rec.values["id_number"])
+                    idnumber.parse(number)
                 except CundangError:
-                    out.add(sheet.name, rec.row, "证件号码", rec.values["id_number"],
-                            "身份证号码不正确（位数、出生日期或校验位不对）")
+                    out.add(sheet.name, r, "证件号码", number, "身份证号码不正确（位数、出生日期或校验位不对）")
 
 
-def _step(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, Any]) -> None:
-    text = values.get("step") or ""
-    procedure = values.get("procedure")
-    if text == codes.STOP_LABEL:
-        values["step"] = "stop"
-    elif procedure in codes.PROCEDURE_STEPS and text in codes.PROCEDURE_STEPS[procedure].labels:
-        values["step"] = codes.PROCEDURE_STEPS[procedure].key(text)
-    elif procedure:
-        out.add(sheet.name, r, "步骤", text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")
+def _steps(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
+    """A step is written as its label; stored as its key within the procedure."""
+    steps = table.get("step")
+    for i, (r, text, procedure) in enumerate(zip(table.rows, steps, table.get("procedure"))):
+        text = text or ""
+        if text == codes.STOP_LABEL:
+            steps[i] = "stop"
+        elif procedure in codes.PROCEDURE_STEPS and text in codes.PROCEDURE_STEPS[procedure].labels:
+            steps[i] = codes.PROCEDURE_STEPS[procedure].key(text)
+        elif procedure:
+            out.add(sheet.name, r, "步骤", text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")
 
 
 _AS_NUMBER = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
-def _member_id(out: CheckedPackage, sheet: pkg.Sheet, r: int, values: dict[str, Any]) -> None:
-    number = values.get("id_number")
-    if not number:
-        return
-    if _AS_NUMBER.match(number):
-        out.add(sheet.name, r, "证件号码", number, "证件号码被存成了数字，后几位已经丢失，无法还原：请从村档重新导出，"
-                "不要在 Excel 中改动这一列")
-        return
-    if number != number.upper():
-        values["id_number"] = number.upper()
-        out.add(sheet.name, r, "证件号码", number, "末位的小写 x 已改为大写 X", WARNING)
-    try:
-        _check_member({"id_number": values["id_number"], "id_type": values.get("id_type") or "resident"})
-    except CundangError:
-        out.add(sheet.name, r, "证件号码", values["id_number"], "证件号码不正确（位数、出生日期或校验位不对）")
+def _member_ids(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
+    numbers = table.get("id_number")
+    for i, (r, number, kind) in enumerate(zip(table.rows, numbers, table.get("id_type"))):
+        if not number:
+            continue
+        if _AS_NUMBER.match(number):
+            out.add(sheet.name, r, "证件号码", number, "证件号码被存成了数字，后几位已经丢失，无法还原：请从村档重新导出，"
+                    "不要在 Excel 中改动这一列")
+            continue
+        if number != number.upper():
+            out.add(sheet.name, r, "证件号码", number, "末位的小写 x 已改为大写 X", WARNING)
+            number = numbers[i] = number.upper()
+        try:
+            _check_member({"id_number": number, "id_type": kind or "resident"})
+        except CundangError:
+            out.add(sheet.name, r, "证件号码", number, "证件号码不正确（位数、出生日期或校验位不对）")
 
 
 def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[list[str]]]], accept: bool) -> None:
@@ -344,11 +348,11 @@ def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[li
 
 
 def _references(out: CheckedPackage) -> None:
-    uuids = {t: {rec.uuid for rec in recs} for t, recs in out.records.items()}
+    uuids = {t: set(tab.uuids) for t, tab in out.tables.items()}
     for sheet in pkg.SHEETS:
-        recs = out.records.get(sheet.table, [])
+        tab = out.table(sheet.table)
         for column, table, header in sheet.refs:
-            refs = list(map(methodcaller("get", column), (rec.values for rec in recs)))
+            refs = tab.get(column)
             known = uuids.get(table, set())
             required = column in ("household_id", "plan_id", "project_id", "inspection_id") or (
                 column == "cadre_id" and sheet.table in ("pairings", "visits", "attendance")) or (
@@ -356,23 +360,22 @@ def _references(out: CheckedPackage) -> None:
             found = set(refs)
             if (None not in found or not required) and found - {None} <= known:
                 continue  # the whole column at once; row by row only to name what is wrong
-            for rec, ref in zip(recs, refs):
+            for r, ref in zip(tab.rows, refs):
                 if ref is None:
                     if required:
-                        out.add(sheet.name, rec.row, header, "", "不能为空")
+                        out.add(sheet.name, r, header, "", "不能为空")
                 elif ref not in known:
-                    out.add(sheet.name, rec.row, header, ref, f"在“{_sheet_name(table)}”工作表中找不到这个 UUID")
-        if sheet.table == "households":
-            groups = {rec.values.get("name") for rec in out.records.get("village_groups", [])}
-            for rec in out.records.get("households", []):
-                g = rec.values.get("group_id")
-                if g and g not in groups:
-                    out.add(sheet.name, rec.row, "村民小组", g, "“村民小组”工作表中没有这个小组")
-    villages = out.records.get("villages", [])
+                    out.add(sheet.name, r, header, ref, f"在“{_sheet_name(table)}”工作表中找不到这个 UUID")
+    groups = set(out.table("village_groups").get("name"))
+    households = out.table("households")
+    for r, g in zip(households.rows, households.get("group_id")):
+        if g and g not in groups:
+            out.add("贫困户", r, "村民小组", g, "“村民小组”工作表中没有这个小组")
+    villages = out.table("villages")
     if len(villages) != 1:
         out.add("村情", None, "", str(len(villages)), "“村情”工作表应有且只有一行")
-    elif villages[0].values.get("code") != out.village_code:
-        out.add("村情", villages[0].row, "村代码", str(villages[0].values.get("code")), "与清单中的村代码不一致")
+    elif villages.get("code")[0] != out.village_code:
+        out.add("村情", villages.rows[0], "村代码", str(villages.get("code")[0]), "与清单中的村代码不一致")
 
 
 def _sheet_name(table: str) -> str:
@@ -390,37 +393,39 @@ def _duplicates(out: CheckedPackage) -> None:
     """UUIDs, keys the database holds unique, ID numbers of current members, heads, open pairings.
     Keys are worked out a column at a time; rows are walked only where a key repeats."""
     for sheet in pkg.SHEETS:
-        recs = out.records.get(sheet.table, [])
-        _repeats(out, sheet.name, recs, [rec.uuid or None for rec in recs], "UUID", "UUID 重复")
+        tab = out.table(sheet.table)
+        _repeats(out, sheet.name, tab.rows, [u or None for u in tab.uuids], tab.uuids, "UUID", "UUID 重复")
         for key in _UNIQUE.get(sheet.table, []):
             header = out.headers.get(sheet.name, {}).get(key[-1], key[-1])
-            parts = [list(map(methodcaller("get", c), (rec.values for rec in recs))) for c in key]
+            parts = [tab.get(c) for c in key]
             keys = parts[0] if len(parts) == 1 else [None if None in k else k for k in zip(*parts)]
-            _repeats(out, sheet.name, recs, keys, header, "与另一行重复", key[-1])
-    current = [m for m in out.records.get("members", []) if not m.values.get("left_date")]
-    values = [m.values for m in current]
-    _repeats(out, "家庭成员", current, [(v.get("id_number") or "")[:18] or None
-                                    if v.get("id_type") in ("resident", "disability") else None for v in values],
-             "证件号码", "同一个人在本村登记了两次（在册成员证件号码重复）", "id_number")
-    _repeats(out, "家庭成员", current, [v.get("household_id") if v.get("relation") == "head" else None
-                                    for v in values], "与户主关系", "一户有两个户主", "relation")
-    pairings = out.records.get("pairings", [])
-    _repeats(out, "结对帮扶", pairings, [p.values.get("household_id") if not p.values.get("end_date") else None
-                                     for p in pairings], "结束日期", "一户同时有两个未结束的结对", "end_date")
+            _repeats(out, sheet.name, tab.rows, keys, parts[-1], header, "与另一行重复")
+    members = out.table("members")
+    current = [not left for left in members.get("left_date")]
+    numbers, relations = members.get("id_number"), members.get("relation")
+    people = [(n or "")[:18] or None if now and kind in ("resident", "disability") else None
+              for now, n, kind in zip(current, numbers, members.get("id_type"))]
+    _repeats(out, "家庭成员", members.rows, people, numbers, "证件号码", "同一个人在本村登记了两次（在册成员证件号码重复）")
+    heads = [h if now and rel == "head" else None for now, h, rel in zip(current, members.get("household_id"), relations)]
+    _repeats(out, "家庭成员", members.rows, heads, relations, "与户主关系", "一户有两个户主")
+    pairings = out.table("pairings")
+    ends = pairings.get("end_date")
+    _repeats(out, "结对帮扶", pairings.rows, [h if not end else None for h, end in zip(pairings.get("household_id"), ends)],
+             ends, "结束日期", "一户同时有两个未结束的结对")
 
 
-def _repeats(out: CheckedPackage, sheet: str, records: list[Record], keys: list[Any], header: str, message: str,
-             cell: str | None = None) -> None:
-    """Every record whose key (None: no key) another record already has, pointing at the first one."""
+def _repeats(out: CheckedPackage, sheet: str, rows: list[int], keys: list[Any], cells: list[Any], header: str,
+             message: str) -> None:
+    """Every row whose key (None: no key) an earlier row already has, pointing at the first one;
+    ``cells`` are the values to show."""
     present = [k for k in keys if k is not None]
     if len(set(present)) == len(present):
         return
     first: dict[Any, int] = {}
-    for rec, k in zip(records, keys):
+    for r, k, cell in zip(rows, keys, cells):
         if k is None:
             continue
         if k in first:
-            value = str(rec.values.get(cell) or "") if cell else rec.uuid
-            out.add(sheet, rec.row, header, value, f"{message}（与第 {first[k]} 行）")
+            out.add(sheet, r, header, str(cell or ""), f"{message}（与第 {first[k]} 行）")
         else:
-            first[k] = rec.row
+            first[k] = r

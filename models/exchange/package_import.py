@@ -11,7 +11,6 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -122,10 +121,10 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
         return Outcome(str(path), REFUSED, problems=[RowProblem(str(path), "", None, "", "",
                                                                 "这是本程序自己的数据文件，不是上报包")])
     checked = check_file(store.db, path, accept_modified=accept_modified)
-    village = next(iter(checked.records.get("villages", [])), None)
+    village = next(checked.table("villages").records(), None)
     outcome = Outcome(str(path), REFUSED, checked.village_code,
                       village.values.get("name", "") if village else "", checked.exported_at,
-                      checked.problems, {s.name: len(checked.records.get(s.table, [])) for s in pkg.SHEETS})
+                      checked.problems, {s.name: len(checked.table(s.table)) for s in pkg.SHEETS})
     if not checked.ok:
         return outcome
     existing = store.villages.by_code(checked.village_code)
@@ -216,11 +215,12 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
     """A warning for every current member whose ID number is a current member of another village
     (one query: the package's people joined to the ID-number index by range, so a 20-character
     disability card number matches its 18-character ID number)."""
-    people: dict[str, list] = {}
-    for m in checked.records.get("members", []):
-        v = m.values
-        if not v.get("left_date") and v.get("id_number") and v.get("id_type") in ("resident", "disability"):
-            people.setdefault(v["id_number"][:18], []).append(m)
+    members = checked.table("members")
+    people: dict[str, list[tuple[int, str]]] = {}
+    for r, left, number, kind in zip(members.rows, members.get("left_date"), members.get("id_number"),
+                                     members.get("id_type")):
+        if not left and number and kind in ("resident", "disability"):
+            people.setdefault(number[:18], []).append((r, number))
     if not people:
         return
     found = []
@@ -235,8 +235,8 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
                 WHERE o.left_date IS NULL AND h.status <> 'removed' AND o.id_type IN ('resident', 'disability')
                   AND vv.code <> ?""", [*chunk, checked.village_code]).fetchall()
     for person, name, other_code, no in found:
-        for m in people[person]:
-            checked.add("家庭成员", m.row, "证件号码", m.values["id_number"],
+        for r, number in people[person]:
+            checked.add("家庭成员", r, "证件号码", number,
                         f"这个人已在 {name}（{other_code}）第 {no} 户登记；已导入，并列入重复人员清单", WARNING)
 
 
@@ -263,7 +263,7 @@ class _Plan:
         UUIDs that belong to another village are errors."""
         for sheet in pkg.SHEETS:
             stored = self.existing[sheet.table] = self._stored(sheet)
-            incoming = {r.uuid for r in self.checked.records.get(sheet.table, [])}
+            incoming = set(self.checked.table(sheet.table).uuids)
             removed = [u for u in stored if u not in incoming]
             added = [u for u in incoming if u not in stored]
             if sheet.table == "villages" and stored:
@@ -281,7 +281,7 @@ class _Plan:
             return 0
         skip = {c for c, _, _ in sheet.refs} | {"group_id", "village_id", "code"}
         changed = 0
-        for rec in self.checked.records.get(sheet.table, []):
+        for rec in self.checked.table(sheet.table).records():
             old = stored.get(rec.uuid) if sheet.table != "villages" else next(iter(stored.values()))
             if old is not None and any(old.get(k) != v for k, v in rec.values.items() if k not in skip):
                 changed += 1
@@ -291,14 +291,15 @@ class _Plan:
         """Records whose UUID the county already holds for another village: one line per sheet."""
         if sheet.table == "villages":
             return
-        rows = {r.uuid: r for r in self.checked.records.get(sheet.table, [])}
+        table = self.checked.table(sheet.table)
+        rows = dict(zip(table.uuids, table.rows))
         taken: list[str] = []
         for start in range(0, len(added), 500):
             chunk = added[start:start + 500]
             taken += [u for (u,) in self.store.db.execute(
                 f"SELECT uuid FROM {sheet.table} WHERE uuid IN ({','.join('?' * len(chunk))})", chunk)]
         if taken:
-            first = min(rows[u].row for u in taken)
+            first = min(rows[u] for u in taken)
             owner = self._owner(sheet, taken[0])
             self.checked.add(sheet.name, first, "UUID", taken[0],
                              f"本表有 {len(taken)} 条记录的 UUID 已属于{owner}的记录（村里是否复制了别村的数据文件夹？）")
@@ -335,7 +336,7 @@ class _Plan:
     def write(self, accept_modified: bool) -> None:
         writer = self.store.writer
         for sheet in reversed(pkg.SHEETS):  # removals first, children before parents
-            incoming = {r.uuid for r in self.checked.records.get(sheet.table, [])}
+            incoming = set(self.checked.table(sheet.table).uuids)
             for uuid, row in self.existing[sheet.table].items():
                 if uuid not in incoming and sheet.table != "villages":
                     writer.delete(sheet.table, row["id"])
@@ -344,28 +345,25 @@ class _Plan:
         for sheet in pkg.SHEETS:
             table = sheet.table
             stored = self.existing[table]
-            records = self.checked.records.get(table, [])
+            incoming = self.checked.table(table)
             if table == "villages" and stored:  # matched by its code; the county keeps its UUID
-                kept, new = [(rec, next(iter(stored.values()))) for rec in records], []
+                kept, new = [(rec, next(iter(stored.values()))) for rec in incoming.records()], []
             else:
-                kept = [(rec, stored[rec.uuid]) for rec in records if rec.uuid in stored]
-                new = [rec for rec in records if rec.uuid not in stored] if kept else records
+                kept = [(rec, stored[rec.uuid]) for rec in incoming.records() if rec.uuid in stored] if stored else []
+                new = [i for i, u in enumerate(incoming.uuids) if u not in stored]
             changed = 0
             for rec, old in kept:
                 values = self._resolved(sheet, dict(rec.values), ids, groups)
                 if any(old.get(k) != v for k, v in values.items()):
                     changed += writer.update(table, old["id"], values)
             if new:  # a column at a time: the bulk of a first import
-                names = list(new[0].values)
-                rows = [rec.values for rec in new]
-                if not all(map(rows[0].keys().__eq__, map(dict.keys, rows))):
-                    raise ValueError(f"records of {table} differ in their columns")
-                columns = self._resolved(sheet, {n: list(map(itemgetter(n), rows)) for n in names}, ids, groups,
-                                         count=len(new))
-                columns["uuid"] = [rec.uuid for rec in new]
+                whole = len(new) == len(incoming)
+                columns = {n: list(c) if whole else [c[i] for i in new] for n, c in incoming.columns.items()}
+                columns = self._resolved(sheet, columns, ids, groups, count=len(new))
+                columns["uuid"] = list(incoming.uuids) if whole else [incoming.uuids[i] for i in new]
                 ids[table] |= dict(zip(columns["uuid"], writer.insert_columns(table, columns)))
             if table == "villages":
-                self.village_id = self.village_id or ids["villages"][self.checked.records["villages"][0].uuid]
+                self.village_id = self.village_id or ids["villages"][self.checked.table("villages").uuids[0]]
             if table == "village_groups":
                 groups = dict(self.store.db.execute(
                     "SELECT name, id FROM village_groups WHERE village_id = ?", [self.village_id]).fetchall())

@@ -287,7 +287,7 @@ def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbe
 
 def _steps(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
     """A step is written as its label; stored as its key within the procedure."""
-    steps = table.get("step")
+    steps = table.columns["step"]  # changed in place
     for i, (r, text, procedure) in enumerate(zip(table.rows, steps, table.get("procedure"))):
         text = text or ""
         if text == codes.STOP_LABEL:
@@ -302,7 +302,7 @@ _AS_NUMBER = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
 def _member_ids(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
-    numbers = table.get("id_number")
+    numbers = table.columns["id_number"]  # changed in place
     for i, (r, number, kind) in enumerate(zip(table.rows, numbers, table.get("id_type"))):
         if not number:
             continue
@@ -351,7 +351,8 @@ def _references(out: CheckedPackage) -> None:
     uuids = {t: set(tab.uuids) for t, tab in out.tables.items()}
     for sheet in pkg.SHEETS:
         tab = out.table(sheet.table)
-        for column, table, header in sheet.refs:
+        found_here: list[tuple[int, int, str, str, str]] = []  # reported in row order, as the rows read
+        for j, (column, table, header) in enumerate(sheet.refs):
             refs = tab.get(column)
             known = uuids.get(table, set())
             required = column in ("household_id", "plan_id", "project_id", "inspection_id") or (
@@ -363,14 +364,16 @@ def _references(out: CheckedPackage) -> None:
             for r, ref in zip(tab.rows, refs):
                 if ref is None:
                     if required:
-                        out.add(sheet.name, r, header, "", "不能为空")
+                        found_here.append((r, j, header, "", "不能为空"))
                 elif ref not in known:
-                    out.add(sheet.name, r, header, ref, f"在“{_sheet_name(table)}”工作表中找不到这个 UUID")
-    groups = set(out.table("village_groups").get("name"))
-    households = out.table("households")
-    for r, g in zip(households.rows, households.get("group_id")):
-        if g and g not in groups:
-            out.add("贫困户", r, "村民小组", g, "“村民小组”工作表中没有这个小组")
+                    found_here.append((r, j, header, ref, f"在“{_sheet_name(table)}”工作表中找不到这个 UUID"))
+        for r, _, header, value, message in sorted(found_here, key=lambda p: p[:2]):
+            out.add(sheet.name, r, header, value, message)
+        if sheet.table == "households":
+            groups = set(out.table("village_groups").get("name"))
+            for r, g in zip(tab.rows, tab.get("group_id")):
+                if g and g not in groups:
+                    out.add(sheet.name, r, "村民小组", g, "“村民小组”工作表中没有这个小组")
     villages = out.table("villages")
     if len(villages) != 1:
         out.add("村情", None, "", str(len(villages)), "“村情”工作表应有且只有一行")

@@ -123,7 +123,7 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
     checked = check_file(store.db, path, accept_modified=accept_modified)
     village = next(checked.table("villages").records(), None)
     outcome = Outcome(str(path), REFUSED, checked.village_code,
-                      village.values.get("name", "") if village else "", checked.exported_at,
+                      (village.values.get("name") or "") if village else "", checked.exported_at,
                       checked.problems, {s.name: len(checked.table(s.table)) for s in pkg.SHEETS})
     if not checked.ok:
         return outcome
@@ -158,7 +158,7 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
 def _another_village(store: Store, checked: CheckedPackage, existing, village) -> None:  # noqa: ANN001
     """The code is taken by a village whose records are not this package's."""
     imported = store.db.execute("SELECT count(*) FROM imports WHERE village_id = ?", [existing.id]).fetchone()[0]
-    name = village.values.get("name", "")
+    name = village.values.get("name") or ""
     if imported:
         message = (f"村代码 {existing.code} 在本县已是“{existing.name}”的数据，而这个上报包是另一份数据（“{name}”，"
                    "记录的 UUID 都不同）：请核对村代码，或让村里用原来的数据文件夹导出")

@@ -441,3 +441,15 @@ def test_repeated_keys_missing_references_and_unknown_groups_are_each_named(demo
     assert "两个户主" in named[("家庭成员", not_head, "与户主关系")]
     assert "不能为空" in named[("走访记录", 2, "户UUID")]
     assert county.db.execute("SELECT count(*) FROM households").fetchone()[0] == 0
+
+
+def test_reference_problems_come_in_row_order_and_an_empty_name_reads_empty(demo_store, county, tmp_path):
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    unknown = "01234567-89ab-7def-8123-456789abcdef"
+    edited = _edit(path, tmp_path / "edited.xlsx", {("结对帮扶", "户UUID", 3): unknown,
+                                                    ("结对帮扶", "干部UUID", 2): unknown,
+                                                    ("村情", "村名", 2): ""})
+    [outcome] = import_packages(county, [edited])
+    assert outcome.status == REFUSED and outcome.village_name == ""
+    named = [(p.row, p.column) for p in outcome.problems if p.sheet == "结对帮扶" and "找不到" in p.message]
+    assert named == [(2, "干部UUID"), (3, "户UUID")]

@@ -24,13 +24,12 @@ MAX_UNPACKED_BYTES = 1 * 2**30     # all parts of an .xlsx once inflated
 MAX_ROWS = 200_000                 # per sheet: a county's biggest village has a few thousand members a year
 MAX_CELL_CHARS = 32_767            # Excel's own limit for one cell
 MAX_AREA = 10_000_000              # rows x columns of a sheet's used range: the reader allocates it whole
-_NO_DIMENSION_WIDTH = 702          # columns A..ZZ when a sheet does not state its range
 
 _FORMULA = re.compile(rb"<f[ >/]")
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-_WIDE_CELL = re.compile(rb'<c r="[A-Z]{3}')
+_CELL_REFS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 
 
 class FileRefused(CundangError):
@@ -166,8 +165,10 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                 rows = 0
                 tail = b""
                 dimension_area: int | None = None
+                stated_rows = 0
+                beyond: re.Pattern | None = None  # a cell right of the stated range
                 last_row = 0
-                wide = False
+                outside = False
                 with z.open(info) as part:
                     while chunk := part.read(1 << 20):
                         total += len(chunk)
@@ -179,15 +180,17 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                             dimension_area = _area(dim)
                             if dimension_area > MAX_AREA:
                                 raise FileRefused(path=str(path), reason="too_large", detail=sheet)
+                            stated_rows = int(dim.group(4) or dim.group(2))
+                            beyond = _right_of(dim.group(3) or dim.group(1))
                         rows += chunk.count(b"<row")
                         if rows > MAX_ROWS + 1:
                             raise FileRefused(path=str(path), reason="too_many_rows", detail=sheet)
                         text = tail + chunk
-                        if dimension_area is None:  # the reader will size the sheet from its cells
-                            at = text.rfind(b'<row r="')
-                            if at >= 0 and (m := _ROW_NUMBER.match(text, at)):
-                                last_row = max(last_row, int(m.group(1)))
-                            wide = wide or _WIDE_CELL.search(text) is not None
+                        at = text.rfind(b'<row r="')
+                        if at >= 0 and (m := _ROW_NUMBER.match(text, at)):
+                            last_row = max(last_row, int(m.group(1)))
+                        if beyond is not None and not outside:
+                            outside = beyond.search(text) is not None
                         cells = found.setdefault(sheet, [])
                         for m in _FORMULA.finditer(text):
                             start = text.rfind(b"<c ", 0, m.start())
@@ -197,9 +200,10 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                                 if not cells or cells[-1] != cell:
                                     cells.append(cell)
                         tail = chunk[-200:]
-                # Without a stated range the reader sizes the sheet from its cells: bound that too.
-                if sheet is not None and dimension_area is None and (
-                        wide or last_row * _NO_DIMENSION_WIDTH > MAX_AREA):
+                # Without a stated range, or with cells outside it, the reader sizes the sheet from
+                # its cells (a wrong range once made it try to allocate 78 GB): bound those.
+                if sheet is not None and (dimension_area is None or outside or last_row > stated_rows) and \
+                        _cells_area(z, info) > MAX_AREA:
                     raise FileRefused(path=str(path), reason="too_large", detail=sheet)
             return found
     except FileRefused:
@@ -208,6 +212,34 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
         raise FileRefused(path=str(path), reason="damaged", detail=str(exc)[:200]) from None
     except Exception as exc:  # zlib.error and friends from a damaged deflate stream
         raise FileRefused(path=str(path), reason="damaged", detail=str(exc)[:200]) from None
+
+
+def _right_of(column: bytes) -> re.Pattern:
+    """Cell references whose column lies right of ``column`` (labels compare by length, then
+    letter by letter)."""
+    label = column.decode()
+    alternatives = [f"[A-Z]{{{len(label) + 1},3}}"] if len(label) < 3 else []
+    for i, letter in enumerate(label):
+        if letter < "Z":
+            rest = len(label) - i - 1
+            alternatives.append(f"{label[:i]}[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else ""))
+    if not alternatives:
+        return re.compile(rb"(?!)")  # nothing lies right of XFD... (ZZZ)
+    return re.compile(('<c r="(?:' + "|".join(alternatives) + r')\d').encode())
+
+
+def _cells_area(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Rows x columns the reader allocates for a sheet sized from its cells (read again, rarely)."""
+    rows, widest = 0, (0, b"")
+    tail = b""
+    with z.open(info) as part:
+        while chunk := part.read(1 << 20):
+            for m in _CELL_REFS.finditer(tail + chunk):
+                label = m.group(1)
+                widest = max(widest, (len(label), label))
+                rows = max(rows, int(m.group(2)))
+            tail = chunk[-40:]
+    return rows * (column_index_from_string(widest[1].decode()) if widest[0] else 0)
 
 
 def _area(dim: re.Match) -> int:

@@ -30,6 +30,8 @@ _CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _CELL_REFS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_WIDE_CELL = re.compile(rb'<c r="[A-Z]{3}')
+_TWO_LETTERS = 702                 # columns A..ZZ: the width of a sheet with no 3-letter column
 
 
 class FileRefused(CundangError):
@@ -168,7 +170,7 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                 stated_rows = 0
                 beyond: re.Pattern | None = None  # a cell right of the stated range
                 last_row = 0
-                outside = False
+                outside = wide = False
                 with z.open(info) as part:
                     while chunk := part.read(1 << 20):
                         total += len(chunk)
@@ -189,8 +191,10 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                         at = text.rfind(b'<row r="')
                         if at >= 0 and (m := _ROW_NUMBER.match(text, at)):
                             last_row = max(last_row, int(m.group(1)))
-                        if beyond is not None and not outside:
-                            outside = beyond.search(text) is not None
+                        if beyond is not None:
+                            outside = outside or beyond.search(text) is not None
+                        else:
+                            wide = wide or _WIDE_CELL.search(text) is not None
                         cells = found.setdefault(sheet, [])
                         for m in _FORMULA.finditer(text):
                             start = text.rfind(b"<c ", 0, m.start())
@@ -202,8 +206,12 @@ def _scan_xlsx(path: Path) -> dict[str, list[tuple[int, str]]]:
                         tail = chunk[-200:]
                 # Without a stated range, or with cells outside it, the reader sizes the sheet from
                 # its cells (a wrong range once made it try to allocate 78 GB): bound those.
-                if sheet is not None and (dimension_area is None or outside or last_row > stated_rows) and \
-                        _cells_area(z, info) > MAX_AREA:
+                # (Without a range and without 3-letter columns, rows x ZZ bounds it cheaply.)
+                if dimension_area is None:
+                    unsure = wide or last_row * _TWO_LETTERS > MAX_AREA
+                else:
+                    unsure = outside or last_row > stated_rows
+                if sheet is not None and unsure and _cells_area(z, info) > MAX_AREA:
                     raise FileRefused(path=str(path), reason="too_large", detail=sheet)
             return found
     except FileRefused:

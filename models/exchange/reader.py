@@ -29,7 +29,6 @@ _FORMULA = re.compile(rb"<f[ >/]")
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-_CELL_REFS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 _WIDE_CELL = re.compile(rb'<c r="[A-Z]{3}')
 _TWO_LETTERS = 702                 # columns A..ZZ: the width of a sheet with no 3-letter column
 
@@ -242,7 +241,7 @@ def _cells_area(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     tail = b""
     with z.open(info) as part:
         while chunk := part.read(1 << 20):
-            for m in _CELL_REFS.finditer(tail + chunk):
+            for m in _CELL_REF.finditer(tail + chunk):
                 label = m.group(1)
                 widest = max(widest, (len(label), label))
                 rows = max(rows, int(m.group(2)))

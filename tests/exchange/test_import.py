@@ -299,25 +299,25 @@ def test_a_stray_far_cell_is_refused_before_the_reader_sizes_the_sheet(demo_stor
     _refused(county, tmp_path / "stray.xlsx", "使用范围过大")
 
     # The same without a stated range: the reader would size the sheet from its cells.
-    with zipfile.ZipFile(tmp_path / "stray.xlsx") as z, zipfile.ZipFile(tmp_path / "nodim.xlsx", "w") as out:
-        for info in z.infolist():
-            data = z.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"<dimension [^>]*/>", b"", data)
-            out.writestr(info, data)
+    _stated_range(tmp_path / "stray.xlsx", tmp_path / "nodim.xlsx", b"")
     with zipfile.ZipFile(tmp_path / "nodim.xlsx") as z:
         assert not any(b"<dimension" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
     _refused(county, tmp_path / "nodim.xlsx", "使用范围过大")
 
     # A stated range that is too small (the reader would size the sheet from its cells, and once
     # tried to allocate 78 GB and aborted the process): refused, not a crash.
-    with zipfile.ZipFile(tmp_path / "stray.xlsx") as z, zipfile.ZipFile(tmp_path / "lie.xlsx", "w") as out:
+    _stated_range(tmp_path / "stray.xlsx", tmp_path / "lie.xlsx", b'<dimension ref="A1:B2"/>')
+    _refused(county, tmp_path / "lie.xlsx", "使用范围过大")
+
+
+def _stated_range(src, dst, dimension):
+    """A copy of a workbook whose sheets state another range (b"": none)."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w") as out:
         for info in z.infolist():
             data = z.read(info)
             if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B2"/>', data)
+                data = re.sub(rb"<dimension [^>]*/>", dimension, data)
             out.writestr(info, data)
-    _refused(county, tmp_path / "lie.xlsx", "使用范围过大")
 
 
 def test_a_wrong_but_harmless_stated_range_still_reads(tmp_path):
@@ -326,12 +326,7 @@ def test_a_wrong_but_harmless_stated_range_still_reads(tmp_path):
     for r in range(1, 6):
         ws.append([f"a{r}", f"b{r}", f"c{r}"])
     wb.save(tmp_path / "ok.xlsx")
-    with zipfile.ZipFile(tmp_path / "ok.xlsx") as z, zipfile.ZipFile(tmp_path / "a1.xlsx", "w") as out:
-        for info in z.infolist():
-            data = z.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)  # as some writers do
-            out.writestr(info, data)
+    _stated_range(tmp_path / "ok.xlsx", tmp_path / "a1.xlsx", b'<dimension ref="A1"/>')  # as some writers do
     [grid] = reader.read_file(tmp_path / "a1.xlsx")
     assert grid.rows[4] == ["a5", "b5", "c5"]
 

@@ -1,9 +1,10 @@
 """Runs the benchmark and prints one JSON object of named figures.
 
-    python -m bench                       # the 100,000-household county (100 villages x 1,000)
-    python -m bench --villages 5 --households 200   # a quick, smaller run
-    python -m bench --data DIR            # reuse (or keep) the county in DIR
+python -m bench                       # the 100,000-household county (100 villages x 1,000)
+python -m bench --villages 5 --households 200   # a quick, smaller run
+python -m bench --data DIR            # reuse (or keep) the county in DIR
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Figures on the demo county: building it, its size, and ``cundang stats`` over it."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ from models.storage.database import DB_NAME
 def cundang(data: Path, *args: str) -> tuple[float, str]:
     """Run the real command line; returns wall seconds and its output. Raises if it fails."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "desktop", "--data", str(data), *args], check=True,
-                          stdout=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data", str(data), *args], check=True, stdout=subprocess.PIPE, text=True
+    )
     return time.perf_counter() - start, done.stdout
 
 
@@ -33,14 +35,18 @@ def stats(data: Path, runs: int = 7) -> dict[str, float]:
     _, out = cundang(data, "stats", "--json")  # warm the page cache once, as a clerk's second look would
     times = [cundang(data, "stats", "--json")[0] for _ in range(runs)]
     villages = json.loads(out)["villages"]
-    return {"stats_ms": round(statistics.median(times) * 1000),
-            "households": sum(v["households"] for v in villages)}
+    return {"stats_ms": round(statistics.median(times) * 1000), "households": sum(v["households"] for v in villages)}
 
 
 def ui(data: Path) -> dict[str, float]:
     """The register window on the county: first page, search per keystroke, memory."""
-    done = subprocess.run([sys.executable, "-m", "bench.ui_probe", str(data)], check=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ui_probe", str(data)],
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -1,6 +1,7 @@
 """Figures on the county exchange: exporting a 1,500-household village's package, and the county
 importing 100 packages (100,000 households) — a dry run, then the import — against the time the
 reader alone (python-calamine) takes to read the same files."""
+
 from __future__ import annotations
 
 import json
@@ -26,12 +27,19 @@ print(json.dumps({"export_village_s": round(time.perf_counter() - start, 2)}))
 def export_village_figure(households: int = 1500) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="cundang-bench-export-") as tmp:
         data = Path(tmp) / "village"
-        subprocess.run([sys.executable, "-m", "desktop", "--data", str(data), "demo", "--households", str(households)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "desktop", "--data", str(data), "demo", "--households", str(households)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         times = []
         for _ in range(3):
-            done = subprocess.run([sys.executable, "-c", _EXPORT, str(data), str(Path(tmp) / "p.xlsx")], check=True,
-                                  stdout=subprocess.PIPE, text=True)
+            done = subprocess.run(
+                [sys.executable, "-c", _EXPORT, str(data), str(Path(tmp) / "p.xlsx")],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             times.append(json.loads(done.stdout.strip().splitlines()[-1])["export_village_s"])
     return {"export_village_s": sorted(times)[1]}
 
@@ -84,16 +92,23 @@ def import_county(county: Path, work: Path) -> dict[str, float]:
     timings = {}
     for label, extra in (("dry", ["--dry-run"]), ("import", [])):
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "desktop", "--data", str(target), "import", *extra, *files],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop", "--data", str(target), "import", *extra, *files],
+            capture_output=True,
+            text=True,
+        )
         timings[label] = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"import {label} failed: {done.stdout[-2000:]} {done.stderr[-2000:]}")
-    return {**readers(files[:10]), "import_county_s": round(timings["dry"] + timings["import"], 1),
-            "import_dry_run_s": round(timings["dry"], 1), "import_write_s": round(timings["import"], 1),
-            "raw_read_s": round(read_s, 1), "import_vs_raw_read": round(timings["import"] / read_s, 2),
-            "import_packages": len(files)}
-
+    return {
+        **readers(files[:10]),
+        "import_county_s": round(timings["dry"] + timings["import"], 1),
+        "import_dry_run_s": round(timings["dry"], 1),
+        "import_write_s": round(timings["import"], 1),
+        "raw_read_s": round(read_s, 1),
+        "import_vs_raw_read": round(timings["import"] / read_s, 2),
+        "import_packages": len(files),
+    }
 
 
 def readers(files: list[str]) -> dict[str, float]:
@@ -110,8 +125,11 @@ def readers(files: list[str]) -> dict[str, float]:
         wb.close()
     openpyxl_s = time.perf_counter() - start
     calamine_s = raw_read(files)
-    return {"reader_openpyxl_s": round(openpyxl_s, 1), "reader_calamine_s": round(calamine_s, 1),
-            "reader_packages": len(files)}
+    return {
+        "reader_openpyxl_s": round(openpyxl_s, 1),
+        "reader_calamine_s": round(calamine_s, 1),
+        "reader_packages": len(files),
+    }
 
 
 if __name__ == "__main__":  # python -m bench.exchange COUNTY WORKDIR

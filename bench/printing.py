@@ -1,4 +1,5 @@
 """Figures on printing: every 户档案 of a 1,500-household village in one PDF."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,15 @@ print(json.dumps({"print_village_s": round(seconds, 1), "print_pages": pages,
 def print_village(households: int = 1500) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="cundang-bench-print-") as tmp:
         data = Path(tmp) / "village"
-        subprocess.run([sys.executable, "-m", "desktop", "--data", str(data), "demo", "--households", str(households)],
-                       check=True, stdout=subprocess.DEVNULL)
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(data), str(Path(tmp) / "all.pdf")], check=True,
-                              stdout=subprocess.PIPE, text=True)
+        subprocess.run(
+            [sys.executable, "-m", "desktop", "--data", str(data), "demo", "--households", str(households)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(data), str(Path(tmp) / "all.pdf")],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
     return json.loads(done.stdout.strip().splitlines()[-1])

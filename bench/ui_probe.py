@@ -1,7 +1,8 @@
 """Measures the register window on a data folder; prints one JSON object. Run by ``python -m bench``.
 
-    python -m bench.ui_probe DATA_FOLDER
+python -m bench.ui_probe DATA_FOLDER
 """
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,8 @@ def main(argv: list[str]) -> int:
     sample = store.db.execute(
         """SELECT m.name, m.name_pinyin, m.name_initials, m.id_number, h.household_no FROM members m
            JOIN households h ON h.id = m.household_id WHERE m.village_id = ? ORDER BY m.id LIMIT 40 OFFSET 100""",
-        [village_id]).fetchall()
+        [village_id],
+    ).fetchall()
     words = []
     for name, full, initials, id_number, household_no in sample[::4]:
         words += [name, full[:6], initials, id_number[-8:], household_no[-4:]]
@@ -69,14 +71,18 @@ def main(argv: list[str]) -> int:
         county.append(time.perf_counter() - t0)
     times.sort()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({
-        "list_open_ms": round(list_open * 1000),
-        "search_ms_p50": round(statistics.median(times) * 1000, 1),
-        "search_ms_p95": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
-        "search_keystrokes": len(times),
-        "search_county_ms_p50": round(statistics.median(county) * 1000, 1),
-        "ui_rss_mb": round(rss_kb / 1024),
-    }))
+    print(
+        json.dumps(
+            {
+                "list_open_ms": round(list_open * 1000),
+                "search_ms_p50": round(statistics.median(times) * 1000, 1),
+                "search_ms_p95": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
+                "search_keystrokes": len(times),
+                "search_county_ms_p50": round(statistics.median(county) * 1000, 1),
+                "ui_rss_mb": round(rss_kb / 1024),
+            }
+        )
+    )
     window.close()
     window.deleteLater()
     app.processEvents()

@@ -1,4 +1,5 @@
 """``python -m desktop``: the same as the ``cundang`` command."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Building and running the window: settings, the store, the main window and the event loop."""
+
 from __future__ import annotations
 
 import sys
@@ -8,18 +9,19 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop import paths
 from models.demo.generator import generate
 from models.store import Store
 from ui import look
-from desktop import paths
 from ui.events import AppEvents, Changes
 from ui.first_start import FirstStartDialog
 from ui.main_window import MainWindow
 from ui.messages import describe
 
 
-def build_app(argv: list[str], data_dir: Path, *, demo_if_empty: bool = False,
-              settings: QSettings | None = None) -> tuple[QApplication, MainWindow]:
+def build_app(
+    argv: list[str], data_dir: Path, *, demo_if_empty: bool = False, settings: QSettings | None = None
+) -> tuple[QApplication, MainWindow]:
     """The application and its main window, without entering the event loop (tests use this)."""
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("村档")
@@ -36,9 +38,13 @@ def build_app(argv: list[str], data_dir: Path, *, demo_if_empty: bool = False,
 
 def _install_excepthook() -> None:
     """An unexpected error in a slot is shown to the clerk in words, not lost."""
-    def hook(kind, error, tb) -> None:  # noqa: ANN001
+
+    def hook(kind, error, tb) -> None:
         traceback.print_exception(kind, error, tb)
-        QMessageBox.critical(QApplication.activeWindow(), "村档出错了", f"{describe(error)}\n\n请记下当时的操作，告诉技术人员。")
+        QMessageBox.critical(
+            QApplication.activeWindow(), "村档出错了", f"{describe(error)}\n\n请记下当时的操作，告诉技术人员。"
+        )
+
     sys.excepthook = hook
 
 

@@ -1,4 +1,5 @@
 """Chinese wording for argparse's own messages (usage errors exit with status 2)."""
+
 from __future__ import annotations
 
 import argparse

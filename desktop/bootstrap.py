@@ -6,6 +6,7 @@ Standard library only, so that a fresh machine with nothing but python3 can run 
     python3 desktop/bootstrap.py test    # runs the whole test suite
 Extra arguments go to the app (``cundang``) or to pytest.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,12 +20,28 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".cundang-installed"
 # Qt's runtime libraries and a CJK TrueType font (Debian/Ubuntu package names).
-APT_PACKAGES = ("libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3",
-                "fonts-wqy-microhei")
+APT_PACKAGES = (
+    "libegl1",
+    "libgl1",
+    "libxkbcommon0",
+    "libfontconfig1",
+    "libglib2.0-0",
+    "libdbus-1-3",
+    "fonts-wqy-microhei",
+)
 # What Qt's X11 plugin needs to open a real window (Qt 6.5+ refuses to start without xcb-cursor).
-APT_WINDOW_PACKAGES = ("libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0",
-                       "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1",
-                       "libxkbcommon-x11-0")
+APT_WINDOW_PACKAGES = (
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
+)
 WINDOWS = os.name == "nt"
 
 
@@ -45,11 +62,11 @@ def run(cmd: list[str], **kw: object) -> None:
 
 # --- System packages ----------------------------------------------------------
 
+
 def missing_debian_packages(packages: tuple[str, ...]) -> list[str]:
     missing = []
     for pkg in packages:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${db:Status-Status}", pkg],
-                             capture_output=True, text=True)
+        out = subprocess.run(["dpkg-query", "-W", "-f=${db:Status-Status}", pkg], capture_output=True, text=True)
         if out.stdout.strip() != "installed":
             missing.append(pkg)
     return missing
@@ -86,6 +103,7 @@ def has_display() -> bool:
 
 # --- Virtual environment --------------------------------------------------------
 
+
 def ensure_venv() -> None:
     if not venv_python().exists():
         say(f"创建虚拟环境 {VENV}")
@@ -111,15 +129,14 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("app", "test"):
         print(__doc__)
         return 2
-    if sys.version_info < (3, 11):
-        say("需要 Python 3.11 或更新版本。")
-        return 1
     ensure_system_packages(window=argv[0] == "app")
     ensure_venv()
     python = str(venv_python())
     if argv[0] == "app":
         if not has_display():
-            say("没有图形界面（未设置 DISPLAY），无法打开窗口。在无屏幕的机器上可用：xvfb-run -a python3 desktop/bootstrap.py app")
+            say(
+                "没有图形界面（未设置 DISPLAY），无法打开窗口。在无屏幕的机器上可用：xvfb-run -a python3 desktop/bootstrap.py app"
+            )
             return 1
         return subprocess.call([python, "-m", "desktop", *(argv[1:] or ["gui", "--demo-if-empty"])], cwd=ROOT)
     env = dict(os.environ)

@@ -1,11 +1,12 @@
 """The ``cundang`` command: dispatch to the window or to a command, with exit statuses 0/1/2."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from contextlib import contextmanager
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from desktop import argparse_zh
 from desktop.paths import ENV_DATA, data_folder
@@ -25,10 +26,10 @@ def _positive(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     argparse_zh.install()
-    parser = argparse.ArgumentParser(
-        prog="cundang", description="村档：精准扶贫村级档案管理。不带命令时打开窗口。")
-    parser.add_argument("--data", metavar="DIR",
-                        help=f"数据文件夹（默认取环境变量 {ENV_DATA}，否则为系统的用户数据文件夹）")
+    parser = argparse.ArgumentParser(prog="cundang", description="村档：精准扶贫村级档案管理。不带命令时打开窗口。")
+    parser.add_argument(
+        "--data", metavar="DIR", help=f"数据文件夹（默认取环境变量 {ENV_DATA}，否则为系统的用户数据文件夹）"
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令")
     gui = sub.add_parser("gui", help="打开窗口（默认）")
     gui.add_argument("--demo-if-empty", action="store_true", help="数据文件夹为空时先生成演示村")
@@ -45,18 +46,27 @@ def build_parser() -> argparse.ArgumentParser:
     exit_.add_argument("--village", metavar="CODE", help="只核查这个村（12位代码）；默认数据文件夹中的所有村")
     exit_.add_argument("--json", action="store_true", help="以 JSON 输出")
     ledger = sub.add_parser("ledger", help="四类台账及合计")
-    ledger.add_argument("kind", choices=("projects", "team", "programmes", "inspections"),
-                        help="projects 项目资金，team 驻村帮扶，programmes 扶贫专项，inspections 督查考核")
+    ledger.add_argument(
+        "kind",
+        choices=("projects", "team", "programmes", "inspections"),
+        help="projects 项目资金，team 驻村帮扶，programmes 扶贫专项，inspections 督查考核",
+    )
     ledger.add_argument("--year", type=_year, metavar="Y", help="年度（默认今年）")
     ledger.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     ledger.add_argument("--json", action="store_true", help="以 JSON 输出")
     pr = sub.add_parser("print", help="打印：户档案、明白卡、公示（PDF）")
-    pr.add_argument("document", choices=("household", "card", "notice", "ledger", "binder"),
-                    help="household 户档案，card 明白卡，notice 公示，ledger 台账，binder 迎检资料")
+    pr.add_argument(
+        "document",
+        choices=("household", "card", "notice", "ledger", "binder"),
+        help="household 户档案，card 明白卡，notice 公示，ledger 台账，binder 迎检资料",
+    )
     pr.add_argument("--household", action="append", metavar="NO", help="户编号（可重复）")
     pr.add_argument("--all", action="store_true", help="全村")
-    pr.add_argument("--kind", choices=("identify", "exit", "pairing", "funds", "projects", "team", "programmes",
-                                       "inspections"), help="公示类别或台账类别")
+    pr.add_argument(
+        "--kind",
+        choices=("identify", "exit", "pairing", "funds", "projects", "team", "programmes", "inspections"),
+        help="公示类别或台账类别",
+    )
     pr.add_argument("--year", type=_year, metavar="Y", help="年度")
     pr.add_argument("--from", dest="start", metavar="DATE", help="公示开始日期 yyyy-MM-dd")
     pr.add_argument("--to", dest="end", metavar="DATE", help="公示结束日期 yyyy-MM-dd")
@@ -73,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     im.add_argument("--report", metavar="REPORT.xlsx", help="把问题清单写入这个 Excel 文件")
     im.add_argument("--json", action="store_true", help="以 JSON 输出结果和问题")
-    im.add_argument("--accept-modified", action="store_true",
-                    help="接受导出后被改动过的上报包（校验值不符）；接受记入操作日志")
+    im.add_argument(
+        "--accept-modified", action="store_true", help="接受导出后被改动过的上报包（校验值不符）；接受记入操作日志"
+    )
     dup = sub.add_parser("duplicates", help="在多个村登记的证件号码，列出各处")
     dup.add_argument("--json", action="store_true", help="以 JSON 输出")
     nat = sub.add_parser("import-national", help="从全国扶贫开发信息系统导出的户/人员表建立或更新村")
@@ -123,9 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in ("export", "import", "duplicates", "import-national"):
             from desktop import cli_exchange
 
-            return {"export": cli_exchange.export, "import": cli_exchange.import_packages,
-                    "duplicates": cli_exchange.duplicates,
-                    "import-national": cli_exchange.import_national}[command](folder, args)
+            return {
+                "export": cli_exchange.export,
+                "import": cli_exchange.import_packages,
+                "duplicates": cli_exchange.duplicates,
+                "import-national": cli_exchange.import_national,
+            }[command](folder, args)
         if command == "cadres":
             from desktop import cli_assistance
 
@@ -146,7 +160,9 @@ def _demo(folder, args: argparse.Namespace) -> int:
 
     with Store.open(folder, actor="演示数据生成") as store:
         summary = generate(store, seed=args.seed, households=args.households, villages=args.villages)
-    print(f"已生成演示数据：{summary.villages} 个村，{summary.households} 户，{summary.members} 人。数据文件夹：{folder}")
+    print(
+        f"已生成演示数据：{summary.villages} 个村，{summary.households} 户，{summary.members} 人。数据文件夹：{folder}"
+    )
     return EXIT_OK
 
 
@@ -183,8 +199,10 @@ def require_data(folder) -> bool:
     from models.storage.database import has_data
 
     if not has_data(folder):
-        print(f"错误：数据文件夹“{folder}”中还没有数据。可先运行 cundang --data {folder} demo 生成演示村。",
-              file=sys.stderr)
+        print(
+            f"错误：数据文件夹“{folder}”中还没有数据。可先运行 cundang --data {folder} demo 生成演示村。",
+            file=sys.stderr,
+        )
         return False
     return True
 
@@ -202,8 +220,10 @@ def _stats(folder, args: argparse.Namespace) -> int:
         return EXIT_OK
     for s in stats:
         print(f"{s.name}（{s.code}）")
-        print(f"  建档立卡户 {s.registered} 户（另有已清退 {s.households - s.registered} 户），现有人口 {s.members} 人；"
-              f"未脱贫（含返贫） {s.poor} 户，已脱贫 {s.exited} 户")
+        print(
+            f"  建档立卡户 {s.registered} 户（另有已清退 {s.households - s.registered} 户），现有人口 {s.members} 人；"
+            f"未脱贫（含返贫） {s.poor} 户，已脱贫 {s.exited} 户"
+        )
         print("  按脱贫状态：" + "，".join(f"{codes.status_label(k)} {n}" for k, n in s.by_status.items()))
         print("  按村民小组：" + "，".join(f"{k} {n}" for k, n in s.by_group.items()))
     return EXIT_OK

@@ -1,4 +1,5 @@
 """CLI commands of the assistance work: ``check exit`` and ``cadres``."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,30 +18,49 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
         out = {"year": args.year, "households": [], "villages": []}
         for v in villages:
             for c in run_exit_check(store, args.year, village_id=v.id):
-                out["households"].append({
-                    "village": v.code, "household_no": c.household_no, "head": c.head,
-                    "status": codes.status_label(c.status), "passed": c.passed,
-                    "failed": [codes.EXIT_CRITERION.label(k) for k in c.failed],
-                    "criteria": {codes.EXIT_CRITERION.label(r.criterion): {
-                        "passed": r.passed, "required": r.criterion in c.required, "reason": describe_result(r)}
-                        for r in c.results},
-                })
+                out["households"].append(
+                    {
+                        "village": v.code,
+                        "household_no": c.household_no,
+                        "head": c.head,
+                        "status": codes.status_label(c.status),
+                        "passed": c.passed,
+                        "failed": [codes.EXIT_CRITERION.label(k) for k in c.failed],
+                        "criteria": {
+                            codes.EXIT_CRITERION.label(r.criterion): {
+                                "passed": r.passed,
+                                "required": r.criterion in c.required,
+                                "reason": describe_result(r),
+                            }
+                            for r in c.results
+                        },
+                    }
+                )
             s = village_exit_summary(store, v.id, args.year)
-            out["villages"].append({
-                "code": s.code, "name": s.name, "poor_people": s.poor_people,
-                "agri_population": s.agri_population,
-                "incidence_percent": None if s.incidence_permille is None else round(s.incidence_permille / 10, 2),
-                "passed": s.passed,
-                "criteria": {criterion_label(r.criterion): {"passed": r.passed, "reason": describe_result(r)}
-                             for r in s.results},
-            })
+            out["villages"].append(
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "poor_people": s.poor_people,
+                    "agri_population": s.agri_population,
+                    "incidence_percent": None if s.incidence_permille is None else round(s.incidence_permille / 10, 2),
+                    "passed": s.passed,
+                    "criteria": {
+                        criterion_label(r.criterion): {"passed": r.passed, "reason": describe_result(r)}
+                        for r in s.results
+                    },
+                }
+            )
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return EXIT_OK
     print(f"{args.year} 年贫困户退出核查")
     for h in out["households"]:
-        verdict = "达标" if h["passed"] else "未达标：" + "、".join(
-            f"{k}（{h['criteria'][k]['reason']}）" for k in h["failed"])
+        verdict = (
+            "达标"
+            if h["passed"]
+            else "未达标：" + "、".join(f"{k}（{h['criteria'][k]['reason']}）" for k in h["failed"])
+        )
         print(f"  {h['household_no']} {h['head']}（{h['status']}）{verdict}")
     passed = sum(h["passed"] for h in out["households"])
     print(f"共 {len(out['households'])} 户，达标 {passed} 户，未达标 {len(out['households']) - passed} 户。")
@@ -58,17 +78,29 @@ def cadres(folder: Path, args: argparse.Namespace) -> int:
         for v in villages:
             people = store.assistance.cadres(v.id)
             loads = store.assistance.loads(v.id)
-            out.append({
-                "code": v.code, "name": v.name,
-                "cadres": [{
-                    "name": c.name, "unit": c.unit, "position": c.position, "phone": c.phone,
-                    "roles": [codes.CADRE_ROLE.label(r) for r in c.role_keys], "on_team": bool(c.on_team),
-                    "current_households": loads.get(c.id, 0), "left_date": c.left_date,
-                } for c in people],
-                "missing_roles": [codes.VILLAGE_REQUIREMENT.label(k) for k in missing_requirements(
-                    config.required_roles, people)],
-                "unpaired_households": len(store.assistance.unpaired(v.id)),
-            })
+            out.append(
+                {
+                    "code": v.code,
+                    "name": v.name,
+                    "cadres": [
+                        {
+                            "name": c.name,
+                            "unit": c.unit,
+                            "position": c.position,
+                            "phone": c.phone,
+                            "roles": [codes.CADRE_ROLE.label(r) for r in c.role_keys],
+                            "on_team": bool(c.on_team),
+                            "current_households": loads.get(c.id, 0),
+                            "left_date": c.left_date,
+                        }
+                        for c in people
+                    ],
+                    "missing_roles": [
+                        codes.VILLAGE_REQUIREMENT.label(k) for k in missing_requirements(config.required_roles, people)
+                    ],
+                    "unpaired_households": len(store.assistance.unpaired(v.id)),
+                }
+            )
     if args.json:
         print(json.dumps({"villages": out}, ensure_ascii=False, indent=1))
         return EXIT_OK
@@ -77,10 +109,10 @@ def cadres(folder: Path, args: argparse.Namespace) -> int:
         for c in v["cadres"]:
             team = "驻村工作队 " if c["on_team"] else ""
             left = f"，已于 {c['left_date']} 离开" if c["left_date"] else ""
-            print(f"  {c['name']}（{team}{'、'.join(c['roles']) or '无角色'}；{c['unit']}）"
-                  f"结对 {c['current_households']} 户{left}")
+            print(
+                f"  {c['name']}（{team}{'、'.join(c['roles']) or '无角色'}；{c['unit']}）"
+                f"结对 {c['current_households']} 户{left}"
+            )
         missing = "、".join(v["missing_roles"]) or "无"
         print(f"  缺少的帮扶力量：{missing}；无帮扶责任人的未脱贫户：{v['unpaired_households']} 户")
     return EXIT_OK
-
-

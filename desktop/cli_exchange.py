@@ -1,4 +1,5 @@
 """CLI commands of the county exchange: export, import, duplicates, import-national."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,10 @@ def export(folder: Path, args: argparse.Namespace) -> int:
             return EXIT_USAGE
         with village_store(folder, None) as (store, villages):
             rows = export_county(store, args.out, year)
-        print(f"已导出县级汇总 {args.out}：{len(villages)} 个村，{year} 年末贫困发生率。"
-              + "，".join(f"{k} {n} 行" for k, n in rows.items()))
+        print(
+            f"已导出县级汇总 {args.out}：{len(villages)} 个村，{year} 年末贫困发生率。"
+            + "，".join(f"{k} {n} 行" for k, n in rows.items())
+        )
         return EXIT_OK
     from models.exchange.package import export_village
 
@@ -43,7 +46,7 @@ def _check_report_path(args: argparse.Namespace) -> None:
             raise CliExit(EXIT_USAGE)
 
 
-def _report(args: argparse.Namespace, problems: list) -> None:  # noqa: ANN001
+def _report(args: argparse.Namespace, problems: list) -> None:
     if args.report:
         from models.exchange.problems import write_report
 
@@ -54,11 +57,11 @@ def _report(args: argparse.Namespace, problems: list) -> None:  # noqa: ANN001
 
 
 def import_packages(folder: Path, args: argparse.Namespace) -> int:
-    from models.exchange.package_import import CHECKED, IMPORTED, UNCHANGED, import_packages as run
+    from models.exchange.package_import import CHECKED, IMPORTED, UNCHANGED
+    from models.exchange.package_import import import_packages as run
     from models.exchange.problems import table_text
-    from models.store import Store
-
     from models.storage.database import has_data
+    from models.store import Store
 
     _check_report_path(args)
     with tempfile.TemporaryDirectory(prefix="cundang-dry-") as empty:
@@ -70,23 +73,40 @@ def import_packages(folder: Path, args: argparse.Namespace) -> int:
     problems = [p for o in outcomes for p in o.problems]
     refused = [o for o in outcomes if o.status not in (IMPORTED, UNCHANGED, CHECKED)]
     if args.json:
-        print(json.dumps({"ok": not refused, "dry_run": args.dry_run, "files": [o.as_json() for o in outcomes]},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"ok": not refused, "dry_run": args.dry_run, "files": [o.as_json() for o in outcomes]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         for o in outcomes:
             who = f"{o.village_name}（{o.village_code}），导出于 {o.exported_at}" if o.village_code else ""
             added = sum(c[0] for c in o.changes.values())
             changed = sum(c[1] for c in o.changes.values())
             removed = sum(c[2] for c in o.changes.values())
-            detail = (f"：新增 {added} 条，修改 {changed} 条，删除 {removed} 条"
-                      f"（户 {o.changes.get('households', (0, 0, 0))[0]} 户新增）") if o.changes else ""
+            detail = (
+                (
+                    f"：新增 {added} 条，修改 {changed} 条，删除 {removed} 条"
+                    f"（户 {o.changes.get('households', (0, 0, 0))[0]} 户新增）"
+                )
+                if o.changes
+                else ""
+            )
             print(f"{o.status}  {o.file}  {who}{detail}")
             if o.problems:
                 print(table_text(o.problems, limit=30))
-        print(f"共 {len(outcomes)} 个文件：" + "，".join(
-            f"{s} {n}" for s in (IMPORTED, UNCHANGED, CHECKED, "已拒绝")
-            if (n := sum(1 for o in outcomes if o.status == s))) + "。"
-              + (f"问题清单写入 {args.report}。" if args.report else ""))
+        print(
+            f"共 {len(outcomes)} 个文件："
+            + "，".join(
+                f"{s} {n}"
+                for s in (IMPORTED, UNCHANGED, CHECKED, "已拒绝")
+                if (n := sum(1 for o in outcomes if o.status == s))
+            )
+            + "。"
+            + (f"问题清单写入 {args.report}。" if args.report else "")
+        )
         if args.dry_run and not refused:
             print("这是试导入（--dry-run），没有写入任何数据。")
     _report(args, problems)
@@ -128,18 +148,40 @@ def import_national(folder: Path, args: argparse.Namespace) -> int:
             return EXIT_ERROR
     errors = [p for p in result.problems if p.is_error]
     if args.json:
-        print(json.dumps({"ok": not errors, "written": result.written, "village_code": result.village_code,
-                          "village_name": result.village_name, "households_added": result.households_added,
-                          "households_updated": result.households_updated, "members_added": result.members_added,
-                          "members_updated": result.members_updated,
-                          "problems": [p.as_json() for p in result.problems]}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "ok": not errors,
+                    "written": result.written,
+                    "village_code": result.village_code,
+                    "village_name": result.village_name,
+                    "households_added": result.households_added,
+                    "households_updated": result.households_updated,
+                    "members_added": result.members_added,
+                    "members_updated": result.members_updated,
+                    "problems": [p.as_json() for p in result.problems],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
-        nothing = not (result.households_added or result.households_updated or result.members_added
-                       or result.members_updated)
-        state = ("已拒绝，未写入任何数据" if errors else "试导入，未写入" if args.dry_run
-                 else "无变化" if nothing else "已写入")
-        print(f"{state}  {args.file}  {result.village_name}（{result.village_code}）：新增 {result.households_added} 户、"
-              f"更新 {result.households_updated} 户；新增 {result.members_added} 人、更新 {result.members_updated} 人。")
+        nothing = not (
+            result.households_added or result.households_updated or result.members_added or result.members_updated
+        )
+        state = (
+            "已拒绝，未写入任何数据"
+            if errors
+            else "试导入，未写入"
+            if args.dry_run
+            else "无变化"
+            if nothing
+            else "已写入"
+        )
+        print(
+            f"{state}  {args.file}  {result.village_name}（{result.village_code}）：新增 {result.households_added} 户、"
+            f"更新 {result.households_updated} 户；新增 {result.members_added} 人、更新 {result.members_updated} 人。"
+        )
         if result.problems:
             print(table_text(result.problems, limit=30))
     _report(args, result.problems)

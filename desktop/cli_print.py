@@ -1,4 +1,5 @@
 """CLI command ``print``: household files, 明白卡 and notices as PDF files."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,6 @@ from pathlib import Path
 
 from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, village_store
 
-
 NOTICE_KINDS = ("identify", "exit", "pairing", "funds")
 LEDGER_KINDS = ("projects", "team", "programmes", "inspections")
 
@@ -16,9 +16,9 @@ LEDGER_KINDS = ("projects", "team", "programmes", "inspections")
 def print_document(folder: Path, args: argparse.Namespace) -> int:
     from printing.binder import render_binder
     from printing.card import render_cards
-    from printing.ledgers import render_ledger
     from printing.fonts import find_font
     from printing.household_file import render_households
+    from printing.ledgers import render_ledger
     from printing.notices import render_notice
 
     with village_store(folder, args.village, single=True) as (store, villages):
@@ -30,12 +30,15 @@ def print_document(folder: Path, args: argparse.Namespace) -> int:
         if args.document in ("notice", "ledger"):
             kinds = NOTICE_KINDS if args.document == "notice" else LEDGER_KINDS
             if args.kind not in kinds:
-                print(f"错误：打印{'公示' if args.document == 'notice' else '台账'}需要 --kind "
-                      f"{'|'.join(kinds)}。", file=sys.stderr)
+                print(
+                    f"错误：打印{'公示' if args.document == 'notice' else '台账'}需要 --kind {'|'.join(kinds)}。",
+                    file=sys.stderr,
+                )
                 return EXIT_USAGE
             if args.document == "notice":
-                pages = render_notice(store, village.id, args.kind, year, args.out, font, start=args.start,
-                                      end=args.end, a3=args.a3)
+                pages = render_notice(
+                    store, village.id, args.kind, year, args.out, font, start=args.start, end=args.end, a3=args.a3
+                )
             else:
                 pages = render_ledger(store, village.id, args.kind, year, args.out, font)
         elif args.document == "binder":
@@ -54,8 +57,11 @@ def print_document(folder: Path, args: argparse.Namespace) -> int:
             else:
                 print("错误：请用 --household 指定户，或用 --all 打印全村。", file=sys.stderr)
                 return EXIT_USAGE
-            render = render_households if args.document == "household" else (
-                lambda s, i, p, f: render_cards(s, i, p, f, year))
+            render = (
+                render_households
+                if args.document == "household"
+                else (lambda s, i, p, f: render_cards(s, i, p, f, year))
+            )
             pages = render(store, ids, args.out, font)
     print(f"已生成 {args.out}，共 {pages} 页。")
     return EXIT_OK

@@ -1,4 +1,5 @@
 """Where things are: the data folder (flag, environment, platform default) and bundled resources."""
+
 from __future__ import annotations
 
 import os

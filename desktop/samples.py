@@ -3,8 +3,10 @@
 Writes docs/samples/<document>.pdf (the first page; pypdf, a dev tool) and, when poppler's
 pdftoppm is installed, a PNG of it to look at.
 """
+
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -33,28 +35,35 @@ def render(folder: Path) -> list[Path]:
         [village] = store.villages.all()
         ids = store.households.ids(village.id)
         font = find_font()
+
+        def notice(kind: str, path: Path) -> int:
+            return render_notice(
+                store, village.id, kind, 2020 if kind != "identify" else 2014, path, font, start="2020-12-01"
+            )
+
         jobs = {
             "户档案": lambda p: render_households(store, ids[:1], p, font),
             "明白卡": lambda p: render_cards(store, ids[:1], p, font, 2020),
-            **{f"公示-{k}": (lambda k: lambda p: render_notice(store, village.id, k, 2020 if k != "identify" else 2014,
-                                                              p, font, start="2020-12-01"))(k)
-               for k in ("identify", "exit", "pairing", "funds")},
-            **{f"台账-{k}": (lambda k: lambda p: render_ledger(store, village.id, k, 2020, p, font))(k)
-               for k in ("projects", "team", "programmes", "inspections")},
+            **{f"公示-{k}": functools.partial(notice, k) for k in ("identify", "exit", "pairing", "funds")},
+            **{
+                f"台账-{k}": functools.partial(render_ledger, store, village.id, k, 2020, font=font)
+                for k in ("projects", "team", "programmes", "inspections")
+            },
             "迎检资料": lambda p: render_binder(store, village.id, 2020, p, font),
         }
         for name, job in jobs.items():
             full = Path(tmp) / f"{name}.pdf"
             job(full)
             writer = PdfWriter()
-            writer.add_page(PdfReader(full).pages[0 if name != "迎检资料" else 0])
+            writer.add_page(PdfReader(full).pages[0])
             target = folder / f"{name}.pdf"
             with open(target, "wb") as fh:
                 writer.write(fh)
             out.append(target)
             if shutil.which("pdftoppm"):
-                subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(target), str(folder / name)],
-                               check=True)
+                subprocess.run(
+                    ["pdftoppm", "-r", "60", "-png", "-singlefile", str(target), str(folder / name)], check=True
+                )
     return out
 
 

@@ -4,6 +4,7 @@ Runs offscreen (no display needed) on a fresh demo village in a temporary data f
 writes docs/screenshots/ by default. Look at the pictures: boxes instead of Chinese glyphs,
 clipped labels and empty tables are bugs.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,19 +14,19 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.paths import resource_root  # noqa: E402
-from models.demo.generator import generate  # noqa: E402
-from models.store import Store  # noqa: E402
-from ui import look  # noqa: E402
-from ui.events import AppEvents  # noqa: E402
-from ui.first_start import FirstStartDialog  # noqa: E402
-from ui.households.event_dialogs import MemberChangeDialog, StatusDialog  # noqa: E402
-from ui.main_window import SECTIONS, MainWindow  # noqa: E402
-from ui.settings_dialogs import ConfigDialog, PovertyLineDialog  # noqa: E402
+from desktop.paths import resource_root
+from models.demo.generator import generate
+from models.store import Store
+from ui import look
+from ui.events import AppEvents
+from ui.first_start import FirstStartDialog
+from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
+from ui.main_window import SECTIONS, MainWindow
+from ui.settings_dialogs import ConfigDialog, PovertyLineDialog
 
 
 def _save(widget: QWidget, folder: Path, name: str) -> Path:
@@ -61,8 +62,9 @@ def render(folder: Path) -> list[Path]:
         screen.clear_filters()
         window.show_section("贫困户")
         # A household with history: the first one that has left members or status changes.
-        hid = next(h for h in store.households.ids(window.header.village_id)
-                   if len(store.households.file(h).status_events) > 2)
+        hid = next(
+            h for h in store.households.ids(window.header.village_id) if len(store.households.file(h).status_events) > 2
+        )
         form = screen.open_household(hid)
         form.resize(1280, 760)
         for i in range(form.tabs.count()):
@@ -92,8 +94,10 @@ def render(folder: Path) -> list[Path]:
         window.exit_check.run()
         window.exit_check.only_failed.setChecked(True)
         shots.append(_save(window, folder, "34-统计-退出核查"))
-        for name, dialog in (("35-扶贫标准", PovertyLineDialog(store, "贵州省", window)),
-                             ("36-核查设置", ConfigDialog(store, window))):
+        for name, dialog in (
+            ("35-扶贫标准", PovertyLineDialog(store, "贵州省", window)),
+            ("36-核查设置", ConfigDialog(store, window)),
+        ):
             dialog.show()
             shots.append(_save(dialog, folder, name))
             dialog.close()
@@ -115,8 +119,19 @@ def render(folder: Path) -> list[Path]:
         printing.document.setCurrentIndex(printing.document.findData("notice:exit"))
         pdf = Path(tmp) / "preview.pdf"
         from printing.jobs import PrintJob, run_job
-        pages = run_job(store.folder, PrintJob(document="notice", village_id=window.header.village_id, year=2020,
-                                                kind="exit", start="2020-12-01", end="2020-12-07"), pdf)
+
+        pages = run_job(
+            store.folder,
+            PrintJob(
+                document="notice",
+                village_id=window.header.village_id,
+                year=2020,
+                kind="exit",
+                start="2020-12-01",
+                end="2020-12-07",
+            ),
+            pdf,
+        )
         printing._on_finished((pages, pdf))
         QTest.qWait(1500)  # QPdfView renders its pages on a thread of its own
         shots.append(_save(window, folder, "50-公示与打印"))
@@ -183,15 +198,34 @@ def _exchange(window: MainWindow, store: Store, folder: Path, tmp: Path) -> list
     window2.exchange.county_tab.refresh()
     shots.append(_save(window2, folder, "63-上报-全县概况"))
     national = tmp / "国家系统导出.csv"
-    lines = ["全国扶贫开发信息系统 贫困人口信息", "省,市,县,乡,村,户编号,姓名,性别,证件号码,与户主关系,贫困户属性,主要致贫原因,脱贫状态,年度"]
+    lines = [
+        "全国扶贫开发信息系统 贫困人口信息",
+        "省,市,县,乡,村,户编号,姓名,性别,证件号码,与户主关系,贫困户属性,主要致贫原因,脱贫状态,年度",
+    ]
     v = store.villages.get(village_id)
     for hid in store.households.ids(village_id)[:6]:
         f = store.households.file(hid)
         for m in f.members:
-            lines.append(",".join([v.province, v.city, v.county, v.township, v.name, f.household.household_no, m.name,
-                                   codes.SEX.label(m.sex), m.id_number, codes.RELATION.label(m.relation),
-                                   codes.ATTRIBUTE.label(f.household.attribute), codes.CAUSE.label(f.household.main_cause),
-                                   codes.status_label(f.household.status), "2019"]))
+            lines.append(
+                ",".join(
+                    [
+                        v.province,
+                        v.city,
+                        v.county,
+                        v.township,
+                        v.name,
+                        f.household.household_no,
+                        m.name,
+                        codes.SEX.label(m.sex),
+                        m.id_number,
+                        codes.RELATION.label(m.relation),
+                        codes.ATTRIBUTE.label(f.household.attribute),
+                        codes.CAUSE.label(f.household.main_cause),
+                        codes.status_label(f.household.status),
+                        "2019",
+                    ]
+                )
+            )
     lines[3] = lines[3].replace(lines[3].split(",")[8], "4.52E+17")  # an ID number Excel turned into a number
     national.write_text("\n".join(lines), encoding="gbk")
     from models.exchange.national import import_national

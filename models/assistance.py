@@ -1,4 +1,5 @@
 """Rules of assistance work: pairing periods, visits, the village's required roles, plan suggestions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,13 @@ def check_new_pairing(start: str, end: str | None, existing: Iterable[Pairing], 
     for p in existing:
         if overlaps(start, end, p.start_date, p.end_date):
             other = cadres.get(p.cadre_id)
-            raise OverlappingPairing(start=start, end=end, other_cadre=other.name if other else "",
-                                     other_start=p.start_date, other_end=p.end_date)
+            raise OverlappingPairing(
+                start=start,
+                end=end,
+                other_cadre=other.name if other else "",
+                other_start=p.start_date,
+                other_end=p.end_date,
+            )
 
 
 def current_pairing(pairings: Iterable[Pairing], on: str | None = None) -> Pairing | None:
@@ -96,12 +102,17 @@ def suggest_measures(household: Household, members: list[Member], today: dt.date
     current = [m for m in members if m.is_current]
     for m in current:  # 因人施策: the members who need something themselves
         if m.medical_insurance == 0:
-            suggestions.append(Measure(category="health", member_id=m.id, content=f"为{m.name}代缴城乡居民基本医疗保险"))
+            suggestions.append(
+                Measure(category="health", member_id=m.id, content=f"为{m.name}代缴城乡居民基本医疗保险")
+            )
         if m.school_status == codes.DROPOUT:
             suggestions.append(Measure(category="education", member_id=m.id, content=f"劝返{m.name}复学，落实教育资助"))
     return suggestions
 
 
 def is_overdue(measure: Measure, today: dt.date) -> bool:
-    return (measure.deadline is not None and measure.deadline < today.isoformat()
-            and measure.status in ("planned", "in_progress"))
+    return (
+        measure.deadline is not None
+        and measure.deadline < today.isoformat()
+        and measure.status in ("planned", "in_progress")
+    )

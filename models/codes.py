@@ -1,4 +1,5 @@
 """The code lists: every coded value's stable key and its one Chinese label."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -275,27 +276,64 @@ YES_NO = CodeList("是否", (("1", "是"), ("0", "否")))
 # --- Which list a field's values come from --------------------------------------
 
 FIELD_CODES: dict[str, CodeList] = {
-    "standard": STANDARD, "attribute": ATTRIBUTE, "main_cause": CAUSE, "other_cause1": CAUSE,
-    "other_cause2": CAUSE, "status": STATUS, "road_type": ROAD, "dangerous_house": DANGEROUS_HOUSE,
-    "fuel": FUEL, "sex": SEX, "id_type": ID_TYPE, "relation": RELATION, "ethnicity": ETHNICITY,
-    "politics": POLITICS, "education": EDUCATION, "school_status": SCHOOL,
-    "disability_kind": DISABILITY_KIND, "disability_grade": DISABILITY_GRADE, "labour": LABOUR,
-    "work_status": WORK, "left_kind": MEMBER_LEAVE,
+    "standard": STANDARD,
+    "attribute": ATTRIBUTE,
+    "main_cause": CAUSE,
+    "other_cause1": CAUSE,
+    "other_cause2": CAUSE,
+    "status": STATUS,
+    "road_type": ROAD,
+    "dangerous_house": DANGEROUS_HOUSE,
+    "fuel": FUEL,
+    "sex": SEX,
+    "id_type": ID_TYPE,
+    "relation": RELATION,
+    "ethnicity": ETHNICITY,
+    "politics": POLITICS,
+    "education": EDUCATION,
+    "school_status": SCHOOL,
+    "disability_kind": DISABILITY_KIND,
+    "disability_grade": DISABILITY_GRADE,
+    "labour": LABOUR,
+    "work_status": WORK,
+    "left_kind": MEMBER_LEAVE,
 }
 
 # Yes/no fields, stored as 1/0 (None: not recorded).
-FLAG_FIELDS = frozenset({
-    "is_poor_village", "hard_road", "clinic", "culture_room", "broadband", "safe_water", "is_demo",
-    "military_family", "only_child", "two_daughters", "power_production", "power_household",
-    "water_difficulty", "water_safe", "broadcast_tv", "sanitary_toilet", "cooperative",
-    "medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao", "tekun", "soldier",
-})
+FLAG_FIELDS = frozenset(
+    {
+        "is_poor_village",
+        "hard_road",
+        "clinic",
+        "culture_room",
+        "broadband",
+        "safe_water",
+        "is_demo",
+        "military_family",
+        "only_child",
+        "two_daughters",
+        "power_production",
+        "power_household",
+        "water_difficulty",
+        "water_safe",
+        "broadcast_tv",
+        "sanitary_toilet",
+        "cooperative",
+        "medical_insurance",
+        "serious_illness_insurance",
+        "pension_insurance",
+        "dibao",
+        "tekun",
+        "soldier",
+    }
+)
 
 
 def flag_label(value: object) -> str:
     if value is None or value == "":
         return ""
     return YES_NO.label("1" if int(value) else "0")  # type: ignore[call-overload]
+
 
 # --- Assistance: cadres, pairing, plans, procedures, exit check --------------------
 
@@ -314,8 +352,16 @@ TEAM_ROLES = frozenset({"first_secretary", "team_leader", "team_member"})
 
 UNIT_TYPE = CodeList(
     "单位类型",
-    (("party_gov", "党政机关"), ("institution", "事业单位"), ("soe", "国有企业"), ("private", "民营企业"),
-     ("social", "社会组织"), ("township", "乡镇"), ("village", "村"), ("other", "其他单位")),
+    (
+        ("party_gov", "党政机关"),
+        ("institution", "事业单位"),
+        ("soe", "国有企业"),
+        ("private", "民营企业"),
+        ("social", "社会组织"),
+        ("township", "乡镇"),
+        ("village", "村"),
+        ("other", "其他单位"),
+    ),
 )
 
 # What a village must have; seed 002 (二十一) asks for these "六个一". Provinces differ: configurable.
@@ -334,33 +380,59 @@ VILLAGE_REQUIREMENT = CodeList(
 MEASURE_CATEGORY = CodeList(
     "帮扶措施类别",
     (
-        ("industry", "产业发展"), ("employment", "转移就业"), ("public_job", "公益岗位"),
-        ("relocation", "易地扶贫搬迁"), ("education", "教育扶持"), ("health", "健康扶贫"),
-        ("housing", "危房改造"), ("credit", "金融扶贫(小额信贷)"), ("eco", "生态补偿"),
-        ("dibao", "低保兜底"), ("training", "技能培训"), ("infrastructure", "基础设施"), ("other", "其他措施"),
+        ("industry", "产业发展"),
+        ("employment", "转移就业"),
+        ("public_job", "公益岗位"),
+        ("relocation", "易地扶贫搬迁"),
+        ("education", "教育扶持"),
+        ("health", "健康扶贫"),
+        ("housing", "危房改造"),
+        ("credit", "金融扶贫(小额信贷)"),
+        ("eco", "生态补偿"),
+        ("dibao", "低保兜底"),
+        ("training", "技能培训"),
+        ("infrastructure", "基础设施"),
+        ("other", "其他措施"),
     ),
 )
 
 MEASURE_STATUS = CodeList(
-    "措施状态", (("planned", "计划"), ("in_progress", "实施中"), ("done", "已完成"), ("not_done", "未完成")),
+    "措施状态",
+    (("planned", "计划"), ("in_progress", "实施中"), ("done", "已完成"), ("not_done", "未完成")),
 )
 
 FUND_SOURCE = CodeList(
     "资金来源",
-    (("special", "财政专项扶贫资金"), ("integrated", "整合涉农资金"), ("social", "社会帮扶"), ("credit", "信贷"),
-     ("self", "群众自筹")),
+    (
+        ("special", "财政专项扶贫资金"),
+        ("integrated", "整合涉农资金"),
+        ("social", "社会帮扶"),
+        ("credit", "信贷"),
+        ("self", "群众自筹"),
+    ),
 )
 
 PROCEDURE = CodeList("程序", (("identify", "识别程序"), ("exit", "退出程序")))
 # Steps in order; the status change (识别 / 标注脱贫) follows the last one.
 IDENTIFY_STEPS = CodeList(
     "识别程序步骤",
-    (("apply", "农户申请"), ("review", "民主评议"), ("audit", "村两委审核"), ("notice", "村内公示"), ("announce", "公告")),
+    (
+        ("apply", "农户申请"),
+        ("review", "民主评议"),
+        ("audit", "村两委审核"),
+        ("notice", "村内公示"),
+        ("announce", "公告"),
+    ),
 )
 EXIT_STEPS = CodeList(
     "退出程序步骤",
-    (("review", "民主评议"), ("verify", "村两委和驻村工作队核实"), ("consent", "贫困户认可"), ("notice", "村内公示"),
-     ("announce", "公告退出")),
+    (
+        ("review", "民主评议"),
+        ("verify", "村两委和驻村工作队核实"),
+        ("consent", "贫困户认可"),
+        ("notice", "村内公示"),
+        ("announce", "公告退出"),
+    ),
 )
 PROCEDURE_STEPS = {"identify": IDENTIFY_STEPS, "exit": EXIT_STEPS}
 STOP_LABEL = "终止本轮（未通过或有异议）"  # the step that ends a round without a status change
@@ -368,6 +440,7 @@ STOP_LABEL = "终止本轮（未通过或有异议）"  # the step that ends a r
 
 def step_label(procedure: str, step: str) -> str:
     return STOP_LABEL if step == "stop" else PROCEDURE_STEPS[procedure].label(step)
+
 
 EXIT_CRITERION = CodeList(
     "退出标准",
@@ -386,38 +459,72 @@ EXIT_CRITERION = CodeList(
 
 PROJECT_CATEGORY = CodeList(
     "项目类别",
-    (("industry", "产业扶贫项目"), ("infrastructure", "基础设施项目"), ("relocation", "易地扶贫搬迁项目"),
-     ("housing", "危房改造项目"), ("education", "教育扶贫项目"), ("health", "健康扶贫项目"),
-     ("employment", "就业扶贫项目"), ("other", "其他项目")),
+    (
+        ("industry", "产业扶贫项目"),
+        ("infrastructure", "基础设施项目"),
+        ("relocation", "易地扶贫搬迁项目"),
+        ("housing", "危房改造项目"),
+        ("education", "教育扶贫项目"),
+        ("health", "健康扶贫项目"),
+        ("employment", "就业扶贫项目"),
+        ("other", "其他项目"),
+    ),
 )
 PROJECT_STATUS = CodeList(
-    "项目状态", (("planned", "未开工"), ("building", "在建"), ("done", "已完工"), ("accepted", "已验收")),
+    "项目状态",
+    (("planned", "未开工"), ("building", "在建"), ("done", "已完工"), ("accepted", "已验收")),
 )
 # The project's funds by source: a column per codes.FUND_SOURCE key.
 PROJECT_FUND_COLUMNS = {key: f"fund_{key}_fen" for key in FUND_SOURCE.keys}
 
 PROGRAMME = CodeList(
     "帮扶项目",
-    (("relocation", "易地扶贫搬迁"), ("housing", "危房改造"), ("education", "教育资助"), ("health", "健康扶贫"),
-     ("dibao", "低保"), ("tekun", "特困供养"), ("microcredit", "小额信贷"), ("industry_award", "产业奖补"),
-     ("public_job", "公益岗位"), ("dividend", "资产收益分红"), ("eco", "生态补偿"), ("other", "其他帮扶")),
+    (
+        ("relocation", "易地扶贫搬迁"),
+        ("housing", "危房改造"),
+        ("education", "教育资助"),
+        ("health", "健康扶贫"),
+        ("dibao", "低保"),
+        ("tekun", "特困供养"),
+        ("microcredit", "小额信贷"),
+        ("industry_award", "产业奖补"),
+        ("public_job", "公益岗位"),
+        ("dividend", "资产收益分红"),
+        ("eco", "生态补偿"),
+        ("other", "其他帮扶"),
+    ),
 )
 # Benefits that are 转移性收入, and the income item each feeds (the clerk confirms).
 # Housing subsidies (危房改造, 易地扶贫搬迁) pay for a house, not the household's living: no income.
 PROGRAMME_INCOME_ITEM = {
-    "dibao": "dibao_fen", "tekun": "tekun_fen", "eco": "eco_fen", "education": "other_transfer_fen",
-    "health": "other_transfer_fen", "other": "other_transfer_fen",
+    "dibao": "dibao_fen",
+    "tekun": "tekun_fen",
+    "eco": "eco_fen",
+    "education": "other_transfer_fen",
+    "health": "other_transfer_fen",
+    "other": "other_transfer_fen",
 }
 
 INSPECTION_KIND = CodeList(
     "检查类型",
-    (("supervision", "督查"), ("patrol", "巡查"), ("assessment", "考核"), ("third_party", "第三方评估"),
-     ("audit", "审计"), ("unannounced", "暗访")),
+    (
+        ("supervision", "督查"),
+        ("patrol", "巡查"),
+        ("assessment", "考核"),
+        ("third_party", "第三方评估"),
+        ("audit", "审计"),
+        ("unannounced", "暗访"),
+    ),
 )
 PROBLEM_STATUS = CodeList("整改状态", (("open", "整改中"), ("done", "已整改"), ("overdue", "逾期")))
 
 NOTICE_KIND = CodeList(
     "公示类别",
-    (("identify", "贫困户识别公示"), ("exit", "贫困户退出公示"), ("pairing", "帮扶责任人公示"), ("funds", "项目资金公示")),
+    (
+        ("identify", "贫困户识别公示"),
+        ("exit", "贫困户退出公示"),
+        ("pairing", "帮扶责任人公示"),
+        ("funds", "项目资金公示"),
+    ),
 )
 SUPERVISION_HOTLINE = "12317"  # the national poverty-alleviation supervision line (seeds 001, 004)

@@ -1,4 +1,5 @@
 """The rules that differ by province or year, as settings with visible defaults (never buried constants)."""
+
 from __future__ import annotations
 
 import dataclasses

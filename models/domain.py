@@ -1,4 +1,5 @@
 """The records a village keeps, as plain dataclasses whose fields are the columns."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -122,8 +123,15 @@ class Household(Record):
     cooperative: int | None = None
 
     AREA_FIELDS: ClassVar[tuple[str, ...]] = (
-        "farmland_mu", "irrigated_mu", "forest_mu", "returned_forest_mu",
-        "orchard_mu", "pasture_mu", "water_surface_mu", "distance_km", "house_area",
+        "farmland_mu",
+        "irrigated_mu",
+        "forest_mu",
+        "returned_forest_mu",
+        "orchard_mu",
+        "pasture_mu",
+        "water_surface_mu",
+        "distance_km",
+        "house_area",
     )
 
 
@@ -170,12 +178,24 @@ class Member(Record):
 
 
 INCOME_ITEMS: tuple[str, ...] = (
-    "wage_fen", "business_fen", "property_fen",
-    "family_planning_fen", "dibao_fen", "tekun_fen", "pension_fen", "eco_fen", "other_transfer_fen",
+    "wage_fen",
+    "business_fen",
+    "property_fen",
+    "family_planning_fen",
+    "dibao_fen",
+    "tekun_fen",
+    "pension_fen",
+    "eco_fen",
+    "other_transfer_fen",
     "business_cost_fen",
 )
 TRANSFER_ITEMS: tuple[str, ...] = (
-    "family_planning_fen", "dibao_fen", "tekun_fen", "pension_fen", "eco_fen", "other_transfer_fen",
+    "family_planning_fen",
+    "dibao_fen",
+    "tekun_fen",
+    "pension_fen",
+    "eco_fen",
+    "other_transfer_fen",
 )
 
 
@@ -369,7 +389,12 @@ class Project(Record):
     mechanism: str = ""
 
     FUND_FIELDS: ClassVar[tuple[str, ...]] = (
-        "fund_special_fen", "fund_integrated_fen", "fund_social_fen", "fund_credit_fen", "fund_self_fen")
+        "fund_special_fen",
+        "fund_integrated_fen",
+        "fund_social_fen",
+        "fund_credit_fen",
+        "fund_self_fen",
+    )
 
     @property
     def total_fen(self) -> int:

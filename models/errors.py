@@ -1,4 +1,5 @@
 """Typed errors raised by models/: they carry the facts; ui/messages.py words them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ class CundangError(Exception):
 
 
 # --- Storage -----------------------------------------------------------------
+
 
 class StorageError(CundangError):
     """The data file or folder cannot be used."""
@@ -45,6 +47,7 @@ class DatabaseBusy(StorageError):
 
 
 # --- Records -----------------------------------------------------------------
+
 
 class NotFound(CundangError):
     kind: str
@@ -204,6 +207,7 @@ class ValidationFailed(Exception):
 
 # --- Assistance ----------------------------------------------------------------
 
+
 class OverlappingPairing(CundangError):
     """A household's pairings may not overlap in time."""
 
@@ -285,6 +289,7 @@ class BeforeAnnouncement(CundangError):
 
 
 # --- Ledgers -------------------------------------------------------------------
+
 
 class DisbursementBeforeStart(CundangError):
     pay_date: str

@@ -1,4 +1,5 @@
 """The exit check for a year: each household against each criterion, and the village summary."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -77,19 +78,35 @@ def check_household(h: HouseholdFacts, year: int, line_fen: int | None, config: 
         results.append(Result("income", False, {"no_line": True}))
     else:
         per_head = rules.per_head(h.net_fen, h.size)
-        results.append(Result("income", per_head is not None and per_head > line_fen,
-                              {"per_capita_fen": per_head, "line_fen": line_fen}))
+        results.append(
+            Result(
+                "income",
+                per_head is not None and per_head > line_fen,
+                {"per_capita_fen": per_head, "line_fen": line_fen},
+            )
+        )
     results.append(_flag(food, "food"))
     results.append(_flag(clothing, "clothing"))
-    results.append(Result("education", not h.out_of_school and not h.school_unknown and education != 0,
-                          {"names": h.out_of_school, "unknown": h.school_unknown}
-                          if h.out_of_school or h.school_unknown else _NO_FACTS))
-    results.append(Result("medical", not h.uninsured and not h.insurance_unknown and medical != 0,
-                          {"names": h.uninsured, "unknown": h.insurance_unknown}
-                          if h.uninsured or h.insurance_unknown else _NO_FACTS))
+    results.append(
+        Result(
+            "education",
+            not h.out_of_school and not h.school_unknown and education != 0,
+            {"names": h.out_of_school, "unknown": h.school_unknown}
+            if h.out_of_school or h.school_unknown
+            else _NO_FACTS,
+        )
+    )
+    results.append(
+        Result(
+            "medical",
+            not h.uninsured and not h.insurance_unknown and medical != 0,
+            {"names": h.uninsured, "unknown": h.insurance_unknown} if h.uninsured or h.insurance_unknown else _NO_FACTS,
+        )
+    )
     unsafe = h.dangerous_house in ("c", "d")
-    results.append(Result("housing", not unsafe and housing != 0,
-                          {"dangerous_house": h.dangerous_house} if unsafe else _NO_FACTS))
+    results.append(
+        Result("housing", not unsafe and housing != 0, {"dangerous_house": h.dangerous_house} if unsafe else _NO_FACTS)
+    )
     results.append(_flag(water if water is not None else h.water_safe, "water"))
     return HouseholdCheck(h.id, h.household_no, h.head, h.status, results, list(config.exit_criteria))
 
@@ -108,20 +125,33 @@ class VillageSummary:
         return all(r.passed for r in self.results)
 
 
-def village_summary(code: str, name: str, poor_people: int, agri_population: int | None,
-                    facts: dict[str, int | None], collective_income_fen: int | None, config: Config) -> VillageSummary:
+def village_summary(
+    code: str,
+    name: str,
+    poor_people: int,
+    agri_population: int | None,
+    facts: dict[str, int | None],
+    collective_income_fen: int | None,
+    config: Config,
+) -> VillageSummary:
     results = []
     incidence = None
     if agri_population:
         incidence = poor_people * 1000 / agri_population
-        results.append(Result("incidence", incidence < config.incidence_max_permille,
-                              {"permille": round(incidence, 1), "max": config.incidence_max_permille}))
+        results.append(
+            Result(
+                "incidence",
+                incidence < config.incidence_max_permille,
+                {"permille": round(incidence, 1), "max": config.incidence_max_permille},
+            )
+        )
     else:
         results.append(Result("incidence", False, {"missing": True}))
     for key in config.village_requirements:
         results.append(_flag(facts.get(key), key))
     if config.collective_income_min_fen is not None:
         ok = collective_income_fen is not None and collective_income_fen >= config.collective_income_min_fen
-        results.append(Result("collective_income", ok, {"fen": collective_income_fen,
-                                                         "min": config.collective_income_min_fen}))
+        results.append(
+            Result("collective_income", ok, {"fen": collective_income_fen, "min": config.collective_income_min_fen})
+        )
     return VillageSummary(code, name, poor_people, agri_population, incidence, results)

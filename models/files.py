@@ -1,4 +1,5 @@
 """Writing a file whole or not at all: a temporary file beside the target, renamed at the end."""
+
 from __future__ import annotations
 
 import os

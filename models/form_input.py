@@ -1,4 +1,5 @@
 """Turning what a clerk typed into record values: numbers, years, money, with problems by field."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -10,7 +11,9 @@ from models.errors import CundangError, InvalidAmount, NegativeValue, NotAWholeN
 from models.money import parse_yuan
 
 
-def number(text: str, where: tuple[object, ...], problems: list[Problem], *, integer: bool = False) -> float | int | None:
+def number(
+    text: str, where: tuple[object, ...], problems: list[Problem], *, integer: bool = False
+) -> float | int | None:
     """An optional non-negative number (area, distance, months); '' is None."""
     text = text.strip().replace(",", "")
     if not text:

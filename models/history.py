@@ -1,4 +1,5 @@
 """A household's audit trail in words: who changed what and when, before → after."""
+
 from __future__ import annotations
 
 import json
@@ -8,15 +9,36 @@ from models import codes, labels
 from models.domain import ASSURANCE_ITEMS
 from models.money import format_fen
 
-_HIDDEN = {"id", "uuid", "created_at", "updated_at", "name_pinyin", "name_initials", "household_id",
-           "village_id", "sort_order"}
+_HIDDEN = {
+    "id",
+    "uuid",
+    "created_at",
+    "updated_at",
+    "name_pinyin",
+    "name_initials",
+    "household_id",
+    "village_id",
+    "sort_order",
+}
 # Fields that hold another record's id, shown by that record's name.
 _REFERENCES = {"group_id": "group", "member_id": "member"}
-_TABLE_LABELS = {"households": "户信息", "members": "家庭成员", "incomes": "收入", "assurances": "两不愁三保障",
-                 "status_events": "状态变更", "member_events": "人员变更"}
+_TABLE_LABELS = {
+    "households": "户信息",
+    "members": "家庭成员",
+    "incomes": "收入",
+    "assurances": "两不愁三保障",
+    "status_events": "状态变更",
+    "member_events": "人员变更",
+}
 _ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除"}
-_FIELDS = {"households": labels.HOUSEHOLD, "members": labels.MEMBER, "incomes": labels.INCOME,
-           "assurances": labels.ASSURANCE, "status_events": labels.EVENT, "member_events": labels.EVENT}
+_FIELDS = {
+    "households": labels.HOUSEHOLD,
+    "members": labels.MEMBER,
+    "incomes": labels.INCOME,
+    "assurances": labels.ASSURANCE,
+    "status_events": labels.EVENT,
+    "member_events": labels.EVENT,
+}
 
 
 @dataclass
@@ -68,7 +90,9 @@ def _what(table: str, row: dict, names: dict[tuple[str, object], str]) -> str:
     if table in ("incomes", "assurances"):
         return f"{row.get('year', '')}年{base}"
     if table == "member_events":
-        return f"{base} {render(table, 'kind', row.get('kind'))} {render(table, 'member_id', row.get('member_id'), names)}"
+        return (
+            f"{base} {render(table, 'kind', row.get('kind'))} {render(table, 'member_id', row.get('member_id'), names)}"
+        )
     if table == "status_events":
         return f"{base} {render(table, 'kind', row.get('kind'))}"
     return base
@@ -88,6 +112,13 @@ def describe_entries(entries: list[tuple], names: dict[tuple[str, object], str] 
             old, new = render(table, name, before.get(name), names), render(table, name, after.get(name), names)
             if old != new:
                 fields.append(FieldChange(_FIELDS.get(table, {}).get(name, name), old, new))
-        changes.append(Change(at=at, actor=actor, action=_ACTIONS.get(action, action),
-                              what=_what(table, after or before, names), fields=fields))
+        changes.append(
+            Change(
+                at=at,
+                actor=actor,
+                action=_ACTIONS.get(action, action),
+                what=_what(table, after or before, names),
+                fields=fields,
+            )
+        )
     return changes

@@ -1,4 +1,5 @@
 """Resident ID numbers (GB 11643-1999): validation, derived birth date and sex."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """Rules of the four ledgers: project totals and warnings, attendance shortfall, rectification
 status, and the transfer income that benefits suggest."""
+
 from __future__ import annotations
 
 import calendar
@@ -28,8 +29,11 @@ class ProjectTotals:
 
 
 def project_totals(project: Project, disbursed_fen: int, beneficiaries: int, today: dt.date) -> ProjectTotals:
-    late = (project.finish_date is not None and project.finish_date < today.isoformat()
-            and project.status not in ("done", "accepted"))
+    late = (
+        project.finish_date is not None
+        and project.finish_date < today.isoformat()
+        and project.status not in ("done", "accepted")
+    )
     return ProjectTotals(project, disbursed_fen, beneficiaries, disbursed_fen > project.total_fen, late)
 
 

@@ -1,4 +1,5 @@
 """Money as integer fen: parsing what clerks type, and formatting it back."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation

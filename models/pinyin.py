@@ -1,17 +1,36 @@
 """Pinyin search keys for names: full pinyin ("zhangsan") and initials ("zs")."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Surnames whose reading differs from the character's everyday one.
 SURNAME_READINGS = {
-    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "区": "ou",
-    "乐": "yue", "覃": "qin", "尉": "yu", "翟": "zhai", "缪": "miao", "盖": "ge", "种": "chong",
-    "召": "shao", "秘": "bi", "员": "yun", "长": "chang", "折": "she", "黑": "he", "重": "chong",
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "区": "ou",
+    "乐": "yue",
+    "覃": "qin",
+    "尉": "yu",
+    "翟": "zhai",
+    "缪": "miao",
+    "盖": "ge",
+    "种": "chong",
+    "召": "shao",
+    "秘": "bi",
+    "员": "yun",
+    "长": "chang",
+    "折": "she",
+    "黑": "he",
+    "重": "chong",
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _syllable(char: str) -> str:
     """One character's reading (its most common one); other characters stand for themselves."""
     from pypinyin import lazy_pinyin  # loaded on first use: the CLI's reads never need it

@@ -1,4 +1,5 @@
 """识别 and 退出 procedures: steps in order, a notice period that must run, before the status changes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,6 @@ from models.errors import (
     StepOutOfOrder,
 )
 
-
 STOP = "stop"  # a round ended without a status change: rejected at 评议, an objection in 公示 …
 
 
@@ -23,10 +23,12 @@ def current_round(procedure: str, steps: list[ProcedureStep], events: list[Statu
     """The procedure's steps since the household's last status change or the last stopped
     round, in order."""
     since = events[-1].event_date if events else ""
-    mine = sorted((s for s in steps if s.procedure == procedure and s.start_date >= since),
-                  key=lambda s: (s.start_date, s.id or 0))
+    mine = sorted(
+        (s for s in steps if s.procedure == procedure and s.start_date >= since),
+        key=lambda s: (s.start_date, s.id or 0),
+    )
     stops = [i for i, s in enumerate(mine) if s.step == STOP]
-    return mine[stops[-1] + 1:] if stops else mine
+    return mine[stops[-1] + 1 :] if stops else mine
 
 
 def expected_step(procedure: str, done: list[ProcedureStep]) -> str:

@@ -1,4 +1,5 @@
 """The rules of the register: what a valid household is, status changes, income per head."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,9 @@ from models.errors import (
     IdNumberMismatch,
     InvalidDate,
     InvalidIdNumber,
+    InvalidMonths,
     InvalidPhone,
     InvalidStatusChange,
-    InvalidMonths,
     InvalidYear,
     NegativeValue,
     NoMembers,
@@ -122,8 +123,10 @@ def per_head(net_fen: int, size: int) -> int | None:
 
 # --- Validation ---------------------------------------------------------------
 
-def _code(problems: list[Problem], where: tuple[object, ...], clist: codes.CodeList,
-          value: str, *, required: bool = False) -> None:
+
+def _code(
+    problems: list[Problem], where: tuple[object, ...], clist: codes.CodeList, value: str, *, required: bool = False
+) -> None:
     if required and not value:
         problems.append(Problem(where, Required()))
         return
@@ -163,8 +166,15 @@ def validate_household(h: Household, *, identified: bool = True, today: dt.date 
     return p
 
 
-def _year(p: list[Problem], where: tuple[object, ...], value: object, *, today: dt.date | None,
-          required: bool = False, ahead: int = 0) -> None:
+def _year(
+    p: list[Problem],
+    where: tuple[object, ...],
+    value: object,
+    *,
+    today: dt.date | None,
+    required: bool = False,
+    ahead: int = 0,
+) -> None:
     if value is None or value == "":
         if required:
             p.append(Problem(where, Required()))
@@ -203,9 +213,14 @@ def _check_member(m: Member, index: int | None, *, today: dt.date | None) -> lis
         p.append(Problem(w + ("birth_date",), Required()))
     _code(p, w + ("relation",), codes.RELATION, m.relation, required=True)
     for name, clist in (
-        ("ethnicity", codes.ETHNICITY), ("politics", codes.POLITICS), ("education", codes.EDUCATION),
-        ("school_status", codes.SCHOOL), ("disability_kind", codes.DISABILITY_KIND),
-        ("disability_grade", codes.DISABILITY_GRADE), ("labour", codes.LABOUR), ("work_status", codes.WORK),
+        ("ethnicity", codes.ETHNICITY),
+        ("politics", codes.POLITICS),
+        ("education", codes.EDUCATION),
+        ("school_status", codes.SCHOOL),
+        ("disability_kind", codes.DISABILITY_KIND),
+        ("disability_grade", codes.DISABILITY_GRADE),
+        ("labour", codes.LABOUR),
+        ("work_status", codes.WORK),
     ):
         _code(p, w + (name,), clist, getattr(m, name))
     for key in m.health_keys:
@@ -237,9 +252,22 @@ def _check_id(m: Member, w: tuple[object, ...], *, today: dt.date | None) -> lis
     p: list[Problem] = []
     derived_birth = info.birth_date.isoformat()
     if m.birth_date and m.birth_date != derived_birth:
-        p.append(Problem(w + ("birth_date",), IdNumberMismatch(field="birth_date", typed=m.birth_date, derived=derived_birth)))
+        p.append(
+            Problem(
+                w + ("birth_date",), IdNumberMismatch(field="birth_date", typed=m.birth_date, derived=derived_birth)
+            )
+        )
     if m.sex and m.sex != info.sex:
-        p.append(Problem(w + ("sex",), IdNumberMismatch(field="sex", typed=codes.SEX.label(m.sex) if m.sex in codes.SEX else m.sex, derived=codes.SEX.label(info.sex))))
+        p.append(
+            Problem(
+                w + ("sex",),
+                IdNumberMismatch(
+                    field="sex",
+                    typed=codes.SEX.label(m.sex) if m.sex in codes.SEX else m.sex,
+                    derived=codes.SEX.label(info.sex),
+                ),
+            )
+        )
     m.birth_date = m.birth_date or derived_birth
     m.sex = m.sex or info.sex
     return p
@@ -273,8 +301,9 @@ def validate_members(members: list[Member], *, today: dt.date | None = None) -> 
             continue
         if key in seen:
             other = members[seen[key]]
-            p.append(Problem(("members", i, "id_number"),
-                             DuplicateIdNumber(id_number=key, household_no="", name=other.name)))
+            p.append(
+                Problem(("members", i, "id_number"), DuplicateIdNumber(id_number=key, household_no="", name=other.name))
+            )
         else:
             seen[key] = i
     return p

@@ -1,4 +1,5 @@
 """The Store: one open data folder, its repositories and its audited writer."""
+
 from __future__ import annotations
 
 import getpass
@@ -10,8 +11,8 @@ from sqlite_utils import Database
 from models import config as config_module
 from models.storage.assistance import AssistanceRepo
 from models.storage.audit import AuditedWriter
-from models.storage.exit_data import ExitDataRepo
 from models.storage.database import database_path, open_database
+from models.storage.exit_data import ExitDataRepo
 from models.storage.households import HouseholdRepo
 from models.storage.ledgers import LedgerRepo
 from models.storage.register import RegisterRepo
@@ -56,8 +57,10 @@ class Store:
         """Whether ``path`` is this store's database or one of its side files. Reading one of them
         as a workbook would close a descriptor of it and drop this process's SQLite locks."""
         try:
-            return Path(path).resolve() in {self.path.resolve(), *(
-                self.path.with_name(self.path.name + s).resolve() for s in ("-wal", "-shm"))}
+            return Path(path).resolve() in {
+                self.path.resolve(),
+                *(self.path.with_name(self.path.name + s).resolve() for s in ("-wal", "-shm")),
+            }
         except OSError:
             return False
 

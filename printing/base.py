@@ -1,6 +1,7 @@
 """What every document shares: A4/A3 pages, CJK styles, tables that repeat their header, page
 numbers ("第 x 页 共 y 页") with the printed date, bookmarks, and writing to a temporary file
 that is renamed only when the PDF is complete."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,7 +89,7 @@ class LazyStory(list):
         self._fill()
         return list.__len__(self)
 
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
+    def __getitem__(self, index):
         self._fill()
         return list.__getitem__(self, index)
 
@@ -98,13 +99,19 @@ class NumberedCanvas(canvas_module.Canvas):
     form drawn once at the end and referenced by every page, so pages stream out instead of
     being held in memory until the count is known."""
 
-    def __init__(self, *args, font_name: str = "Helvetica", printed: str = "",  # noqa: ANN002
-                 contents_pages: dict[str, int] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        font_name: str = "Helvetica",
+        printed: str = "",
+        contents_pages: dict[str, int] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._font_name, self._printed = font_name, printed
         self._contents_pages = contents_pages if contents_pages is not None else {}
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab)
+    def showPage(self) -> None:
         width, _ = self._pagesize
         self.saveState()
         self.setFont(self._font_name, 8)
@@ -137,7 +144,7 @@ class Document(SimpleDocTemplate):
     contents_pages: dict[str, int]
     bookmarks: int = 0
 
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab)
+    def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
             self.bookmarks += 1  # never id(): a streamed story frees flowables and ids come back
             key = f"bm{self.bookmarks}"
@@ -163,8 +170,14 @@ def column_widths(rows: Sequence[Sequence[object]], total: float) -> list[float]
     return [w * scale for w in weights]
 
 
-def table(rows: Sequence[Sequence[object]], styles: Styles, widths: Sequence[float] | None = None,
-          header: bool = True, cell: ParagraphStyle | None = None, total: float = PORTRAIT_WIDTH) -> Table:
+def table(
+    rows: Sequence[Sequence[object]],
+    styles: Styles,
+    widths: Sequence[float] | None = None,
+    header: bool = True,
+    cell: ParagraphStyle | None = None,
+    total: float = PORTRAIT_WIDTH,
+) -> Table:
     """A table whose cells wrap in columns sized to their content, whose header repeats on
     every page it spans."""
     if header and len(rows) == 1:  # a header alone reads as a mistake: say there is nothing
@@ -183,8 +196,16 @@ def page_size(wide: bool = False, a3: bool = False) -> tuple[float, float]:
     return landscape(size) if wide else size
 
 
-def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str, wide: bool = False,
-          a3: bool = False, cancelled: Callable[[], bool] | None = None) -> int:
+def build(
+    path: Path | str,
+    story: list[Flowable],
+    font: PdfFont,
+    *,
+    title: str,
+    wide: bool = False,
+    a3: bool = False,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Write the PDF to a temporary file beside ``path``, then rename it. Returns the page count.
     ``cancelled`` is polled as flowables are laid out; a cancel leaves no file behind. One layout
     pass: contents pages use forms (see ContentsLine); a LazyStory streams its flowables."""
@@ -198,10 +219,27 @@ def build(path: Path | str, story: list[Flowable], font: PdfFont, *, title: str,
         return _lay_out(tmp, story, font, title=title, wide=wide, a3=a3, printed=printed, cancelled=cancelled)
 
 
-def _lay_out(tmp: str, story: list[Flowable], font: PdfFont, *, title: str, wide: bool, a3: bool, printed: str,
-             cancelled: Callable[[], bool] | None) -> int:
-    doc = Document(tmp, pagesize=page_size(wide, a3), title=title, author="村档", leftMargin=18 * mm,
-                   rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=20 * mm)
+def _lay_out(
+    tmp: str,
+    story: list[Flowable],
+    font: PdfFont,
+    *,
+    title: str,
+    wide: bool,
+    a3: bool,
+    printed: str,
+    cancelled: Callable[[], bool] | None,
+) -> int:
+    doc = Document(
+        tmp,
+        pagesize=page_size(wide, a3),
+        title=title,
+        author="村档",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=20 * mm,
+    )
     doc.contents_pages = {}
     if cancelled:
         original = doc.handle_flowable
@@ -210,7 +248,12 @@ def _lay_out(tmp: str, story: list[Flowable], font: PdfFont, *, title: str, wide
             if cancelled():
                 raise Cancelled()
             original(flowables)
+
         doc.handle_flowable = watched  # type: ignore[method-assign]
-    doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(
-        *a, font_name=font.name, printed=printed, contents_pages=doc.contents_pages, **k))
+    doc.build(
+        story,
+        canvasmaker=lambda *a, **k: NumberedCanvas(
+            *a, font_name=font.name, printed=printed, contents_pages=doc.contents_pages, **k
+        ),
+    )
     return doc.page

@@ -1,5 +1,6 @@
 """迎检资料: the inspection binder in one PDF — overview and key figures, the four ledgers, the
 notices posted, and every household file — with a contents page and bookmarks."""
+
 from __future__ import annotations
 
 import json
@@ -18,30 +19,55 @@ from printing.household_file import household_story, title_of
 from printing.ledgers import LEDGER_TITLES, ledger_story
 
 
-def render_binder(store: Store, village_id: int, year: int, path: Path | str, font: PdfFont, *,
-                  progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> int:
+def render_binder(
+    store: Store,
+    village_id: int,
+    year: int,
+    path: Path | str,
+    font: PdfFont,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     s = Styles(font)
     village = store.villages.get(village_id)
     [stats] = store.stats.villages(village_id)
     notices = store.ledgers.notices(village_id, year)
     summary = village_exit_summary(store, village_id, year)
-    incidence = (f"{summary.incidence_permille / 10:.2f}%（{summary.poor_people} 人）"
-                 if summary.incidence_permille is not None else "农业人口未填写，无法计算")
+    incidence = (
+        f"{summary.incidence_permille / 10:.2f}%（{summary.poor_people} 人）"
+        if summary.incidence_permille is not None
+        else "农业人口未填写，无法计算"
+    )
     ids = store.households.ids(village_id)
-    entries = [("村情概况与主要数据", "toc_overview"),
-               *((f"{village.name}{year}年{title}", f"toc_ledger_{kind}") for kind, title in LEDGER_TITLES.items()),
-               *((f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", f"toc_notice_{i}")
-                 for i, (kind, start, end, _) in enumerate(notices)),
-               *((title_of(store, hid), f"toc{hid}") for hid in ids)]
-    story: list = [*contents(entries, s, f"{village.name}迎检资料（{year}年）"), PageBreak(),
-                   Heading("村情概况与主要数据", s.title, 0, key="toc_overview"),
-                   table([("项目", "数值"), ("村代码", village.code),
-                          ("所在", f"{village.province}{village.city}{village.county}{village.township}"),
-                          ("建档立卡户", f"{stats.registered} 户"), ("现有人口", f"{stats.members} 人"),
-                          *((codes.status_label(k), f"{n} 户") for k, n in stats.by_status.items()),
-                          ("贫困发生率（年末）", incidence), ("农业人口", village.agri_population or "未填写")], s),
-                   PageBreak()]
+    entries = [
+        ("村情概况与主要数据", "toc_overview"),
+        *((f"{village.name}{year}年{title}", f"toc_ledger_{kind}") for kind, title in LEDGER_TITLES.items()),
+        *(
+            (f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", f"toc_notice_{i}")
+            for i, (kind, start, end, _) in enumerate(notices)
+        ),
+        *((title_of(store, hid), f"toc{hid}") for hid in ids),
+    ]
+    story: list = [
+        *contents(entries, s, f"{village.name}迎检资料（{year}年）"),
+        PageBreak(),
+        Heading("村情概况与主要数据", s.title, 0, key="toc_overview"),
+        table(
+            [
+                ("项目", "数值"),
+                ("村代码", village.code),
+                ("所在", f"{village.province}{village.city}{village.county}{village.township}"),
+                ("建档立卡户", f"{stats.registered} 户"),
+                ("现有人口", f"{stats.members} 人"),
+                *((codes.status_label(k), f"{n} 户") for k, n in stats.by_status.items()),
+                ("贫困发生率（年末）", incidence),
+                ("农业人口", village.agri_population or "未填写"),
+            ],
+            s,
+        ),
+        PageBreak(),
+    ]
     for kind in LEDGER_TITLES:
         part = ledger_story(store, village_id, kind, year, s)
         part[0].key = f"toc_ledger_{kind}"
@@ -50,8 +76,11 @@ def render_binder(store: Store, village_id: int, year: int, path: Path | str, fo
         story += [Paragraph(f"{year} 年尚未从本程序打印过公示。", s.body), PageBreak()]
     for i, (kind, start, end, content) in enumerate(notices):  # as posted that year
         data = json.loads(content)
-        story += [Heading(f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", s.title, 0, key=f"toc_notice_{i}"),
-                  table([data["headers"], *data["rows"]], s), PageBreak()]
+        story += [
+            Heading(f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", s.title, 0, key=f"toc_notice_{i}"),
+            table([data["headers"], *data["rows"]], s),
+            PageBreak(),
+        ]
 
     def chunks():  # household files are made only when layout reaches them
         for n, hid in enumerate(ids, 1):
@@ -60,4 +89,5 @@ def render_binder(store: Store, village_id: int, year: int, path: Path | str, fo
             yield household_story(store, hid, s)
             if progress:
                 progress(n, len(ids))
+
     return build(path, LazyStory(chunks(), story), font, title="迎检资料", cancelled=cancelled)

@@ -1,5 +1,6 @@
 """明白卡: one page per household, left with the family: who helps them, how to reach them,
 this year's measures and the policies they enjoy, and where to complain."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +26,16 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     current = [p for p in store.assistance.pairings(household_id) if p.end_date is None]
     team = [c for c in cadres.values() if c.is_current and "first_secretary" in c.role_keys]
     head = f.head.name if f.head else ""
-    story: list = [Heading(f"精准扶贫明白卡 · {head}", s.title, 0),
-                   Paragraph(f"{village.township}{village.name}　户编号 {h.household_no}　家庭人口 "
-                             f"{len(f.current_members)} 人　{codes.ATTRIBUTE.label(h.attribute)}　"
-                             f"主要致贫原因：{codes.CAUSE.label(h.main_cause)}", s.body), Spacer(1, 4 * mm)]
+    story: list = [
+        Heading(f"精准扶贫明白卡 · {head}", s.title, 0),
+        Paragraph(
+            f"{village.township}{village.name}　户编号 {h.household_no}　家庭人口 "
+            f"{len(f.current_members)} 人　{codes.ATTRIBUTE.label(h.attribute)}　"
+            f"主要致贫原因：{codes.CAUSE.label(h.main_cause)}",
+            s.body,
+        ),
+        Spacer(1, 4 * mm),
+    ]
     rows = [("帮扶责任人", "单位", "联系电话")]
     rows += [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone) for p in current]
     rows += [(f"{c.name}（第一书记）", c.unit, c.phone) for c in team]
@@ -36,28 +43,55 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     plan = store.assistance.plan(household_id, year)
     rows = [("帮扶措施", "内容", "期限", "进展")]
     if plan:
-        rows += [(codes.MEASURE_CATEGORY.label(m.category), m.content, m.deadline or "",
-                  codes.MEASURE_STATUS.label(m.status)) for m in store.assistance.measures(plan.id)]
-    story += [Paragraph(f"{year} 年帮扶措施（一户一策）", s.h1), table(rows, s, widths=[35 * mm, 75 * mm, 30 * mm, 30 * mm])]
+        rows += [
+            (
+                codes.MEASURE_CATEGORY.label(m.category),
+                m.content,
+                m.deadline or "",
+                codes.MEASURE_STATUS.label(m.status),
+            )
+            for m in store.assistance.measures(plan.id)
+        ]
+    story += [
+        Paragraph(f"{year} 年帮扶措施（一户一策）", s.h1),
+        table(rows, s, widths=[35 * mm, 75 * mm, 30 * mm, 30 * mm]),
+    ]
     rows = [("享受的政策", "日期", "金额（元）")]
-    rows += [(codes.PROGRAMME.label(b.programme), b.benefit_date, format_fen(b.amount_fen))
-             for b in store.ledgers.household_benefits(household_id) if b.benefit_date.startswith(str(year))]
+    rows += [
+        (codes.PROGRAMME.label(b.programme), b.benefit_date, format_fen(b.amount_fen))
+        for b in store.ledgers.household_benefits(household_id)
+        if b.benefit_date.startswith(str(year))
+    ]
     story += [Paragraph(f"{year} 年享受的帮扶政策", s.h1), table(rows, s, widths=[70 * mm, 50 * mm, 50 * mm])]
     local = config.local_hotline or "________________"
-    story += [Spacer(1, 6 * mm),
-              Paragraph(f"有困难、有意见，请找帮扶责任人或村委会；也可拨打扶贫监督举报电话 "
-                        f"{codes.SUPERVISION_HOTLINE}，本地监督电话 {local}。", s.big),
-              Spacer(1, 8 * mm), Paragraph("户主签字：______________　　帮扶责任人签字：______________", s.body),
-              PageBreak()]
+    story += [
+        Spacer(1, 6 * mm),
+        Paragraph(
+            f"有困难、有意见，请找帮扶责任人或村委会；也可拨打扶贫监督举报电话 "
+            f"{codes.SUPERVISION_HOTLINE}，本地监督电话 {local}。",
+            s.big,
+        ),
+        Spacer(1, 8 * mm),
+        Paragraph("户主签字：______________　　帮扶责任人签字：______________", s.body),
+        PageBreak(),
+    ]
     return story
 
 
-def render_cards(store: Store, household_ids: Sequence[int], path: Path | str, font: PdfFont,
-                 year: int | None = None, *, cancelled: Callable[[], bool] | None = None) -> int:
+def render_cards(
+    store: Store,
+    household_ids: Sequence[int],
+    path: Path | str,
+    font: PdfFont,
+    year: int | None = None,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     s = Styles(font)
     year = year or dt.date.today().year
 
     def chunks():
         for hid in household_ids:
             yield card_story(store, hid, year, s)
+
     return build(path, LazyStory(chunks()), font, title="明白卡", cancelled=cancelled)

@@ -1,5 +1,6 @@
 """Finding a CJK TrueType font to embed: the one set in settings, else the system's, else a
 viewer-dependent CID font with a warning. Numbers and Latin letters must render too."""
+
 from __future__ import annotations
 
 import os

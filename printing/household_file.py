@@ -1,4 +1,5 @@
 """户档案: one household's file, or many in one PDF with a contents page and bookmarks."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -8,8 +9,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from models import codes, labels, rules
-from models.history import render
 from models.errors import Cancelled
+from models.history import render
 from models.money import format_fen
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, contents, table
@@ -29,88 +30,186 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
     groups = {g.id: g.name for g in store.villages.groups(h.village_id)}
     head = f.head
     # The cover: what the file is and whose, for the binder and the filing cabinet.
-    story: list = [Spacer(1, 45 * mm), Heading(title_of(store, household_id), s.title, 0, key=f"toc{household_id}"),
-                   Spacer(1, 12 * mm)]
-    for line in (f"{village.province}{village.city}{village.county}", f"{village.township}{village.name}"
-                 f"{groups.get(h.group_id, '')}", f"户主：{head.name if head else ''}　家庭人口：{len(f.current_members)} 人",
-                 f"识别年度：{h.identified_year or '—'}　脱贫状态：{codes.status_label(h.status)}"
-                 + (f"（{h.exit_year} 年）" if h.exit_year else ""), f"建档：{village.name}村民委员会"):
+    story: list = [
+        Spacer(1, 45 * mm),
+        Heading(title_of(store, household_id), s.title, 0, key=f"toc{household_id}"),
+        Spacer(1, 12 * mm),
+    ]
+    for line in (
+        f"{village.province}{village.city}{village.county}",
+        f"{village.township}{village.name}{groups.get(h.group_id, '')}",
+        f"户主：{head.name if head else ''}　家庭人口：{len(f.current_members)} 人",
+        f"识别年度：{h.identified_year or '—'}　脱贫状态：{codes.status_label(h.status)}"
+        + (f"（{h.exit_year} 年）" if h.exit_year else ""),
+        f"建档：{village.name}村民委员会",
+    ):
         story.append(Paragraph(line, s.big))
     story.append(PageBreak())
     H = labels.HOUSEHOLD
-    facts = [("household_no", h.household_no), ("address", h.address), ("phone", h.phone),
-             ("standard", codes.STANDARD.label(h.standard)), ("identified_year", h.identified_year),
-             ("attribute", codes.ATTRIBUTE.label(h.attribute)), ("main_cause", codes.CAUSE.label(h.main_cause)),
-             ("other_cause1", codes.CAUSE.label(h.other_cause1)), ("other_cause2", codes.CAUSE.label(h.other_cause2)),
-             ("planned_exit_year", h.planned_exit_year), ("exit_year", h.exit_year)]
+    facts = [
+        ("household_no", h.household_no),
+        ("address", h.address),
+        ("phone", h.phone),
+        ("standard", codes.STANDARD.label(h.standard)),
+        ("identified_year", h.identified_year),
+        ("attribute", codes.ATTRIBUTE.label(h.attribute)),
+        ("main_cause", codes.CAUSE.label(h.main_cause)),
+        ("other_cause1", codes.CAUSE.label(h.other_cause1)),
+        ("other_cause2", codes.CAUSE.label(h.other_cause2)),
+        ("planned_exit_year", h.planned_exit_year),
+        ("exit_year", h.exit_year),
+    ]
     pairs = [(H[a], v) for a, v in facts]
-    story += [Heading("一、基本情况", s.h1, 1), table(_two_columns(pairs), s,
-                                                   widths=[35 * mm, 50 * mm, 35 * mm, 50 * mm], header=False)]
+    story += [
+        Heading("一、基本情况", s.h1, 1),
+        table(_two_columns(pairs), s, widths=[35 * mm, 50 * mm, 35 * mm, 50 * mm], header=False),
+    ]
     story.append(Heading("二、家庭成员", s.h1, 1))
     M = labels.MEMBER
-    rows = [(M["name"], M["sex"], M["id_number"], M["relation"], M["education"], M["school_status"], M["health"],
-             M["labour"], M["work_status"], "状态")]
+    rows = [
+        (
+            M["name"],
+            M["sex"],
+            M["id_number"],
+            M["relation"],
+            M["education"],
+            M["school_status"],
+            M["health"],
+            M["labour"],
+            M["work_status"],
+            "状态",
+        )
+    ]
     for m in f.members:
-        rows.append((m.name, codes.SEX.label(m.sex) if m.sex in codes.SEX else "", m.id_number,
-                     codes.RELATION.label(m.relation) if m.relation in codes.RELATION else m.relation,
-                     render("members", "education", m.education), render("members", "school_status", m.school_status),
-                     render("members", "health", m.health), render("members", "labour", m.labour),
-                     render("members", "work_status", m.work_status),
-                     "现有" if m.is_current else f"{codes.MEMBER_LEAVE.label(m.left_kind)} {m.left_date}"))
-    story.append(table(rows, s, widths=[16 * mm, 9 * mm, 34 * mm, 15 * mm, 15 * mm, 15 * mm, 16 * mm, 18 * mm,
-                                        18 * mm, 18 * mm]))
+        rows.append(
+            (
+                m.name,
+                codes.SEX.label(m.sex) if m.sex in codes.SEX else "",
+                m.id_number,
+                codes.RELATION.label(m.relation) if m.relation in codes.RELATION else m.relation,
+                render("members", "education", m.education),
+                render("members", "school_status", m.school_status),
+                render("members", "health", m.health),
+                render("members", "labour", m.labour),
+                render("members", "work_status", m.work_status),
+                "现有" if m.is_current else f"{codes.MEMBER_LEAVE.label(m.left_kind)} {m.left_date}",
+            )
+        )
+    story.append(
+        table(rows, s, widths=[16 * mm, 9 * mm, 34 * mm, 15 * mm, 15 * mm, 15 * mm, 16 * mm, 18 * mm, 18 * mm, 18 * mm])
+    )
     story.append(Heading("三、生产生活条件", s.h1, 1))
-    cond = [(H[n], render("households", n, getattr(h, n))) for n in (
-        *Household_AREAS, "power_household", "water_safe", "road_type", "house_area", "dangerous_house",
-        "sanitary_toilet", "fuel", "cooperative")]
+    cond = [
+        (H[n], render("households", n, getattr(h, n)))
+        for n in (
+            *Household_AREAS,
+            "power_household",
+            "water_safe",
+            "road_type",
+            "house_area",
+            "dangerous_house",
+            "sanitary_toilet",
+            "fuel",
+            "cooperative",
+        )
+    ]
     story.append(table(_two_columns(cond), s, widths=[38 * mm, 47 * mm, 38 * mm, 47 * mm], header=False))
     story.append(Heading("四、收入情况（元）", s.h1, 1))
     rows = [("年度", "工资性", "生产经营性", "财产性", "转移性", "生产经营支出", "纯收入", "人口", "人均纯收入")]
     for i in f.incomes:
         size = rules.household_size(f.members, i.year)
-        rows.append((i.year, format_fen(i.wage_fen), format_fen(i.business_fen), format_fen(i.property_fen),
-                     format_fen(i.transfer_fen), format_fen(i.business_cost_fen), format_fen(i.net_fen), size,
-                     format_fen(rules.per_capita_fen(i, size))))
+        rows.append(
+            (
+                i.year,
+                format_fen(i.wage_fen),
+                format_fen(i.business_fen),
+                format_fen(i.property_fen),
+                format_fen(i.transfer_fen),
+                format_fen(i.business_cost_fen),
+                format_fen(i.net_fen),
+                size,
+                format_fen(rules.per_capita_fen(i, size)),
+            )
+        )
     story.append(table(rows, s))
     story.append(Heading("五、两不愁三保障", s.h1, 1))
     A = labels.ASSURANCE
     rows = [("年度", A["food"], A["clothing"], A["education"], A["medical"], A["housing"], A["water"])]
-    rows += [(a.year, *(codes.flag_label(getattr(a, k)) for k in ("food", "clothing", "education", "medical",
-                                                                  "housing", "water"))) for a in f.assurances]
+    rows += [
+        (
+            a.year,
+            *(
+                codes.flag_label(getattr(a, k))
+                for k in ("food", "clothing", "education", "medical", "housing", "water")
+            ),
+        )
+        for a in f.assurances
+    ]
     story.append(table(rows, s))
     cadres = {c.id: c for c in store.assistance.cadres(h.village_id)}
     story.append(Heading("六、结对帮扶", s.h1, 1))
     rows = [("帮扶责任人", "单位", "联系电话", "开始", "结束")]
-    rows += [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone, p.start_date,
-              p.end_date or "至今") for p in store.assistance.pairings(household_id)]
+    rows += [
+        (cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone, p.start_date, p.end_date or "至今")
+        for p in store.assistance.pairings(household_id)
+    ]
     story.append(table(rows, s))
     story.append(Heading("七、一户一策", s.h1, 1))
     for year in store.assistance.plan_years(household_id):
         plan = store.assistance.plan(household_id, year)
-        story.append(Paragraph(f"{year} 年计划：目标 {plan.target_exit_year or '—'} 年脱贫，目标人均纯收入 "
-                               f"{format_fen(plan.target_income_fen) or '—'} 元", s.body))
+        story.append(
+            Paragraph(
+                f"{year} 年计划：目标 {plan.target_exit_year or '—'} 年脱贫，目标人均纯收入 "
+                f"{format_fen(plan.target_income_fen) or '—'} 元",
+                s.body,
+            )
+        )
         rows = [("类别", "内容", "资金(元)", "期限", "状态", "结果")]
-        rows += [(codes.MEASURE_CATEGORY.label(m.category), m.content, format_fen(m.funds_fen), m.deadline or "",
-                  codes.MEASURE_STATUS.label(m.status), m.result) for m in store.assistance.measures(plan.id)]
+        rows += [
+            (
+                codes.MEASURE_CATEGORY.label(m.category),
+                m.content,
+                format_fen(m.funds_fen),
+                m.deadline or "",
+                codes.MEASURE_STATUS.label(m.status),
+                m.result,
+            )
+            for m in store.assistance.measures(plan.id)
+        ]
         story.append(table(rows, s))
     story.append(Heading("八、享受帮扶政策", s.h1, 1))
     rows = [("日期", "项目", "金额(元)", "备注")]
-    rows += [(b.benefit_date, codes.PROGRAMME.label(b.programme), format_fen(b.amount_fen), b.note)
-             for b in store.ledgers.household_benefits(household_id)]
+    rows += [
+        (b.benefit_date, codes.PROGRAMME.label(b.programme), format_fen(b.amount_fen), b.note)
+        for b in store.ledgers.household_benefits(household_id)
+    ]
     story.append(table(rows, s))
     story.append(Heading("九、走访记录", s.h1, 1))
     rows = [("日期", "走访干部", "发现的情况", "做了什么", "下一步")]
-    rows += [(v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done, v.next_step)
-             for v in store.assistance.visits(household_id=household_id)]
+    rows += [
+        (v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done, v.next_step)
+        for v in store.assistance.visits(household_id=household_id)
+    ]
     story.append(table(rows, s))
     story.append(Heading("十、状态变更", s.h1, 1))
     rows = [("日期", "变更", "年度", "原因")]
-    rows += [(e.event_date, codes.STATUS_EVENT.label(e.kind), e.year, e.reason + (f"（{e.override_reason}）"
-                                                                                 if e.override_reason else ""))
-             for e in f.status_events]
+    rows += [
+        (
+            e.event_date,
+            codes.STATUS_EVENT.label(e.kind),
+            e.year,
+            e.reason + (f"（{e.override_reason}）" if e.override_reason else ""),
+        )
+        for e in f.status_events
+    ]
     story.append(table(rows, s))
-    story += [Spacer(1, 12 * mm), Paragraph("户主签字：______________　　帮扶责任人签字：______________　　"
-                                            "村委会（盖章）：______________", s.body), PageBreak()]
+    story += [
+        Spacer(1, 12 * mm),
+        Paragraph(
+            "户主签字：______________　　帮扶责任人签字：______________　　村委会（盖章）：______________", s.body
+        ),
+        PageBreak(),
+    ]
     return story
 
 
@@ -120,13 +219,18 @@ Household_AREAS = ("farmland_mu", "irrigated_mu", "forest_mu", "returned_forest_
 def _two_columns(pairs: list[tuple[str, object]]) -> list[tuple]:
     """(label, value) pairs laid out two to a row."""
     padded = pairs + ([("", "")] if len(pairs) % 2 else [])
-    return [(a, "" if b is None else b, c, "" if d is None else d)
-            for (a, b), (c, d) in zip(padded[::2], padded[1::2])]
+    return [(a, "" if b is None else b, c, "" if d is None else d) for (a, b), (c, d) in zip(padded[::2], padded[1::2])]
 
 
-def render_households(store: Store, household_ids: Sequence[int], path: Path | str, font: PdfFont, *,
-                      progress: Callable[[int, int], None] | None = None,
-                      cancelled: Callable[[], bool] | None = None) -> int:
+def render_households(
+    store: Store,
+    household_ids: Sequence[int],
+    path: Path | str,
+    font: PdfFont,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """One PDF for one household, a selection or the whole village; a contents page when more than one."""
     s = Styles(font)
     head: list = []
@@ -140,4 +244,5 @@ def render_households(store: Store, household_ids: Sequence[int], path: Path | s
             yield household_story(store, hid, s)
             if progress:
                 progress(n, len(household_ids))
+
     return build(path, LazyStory(chunks(), head), font, title="户档案", cancelled=cancelled)

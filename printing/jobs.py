@@ -1,5 +1,6 @@
 """A print job as plain data, run on any thread with its own connection: what the window's
 公示与打印 section and the CLI ask for."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,9 +23,14 @@ class PrintJob:
     record: bool = True  # a notice printed for the board is recorded; a preview is not
 
 
-def run_job(folder: Path | str, job: PrintJob, out: Path | str, *,
-            progress: Callable[[int, int], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> int:
+def run_job(
+    folder: Path | str,
+    job: PrintJob,
+    out: Path | str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Build the PDF; returns its page count. Opens its own Store, so it may run on a worker thread."""
     from printing.binder import render_binder
     from printing.card import render_cards
@@ -41,8 +47,19 @@ def run_job(folder: Path | str, job: PrintJob, out: Path | str, *,
         if job.document == "card":
             return render_cards(store, ids, out, font, job.year, cancelled=cancelled)
         if job.document == "notice":
-            return render_notice(store, job.village_id, job.kind, job.year, out, font, start=job.start, end=job.end,
-                                 a3=job.a3, record=job.record, cancelled=cancelled)
+            return render_notice(
+                store,
+                job.village_id,
+                job.kind,
+                job.year,
+                out,
+                font,
+                start=job.start,
+                end=job.end,
+                a3=job.a3,
+                record=job.record,
+                cancelled=cancelled,
+            )
         if job.document == "ledger":
             return render_ledger(store, job.village_id, job.kind, job.year, out, font, cancelled=cancelled)
         return render_binder(store, job.village_id, job.year, out, font, progress=progress, cancelled=cancelled)

@@ -1,5 +1,6 @@
 """公示 for the village board: 识别, 退出, 帮扶责任人, 项目资金. Large print, landscape, masked:
 never a full ID number, phone, bank account or health detail. Each printed notice is recorded."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,30 +50,70 @@ def notice_rows(store: Store, village_id: int, kind: str, year: int) -> tuple[li
     """What a notice shows, masked: never a full ID number, phone, bank account or health detail."""
     groups = {g.id: g.name for g in store.villages.groups(village_id)}
     if kind in ("identify", "exit"):
-        headers = ["户主", "身份证号（部分隐藏）", "村民小组", "家庭人口", "贫困户属性",
-                   "主要致贫原因" if kind == "identify" else f"{year}年人均纯收入（元）"]
+        headers = [
+            "户主",
+            "身份证号（部分隐藏）",
+            "村民小组",
+            "家庭人口",
+            "贫困户属性",
+            "主要致贫原因" if kind == "identify" else f"{year}年人均纯收入（元）",
+        ]
         rows = []
         for hid in _households_of(store, village_id, kind, year):
             f = store.households.file(hid)
             head = f.head
             size = rules.household_size(f.members, year)
             income = store.households.income(hid, year)
-            last = codes.CAUSE.label(f.household.main_cause) if kind == "identify" else (
-                format_fen(rules.per_capita_fen(income, size)) if income else "")
-            rows.append((head.name if head else "", idnumber.mask(head.id_number) if head and head.id_number else "",
-                         groups.get(f.household.group_id, ""), size, codes.ATTRIBUTE.label(f.household.attribute), last))
+            last = (
+                codes.CAUSE.label(f.household.main_cause)
+                if kind == "identify"
+                else (format_fen(rules.per_capita_fen(income, size)) if income else "")
+            )
+            rows.append(
+                (
+                    head.name if head else "",
+                    idnumber.mask(head.id_number) if head and head.id_number else "",
+                    groups.get(f.household.group_id, ""),
+                    size,
+                    codes.ATTRIBUTE.label(f.household.attribute),
+                    last,
+                )
+            )
         return headers, rows
     if kind == "pairing":
         headers = ["户主", "村民小组", "帮扶责任人", "单位", "结对开始"]
         return headers, [(r[2], "", r[4], "", r[5]) for r in store.register.pairing_rows(village_id) if r[4]]
-    headers = ["项目名称", "实施地点", "建设内容", "总投资（元）", "资金来源", "实施期限", "实施单位及责任人", "绩效目标",
-               "带贫减贫机制"]
+    headers = [
+        "项目名称",
+        "实施地点",
+        "建设内容",
+        "总投资（元）",
+        "资金来源",
+        "实施期限",
+        "实施单位及责任人",
+        "绩效目标",
+        "带贫减贫机制",
+    ]
     rows = []
     for p, _, _ in store.ledgers.projects(village_id, year):
-        sources = "，".join(f"{codes.FUND_SOURCE.label(k)} {format_fen(getattr(p, c))}"
-                           for k, c in codes.PROJECT_FUND_COLUMNS.items() if getattr(p, c))
-        rows.append((p.name, p.place, p.content, format_fen(p.total_fen), sources,
-                     f"{p.start_date or ''} 至 {p.finish_date or ''}", f"{p.unit} {p.responsible}", p.goal, p.mechanism))
+        sources = "，".join(
+            f"{codes.FUND_SOURCE.label(k)} {format_fen(getattr(p, c))}"
+            for k, c in codes.PROJECT_FUND_COLUMNS.items()
+            if getattr(p, c)
+        )
+        rows.append(
+            (
+                p.name,
+                p.place,
+                p.content,
+                format_fen(p.total_fen),
+                sources,
+                f"{p.start_date or ''} 至 {p.finish_date or ''}",
+                f"{p.unit} {p.responsible}",
+                p.goal,
+                p.mechanism,
+            )
+        )
     return headers, rows
 
 
@@ -83,14 +124,33 @@ def record_notice(store: Store, village_id: int, kind: str, year: int, start: st
     if kind == "pairing":
         rows = _pairing_rows(store, village_id)
     with store.db.atomic():
-        store.writer.insert("notices", {"village_id": village_id, "kind": kind, "year": year, "start_date": first,
-                                        "end_date": last, "content": json.dumps({"headers": headers, "rows": rows},
-                                                                                ensure_ascii=False)})
+        store.writer.insert(
+            "notices",
+            {
+                "village_id": village_id,
+                "kind": kind,
+                "year": year,
+                "start_date": first,
+                "end_date": last,
+                "content": json.dumps({"headers": headers, "rows": rows}, ensure_ascii=False),
+            },
+        )
 
 
-def render_notice(store: Store, village_id: int, kind: str, year: int, path: Path | str, font: PdfFont, *,
-                  start: str | None = None, end: str | None = None, a3: bool = False, record: bool = True,
-                  cancelled: Callable[[], bool] | None = None) -> int:
+def render_notice(
+    store: Store,
+    village_id: int,
+    kind: str,
+    year: int,
+    path: Path | str,
+    font: PdfFont,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    a3: bool = False,
+    record: bool = True,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Print a notice; with ``record`` (printing it for the board) also record it. A preview does not."""
     codes.NOTICE_KIND.check(kind, allow_empty=False)
     first, last = notice_period(store, kind, start, end)
@@ -100,11 +160,18 @@ def render_notice(store: Store, village_id: int, kind: str, year: int, path: Pat
         rows = _pairing_rows(store, village_id)
     s = Styles(font)
     local = store.config().local_hotline or "________________"
-    story = [Heading(f"{village.name}{year}年{codes.NOTICE_KIND.label(kind)}", s.title, 0),
-             Paragraph(f"公示时间：{first} 至 {last}。对公示内容有异议的，请在公示期内向村委会或{village.township}"
-                       f"人民政府反映；也可拨打扶贫监督举报电话 {codes.SUPERVISION_HOTLINE}，本地监督电话 {local}。", s.big),
-             Spacer(1, 4 * mm), table([headers, *rows], s, cell=s.board, total=LANDSCAPE_WIDTH), Spacer(1, 10 * mm),
-             Paragraph(f"公示单位：{village.name}村民委员会（盖章）　　　　{dt.date.today():%Y年%m月%d日}", s.big)]
+    story = [
+        Heading(f"{village.name}{year}年{codes.NOTICE_KIND.label(kind)}", s.title, 0),
+        Paragraph(
+            f"公示时间：{first} 至 {last}。对公示内容有异议的，请在公示期内向村委会或{village.township}"
+            f"人民政府反映；也可拨打扶贫监督举报电话 {codes.SUPERVISION_HOTLINE}，本地监督电话 {local}。",
+            s.big,
+        ),
+        Spacer(1, 4 * mm),
+        table([headers, *rows], s, cell=s.board, total=LANDSCAPE_WIDTH),
+        Spacer(1, 10 * mm),
+        Paragraph(f"公示单位：{village.name}村民委员会（盖章）　　　　{dt.date.today():%Y年%m月%d日}", s.big),
+    ]
     pages = build(path, story, font, title=codes.NOTICE_KIND.label(kind), wide=True, a3=a3, cancelled=cancelled)
     if record:
         record_notice(store, village_id, kind, year, first, last)
@@ -118,6 +185,7 @@ def _pairing_rows(store: Store, village_id: int) -> list[tuple]:
     for hid, _number, head, _status, cadre, since in store.register.pairing_rows(village_id):
         if cadre:
             household = store.households.get(hid)
-            out.append((head, groups.get(household.group_id, ""), cadre, cadres[cadre].unit if cadre in cadres else "",
-                        since))
+            out.append(
+                (head, groups.get(household.group_id, ""), cadre, cadres[cadre].unit if cadre in cadres else "", since)
+            )
     return out

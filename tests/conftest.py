@@ -1,4 +1,5 @@
 """Shared fixtures: a migrated template database copied per test, a demo village, helpers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,14 +9,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from models import idnumber  # noqa: E402
-from models.demo.generator import generate  # noqa: E402
-from models.domain import Household, Member, Village  # noqa: E402
-from models.services.villages import create_village  # noqa: E402
-from models.storage.database import DB_NAME  # noqa: E402
-from models.store import Store  # noqa: E402
+from models import idnumber
+from models.demo.generator import generate
+from models.domain import Household, Member, Village
+from models.services.villages import create_village
+from models.storage.database import DB_NAME
+from models.store import Store
 
 REGION = "450123"
 VILLAGE_CODE = REGION + "101201"
@@ -58,9 +59,18 @@ def demo_store(tmp_path: Path, demo_template: Path):
 
 @pytest.fixture
 def village(store: Store) -> Village:
-    return create_village(store, Village(code=VILLAGE_CODE, province="广西壮族自治区", city="南宁市",
-                                         county="测试县", township="测试镇", name="测试村"),
-                          ["一组", "二组"])
+    return create_village(
+        store,
+        Village(
+            code=VILLAGE_CODE,
+            province="广西壮族自治区",
+            city="南宁市",
+            county="测试县",
+            township="测试镇",
+            name="测试村",
+        ),
+        ["一组", "二组"],
+    )
 
 
 def person(name: str, relation: str, birth: str, sex: str, seq: int = 1, region: str = REGION) -> Member:
@@ -90,9 +100,16 @@ def exit_procedure(store: Store, household_id: int, first_day: str) -> str:
     day = dt.date.fromisoformat(first_day)
     plan = [("review", 0, None), ("verify", 1, None), ("consent", 2, None), ("notice", 3, 9), ("announce", 11, None)]
     for step, start, end in plan:
-        add_step(store, ProcedureStep(household_id=household_id, procedure="exit", step=step,
-                                      start_date=(day + dt.timedelta(days=start)).isoformat(),
-                                      end_date=(day + dt.timedelta(days=end)).isoformat() if end else None))
+        add_step(
+            store,
+            ProcedureStep(
+                household_id=household_id,
+                procedure="exit",
+                step=step,
+                start_date=(day + dt.timedelta(days=start)).isoformat(),
+                end_date=(day + dt.timedelta(days=end)).isoformat() if end else None,
+            ),
+        )
     return (day + dt.timedelta(days=11)).isoformat()
 
 
@@ -104,14 +121,22 @@ def passing_year(store: Store, village: Village, household_id: int, year: int) -
 
     save_poverty_line(store, PovertyLine(year=year, province=village.province, line_fen=300_000, source="测试"))
     svc.save_income(store, Income(household_id=household_id, year=year, wage_fen=2_000_000))
-    svc.save_assurance(store, Assurance(household_id=household_id, year=year, food=1, clothing=1, education=1,
-                                        medical=1, housing=1, water=1))
+    svc.save_assurance(
+        store,
+        Assurance(household_id=household_id, year=year, food=1, clothing=1, education=1, medical=1, housing=1, water=1),
+    )
 
 
 def new_household(store: Store, village: Village, no: str = "0001", **fields: object) -> Household:
     group = store.villages.groups(village.id)[0]
-    values = dict(village_id=village.id, household_no=village.code + no, group_id=group.id,
-                  identified_year=2014, attribute="general", main_cause="illness")
+    values = dict(
+        village_id=village.id,
+        household_no=village.code + no,
+        group_id=group.id,
+        identified_year=2014,
+        attribute="general",
+        main_cause="illness",
+    )
     values.update(fields)
     return Household(**values)
 
@@ -123,4 +148,5 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when == "call" and report.failed:
         import sys
+
         print(f"\nFAILED {item.nodeid}\n{report.longreprtext}", file=sys.stderr, flush=True)

@@ -1,4 +1,5 @@
 """The layering rules: models/ and printing/ never import Qt, ui or desktop."""
+
 import shutil
 import subprocess
 import sys

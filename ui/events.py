@@ -1,4 +1,5 @@
 """App-wide change notifications: screens refresh themselves when data they show changes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

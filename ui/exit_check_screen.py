@@ -1,5 +1,6 @@
 """The exit check screen (统计 section): every household against each criterion, the village summary,
 a filter to failures and an export of what is shown."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,13 @@ class ExitCheckScreen(QWidget):
         self.export_button = QPushButton("导出所列到 Excel…")
         self.lines_button = QPushButton("扶贫标准…")
         self.config_button = QPushButton("核查设置…")
-        self.headers = ("户编号", "户主", "脱贫状态", *(codes.EXIT_CRITERION.label(k) for k in codes.EXIT_CRITERION.keys),
-                        "结论")
+        self.headers = (
+            "户编号",
+            "户主",
+            "脱贫状态",
+            *(codes.EXIT_CRITERION.label(k) for k in codes.EXIT_CRITERION.keys),
+            "结论",
+        )
         self.table = make_table(self.headers, "exit-check-table")
         self.summary = QLabel()
         self.summary.setObjectName("exit-summary")
@@ -92,10 +98,13 @@ class ExitCheckScreen(QWidget):
         for r in s.results:
             reason = describe_result(r)
             verdict = "达标" if r.passed else "未达标"
-            parts.append(f"{criterion_label(r.criterion)}：{verdict}" + ("" if reason in ("达标", "未达标") else f"（{reason}）"))
+            parts.append(
+                f"{criterion_label(r.criterion)}：{verdict}" + ("" if reason in ("达标", "未达标") else f"（{reason}）")
+            )
         self.summary.setText(
             f"{self.year.value()} 年：共 {len(self.checks)} 户，达标 {passed} 户，未达标 {len(self.checks) - passed} 户。"
-            f"\n村级退出{'达标' if s.passed else '未达标'}：" + "；".join(parts))
+            f"\n村级退出{'达标' if s.passed else '未达标'}：" + "；".join(parts)
+        )
         self.summary.setStyleSheet("" if s.passed else ERROR_STYLE)
         self.show_rows()
 
@@ -105,8 +114,9 @@ class ExitCheckScreen(QWidget):
     def rows(self) -> tuple[list[tuple], list[list[str]]]:
         rows, tips = [], []
         for c in self.shown():
-            marks = [(PASS if r.passed else FAIL) + ("" if r.criterion in c.required else "（不要求）")
-                     for r in c.results]
+            marks = [
+                (PASS if r.passed else FAIL) + ("" if r.criterion in c.required else "（不要求）") for r in c.results
+            ]
             verdict = "达标" if c.passed else "未达标：" + "、".join(codes.EXIT_CRITERION.label(k) for k in c.failed)
             rows.append((c.household_no, c.head, codes.status_label(c.status), *marks, verdict))
             tips.append(["", "", "", *(describe_result(r) for r in c.results), ""])
@@ -120,16 +130,19 @@ class ExitCheckScreen(QWidget):
         if not self.checks:
             self.error.set_error("请先核查。")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "导出退出核查", f"{self.year.value()}年退出核查.xlsx",
-                                              "Excel 工作簿 (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出退出核查", f"{self.year.value()}年退出核查.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
         if path:
             self.export_to(path)
 
     def export_to(self, path: str) -> int | None:
         """Each criterion as ✓/✗ with its reason, as shown (filtered or not)."""
         rows, tips = self.rows()
-        out = [(*row[:3], *(f"{mark} {tip}" for mark, tip in zip(row[3:-1], tip_row[3:-1])), row[-1])
-               for row, tip_row in zip(rows, tips)]
+        out = [
+            (*row[:3], *(f"{mark} {tip}" for mark, tip in zip(row[3:-1], tip_row[3:-1])), row[-1])
+            for row, tip_row in zip(rows, tips)
+        ]
         try:
             return write_table(path if path.endswith(".xlsx") else path + ".xlsx", "退出核查", self.headers, out)
         except Exception as exc:  # an unwritable path

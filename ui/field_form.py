@@ -1,7 +1,9 @@
 """A form built from a list of fields: label, input widget and its error line, load and read back."""
+
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +34,14 @@ class Field:
 class FieldForm(QWidget):
     """Two columns of fields; each has a red error line under it when a save is refused."""
 
-    def __init__(self, fields: list[Field], errors: FieldErrors, prefix: tuple[object, ...],
-                 parent: QWidget | None = None, columns: int = 2) -> None:
+    def __init__(
+        self,
+        fields: list[Field],
+        errors: FieldErrors,
+        prefix: tuple[object, ...],
+        parent: QWidget | None = None,
+        columns: int = 2,
+    ) -> None:
         super().__init__(parent)
         self.fields = fields
         self.prefix = prefix
@@ -64,7 +72,7 @@ class FieldForm(QWidget):
         outer.addStretch(1)
         # Tab goes down the fields in the order listed, whenever each widget was made.
         chain = list(self.widgets.values())
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _make(self, f: Field) -> QWidget:

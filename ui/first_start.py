@@ -1,4 +1,5 @@
 """The first start: with no village yet, create one or open the demo village."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,4 +1,5 @@
 """The window's header: which village is shown (a county folder holds many) and its counts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,7 +58,8 @@ class Header(QWidget):
         warning = f" · <span style='color:#c0392b'>督查问题逾期未整改 {overdue} 个</span>" if overdue else ""
         self.counts.setText(
             f"建档立卡户 {stats.registered} 户 · 人口 {stats.members} 人 · "
-            f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户{warning}")
+            f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户{warning}"
+        )
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
         if changes.village:

@@ -1,4 +1,5 @@
 """Screens that load their village only when first shown, so opening the window stays fast."""
+
 from __future__ import annotations
 
 from PySide6.QtGui import QShowEvent
@@ -21,7 +22,7 @@ class LazyVillage:
             self._pending = None
             self.load_village(village_id)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)  # type: ignore[misc]
         self._apply_pending()
 

@@ -1,4 +1,5 @@
 """The look of the app: Chinese translations of Qt's own texts, the zh_CN locale and a CJK font."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -7,9 +8,16 @@ from PySide6.QtWidgets import QApplication
 
 # Preferred CJK families, Windows first, then Linux.
 CJK_FAMILIES = (
-    "Microsoft YaHei", "Microsoft YaHei UI", "SimSun", "SimHei",
-    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC",
-    "PingFang SC", "Droid Sans Fallback",
+    "Microsoft YaHei",
+    "Microsoft YaHei UI",
+    "SimSun",
+    "SimHei",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "PingFang SC",
+    "Droid Sans Fallback",
 )
 DATE_FORMAT = "yyyy-MM-dd"
 

@@ -1,4 +1,5 @@
 """The main window: assembles the header, the navigation and the screens; owns no feature."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -12,11 +13,11 @@ from PySide6.QtWidgets import (
 )
 
 from models.store import Store
-from ui.events import AppEvents
-from ui.header import Header
 from ui.assistance.screen import AssistanceScreen
+from ui.events import AppEvents
 from ui.exchange.screen import ExchangeScreen
 from ui.exit_check_screen import ExitCheckScreen
+from ui.header import Header
 from ui.households.list_view import HouseholdListScreen
 from ui.ledgers.screen import LedgerScreen
 from ui.plans_screen import PlanScreen
@@ -47,8 +48,15 @@ class MainWindow(QMainWindow):
         self.printing = PrintScreen(store, events)
         self.exchange = ExchangeScreen(store, events)
         self.screens: dict[str, QWidget] = {
-            "村情": self.village_screen, "贫困户": self.households, "帮扶": self.assistance, "一户一策": self.plans,
-            "台账": self.ledgers, "公示与打印": self.printing, "上报": self.exchange, "统计": self.exit_check}
+            "村情": self.village_screen,
+            "贫困户": self.households,
+            "帮扶": self.assistance,
+            "一户一策": self.plans,
+            "台账": self.ledgers,
+            "公示与打印": self.printing,
+            "上报": self.exchange,
+            "统计": self.exit_check,
+        }
         for section in SECTIONS:  # the stack follows the navigation's order
             screen = self.screens[section]
             self.stack.addWidget(screen)
@@ -82,7 +90,7 @@ class MainWindow(QMainWindow):
             if isinstance(geometry, QByteArray):
                 self.restoreGeometry(geometry)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event) -> None:
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -1,13 +1,14 @@
 """Chinese sentences for the typed errors of models/ (no Qt; the CLI uses them too)."""
+
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
 from models import codes, labels
+from models import errors as E
 from models.exchange.reader import FileRefused, refusal_text
 from models.money import format_fen
-from models import errors as E
 
 _ID_REASONS = {
     "length": "应为18位",
@@ -43,7 +44,9 @@ def describe(error: BaseException) -> str:
         where = f"户编号 {e.household_no} 的" if e.household_no else "本户的"
         return f"身份证号码 {e.id_number} 已登记在{where}“{e.name}”名下，同一人在本村只能登记一次。"
     if isinstance(e, E.HeadCount):
-        return "每户必须有且只有一名户主，且户主是本户现有成员。" + (f"现在有 {e.count} 名。" if e.count else "现在没有户主。")
+        return "每户必须有且只有一名户主，且户主是本户现有成员。" + (
+            f"现在有 {e.count} 名。" if e.count else "现在没有户主。"
+        )
     if isinstance(e, E.UnknownCode):
         return f"“{e.value}”不是{e.list_name}的可选值。"
     if isinstance(e, E.RepeatedCause):
@@ -71,7 +74,7 @@ def describe(error: BaseException) -> str:
     if isinstance(e, E.EventOutOfOrder):
         return f"日期 {e.date} 早于应在其前的 {e.last}，请核对日期和年度。"
     if isinstance(e, E.InvalidStatusChange):
-        return (f"当前状态为“{codes.status_label(e.current)}”，不能进行“{codes.STATUS_EVENT.label(e.event)}”。")
+        return f"当前状态为“{codes.status_label(e.current)}”，不能进行“{codes.STATUS_EVENT.label(e.event)}”。"
     if isinstance(e, E.MemberAlreadyLeft):
         return f"“{e.name}”已不是本户现有成员。"
     if isinstance(e, E.VillageCodeInvalid):
@@ -107,8 +110,10 @@ def describe(error: BaseException) -> str:
             return f"{codes.PROCEDURE.label(e.procedure)}的步骤已全部登记。"
         if e.got == "stop":
             return f"{codes.PROCEDURE.label(e.procedure)}还没有开始，无需终止。"
-        return (f"{codes.PROCEDURE.label(e.procedure)}要按顺序进行：下一步应是“{steps.label(e.expected)}”，"
-                f"不能先登记“{steps.label(e.got) if e.got in steps else e.got}”。")
+        return (
+            f"{codes.PROCEDURE.label(e.procedure)}要按顺序进行：下一步应是“{steps.label(e.expected)}”，"
+            f"不能先登记“{steps.label(e.got) if e.got in steps else e.got}”。"
+        )
     if isinstance(e, E.IncomeAloneNeverDecides):
         return "退出标准不能只有收入一项：两不愁三保障必须一并核查。"
     if isinstance(e, E.InvalidSetting):
@@ -176,10 +181,11 @@ def criterion_label(key: str) -> str:
     if key in codes.EXIT_CRITERION:
         return codes.EXIT_CRITERION.label(key)
     return {"incidence": "贫困发生率", "collective_income": labels.VILLAGE["collective_income_fen"]}.get(
-        key, labels.VILLAGE.get(key, key))
+        key, labels.VILLAGE.get(key, key)
+    )
 
 
-def describe_result(result) -> str:  # noqa: ANN001 (models.exit_check.Result)
+def describe_result(result) -> str:
     """Why a criterion passed or failed, in a clerk's words."""
     f, key = result.facts, result.criterion
     if f.get("missing"):
@@ -190,8 +196,7 @@ def describe_result(result) -> str:  # noqa: ANN001 (models.exit_check.Result)
         return "该年家庭人口为 0，无法计算人均纯收入"
     if key == "income":
         verdict = "高于" if result.passed else "未超过"
-        return (f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 "
-                f"{format_fen(f['line_fen'])} 元")
+        return f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 {format_fen(f['line_fen'])} 元"
     if key == "education" and not result.passed:
         parts = []
         if f.get("names"):
@@ -207,7 +212,9 @@ def describe_result(result) -> str:  # noqa: ANN001 (models.exit_check.Result)
             parts.append("未填写医保情况：" + "、".join(f["unknown"]))
         return "；".join(parts) or "基本医疗未保障"
     if key == "housing" and not result.passed:
-        return f"危房（{codes.DANGEROUS_HOUSE.label(f['dangerous_house'])}）" if f.get("dangerous_house") else "住房不安全"
+        return (
+            f"危房（{codes.DANGEROUS_HOUSE.label(f['dangerous_house'])}）" if f.get("dangerous_house") else "住房不安全"
+        )
     if key == "incidence":
         return f"贫困发生率 {f['permille'] / 10:.2f}%（标准：低于 {f['max'] / 10:g}%）"
     if key == "collective_income":

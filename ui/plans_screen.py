@@ -1,4 +1,5 @@
 """The 一户一策 section: a household's plan for a year, its measures, suggestions and last year's copy."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,17 @@ from ui.messages import describe, describe_problem
 from ui.tables import WARN, fill, key_of, make_table
 from ui.widgets import CodeCombo, ErrorLabel
 
-COLUMNS = ("category", "content", "member_id", "responsible", "funds_fen", "funds_source", "deadline", "status",
-           "result")
+COLUMNS = (
+    "category",
+    "content",
+    "member_id",
+    "responsible",
+    "funds_fen",
+    "funds_source",
+    "deadline",
+    "status",
+    "result",
+)
 COMBOS = {"category": codes.MEASURE_CATEGORY, "funds_source": codes.FUND_SOURCE, "status": codes.MEASURE_STATUS}
 
 
@@ -101,8 +111,9 @@ class PlanScreen(LazyVillage, QWidget):
         layout.addLayout(editor, 1)
         self.household.currentIndexChanged.connect(lambda _: self._on_switch())
         self.year.valueChanged.connect(lambda _: self._on_switch())
-        self.overview.cellClicked.connect(lambda row, _: self.household.setCurrentIndex(
-            self.household.findData(key_of(self.overview, row))))
+        self.overview.cellClicked.connect(
+            lambda row, _: self.household.setCurrentIndex(self.household.findData(key_of(self.overview, row)))
+        )
         self.suggest_button.clicked.connect(self._on_suggest)
         self.copy_button.clicked.connect(self._on_copy)
         self.add_button.clicked.connect(lambda: self._add_row(Measure(category="other")))
@@ -124,13 +135,25 @@ class PlanScreen(LazyVillage, QWidget):
         if self.village_id is None:
             fill(self.overview, [])
             return
-        plans = {r[0]: r[1:] for r in self.store.assistance.plan_overview(
-            self.village_id, self.year.value(), dt.date.today().isoformat())}
+        plans = {
+            r[0]: r[1:]
+            for r in self.store.assistance.plan_overview(
+                self.village_id, self.year.value(), dt.date.today().isoformat()
+            )
+        }
         rows, keys, warn = [], [], []
         for hid, number, head, status, *_ in self.store.register.pairing_rows(self.village_id):
             count, done, overdue = plans.get(hid, (None, 0, 0))
-            rows.append((number[-4:], head, codes.status_label(status), "无计划" if count is None else count,
-                         done or 0, overdue or 0))
+            rows.append(
+                (
+                    number[-4:],
+                    head,
+                    codes.status_label(status),
+                    "无计划" if count is None else count,
+                    done or 0,
+                    overdue or 0,
+                )
+            )
             keys.append(hid)
             warn.append((count is None and status in ("not_exited", "returned")) or bool(overdue))
         fill(self.overview, rows, keys=keys, warn=warn)
@@ -144,9 +167,13 @@ class PlanScreen(LazyVillage, QWidget):
     def _on_switch(self) -> None:
         """Another household or year: offer to save what was typed for the one shown before."""
         if self.is_dirty():
-            answer = QMessageBox.question(self, "一户一策", "当前计划有未保存的修改，要先保存吗？",
-                                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard,
-                                          QMessageBox.StandardButton.Save)
+            answer = QMessageBox.question(
+                self,
+                "一户一策",
+                "当前计划有未保存的修改，要先保存吗？",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard,
+                QMessageBox.StandardButton.Save,
+            )
             if answer == QMessageBox.StandardButton.Save and not self.save(reload=False):
                 return  # the problems stay on screen with what was typed
         self.load()
@@ -257,9 +284,15 @@ class PlanScreen(LazyVillage, QWidget):
             problems.append(Problem(("plan", "target_income_fen"), exc))
             target_income = None
         target_exit = self.target_exit.text().strip()
-        plan = Plan(id=self.plan.id, uuid=self.plan.uuid, household_id=self.plan.household_id, year=self.plan.year,
-                    target_exit_year=int(target_exit) if target_exit.isdigit() else (target_exit or None),
-                    target_income_fen=target_income, note=self.note.text().strip())
+        plan = Plan(
+            id=self.plan.id,
+            uuid=self.plan.uuid,
+            household_id=self.plan.household_id,
+            year=self.plan.year,
+            target_exit_year=int(target_exit) if target_exit.isdigit() else (target_exit or None),
+            target_income_fen=target_income,
+            note=self.note.text().strip(),
+        )
         try:
             if problems:
                 raise ValidationFailed(problems)

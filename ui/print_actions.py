@@ -1,5 +1,6 @@
 """Printing one thing from where the clerk is (a household, a ledger): build the PDF at once and
 save it; long batches belong to the 公示与打印 section, which runs them off the UI thread."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,7 @@ def save_pdf_now(parent: QWidget, store: Store, job: PrintJob, name: str, path: 
     return f"已生成“{path}”，共 {pages} 页。"
 
 
-def print_ledger(tab, kind: str, year: int | None, path: str | None = None) -> str:  # noqa: ANN001 (a ledger tab)
+def print_ledger(tab, kind: str, year: int | None, path: str | None = None) -> str:
     """A ledger tab's 打印 PDF: the ledger of the year shown (this year when all are shown)."""
     if tab.village_id is None:
         return ""

@@ -1,5 +1,6 @@
 """The 公示与打印 section: choose a document, build it off the UI thread (progress, Cancel),
 preview it page by page, print it or save the PDF."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,9 +35,9 @@ from printing.jobs import PrintJob, run_job
 from printing.notices import notice_days, record_notice
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.widgets import ErrorLabel
 from ui.messages import describe
 from ui.printing_choices import DOCUMENTS
+from ui.widgets import ErrorLabel
 from ui.workers import Worker, pool
 
 
@@ -137,10 +138,17 @@ class PrintScreen(QWidget):
                 self.error.set_error(f"本村没有户编号为 {number} 的户。")
                 return None
             ids.append(found.id)
-        return PrintJob(document=document, village_id=self.village_id, year=self.year.value(),
-                        household_ids=tuple(ids), kind=kind, start=self.start.date().toString("yyyy-MM-dd"),
-                        end=self.end.date().toString("yyyy-MM-dd"), a3=self.a3.isChecked(),
-                        record=False)  # a preview is not a posting; saving or printing it is
+        return PrintJob(
+            document=document,
+            village_id=self.village_id,
+            year=self.year.value(),
+            household_ids=tuple(ids),
+            kind=kind,
+            start=self.start.date().toString("yyyy-MM-dd"),
+            end=self.end.date().toString("yyyy-MM-dd"),
+            a3=self.a3.isChecked(),
+            record=False,
+        )  # a preview is not a posting; saving or printing it is
 
     def build(self) -> Worker | None:
         """Build off the UI thread, with a progress dialog whose Cancel really stops the work."""
@@ -154,8 +162,9 @@ class PrintScreen(QWidget):
         out = Path(self.tmp.name) / f"{job.document}-{dt.datetime.now():%H%M%S%f}.pdf"
         self.pending_job = job
         folder = self.store.folder
-        worker = Worker(lambda progress, cancelled: (run_job(folder, job, out, progress=progress,
-                                                             cancelled=cancelled), out))
+        worker = Worker(
+            lambda progress, cancelled: (run_job(folder, job, out, progress=progress, cancelled=cancelled), out)
+        )
         self.progress = QProgressDialog("正在生成……", "取消", 0, 0, self)
         self.progress.setWindowTitle("公示与打印")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -201,7 +210,9 @@ class PrintScreen(QWidget):
         if self.current is None:
             return ""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", f"{self.document.currentText()}.pdf", "PDF (*.pdf)")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "另存为 PDF", f"{self.document.currentText()}.pdf", "PDF (*.pdf)"
+            )
             if not path:
                 return ""
         try:
@@ -219,8 +230,9 @@ class PrintScreen(QWidget):
             return
         printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
         first = self.pdf.pagePointSize(0)
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape if first.width() > first.height()
-                                   else QPageLayout.Orientation.Portrait)
+        printer.setPageOrientation(
+            QPageLayout.Orientation.Landscape if first.width() > first.height() else QPageLayout.Orientation.Portrait
+        )
         if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
             return
         self.print_to(printer)
@@ -253,5 +265,3 @@ class PrintScreen(QWidget):
             self._record_if_notice()
         self.status.setText(f"已送打印机 {printed} 页。" if printed == pages else f"已取消打印（已送 {printed} 页）。")
         return printed
-
-

@@ -1,4 +1,5 @@
 """What the 公示与打印 section offers: document keys (document:kind) and their labels."""
+
 from __future__ import annotations
 
 from models import codes

@@ -1,4 +1,5 @@
 """Settings that differ by province or year: poverty lines, required roles, exit criteria, notice days."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, config as config_module, labels
+from models import codes, labels
+from models import config as config_module
 from models.domain import PovertyLine
 from models.errors import CundangError
 from models.money import format_fen, parse_yuan
@@ -57,7 +59,8 @@ class PovertyLineDialog(QDialog):
         close.rejected.connect(self.reject)
         reference = QLabel(
             "本程序不内置任何扶贫标准，请按本省文件填写。供参考：国家扶贫标准为 2010 年不变价 2300 元；"
-            "四川省自贡市大安区 2016 年按 3100 元标准补差（大安区委决定）。")
+            "四川省自贡市大安区 2016 年按 3100 元标准补差（大安区委决定）。"
+        )
         reference.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(reference)
@@ -73,13 +76,20 @@ class PovertyLineDialog(QDialog):
 
     def refresh(self) -> None:
         lines = self.store.assistance.poverty_lines()
-        fill(self.table, [(x.year, x.province, format_fen(x.line_fen), x.source) for x in lines],
-             keys=[x.id for x in lines])
+        fill(
+            self.table,
+            [(x.year, x.province, format_fen(x.line_fen), x.source) for x in lines],
+            keys=[x.id for x in lines],
+        )
 
     def _on_save(self) -> None:
         try:
-            line = PovertyLine(year=self.year.value(), province=self.province.text(),
-                               line_fen=parse_yuan(self.amount.text()), source=self.source.text().strip())
+            line = PovertyLine(
+                year=self.year.value(),
+                province=self.province.text(),
+                line_fen=parse_yuan(self.amount.text()),
+                source=self.source.text().strip(),
+            )
             save_poverty_line(self.store, line)
         except CundangError as exc:
             self.error.set_error(describe(exc))
@@ -102,12 +112,17 @@ class ConfigDialog(QDialog):
         self.store = store
         self.setWindowTitle("设置")
         config = store.config()
-        self.roles = self._checks("村里必须有的帮扶力量（默认“六个一”）", codes.VILLAGE_REQUIREMENT.items,
-                                  config.required_roles)
-        self.criteria = self._checks("贫困户退出标准（收入不能单独决定）", codes.EXIT_CRITERION.items,
-                                     config.exit_criteria)
-        self.facts = self._checks("贫困村退出还须具备", [(k, labels.VILLAGE[k]) for k in config_module.VILLAGE_FACTS],
-                                  config.village_requirements)
+        self.roles = self._checks(
+            "村里必须有的帮扶力量（默认“六个一”）", codes.VILLAGE_REQUIREMENT.items, config.required_roles
+        )
+        self.criteria = self._checks(
+            "贫困户退出标准（收入不能单独决定）", codes.EXIT_CRITERION.items, config.exit_criteria
+        )
+        self.facts = self._checks(
+            "贫困村退出还须具备",
+            [(k, labels.VILLAGE[k]) for k in config_module.VILLAGE_FACTS],
+            config.village_requirements,
+        )
         self.notice_days = QSpinBox()
         self.notice_days.setRange(1, 60)
         self.notice_days.setValue(config.notice_days)
@@ -147,7 +162,7 @@ class ConfigDialog(QDialog):
         layout.addWidget(buttons)
 
     @staticmethod
-    def _checks(title: str, items, chosen: list[str]) -> tuple[QGroupBox, dict[str, QCheckBox]]:  # noqa: ANN001
+    def _checks(title: str, items, chosen: list[str]) -> tuple[QGroupBox, dict[str, QCheckBox]]:
         box = QGroupBox(title)
         grid = QGridLayout(box)
         checks = {}
@@ -162,10 +177,12 @@ class ConfigDialog(QDialog):
         config = config_module.Config(
             required_roles=[k for k, c in self.roles[1].items() if c.isChecked()],
             exit_criteria=[k for k, c in self.criteria[1].items() if c.isChecked()],
-            notice_days=self.notice_days.value(), enforce_procedures=self.enforce.isChecked(),
+            notice_days=self.notice_days.value(),
+            enforce_procedures=self.enforce.isChecked(),
             incidence_max_permille=self.incidence.value(),
             village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()],
-            min_attendance_days=self.attendance.value())
+            min_attendance_days=self.attendance.value(),
+        )
         try:
             text = self.collective.text().strip()
             config.collective_income_min_fen = parse_yuan(text) if text else None

@@ -1,4 +1,5 @@
 """Small read-only tables (dozens of rows: cadres, pairings, visits) filled from plain rows."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -22,8 +23,14 @@ def make_table(headers: Sequence[str], name: str = "") -> QTableWidget:
     return table
 
 
-def fill(table: QTableWidget, rows: Sequence[Sequence[object]], *, keys: Sequence[object] = (),
-         warn: Sequence[bool] = (), tips: Sequence[Sequence[str]] = ()) -> None:
+def fill(
+    table: QTableWidget,
+    rows: Sequence[Sequence[object]],
+    *,
+    keys: Sequence[object] = (),
+    warn: Sequence[bool] = (),
+    tips: Sequence[Sequence[str]] = (),
+) -> None:
     """Replace the rows; ``keys`` go to each row's first cell (Qt.UserRole), ``warn`` paints a row red."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):

@@ -1,4 +1,5 @@
 """The 村情 screen: the village's facts and its groups (村民小组), editable and saved together."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -100,8 +101,10 @@ class GroupEditor(QGroupBox):
             self.list.setCurrentRow(row + step)
 
     def groups(self) -> list[Group]:
-        return [Group(id=self.list.item(i).data(Qt.ItemDataRole.UserRole), name=self.list.item(i).text())
-                for i in range(self.list.count())]
+        return [
+            Group(id=self.list.item(i).data(Qt.ItemDataRole.UserRole), name=self.list.item(i).text())
+            for i in range(self.list.count())
+        ]
 
 
 class VillageScreen(QWidget):
@@ -150,8 +153,12 @@ class VillageScreen(QWidget):
             update_village(self.store, village, self.groups.groups())
         except CundangError as exc:
             field = exc.facts.get("field") if isinstance(exc, Required) else None
-            where = {VillageCodeInvalid: "code", DuplicateVillage: "code", DuplicateGroup: "groups",
-                     GroupInUse: "groups"}.get(type(exc), field or "name")
+            where = {
+                VillageCodeInvalid: "code",
+                DuplicateVillage: "code",
+                DuplicateGroup: "groups",
+                GroupInUse: "groups",
+            }.get(type(exc), field or "name")
             self.errors.show([Problem(("village", where), exc)])
             return False
         self.set_village(village.id)

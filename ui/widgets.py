@@ -1,4 +1,5 @@
 """Small input widgets shared by the forms: code-list combos, yes/no combos, and errors by field."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -14,8 +15,9 @@ ERROR_STYLE = "color: #c0392b;"
 class CodeCombo(QComboBox):
     """A choice from a code list; shows labels, gives keys. An empty first item when optional."""
 
-    def __init__(self, clist: codes.CodeList, *, optional: bool = True, empty_label: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, clist: codes.CodeList, *, optional: bool = True, empty_label: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.clist = clist
         if optional:

@@ -1,4 +1,5 @@
 """Long work off the UI thread: a QRunnable that runs a plain function with progress and cancel."""
+
 from __future__ import annotations
 
 import threading
@@ -31,8 +32,9 @@ class Worker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(progress=lambda n, total: self.signals.progress.emit(n, total),
-                             cancelled=self._cancel.is_set)
+            result = self.fn(
+                progress=lambda n, total: self.signals.progress.emit(n, total), cancelled=self._cancel.is_set
+            )
         except BaseException as exc:  # reported to the UI thread, which words it
             traceback.print_exc()
             self.signals.failed.emit(exc)
@@ -55,8 +57,15 @@ def pool() -> QThreadPool:
     return _writer_pool
 
 
-def run_with_progress(parent, title: str, fn: Callable[..., object], on_done: Callable[[object], None],  # noqa: ANN001
-                      on_failed: Callable[[BaseException], None], *, label: str = "正在处理……") -> Worker:
+def run_with_progress(
+    parent,
+    title: str,
+    fn: Callable[..., object],
+    on_done: Callable[[object], None],
+    on_failed: Callable[[BaseException], None],
+    *,
+    label: str = "正在处理……",
+) -> Worker:
     """Run ``fn(progress, cancelled)`` on the worker pool behind a modal progress dialog whose
     取消 stops it; ``on_done``/``on_failed`` are called on the UI thread."""
     from PySide6.QtCore import Qt
@@ -73,7 +82,7 @@ def run_with_progress(parent, title: str, fn: Callable[..., object], on_done: Ca
         dialog.setMaximum(total)
         dialog.setValue(done)
 
-    def finish(callback: Callable, value: object) -> None:  # noqa: ANN001
+    def finish(callback: Callable, value: object) -> None:
         dialog.reset()
         dialog.deleteLater()
         callback(value)

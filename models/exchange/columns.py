@@ -1,5 +1,6 @@
 """The package's columns: how each stored value is written as text, and how that text is read
 back (with a Chinese message when it cannot be). Export and import share this one table."""
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,9 @@ class BadValue(Exception):
 
 @dataclass(frozen=True)
 class Column:
-    name: str              # the stored column
-    header: str            # the Chinese header
-    kind: str              # text int real date fen flag code status codes group step
+    name: str  # the stored column
+    header: str  # the Chinese header
+    kind: str  # text int real date fen flag code status codes group step
     codes: codes.CodeList | None = None
     nullable: bool = True  # an empty cell is stored as NULL (else as '')
     required: bool = False  # an empty cell is refused
@@ -124,8 +125,7 @@ class Column:
         raise AssertionError(kind)
 
 
-def columns_for(db: Database, table: str, fields: dict[str, str],
-                coded: dict[str, codes.CodeList]) -> list[Column]:
+def columns_for(db: Database, table: str, fields: dict[str, str], coded: dict[str, codes.CodeList]) -> list[Column]:
     """The typed columns of a sheet, from the schema and the code lists."""
     info = {r[1]: (r[2].upper(), bool(r[3]), r[4]) for r in db.execute(f"PRAGMA table_info([{table}])")}
     out = []

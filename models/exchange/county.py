@@ -1,5 +1,6 @@
 """The county's view of its villages: what was imported when, counts, ID numbers registered in
 more than one village, and the county summary workbook."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ class VillageLine:
     code: str
     name: str
     township: str
-    imported_at: str = ""     # when the county last took a package ('' when made here)
-    exported_at: str = ""     # when the village exported it
+    imported_at: str = ""  # when the county last took a package ('' when made here)
+    exported_at: str = ""  # when the village exported it
     accepted_modified: bool = False
     households: int = 0
     registered: int = 0
@@ -40,10 +41,14 @@ def overview(store: Store, found: list[Duplicate] | None = None) -> list[Village
     caller has them already)."""
     stats = {s.code: s for s in store.stats.villages()}
     lines = []
-    last = {vid: (at, exported, bool(acc)) for vid, at, exported, acc in store.db.execute(
-        """SELECT village_id, created_at, exported_at, accepted_modified FROM imports i
+    last = {
+        vid: (at, exported, bool(acc))
+        for vid, at, exported, acc in store.db.execute(
+            """SELECT village_id, created_at, exported_at, accepted_modified FROM imports i
            WHERE id = (SELECT id FROM imports j WHERE j.village_id = i.village_id
-                       ORDER BY exported_at DESC, id DESC LIMIT 1)""")}
+                       ORDER BY exported_at DESC, id DESC LIMIT 1)"""
+        )
+    }
     problems = store.ledgers.open_findings_by_village()
     dup_count: dict[str, int] = {}
     for d in duplicates(store) if found is None else found:
@@ -52,10 +57,24 @@ def overview(store: Store, found: list[Duplicate] | None = None) -> list[Village
     for v in store.villages.all():
         s = stats.get(v.code)
         at, exported, acc = last.get(v.id, ("", "", False))
-        lines.append(VillageLine(v.id, v.code, v.name, v.township, at, exported, acc,
-                                 s.households if s else 0, s.registered if s else 0, s.members if s else 0,
-                                 s.poor if s else 0, s.exited if s else 0, problems.get(v.id, 0),
-                                 dup_count.get(v.code, 0)))
+        lines.append(
+            VillageLine(
+                v.id,
+                v.code,
+                v.name,
+                v.township,
+                at,
+                exported,
+                acc,
+                s.households if s else 0,
+                s.registered if s else 0,
+                s.members if s else 0,
+                s.poor if s else 0,
+                s.exited if s else 0,
+                problems.get(v.id, 0),
+                dup_count.get(v.code, 0),
+            )
+        )
     return lines
 
 
@@ -93,11 +112,13 @@ def duplicates(store: Store) -> list[Duplicate]:
            SELECT c.person, v.code, v.name, h.household_no, c.name, c.relation
            FROM current c JOIN shared USING (person) JOIN villages v ON v.id = c.village_id
            JOIN households h ON h.id = c.household_id
-           ORDER BY c.person, v.code""").fetchall()
+           ORDER BY c.person, v.code"""
+    ).fetchall()
     found: dict[str, Duplicate] = {}
     for person, code, vname, no, name, relation in rows:
         found.setdefault(person, Duplicate(person)).places.append(
-            Place(code, vname, no, name, codes.RELATION.label(relation) if relation in codes.RELATION else relation))
+            Place(code, vname, no, name, codes.RELATION.label(relation) if relation in codes.RELATION else relation)
+        )
     return list(found.values())
 
 
@@ -107,29 +128,56 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
 
     villages = store.villages.all()
     stats = {s.code: s for s in store.stats.villages()}
-    by = {kind: _count_by(store, column) for kind, column in
-          (("attribute", "attribute"), ("cause", "main_cause"))}
-    funds = {vid: list(values) for vid, *values in store.db.execute(
-        "SELECT village_id, " + ", ".join(f"sum(fund_{k}_fen)" for k in FUND_SOURCES) +
-        " FROM projects GROUP BY village_id")}
+    by = {kind: _count_by(store, column) for kind, column in (("attribute", "attribute"), ("cause", "main_cause"))}
+    funds = {
+        vid: list(values)
+        for vid, *values in store.db.execute(
+            "SELECT village_id, "
+            + ", ".join(f"sum(fund_{k}_fen)" for k in FUND_SOURCES)
+            + " FROM projects GROUP BY village_id"
+        )
+    }
     open_problems = store.ledgers.open_findings_by_village()
     status_keys = list(codes.STATUS.keys)
-    main_headers = ["村代码", "乡镇", "村名", *(f"{codes.STATUS.label(k)}(现在)" for k in status_keys),
-                    "建档立卡户(现在)", "在册人口(现在)", f"{year}年末贫困人口", "农业人口", f"{year}年末贫困发生率(%)",
-                    *(f"{codes.FUND_SOURCE.label(k)}(各年合计,元)" for k in FUND_SOURCES), "项目资金合计(各年合计,元)",
-                    "未整改问题(现在)"]
+    main_headers = [
+        "村代码",
+        "乡镇",
+        "村名",
+        *(f"{codes.STATUS.label(k)}(现在)" for k in status_keys),
+        "建档立卡户(现在)",
+        "在册人口(现在)",
+        f"{year}年末贫困人口",
+        "农业人口",
+        f"{year}年末贫困发生率(%)",
+        *(f"{codes.FUND_SOURCE.label(k)}(各年合计,元)" for k in FUND_SOURCES),
+        "项目资金合计(各年合计,元)",
+        "未整改问题(现在)",
+    ]
     main: list[list[object]] = []
     totals: list[object] = ["合计", "", f"{len(villages)} 个村"] + [0] * (len(main_headers) - 3)
     for v in villages:
         s = stats.get(v.code)
         summary = village_exit_summary(store, v.id, year)
         money = [to_decimal(f or 0) for f in funds.get(v.id, [0] * len(FUND_SOURCES))]
-        incidence = (Decimal(summary.poor_people * 100) / Decimal(v.agri_population)).quantize(Decimal("0.01")) \
-            if v.agri_population else "未填写农业人口"
-        row: list[object] = [v.code, v.township, v.name, *((s.by_status.get(k, 0) if s else 0) for k in status_keys),
-                             s.registered if s else 0, s.members if s else 0, summary.poor_people,
-                             v.agri_population or 0, incidence, *money, sum(money, Decimal(0)),
-                             open_problems.get(v.id, 0)]
+        incidence = (
+            (Decimal(summary.poor_people * 100) / Decimal(v.agri_population)).quantize(Decimal("0.01"))
+            if v.agri_population
+            else "未填写农业人口"
+        )
+        row: list[object] = [
+            v.code,
+            v.township,
+            v.name,
+            *((s.by_status.get(k, 0) if s else 0) for k in status_keys),
+            s.registered if s else 0,
+            s.members if s else 0,
+            summary.poor_people,
+            v.agri_population or 0,
+            incidence,
+            *money,
+            sum(money, Decimal(0)),
+            open_problems.get(v.id, 0),
+        ]
         main.append(row)
         for i, value in enumerate(row[3:], 3):
             if isinstance(value, (int, Decimal)) and i != main_headers.index(f"{year}年末贫困发生率(%)"):
@@ -137,9 +185,14 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
     poor_i, agri_i = main_headers.index(f"{year}年末贫困人口"), main_headers.index("农业人口")
     totals[main_headers.index(f"{year}年末贫困发生率(%)")] = (
         (Decimal(totals[poor_i] * 100) / Decimal(totals[agri_i])).quantize(Decimal("0.01"))  # type: ignore[operator]
-        if totals[agri_i] else "")
+        if totals[agri_i]
+        else ""
+    )
     sheets = {"各村汇总": (main_headers, [*main, totals])}
-    for title, kind, clist in (("按贫困户属性", "attribute", codes.ATTRIBUTE), ("按主要致贫原因", "cause", codes.CAUSE)):
+    for title, kind, clist in (
+        ("按贫困户属性", "attribute", codes.ATTRIBUTE),
+        ("按主要致贫原因", "cause", codes.CAUSE),
+    ):
         keys = list(clist.keys)
         rows = [[v.code, v.name, *(by[kind].get(v.id, {}).get(k, 0) for k in keys)] for v in villages]
         rows.append(["合计", "", *(sum(by[kind].get(v.id, {}).get(k, 0) for v in villages) for k in keys)])
@@ -151,8 +204,8 @@ def _count_by(store: Store, column: str) -> dict[int, dict[str, int]]:
     """Registered households (not removed) per village by a coded column."""
     out: dict[int, dict[str, int]] = {}
     for vid, key, n in store.db.execute(
-            f"SELECT village_id, {column}, count(*) FROM households WHERE status <> 'removed' "
-            f"GROUP BY village_id, {column}"):
+        f"SELECT village_id, {column}, count(*) FROM households WHERE status <> 'removed' GROUP BY village_id, {column}"
+    ):
         out.setdefault(vid, {})[key] = n
     return out
 

@@ -1,4 +1,5 @@
 """Building or updating a village from the household/member export of the national system 全国扶贫开发信息系统."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,8 +18,12 @@ from models.services.villages import create_village
 from models.store import Store
 
 PLACE = ("province", "city", "county", "township", "village")
-_RULE_COLUMNS = {"birth_date": ("id_number",), "other_cause1": ("other_cause1", "other_causes"),
-                 "other_cause2": ("other_cause2", "other_causes"), "identified_year": ("identified_year", "year")}
+_RULE_COLUMNS = {
+    "birth_date": ("id_number",),
+    "other_cause1": ("other_cause1", "other_causes"),
+    "other_cause2": ("other_cause2", "other_causes"),
+    "identified_year": ("identified_year", "year"),
+}
 
 
 @dataclass
@@ -62,8 +67,14 @@ class _Family:
     id: int | None = None
 
 
-def import_national(store: Store, path: Path | str, *, village_code: str | None = None, dry_run: bool = False,
-                    progress: Callable[[int, int], None] | None = None) -> NationalResult:
+def import_national(
+    store: Store,
+    path: Path | str,
+    *,
+    village_code: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> NationalResult:
     """Read a national export (.xlsx, .xls or CSV; one row per person, household columns repeated)
     into one village: new households and members are added, those already here (户编号 within the
     village, then ID number within the household) get the changed values of the file's non-empty
@@ -106,8 +117,9 @@ class _Import(C.ExportReader):
         self.store, self.wanted = store, wanted
         self.groups: dict[str, int | None] = {}  # group name -> id (None: to be created)
 
-    def plan(self, grids: list[Grid], progress: Callable[[int, int], None] | None
-             ) -> tuple[list[_Family], Village | None]:
+    def plan(
+        self, grids: list[Grid], progress: Callable[[int, int], None] | None
+    ) -> tuple[list[_Family], Village | None]:
         people = [_Person(row, cells) for row, cells in self.read(grids)]
         if not people:
             return [], None
@@ -144,15 +156,24 @@ class _Import(C.ExportReader):
             if not chosen:
                 self.problem(None, "village_code", self.wanted, f"文件中没有村代码为 {self.wanted} 的行。")
             elif skipped:
-                self.problem(None, "village_code", "", f"只导入村代码为 {self.wanted} 的行，跳过了其他村的 {skipped} 行。",
-                             WARNING)
+                self.problem(
+                    None,
+                    "village_code",
+                    "",
+                    f"只导入村代码为 {self.wanted} 的行，跳过了其他村的 {skipped} 行。",
+                    WARNING,
+                )
             return chosen
         if len(places) > 1:
             names = "、".join(self.place_name(ps[0]) for ps in list(places.values())[:5])
             how = "，或指定要导入的村代码" if "village_code" in self.cols else "，请先按村拆分文件"
             second = list(places.values())[1][0]
-            self.problem(second.row, "village_code" if "village_code" in self.cols else "village",
-                         self.place_name(second), f"文件中有 {len(places)} 个村的数据（{names}）：一次只能导入一个村{how}。")
+            self.problem(
+                second.row,
+                "village_code" if "village_code" in self.cols else "village",
+                self.place_name(second),
+                f"文件中有 {len(places)} 个村的数据（{names}）：一次只能导入一个村{how}。",
+            )
             return []
         return people
 
@@ -166,28 +187,46 @@ class _Import(C.ExportReader):
             try:
                 code = rules.check_village_code(code)
             except CundangError:
-                self.problem(None if self.wanted else first.row, "village_code", code, "村代码应为12位数字（统计用区划代码）。")
+                self.problem(
+                    None if self.wanted else first.row, "village_code", code, "村代码应为12位数字（统计用区划代码）。"
+                )
                 return None
             village = self.store.villages.by_code(code)
             if village is None and not v.get("village"):
-                self.problem(None, "village", "", f"本程序中还没有村代码为 {code} 的村；要新建它，文件中需要有写明村名的“村”列。")
+                self.problem(
+                    None, "village", "", f"本程序中还没有村代码为 {code} 的村；要新建它，文件中需要有写明村名的“村”列。"
+                )
                 return None
             if village is None:
                 return Village(code=code, **{("name" if f == "village" else f): v.get(f, "") for f in PLACE})
             theirs = [v.get(f, "") for f in PLACE[2:]]
             ours = [village.county, village.township, village.name]
             if any(t and C.fold(t) != C.fold(o) for t, o in zip(theirs, ours)):
-                self.problem(first.row, "village", "".join(theirs),
-                             f"文件中的地名与本程序中村代码 {code} 的“{''.join(ours)}”不同：按村代码导入，村名未改动。", WARNING)
+                self.problem(
+                    first.row,
+                    "village",
+                    "".join(theirs),
+                    f"文件中的地名与本程序中村代码 {code} 的“{''.join(ours)}”不同：按村代码导入，村名未改动。",
+                    WARNING,
+                )
             return village
         wanted = [C.fold(v.get(f, "")) for f in PLACE[2:]]
-        found = [x for x in self.store.villages.all() if wanted[2] and all(
-            not w or not o or w == C.fold(o) for w, o in zip(wanted, (x.county, x.township, x.name)))]
+        found = [
+            x
+            for x in self.store.villages.all()
+            if wanted[2]
+            and all(not w or not o or w == C.fold(o) for w, o in zip(wanted, (x.county, x.township, x.name)))
+        ]
         if len(found) == 1:
             return found[0]
-        self.problem(None, "village", self.place_name(first),
-                     "文件中没有村代码，本程序中" + ("有不止一个同名的村" if found else "也找不到这个村") +
-                     "：请指定村代码（12位统计用区划代码）。")
+        self.problem(
+            None,
+            "village",
+            self.place_name(first),
+            "文件中没有村代码，本程序中"
+            + ("有不止一个同名的村" if found else "也找不到这个村")
+            + "：请指定村代码（12位统计用区划代码）。",
+        )
         return None
 
     def load(self, village: Village) -> None:
@@ -217,9 +256,13 @@ class _Import(C.ExportReader):
                 if p is not head and p.cells.get(f) and v.get(f) and C.fold(p.cells[f]) != C.fold(v[f]):
                     self.note(p.row, f, p.cells[f], "与本户户主一行的值不一致，按户主一行导入")
         if heads and v.get("head_id") and v.get("id_number") and v["head_id"] != v["id_number"]:
-            self.problem(row, "head_id", v["head_id"], f"户主证件号码与户主本人一行的证件号码（{v['id_number']}）不一致。")
+            self.problem(
+                row, "head_id", v["head_id"], f"户主证件号码与户主本人一行的证件号码（{v['id_number']}）不一致。"
+            )
         if heads and v.get("head_name") and v.get("name") and C.fold(v["head_name"]) != C.fold(v["name"]):
-            self.problem(row, "head_name", v["head_name"], f"户主姓名与户主本人一行的姓名“{v['name']}”不一致。", WARNING)
+            self.problem(
+                row, "head_name", v["head_name"], f"户主姓名与户主本人一行的姓名“{v['name']}”不一致。", WARNING
+            )
         facts = self.household_facts(row, v)
         fam.group = v.get("group", "")
         fam.data_year = self.year(row, "year", v.get("year", ""))
@@ -247,16 +290,23 @@ class _Import(C.ExportReader):
         status = status or "not_exited"
         fam.household = dataclasses.replace(household, status=status)
         year = household.identified_year
-        if year is None or "status" in self.cols and not fam.head.cells.get("status"):
+        if year is None or ("status" in self.cols and not fam.head.cells.get("status")):
             return
         fam.events = [("identify", year)]
         if status in ("exited", "returned"):
             exit_year = self.year(row, "exit_year", fam.head.cells.get("exit_year", ""))
             if exit_year is None and not fam.head.cells.get("exit_year") and fam.data_year:
                 exit_year = fam.data_year
-                self.note(row, "year", str(exit_year), f"没有脱贫年度：已脱贫、返贫户按“年度”列的 {exit_year} 年记为脱贫年度")
+                self.note(
+                    row, "year", str(exit_year), f"没有脱贫年度：已脱贫、返贫户按“年度”列的 {exit_year} 年记为脱贫年度"
+                )
             if exit_year is None:
-                self.problem(row, "status", fam.head.cells.get("status", ""), "已脱贫、返贫户需要脱贫年度：文件中没有“脱贫年度”，也没有“年度”。")
+                self.problem(
+                    row,
+                    "status",
+                    fam.head.cells.get("status", ""),
+                    "已脱贫、返贫户需要脱贫年度：文件中没有“脱贫年度”，也没有“年度”。",
+                )
                 return
             fam.events.append(("exit", exit_year))
             fam.household.exit_year = exit_year
@@ -265,9 +315,14 @@ class _Import(C.ExportReader):
         if status == "returned":
             fam.household.exit_year = None
         if any(b[1] < a[1] for a, b in zip(fam.events, fam.events[1:])):
-            self.problem(row, "status", fam.head.cells.get("status", ""),
-                         "状态变更的年度先后颠倒（" + "、".join(f"{codes.STATUS_EVENT.label(k)} {y}" for k, y in fam.events)
-                         + "），请核对识别年度、脱贫年度和年度。")
+            self.problem(
+                row,
+                "status",
+                fam.head.cells.get("status", ""),
+                "状态变更的年度先后颠倒（"
+                + "、".join(f"{codes.STATUS_EVENT.label(k)} {y}" for k, y in fam.events)
+                + "），请核对识别年度、脱贫年度和年度。",
+            )
 
     def update_family(self, fam: _Family, facts: dict[str, object], status: str | None) -> None:
         stored = fam.stored
@@ -279,9 +334,14 @@ class _Import(C.ExportReader):
         if fam.group and self.group_names.get(stored.group_id) != fam.group:
             fam.changes["group"] = fam.group
         if status is not None and status != stored.status:
-            self.problem(row, "status", fam.head.cells["status"],
-                         f"本程序中该户为“{codes.status_label(stored.status)}”，文件中为“{codes.STATUS.label(status)}”："
-                         "脱贫状态的变更须按程序办理，本次导入未改动。", WARNING)
+            self.problem(
+                row,
+                "status",
+                fam.head.cells["status"],
+                f"本程序中该户为“{codes.status_label(stored.status)}”，文件中为“{codes.STATUS.label(status)}”："
+                "脱贫状态的变更须按程序办理，本次导入未改动。",
+                WARNING,
+            )
         stored_members = self.members.get(stored.id, [])
         current = {rules.person_key(m): m for m in stored_members if m.is_current and rules.person_key(m)}
         gone = {rules.person_key(m): m for m in stored_members if not m.is_current and rules.person_key(m)}
@@ -291,19 +351,33 @@ class _Import(C.ExportReader):
                 p.stored = current.pop(key)
                 p.member = dataclasses.replace(p.stored, **{k: v for k, v in p.facts.items() if k != "id_number"})
             elif key in gone:
-                self.problem(p.row, "id_number", key, f"“{gone[key].name}”在本程序中已于 {gone[key].left_date} 减少，"
-                             "本次导入未改动；如已重新加入，请办理人员增加。", WARNING)
+                self.problem(
+                    p.row,
+                    "id_number",
+                    key,
+                    f"“{gone[key].name}”在本程序中已于 {gone[key].left_date} 减少，"
+                    "本次导入未改动；如已重新加入，请办理人员增加。",
+                    WARNING,
+                )
             else:
                 p.member = Member(**{"id_type": "resident", "ethnicity": "", "politics": "", **p.facts})
                 self.note(p.row, "name", p.cells.get("name", ""), "该户新增的成员按“其他增加”记录，请核对增加原因")
         for m in current.values():
-            self.problem(row, "name", m.name, f"本程序中该户的成员“{m.name}”不在文件中：未改动；如已减少，请办理人员减少。",
-                         WARNING)
+            self.problem(
+                row,
+                "name",
+                m.name,
+                f"本程序中该户的成员“{m.name}”不在文件中：未改动；如已减少，请办理人员减少。",
+                WARNING,
+            )
         self.member_problems(fam, list(current.values()))
         for p in fam.people:
             if p.stored is not None and p.member is not None:
-                p.changes = {k: getattr(p.member, k) for k in p.facts
-                             if k not in ("id_number", "id_type") and getattr(p.member, k) != getattr(p.stored, k)}
+                p.changes = {
+                    k: getattr(p.member, k)
+                    for k in p.facts
+                    if k not in ("id_number", "id_type") and getattr(p.member, k) != getattr(p.stored, k)
+                }
 
     def rule_problems(self, fam: _Family, problems: list[Problem], fields: set[str]) -> None:
         for problem in problems:
@@ -314,8 +388,12 @@ class _Import(C.ExportReader):
                 label = self.col(f) or labels.HOUSEHOLD.get(name, "")
                 if not self.col(f) and self.told_once(label, problem):
                     continue
-                self.problem(fam.head.row if self.col(f) else None, f, value,
-                             C.describe(problem.error, label, in_file=bool(self.col(f))))
+                self.problem(
+                    fam.head.row if self.col(f) else None,
+                    f,
+                    value,
+                    C.describe(problem.error, label, in_file=bool(self.col(f))),
+                )
 
     def told_once(self, label: str, problem: Problem) -> bool:
         """A column the file lacks is said once for the file, not once per household."""
@@ -334,20 +412,30 @@ class _Import(C.ExportReader):
         for problem in rules.validate_members(members, today=self.today):
             _, i, name = problem.where
             if isinstance(problem.error, DuplicateIdNumber) or (
-                    not isinstance(problem.error, HeadCount) and (i is None or i >= len(listed))):
+                not isinstance(problem.error, HeadCount) and (i is None or i >= len(listed))
+            ):
                 continue  # the same number twice is checked over the whole file
             p = listed[i] if i is not None and i < len(listed) else fam.people[0]
             f = self.rule_column(str(name))
             label = self.col(f) or labels.MEMBER.get(str(name), "")
             if name == "dropout_reason" and not self.col(f):
                 # The national export has no such column: take the member, ask for the reason.
-                self.problem(p.row, "school_status", p.cells.get("school_status", ""), "失学辍学成员没有填写原因（国家系统导出中没有这一项）：导入后请在成员信息中补录。",
-                             WARNING)
+                self.problem(
+                    p.row,
+                    "school_status",
+                    p.cells.get("school_status", ""),
+                    "失学辍学成员没有填写原因（国家系统导出中没有这一项）：导入后请在成员信息中补录。",
+                    WARNING,
+                )
                 continue
             if not self.col(f) and self.told_once(label, problem):
                 continue
-            self.problem(p.row if self.col(f) else None, f, p.cells.get(f, ""),
-                         C.describe(problem.error, label, in_file=bool(self.col(f))))
+            self.problem(
+                p.row if self.col(f) else None,
+                f,
+                p.cells.get(f, ""),
+                C.describe(problem.error, label, in_file=bool(self.col(f))),
+            )
 
     def rule_column(self, name: str) -> str:
         return next((f for f in _RULE_COLUMNS.get(name, (name,)) if f in self.cols), "")
@@ -366,8 +454,13 @@ class _Import(C.ExportReader):
                 first[key] = p.row
                 other = self.registered.get(key)
                 if other is not None and (fam.stored is None or other.household_id != fam.stored.id):
-                    self.problem(p.row, "id_number", key, f"该证件号码已登记在本村户编号 {self.numbers[other.household_id]}"
-                                 f" 的“{other.name}”名下：同一人在本村只能登记一次。")
+                    self.problem(
+                        p.row,
+                        "id_number",
+                        key,
+                        f"该证件号码已登记在本村户编号 {self.numbers[other.household_id]}"
+                        f" 的“{other.name}”名下：同一人在本村只能登记一次。",
+                    )
 
     def sheet_notes(self, families: list[_Family], village: Village) -> None:
         new = [f for f in families if f.stored is None]
@@ -376,8 +469,14 @@ class _Import(C.ExportReader):
         if new and "status" not in self.cols:
             self.problem(None, "", "", "文件没有“脱贫状态”列：新户按“未脱贫”记录。", WARNING)
         if village.id is None:
-            self.problem(None, "", village.code, f"将新建村 {village.code}（{village.township}{village.name}）："
-                         "是否贫困村等村情请导入后在“村情”中核对。", WARNING)
+            self.problem(
+                None,
+                "",
+                village.code,
+                f"将新建村 {village.code}（{village.township}{village.name}）："
+                "是否贫困村等村情请导入后在“村情”中核对。",
+                WARNING,
+            )
         missing = len(set(self.households) - {f.no for f in families})
         if missing:
             self.problem(None, "", "", f"本村另有 {missing} 户不在文件中：未改动。", WARNING)
@@ -397,17 +496,34 @@ class _Import(C.ExportReader):
                 village = create_village(store, village, new_groups)
             elif new_groups:
                 start = len(self.group_names)
-                w.insert_many("village_groups", [Group(village_id=village.id, name=n, sort_order=start + i).to_record()
-                                                 for i, n in enumerate(new_groups)])
+                w.insert_many(
+                    "village_groups",
+                    [
+                        Group(village_id=village.id, name=n, sort_order=start + i).to_record()
+                        for i, n in enumerate(new_groups)
+                    ],
+                )
             gids = {g.name: g.id for g in store.villages.groups(village.id)}
             new = [f for f in families if f.stored is None]
-            rows = w.insert_many("households", [dataclasses.replace(
-                f.household, village_id=village.id, group_id=gids.get(f.group)).to_record() for f in new])
+            rows = w.insert_many(
+                "households",
+                [
+                    dataclasses.replace(f.household, village_id=village.id, group_id=gids.get(f.group)).to_record()
+                    for f in new
+                ],
+            )
             for f, row in zip(new, rows):
                 f.id = row["id"]
-            w.insert_many("status_events", [StatusEvent(household_id=f.id, kind=kind, event_date=self.day(year),
-                                                        year=year, reason=reason).to_record()
-                                            for f in new for kind, year in f.events])
+            w.insert_many(
+                "status_events",
+                [
+                    StatusEvent(
+                        household_id=f.id, kind=kind, event_date=self.day(year), year=year, reason=reason
+                    ).to_record()
+                    for f in new
+                    for kind, year in f.events
+                ],
+            )
             joined: list[tuple[int, _Family]] = []  # (index in records, family) of members joining a household
             records = []
             for f in families:
@@ -429,6 +545,16 @@ class _Import(C.ExportReader):
                         joined.append((len(records), f))
                     records.append(m.to_record())
             rows = w.insert_many("members", records)
-            w.insert_many("member_events", [MemberEvent(
-                household_id=f.id, member_id=rows[i]["id"], kind="other_in", event_date=rows[i]["joined_date"],
-                reason=reason).to_record() for i, f in joined])
+            w.insert_many(
+                "member_events",
+                [
+                    MemberEvent(
+                        household_id=f.id,
+                        member_id=rows[i]["id"],
+                        kind="other_in",
+                        event_date=rows[i]["joined_date"],
+                        reason=reason,
+                    ).to_record()
+                    for i, f in joined
+                ],
+            )

@@ -1,11 +1,12 @@
 """Reading the national system's household/member export: headers and variants, cells, labels as codes, problems."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from models import codes, rules
 from models import errors as E
@@ -66,21 +67,73 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("household_no", "name", "id_number", "relation", "attribute", "main_cause")
 # The values of these repeat on every member row of a household; the head's row is taken.
-HOUSEHOLD_FIELDS = ("group", "attribute", "main_cause", "other_causes", "other_cause1", "other_cause2", "status",
-                    "exit_year", "identified_year", "standard", "head_name", "head_id", "phone", "address", "year")
-CODED = {"sex": codes.SEX, "id_type": codes.ID_TYPE, "relation": codes.RELATION, "ethnicity": codes.ETHNICITY,
-         "politics": codes.POLITICS, "education": codes.EDUCATION, "school_status": codes.SCHOOL,
-         "labour": codes.LABOUR, "work_status": codes.WORK, "disability_kind": codes.DISABILITY_KIND,
-         "disability_grade": codes.DISABILITY_GRADE, "attribute": codes.ATTRIBUTE,
-         "main_cause": codes.CAUSE, "other_cause1": codes.CAUSE, "other_cause2": codes.CAUSE,
-         "standard": codes.STANDARD, "status": codes.STATUS}
-MEMBER_CODED = ("sex", "id_type", "relation", "ethnicity", "politics", "education", "school_status", "labour",
-                "work_status", "disability_kind", "disability_grade")
+HOUSEHOLD_FIELDS = (
+    "group",
+    "attribute",
+    "main_cause",
+    "other_causes",
+    "other_cause1",
+    "other_cause2",
+    "status",
+    "exit_year",
+    "identified_year",
+    "standard",
+    "head_name",
+    "head_id",
+    "phone",
+    "address",
+    "year",
+)
+CODED = {
+    "sex": codes.SEX,
+    "id_type": codes.ID_TYPE,
+    "relation": codes.RELATION,
+    "ethnicity": codes.ETHNICITY,
+    "politics": codes.POLITICS,
+    "education": codes.EDUCATION,
+    "school_status": codes.SCHOOL,
+    "labour": codes.LABOUR,
+    "work_status": codes.WORK,
+    "disability_kind": codes.DISABILITY_KIND,
+    "disability_grade": codes.DISABILITY_GRADE,
+    "attribute": codes.ATTRIBUTE,
+    "main_cause": codes.CAUSE,
+    "other_cause1": codes.CAUSE,
+    "other_cause2": codes.CAUSE,
+    "standard": codes.STANDARD,
+    "status": codes.STATUS,
+}
+MEMBER_CODED = (
+    "sex",
+    "id_type",
+    "relation",
+    "ethnicity",
+    "politics",
+    "education",
+    "school_status",
+    "labour",
+    "work_status",
+    "disability_kind",
+    "disability_grade",
+)
 FLAGS = ("medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao", "tekun", "soldier")
 DIGITS = frozenset({"id_number", "head_id", "household_no", "village_code"})  # digits kept as text
 FOLDED = frozenset({"phone", "work_months", "year", "exit_year", "identified_year"})  # made half-width
-PLAIN = frozenset({"name", "head_name", "province", "city", "county", "township", "village", "group",
-                   "address", "person_no", "dropout_reason"})  # names: only surrounding spaces go
+PLAIN = frozenset(
+    {
+        "name",
+        "head_name",
+        "province",
+        "city",
+        "county",
+        "township",
+        "village",
+        "group",
+        "address",
+        "person_no",
+        "dropout_reason",
+    }
+)  # names: only surrounding spaces go
 
 
 def fold(text: str) -> str:
@@ -128,7 +181,9 @@ NOTES = {
     "fullwidth": "含全角字符或空格，已转为半角并去掉空格",
     "lower_x": "末位的小写 x 已改为大写 X",
 }
-MANGLED = "被存成了数字，后几位已经丢失（Excel 只保留 15 位有效数字），无法还原：请在全国系统中把该列导出为文本，或逐个补正"
+MANGLED = (
+    "被存成了数字，后几位已经丢失（Excel 只保留 15 位有效数字），无法还原：请在全国系统中把该列导出为文本，或逐个补正"
+)
 
 
 def digits_cell(raw: str, number: float | None) -> tuple[str, list[str], bool]:
@@ -159,12 +214,33 @@ def digits_cell(raw: str, number: float | None) -> tuple[str, list[str], bool]:
 _ALIASES: dict[str, dict[str, str]] = {
     codes.SEX.name: {"男性": "男", "女性": "女"},
     codes.ID_TYPE.name: {"身份证": "居民身份证", "残疾证": "残疾人证", "其他": "其他证件"},
-    codes.RELATION.name: {"本人": "户主", "妻": "配偶", "妻子": "配偶", "丈夫": "配偶", "儿子": "之子",
-                          "女儿": "之女", "父亲": "之父", "母亲": "之母"},
-    codes.EDUCATION.name: {"文盲": "文盲或半文盲", "半文盲": "文盲或半文盲", "本科": "本科及以上",
-                           "研究生": "本科及以上", "学龄前": "学龄前儿童"},
-    codes.SCHOOL.name: {"非在校": "非在校生", "不在校": "非在校生", "学前": "学前教育", "中专": "中职",
-                        "本科": "本科及以上", "失学": "失学辍学", "辍学": "失学辍学", "失学或辍学": "失学辍学"},
+    codes.RELATION.name: {
+        "本人": "户主",
+        "妻": "配偶",
+        "妻子": "配偶",
+        "丈夫": "配偶",
+        "儿子": "之子",
+        "女儿": "之女",
+        "父亲": "之父",
+        "母亲": "之母",
+    },
+    codes.EDUCATION.name: {
+        "文盲": "文盲或半文盲",
+        "半文盲": "文盲或半文盲",
+        "本科": "本科及以上",
+        "研究生": "本科及以上",
+        "学龄前": "学龄前儿童",
+    },
+    codes.SCHOOL.name: {
+        "非在校": "非在校生",
+        "不在校": "非在校生",
+        "学前": "学前教育",
+        "中专": "中职",
+        "本科": "本科及以上",
+        "失学": "失学辍学",
+        "辍学": "失学辍学",
+        "失学或辍学": "失学辍学",
+    },
     codes.HEALTH.name: {"大病": "患有大病", "慢性病": "长期慢性病"},
     codes.LABOUR.name: {"弱劳动力": "弱劳动力或半劳动力", "半劳动力": "弱劳动力或半劳动力"},
     codes.CAUSE.name: {"缺劳动力": "缺劳力"},
@@ -172,16 +248,18 @@ _ALIASES: dict[str, dict[str, str]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(clist: codes.CodeList) -> dict[str, tuple[str, str]]:
     """Folded text -> (key, label): the labels, then their safe variants (汉 for 汉族, 子 for 之子,
     省外 for 省外务工, 因病致贫 for 因病) and the aliases above."""
     table = {fold(label): (key, label) for key, label in clist.items}
     for key, label in clist.items:
-        for variant in (label.removesuffix("族") if clist is codes.ETHNICITY else "",
-                        label.removesuffix("务工") if clist is codes.WORK and key != "none" else "",
-                        label.removeprefix("之") if clist is codes.RELATION else "",
-                        label + "致贫" if clist is codes.CAUSE else ""):
+        for variant in (
+            label.removesuffix("族") if clist is codes.ETHNICITY else "",
+            label.removesuffix("务工") if clist is codes.WORK and key != "none" else "",
+            label.removeprefix("之") if clist is codes.RELATION else "",
+            label + "致贫" if clist is codes.CAUSE else "",
+        ):
             if variant:
                 table.setdefault(variant, (key, label))
     for variant, label in _ALIASES.get(clist.name, {}).items():
@@ -242,8 +320,11 @@ def describe(error: E.CundangError, column: str, *, in_file: bool = True) -> str
     if isinstance(error, E.IdNumberMismatch):
         return f"与证件号码不符：按证件号码应为“{error.derived}”。"
     if isinstance(error, E.HeadCount):
-        return f"该户有 {error.count} 名户主，每户必须有且只有一名户主。" if error.count else \
-            "该户没有户主（与户主关系为“户主”的成员），每户必须有且只有一名户主。"
+        return (
+            f"该户有 {error.count} 名户主，每户必须有且只有一名户主。"
+            if error.count
+            else "该户没有户主（与户主关系为“户主”的成员），每户必须有且只有一名户主。"
+        )
     if isinstance(error, E.UnknownCode):
         return f"“{error.value}”不是{error.list_name}的可选值。"
     if isinstance(error, E.RepeatedCause):
@@ -262,6 +343,7 @@ def describe(error: E.CundangError, column: str, *, in_file: bool = True) -> str
 
 
 # --- Reading an export ----------------------------------------------------------------
+
 
 class ExportReader:
     """One export being read: the columns found, rows as cleaned text, facts as codes, and every
@@ -310,16 +392,24 @@ class ExportReader:
         grid, header = best if best else (Grid("", []), Header(-1, {}))
         self.sheet = grid.name
         if header.missing():
-            where = f"表头（第 {header.row + 1} 行）" if len(header.columns) >= 3 else f"前 {HEADER_ROWS} 行中找不到表头，"
-            self.problem(header.row + 1 if len(header.columns) >= 3 else None, "", "",
-                         f"不是可识别的{SOURCE}导出表：{where}缺少必需的列：{'、'.join(header.missing())}。")
+            where = (
+                f"表头（第 {header.row + 1} 行）" if len(header.columns) >= 3 else f"前 {HEADER_ROWS} 行中找不到表头，"
+            )
+            self.problem(
+                header.row + 1 if len(header.columns) >= 3 else None,
+                "",
+                "",
+                f"不是可识别的{SOURCE}导出表：{where}缺少必需的列：{'、'.join(header.missing())}。",
+            )
             return []
         self.cols = header.columns
         people = []
         for r in range(header.row + 1, len(grid.rows)):
             row = grid.rows[r]
-            cells = {f: self.clean(f, row[c] if c < len(row) else "", grid.numbers.get((r, c)), r + 1)
-                     for f, (c, _) in self.cols.items()}
+            cells = {
+                f: self.clean(f, row[c] if c < len(row) else "", grid.numbers.get((r, c)), r + 1)
+                for f, (c, _) in self.cols.items()
+            }
             if cells["household_no"] or cells["name"] or cells["id_number"]:
                 people.append((r + 1, cells))
         if not people:
@@ -381,8 +471,9 @@ class ExportReader:
         if v.get("work_months"):
             n = whole_number(v["work_months"])
             if n is None or not 0 <= n <= 12:
-                self.problem(row, "work_months", v["work_months"],
-                             describe(E.InvalidMonths(value=v["work_months"]), ""))
+                self.problem(
+                    row, "work_months", v["work_months"], describe(E.InvalidMonths(value=v["work_months"]), "")
+                )
             else:
                 facts["work_months"] = n
         for f in FLAGS:

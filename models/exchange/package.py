@@ -1,6 +1,7 @@
 """The village package (上报包): one workbook the county collects — a manifest, then a sheet per
 record kind with Chinese headers, a UUID per record, references by UUID, every value as text,
 and dropdowns on coded columns. Reading it back is models/exchange/package_check.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,59 +54,181 @@ _HH = "household_id IN (SELECT id FROM households WHERE village_id = :village)"
 SHEETS: tuple[Sheet, ...] = (
     Sheet("村情", "villages", {k: v for k, v in labels.VILLAGE.items() if k != "groups"}, "id = :village"),
     Sheet("村民小组", "village_groups", dict(labels.GROUP), "village_id = :village"),
-    Sheet("贫困户", "households", {k: v for k, v in labels.HOUSEHOLD.items() if k != "group_id"} | {"group_id": "村民小组"},
-          "village_id = :village", (),
-          tuple((n, codes.FIELD_CODES[n]) for n in ("standard", "attribute", "main_cause", "other_cause1",
-                                                     "other_cause2", "road_type", "dangerous_house", "fuel"))),
-    Sheet("家庭成员", "members", {**labels.MEMBER, "sort_order": "排序"}, _HH, (("household_id", "households", "户UUID"),),
-          tuple((n, codes.FIELD_CODES[n]) for n in ("sex", "id_type", "relation", "ethnicity", "politics", "education",
-                                                     "school_status", "disability_kind", "disability_grade", "labour",
-                                                     "work_status", "left_kind"))),
-    Sheet("收入", "incomes", {k: v for k, v in labels.INCOME.items() if k in
-                             ("year", *(n for n in labels.INCOME if n.endswith("_fen") and n not in
-                                        ("transfer_fen", "net_fen", "per_capita_fen")))}, _HH,
-          (("household_id", "households", "户UUID"),)),
+    Sheet(
+        "贫困户",
+        "households",
+        {k: v for k, v in labels.HOUSEHOLD.items() if k != "group_id"} | {"group_id": "村民小组"},
+        "village_id = :village",
+        (),
+        tuple(
+            (n, codes.FIELD_CODES[n])
+            for n in (
+                "standard",
+                "attribute",
+                "main_cause",
+                "other_cause1",
+                "other_cause2",
+                "road_type",
+                "dangerous_house",
+                "fuel",
+            )
+        ),
+    ),
+    Sheet(
+        "家庭成员",
+        "members",
+        {**labels.MEMBER, "sort_order": "排序"},
+        _HH,
+        (("household_id", "households", "户UUID"),),
+        tuple(
+            (n, codes.FIELD_CODES[n])
+            for n in (
+                "sex",
+                "id_type",
+                "relation",
+                "ethnicity",
+                "politics",
+                "education",
+                "school_status",
+                "disability_kind",
+                "disability_grade",
+                "labour",
+                "work_status",
+                "left_kind",
+            )
+        ),
+    ),
+    Sheet(
+        "收入",
+        "incomes",
+        {
+            k: v
+            for k, v in labels.INCOME.items()
+            if k
+            in (
+                "year",
+                *(
+                    n
+                    for n in labels.INCOME
+                    if n.endswith("_fen") and n not in ("transfer_fen", "net_fen", "per_capita_fen")
+                ),
+            )
+        },
+        _HH,
+        (("household_id", "households", "户UUID"),),
+    ),
     Sheet("两不愁三保障", "assurances", dict(labels.ASSURANCE), _HH, (("household_id", "households", "户UUID"),)),
-    Sheet("状态变更", "status_events", {**labels.EVENT, "override_reason": "未通过核查的说明"}, _HH,
-          (("household_id", "households", "户UUID"),), (("kind", codes.STATUS_EVENT),)),
-    Sheet("人员变更", "member_events", {k: v for k, v in labels.EVENT.items() if k != "year"}, _HH,
-          (("household_id", "households", "户UUID"), ("member_id", "members", "成员UUID")),
-          (("kind", codes.MEMBER_EVENT),)),
-    Sheet("程序步骤", "procedure_steps", dict(labels.PROCEDURE_STEP), _HH, (("household_id", "households", "户UUID"),),
-          (("procedure", codes.PROCEDURE),)),
-    Sheet("帮扶干部", "cadres", dict(labels.CADRE), "village_id = :village", (),
-          (("sex", codes.SEX), ("unit_type", codes.UNIT_TYPE))),
-    Sheet("结对帮扶", "pairings", dict(labels.PAIRING), _HH,
-          (("household_id", "households", "户UUID"), ("cadre_id", "cadres", "干部UUID"))),
-    Sheet("走访记录", "visits", dict(labels.VISIT), _HH,
-          (("household_id", "households", "户UUID"), ("cadre_id", "cadres", "干部UUID"))),
+    Sheet(
+        "状态变更",
+        "status_events",
+        {**labels.EVENT, "override_reason": "未通过核查的说明"},
+        _HH,
+        (("household_id", "households", "户UUID"),),
+        (("kind", codes.STATUS_EVENT),),
+    ),
+    Sheet(
+        "人员变更",
+        "member_events",
+        {k: v for k, v in labels.EVENT.items() if k != "year"},
+        _HH,
+        (("household_id", "households", "户UUID"), ("member_id", "members", "成员UUID")),
+        (("kind", codes.MEMBER_EVENT),),
+    ),
+    Sheet(
+        "程序步骤",
+        "procedure_steps",
+        dict(labels.PROCEDURE_STEP),
+        _HH,
+        (("household_id", "households", "户UUID"),),
+        (("procedure", codes.PROCEDURE),),
+    ),
+    Sheet(
+        "帮扶干部",
+        "cadres",
+        dict(labels.CADRE),
+        "village_id = :village",
+        (),
+        (("sex", codes.SEX), ("unit_type", codes.UNIT_TYPE)),
+    ),
+    Sheet(
+        "结对帮扶",
+        "pairings",
+        dict(labels.PAIRING),
+        _HH,
+        (("household_id", "households", "户UUID"), ("cadre_id", "cadres", "干部UUID")),
+    ),
+    Sheet(
+        "走访记录",
+        "visits",
+        dict(labels.VISIT),
+        _HH,
+        (("household_id", "households", "户UUID"), ("cadre_id", "cadres", "干部UUID")),
+    ),
     Sheet("一户一策", "plans", dict(labels.PLAN), _HH, (("household_id", "households", "户UUID"),)),
-    Sheet("帮扶措施", "measures", {k: v for k, v in labels.MEASURE.items() if k not in ("member_id", "cadre_id")}
-          | {"sort_order": "排序"},
-          "plan_id IN (SELECT id FROM plans WHERE " + _HH + ")",
-          (("plan_id", "plans", "计划UUID"), ("member_id", "members", "成员UUID"), ("cadre_id", "cadres", "干部UUID")),
-          (("category", codes.MEASURE_CATEGORY), ("status", codes.MEASURE_STATUS), ("funds_source", codes.FUND_SOURCE))),
-    Sheet("扶贫项目", "projects", dict(labels.PROJECT), "village_id = :village", (),
-          (("category", codes.PROJECT_CATEGORY), ("status", codes.PROJECT_STATUS))),
-    Sheet("资金拨付", "disbursements", dict(labels.DISBURSEMENT),
-          "project_id IN (SELECT id FROM projects WHERE village_id = :village)", (("project_id", "projects", "项目UUID"),)),
-    Sheet("项目受益户", "project_beneficiaries", {},
-          "project_id IN (SELECT id FROM projects WHERE village_id = :village)",
-          (("project_id", "projects", "项目UUID"), ("household_id", "households", "户UUID"))),
-    Sheet("驻村考勤", "attendance", dict(labels.ATTENDANCE),
-          "cadre_id IN (SELECT id FROM cadres WHERE village_id = :village)", (("cadre_id", "cadres", "干部UUID"),)),
-    Sheet("工作日志", "work_logs", dict(labels.WORK_LOG), "village_id = :village", (("cadre_id", "cadres", "干部UUID"),)),
-    Sheet("享受政策", "benefits", dict(labels.BENEFIT), _HH,
-          (("household_id", "households", "户UUID"), ("member_id", "members", "成员UUID")),
-          (("programme", codes.PROGRAMME), ("source", codes.FUND_SOURCE))),
-    Sheet("督查考核", "inspections", dict(labels.INSPECTION), "village_id = :village", (),
-          (("kind", codes.INSPECTION_KIND),)),
-    Sheet("整改问题", "problems", dict(labels.FINDING),
-          "inspection_id IN (SELECT id FROM inspections WHERE village_id = :village)",
-          (("inspection_id", "inspections", "检查UUID"),)),
+    Sheet(
+        "帮扶措施",
+        "measures",
+        {k: v for k, v in labels.MEASURE.items() if k not in ("member_id", "cadre_id")} | {"sort_order": "排序"},
+        "plan_id IN (SELECT id FROM plans WHERE " + _HH + ")",
+        (("plan_id", "plans", "计划UUID"), ("member_id", "members", "成员UUID"), ("cadre_id", "cadres", "干部UUID")),
+        (("category", codes.MEASURE_CATEGORY), ("status", codes.MEASURE_STATUS), ("funds_source", codes.FUND_SOURCE)),
+    ),
+    Sheet(
+        "扶贫项目",
+        "projects",
+        dict(labels.PROJECT),
+        "village_id = :village",
+        (),
+        (("category", codes.PROJECT_CATEGORY), ("status", codes.PROJECT_STATUS)),
+    ),
+    Sheet(
+        "资金拨付",
+        "disbursements",
+        dict(labels.DISBURSEMENT),
+        "project_id IN (SELECT id FROM projects WHERE village_id = :village)",
+        (("project_id", "projects", "项目UUID"),),
+    ),
+    Sheet(
+        "项目受益户",
+        "project_beneficiaries",
+        {},
+        "project_id IN (SELECT id FROM projects WHERE village_id = :village)",
+        (("project_id", "projects", "项目UUID"), ("household_id", "households", "户UUID")),
+    ),
+    Sheet(
+        "驻村考勤",
+        "attendance",
+        dict(labels.ATTENDANCE),
+        "cadre_id IN (SELECT id FROM cadres WHERE village_id = :village)",
+        (("cadre_id", "cadres", "干部UUID"),),
+    ),
+    Sheet(
+        "工作日志", "work_logs", dict(labels.WORK_LOG), "village_id = :village", (("cadre_id", "cadres", "干部UUID"),)
+    ),
+    Sheet(
+        "享受政策",
+        "benefits",
+        dict(labels.BENEFIT),
+        _HH,
+        (("household_id", "households", "户UUID"), ("member_id", "members", "成员UUID")),
+        (("programme", codes.PROGRAMME), ("source", codes.FUND_SOURCE)),
+    ),
+    Sheet(
+        "督查考核",
+        "inspections",
+        dict(labels.INSPECTION),
+        "village_id = :village",
+        (),
+        (("kind", codes.INSPECTION_KIND),),
+    ),
+    Sheet(
+        "整改问题",
+        "problems",
+        dict(labels.FINDING),
+        "inspection_id IN (SELECT id FROM inspections WHERE village_id = :village)",
+        (("inspection_id", "inspections", "检查UUID"),),
+    ),
 )
-
-
 
 
 def step_text(procedure: str, step: str) -> str:
@@ -116,8 +239,9 @@ def step_text(procedure: str, step: str) -> str:
         return step
 
 
-def sheet_rows(store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]],
-               groups: dict[int, str]) -> list[list[str]]:
+def sheet_rows(
+    store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]], groups: dict[int, str]
+) -> list[list[str]]:
     """The sheet's rows as text, in id order; records each row's uuid for later references."""
     columns = sheet.columns(store.db)
     cur = store.db.execute(f"SELECT * FROM {sheet.table} WHERE {sheet.scope} ORDER BY id", {"village": village_id})
@@ -169,8 +293,9 @@ def cell_marks(row: list[str]) -> str:
 _HEX = "0123456789abcdef"
 
 
-def village_data(store: Store, village_id: int, *, progress: Callable[[int, int], None] | None = None
-                 ) -> list[tuple[str, list[str], list[list[str]]]]:
+def village_data(
+    store: Store, village_id: int, *, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, list[str], list[list[str]]]]:
     """Every data sheet of the village: (name, headers, rows of text)."""
     groups = {g.id: g.name for g in store.villages.groups(village_id)}
     uuids: dict[str, dict[int, str]] = {}
@@ -182,16 +307,26 @@ def village_data(store: Store, village_id: int, *, progress: Callable[[int, int]
     return data
 
 
-def export_village(store: Store, village_id: int, path: Path | str, *,
-                   progress: Callable[[int, int], None] | None = None, now: dt.datetime | None = None) -> dict:
+def export_village(
+    store: Store,
+    village_id: int,
+    path: Path | str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    now: dt.datetime | None = None,
+) -> dict:
     """Write the package; returns the manifest's facts. Temporary file, then rename."""
     if not Path(path).parent.is_dir():  # said before any work (and before openpyxl's noise)
         raise FileNotFoundError(2, "文件夹不存在", str(Path(path).parent))
     village = store.villages.get(village_id)
     data = village_data(store, village_id, progress=progress)
-    facts = {"村代码": village.code, "村名": f"{village.province}{village.city}{village.county}{village.township}"
-                                         f"{village.name}", "导出时间": (now or dt.datetime.now()).isoformat(timespec="seconds"),
-             "软件版本": SOFTWARE, "格式版本": FORMAT_VERSION}
+    facts = {
+        "村代码": village.code,
+        "村名": f"{village.province}{village.city}{village.county}{village.township}{village.name}",
+        "导出时间": (now or dt.datetime.now()).isoformat(timespec="seconds"),
+        "软件版本": SOFTWARE,
+        "格式版本": FORMAT_VERSION,
+    }
     facts[CHECKSUM_KEY] = checksum(data, facts)
     write_package(path, facts, data)
     if progress:
@@ -204,7 +339,7 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def text(ws, value: str) -> WriteOnlyCell:  # noqa: ANN001
+    def text(ws, value: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"  # '=HYPERLINK(...)' stays text
         return cell
@@ -231,9 +366,14 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
         for column, clist in sheet.coded:
             letter = get_column_letter(headers.index(sheet.fields[column]) + 1)
             list_col = get_column_letter(columns.index(used[clist.name]) + 1)
-            dv = DataValidation(type="list", formula1=f"'{CODE_SHEET}'!${list_col}$1:${list_col}${len(clist.items)}",
-                                allow_blank=True, showErrorMessage=True, errorTitle="不在选项中",
-                                error=f"请从下拉列表中选择“{clist.name}”。")
+            dv = DataValidation(
+                type="list",
+                formula1=f"'{CODE_SHEET}'!${list_col}$1:${list_col}${len(clist.items)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="不在选项中",
+                error=f"请从下拉列表中选择“{clist.name}”。",
+            )
             dv.add(f"{letter}2:{letter}{len(rows) + 1001}")  # rows added later get the list too
             ws.data_validations.append(dv)  # write-only sheets take them this way
         header_cells = []

@@ -1,13 +1,14 @@
 """Reading a village package back and checking everything in it that needs no database:
 manifest, format version, sheets, headers (by label, any order), formulas, counts, checksum
 (down to the edited cell), every value, references between sheets and duplicates."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ class Table:
     values in row order (a cell that could not be read is None; its problem is reported). Whole
     columns are what the checks and the import's inserts take; rows are made only where needed."""
 
-    __slots__ = ("rows", "uuids", "columns")
+    __slots__ = ("columns", "rows", "uuids")
 
     def __init__(self, rows: list[int], uuids: list[str], columns: dict[str, list[Any]]) -> None:
         self.rows, self.uuids, self.columns = rows, uuids, columns
@@ -106,9 +107,15 @@ def check_file(db: Database, path: Path | str, *, accept_modified: bool = False)
     version = out.facts.get("格式版本", "")
     if version != pkg.FORMAT_VERSION:
         newer = version.isdigit() and int(version) > int(pkg.FORMAT_VERSION)
-        out.add(pkg.MANIFEST, None, "格式版本", version,
-                f"上报包由较新版本的村档导出（格式版本 {version}），本程序只认格式版本 {pkg.FORMAT_VERSION}，请先升级村档"
-                if newer else f"无法识别的格式版本，本程序只认格式版本 {pkg.FORMAT_VERSION}")
+        out.add(
+            pkg.MANIFEST,
+            None,
+            "格式版本",
+            version,
+            f"上报包由较新版本的村档导出（格式版本 {version}），本程序只认格式版本 {pkg.FORMAT_VERSION}，请先升级村档"
+            if newer
+            else f"无法识别的格式版本，本程序只认格式版本 {pkg.FORMAT_VERSION}",
+        )
         return out
     if not (len(out.village_code) == 12 and out.village_code.isdigit()):
         out.add(pkg.MANIFEST, None, "村代码", out.village_code, "清单中的村代码应为 12 位数字")
@@ -143,7 +150,13 @@ def _export_time(out: CheckedPackage) -> None:
     try:
         when = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S")
     except ValueError:
-        out.add(pkg.MANIFEST, None, "导出时间", text, "导出时间格式不对（应为村档写入的 yyyy-MM-ddTHH:mm:ss），清单被改动过？")
+        out.add(
+            pkg.MANIFEST,
+            None,
+            "导出时间",
+            text,
+            "导出时间格式不对（应为村档写入的 yyyy-MM-ddTHH:mm:ss），清单被改动过？",
+        )
         return
     if when > dt.datetime.now() + dt.timedelta(days=1):
         out.add(pkg.MANIFEST, None, "导出时间", text, "导出时间晚于现在：清单被改动过，或导出电脑的日期不对")
@@ -164,8 +177,9 @@ def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
     return counts
 
 
-def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, int],
-           db: Database) -> list[list[str]] | None:
+def _sheet(
+    out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, int], db: Database
+) -> list[list[str]] | None:
     """Headers, formulas and counts; then each row as text in the export's column order."""
     written = [h.strip() for h in grid.rows[0]] if grid.rows else []
     expected = sheet.headers
@@ -201,8 +215,12 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
     same_order = order == list(range(len(order)))  # as exported: a slice instead of a pick per cell
     n = len(order)
     body = grid.rows[1:]
-    if same_order and body and min(map(len, body)) > max(n - 1, hash_at or 0) and all(map(str.strip, map(
-            itemgetter(0), body))):  # as exported, no blank rows: whole columns at C speed
+    if (
+        same_order
+        and body
+        and min(map(len, body)) > max(n - 1, hash_at or 0)
+        and all(map(str.strip, map(itemgetter(0), body)))
+    ):  # as exported, no blank rows: whole columns at C speed
         rows = list(map(itemgetter(slice(0, n)), body))
         row_numbers = list(range(2, len(body) + 2))
         row_hashes = list(map(itemgetter(hash_at), body)) if hash_at is not None else [""] * len(body)
@@ -307,8 +325,13 @@ def _member_ids(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
         if not number:
             continue
         if _AS_NUMBER.match(number):
-            out.add(sheet.name, r, "证件号码", number, "证件号码被存成了数字，后几位已经丢失，无法还原：请从村档重新导出，"
-                    "不要在 Excel 中改动这一列")
+            out.add(
+                sheet.name,
+                r,
+                "证件号码",
+                number,
+                "证件号码被存成了数字，后几位已经丢失，无法还原：请从村档重新导出，不要在 Excel 中改动这一列",
+            )
             continue
         if number != number.upper():
             out.add(sheet.name, r, "证件号码", number, "末位的小写 x 已改为大写 X", WARNING)
@@ -343,8 +366,14 @@ def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[li
             if not cells:
                 out.add(name, excel_row, "", row[0], "这一行导出后被改动过（与校验值不符）" + suffix, level)
     if not found:
-        out.add(pkg.MANIFEST, None, pkg.CHECKSUM_KEY, out.checksum,
-                "校验值不符：上报包导出后被改动过（可能删除了行或改了清单）" + suffix, level)
+        out.add(
+            pkg.MANIFEST,
+            None,
+            pkg.CHECKSUM_KEY,
+            out.checksum,
+            "校验值不符：上报包导出后被改动过（可能删除了行或改了清单）" + suffix,
+            level,
+        )
 
 
 def _references(out: CheckedPackage) -> None:
@@ -355,9 +384,11 @@ def _references(out: CheckedPackage) -> None:
         for j, (column, table, header) in enumerate(sheet.refs):
             refs = tab.get(column)
             known = uuids.get(table, set())
-            required = column in ("household_id", "plan_id", "project_id", "inspection_id") or (
-                column == "cadre_id" and sheet.table in ("pairings", "visits", "attendance")) or (
-                column == "member_id" and sheet.table == "member_events")
+            required = (
+                column in ("household_id", "plan_id", "project_id", "inspection_id")
+                or (column == "cadre_id" and sheet.table in ("pairings", "visits", "attendance"))
+                or (column == "member_id" and sheet.table == "member_events")
+            )
             found = set(refs)
             if (None not in found or not required) and found - {None} <= known:
                 continue  # the whole column at once; row by row only to name what is wrong
@@ -386,9 +417,13 @@ def _sheet_name(table: str) -> str:
 
 
 _UNIQUE = {
-    "village_groups": [("name",)], "households": [("household_no",)], "incomes": [("household_id", "year")],
-    "assurances": [("household_id", "year")], "plans": [("household_id", "year")],
-    "attendance": [("cadre_id", "day")], "project_beneficiaries": [("project_id", "household_id")],
+    "village_groups": [("name",)],
+    "households": [("household_no",)],
+    "incomes": [("household_id", "year")],
+    "assurances": [("household_id", "year")],
+    "plans": [("household_id", "year")],
+    "attendance": [("cadre_id", "day")],
+    "project_beneficiaries": [("project_id", "household_id")],
 }
 
 
@@ -406,19 +441,33 @@ def _duplicates(out: CheckedPackage) -> None:
     members = out.table("members")
     current = [not left for left in members.get("left_date")]
     numbers, relations = members.get("id_number"), members.get("relation")
-    people = [(n or "")[:18] or None if now and kind in ("resident", "disability") else None
-              for now, n, kind in zip(current, numbers, members.get("id_type"))]
-    _repeats(out, "家庭成员", members.rows, people, numbers, "证件号码", "同一个人在本村登记了两次（在册成员证件号码重复）")
-    heads = [h if now and rel == "head" else None for now, h, rel in zip(current, members.get("household_id"), relations)]
+    people = [
+        (n or "")[:18] or None if now and kind in ("resident", "disability") else None
+        for now, n, kind in zip(current, numbers, members.get("id_type"))
+    ]
+    _repeats(
+        out, "家庭成员", members.rows, people, numbers, "证件号码", "同一个人在本村登记了两次（在册成员证件号码重复）"
+    )
+    heads = [
+        h if now and rel == "head" else None for now, h, rel in zip(current, members.get("household_id"), relations)
+    ]
     _repeats(out, "家庭成员", members.rows, heads, relations, "与户主关系", "一户有两个户主")
     pairings = out.table("pairings")
     ends = pairings.get("end_date")
-    _repeats(out, "结对帮扶", pairings.rows, [h if not end else None for h, end in zip(pairings.get("household_id"), ends)],
-             ends, "结束日期", "一户同时有两个未结束的结对")
+    _repeats(
+        out,
+        "结对帮扶",
+        pairings.rows,
+        [h if not end else None for h, end in zip(pairings.get("household_id"), ends)],
+        ends,
+        "结束日期",
+        "一户同时有两个未结束的结对",
+    )
 
 
-def _repeats(out: CheckedPackage, sheet: str, rows: list[int], keys: list[Any], cells: list[Any], header: str,
-             message: str) -> None:
+def _repeats(
+    out: CheckedPackage, sheet: str, rows: list[int], keys: list[Any], cells: list[Any], header: str, message: str
+) -> None:
     """Every row whose key (None: no key) an earlier row already has, pointing at the first one;
     ``cells`` are the values to show."""
     present = [k for k in keys if k is not None]

@@ -1,6 +1,7 @@
 """The county import of village packages: the checks that need the county database (older or
 same export, UUIDs of another village, ID numbers registered elsewhere, records that may not
 disappear), then one transaction per package that replaces the village's records by UUID."""
+
 from __future__ import annotations
 
 import gc
@@ -17,7 +18,7 @@ from typing import Any
 from models.errors import CundangError
 from models.exchange import package as pkg
 from models.exchange.package_check import CheckedPackage, check_file
-from models.exchange.problems import ERROR, WARNING, RowProblem
+from models.exchange.problems import WARNING, RowProblem
 from models.storage.audit import NEVER_DELETED
 from models.store import Store
 
@@ -34,24 +35,36 @@ class Outcome:
     village_name: str = ""
     exported_at: str = ""
     problems: list[RowProblem] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)                      # sheet -> rows in the file
+    rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows in the file
     changes: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # table -> added, changed, removed
 
     def as_json(self) -> dict:
-        return {"file": self.file, "status": self.status, "village_code": self.village_code,
-                "village_name": self.village_name, "exported_at": self.exported_at, "rows": self.rows,
-                "changes": {t: dict(zip(("added", "changed", "removed"), c)) for t, c in self.changes.items()},
-                "problems": [p.as_json() for p in self.problems]}
+        return {
+            "file": self.file,
+            "status": self.status,
+            "village_code": self.village_code,
+            "village_name": self.village_name,
+            "exported_at": self.exported_at,
+            "rows": self.rows,
+            "changes": {t: dict(zip(("added", "changed", "removed"), c)) for t, c in self.changes.items()},
+            "problems": [p.as_json() for p in self.problems],
+        }
 
 
 class _Refused(Exception):
     pass
 
 
-def import_packages(store: Store, paths: Sequence[Path | str], *, dry_run: bool = False,
-                    accept_modified: bool = False,
-                    progress: Callable[[int, int, str], None] | None = None,
-                    cancelled: Callable[[], bool] = lambda: False, workers: int | None = None) -> list[Outcome]:
+def import_packages(
+    store: Store,
+    paths: Sequence[Path | str],
+    *,
+    dry_run: bool = False,
+    accept_modified: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    workers: int | None = None,
+) -> list[Outcome]:
     """Check every file, then (unless ``dry_run``) write each file that has no error, each in
     one transaction. A file with any error writes nothing. A cancel stops before the next file.
 
@@ -75,8 +88,9 @@ def import_packages(store: Store, paths: Sequence[Path | str], *, dry_run: bool 
         return outcomes
     results: dict[int, Outcome] = {}
     context = multiprocessing.get_context("spawn")  # no fork of a process that runs Qt threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_open_worker_store,
-                             initargs=(str(store.folder), store.writer.actor)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_open_worker_store, initargs=(str(store.folder), store.writer.actor)
+    ) as pool:
         futures = {pool.submit(_import_in_worker, path, dry_run, accept_modified): i for i, path in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), 1):
             results[futures[future]] = future.result()
@@ -118,13 +132,22 @@ def _import_in_worker(path: str, dry_run: bool, accept_modified: bool) -> Outcom
 def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_modified: bool = False) -> Outcome:
     """One file: checked on its own, then against the county under the write lock, then written."""
     if store.is_own_file(path):
-        return Outcome(str(path), REFUSED, problems=[RowProblem(str(path), "", None, "", "",
-                                                                "这是本程序自己的数据文件，不是上报包")])
+        return Outcome(
+            str(path),
+            REFUSED,
+            problems=[RowProblem(str(path), "", None, "", "", "这是本程序自己的数据文件，不是上报包")],
+        )
     checked = check_file(store.db, path, accept_modified=accept_modified)
     village = next(checked.table("villages").records(), None)
-    outcome = Outcome(str(path), REFUSED, checked.village_code,
-                      (village.values.get("name") or "") if village else "", checked.exported_at,
-                      checked.problems, {s.name: len(checked.table(s.table)) for s in pkg.SHEETS})
+    outcome = Outcome(
+        str(path),
+        REFUSED,
+        checked.village_code,
+        (village.values.get("name") or "") if village else "",
+        checked.exported_at,
+        checked.problems,
+        {s.name: len(checked.table(s.table)) for s in pkg.SHEETS},
+    )
     if not checked.ok:
         return outcome
     existing = store.villages.by_code(checked.village_code)
@@ -155,21 +178,26 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
     return outcome
 
 
-def _another_village(store: Store, checked: CheckedPackage, existing, village) -> None:  # noqa: ANN001
+def _another_village(store: Store, checked: CheckedPackage, existing, village) -> None:
     """The code is taken by a village whose records are not this package's."""
     imported = store.db.execute("SELECT count(*) FROM imports WHERE village_id = ?", [existing.id]).fetchone()[0]
     name = village.values.get("name") or ""
     if imported:
-        message = (f"村代码 {existing.code} 在本县已是“{existing.name}”的数据，而这个上报包是另一份数据（“{name}”，"
-                   "记录的 UUID 都不同）：请核对村代码，或让村里用原来的数据文件夹导出")
+        message = (
+            f"村代码 {existing.code} 在本县已是“{existing.name}”的数据，而这个上报包是另一份数据（“{name}”，"
+            "记录的 UUID 都不同）：请核对村代码，或让村里用原来的数据文件夹导出"
+        )
     else:
-        message = (f"本县的“{existing.name}”（{existing.code}）是在县里建立的（如从国家系统导入），"
-                   f"与“{name}”上报包中的记录对不上，不能合并：请先与村里核对，再决定以哪份数据为准")
+        message = (
+            f"本县的“{existing.name}”（{existing.code}）是在县里建立的（如从国家系统导入），"
+            f"与“{name}”上报包中的记录对不上，不能合并：请先与村里核对，再决定以哪份数据为准"
+        )
     checked.add("村情", village.row, "村代码", existing.code, message)
 
 
-def _against_county(store: Store, checked: CheckedPackage, outcome: Outcome, plan: _Plan, *, dry_run: bool,
-                    accept_modified: bool) -> str:
+def _against_county(
+    store: Store, checked: CheckedPackage, outcome: Outcome, plan: _Plan, *, dry_run: bool, accept_modified: bool
+) -> str:
     """Under the write lock: the village as it stands now (another worker may have just taken it)."""
     existing = store.villages.by_code(checked.village_code)
     if existing and _same_as_last(store, existing.id, checked, outcome):
@@ -190,14 +218,22 @@ def _against_county(store: Store, checked: CheckedPackage, outcome: Outcome, pla
 def _same_as_last(store: Store, village_id: int, checked: CheckedPackage, outcome: Outcome) -> bool:
     """Refuse an export older than the last one taken; the same export again changes nothing;
     the untouched original of an export taken earlier with accepted edits replaces them."""
-    last = store.db.execute("SELECT exported_at, checksum, accepted_modified FROM imports WHERE village_id = ? "
-                            "ORDER BY exported_at DESC, id DESC LIMIT 1", [village_id]).fetchone()
+    last = store.db.execute(
+        "SELECT exported_at, checksum, accepted_modified FROM imports WHERE village_id = ? "
+        "ORDER BY exported_at DESC, id DESC LIMIT 1",
+        [village_id],
+    ).fetchone()
     if last is None:
         return False
     exported_at, checksum, accepted = last
     if checked.exported_at < exported_at:
-        checked.add(pkg.MANIFEST, None, "导出时间", checked.exported_at,
-                    f"这个上报包比已导入的旧（已导入的导出于 {exported_at}），不能用旧数据覆盖新数据")
+        checked.add(
+            pkg.MANIFEST,
+            None,
+            "导出时间",
+            checked.exported_at,
+            f"这个上报包比已导入的旧（已导入的导出于 {exported_at}），不能用旧数据覆盖新数据",
+        )
         return True
     if checked.exported_at == exported_at:
         if checksum == checked.content_checksum:
@@ -205,8 +241,13 @@ def _same_as_last(store: Store, village_id: int, checked: CheckedPackage, outcom
             return True
         if accepted and not checked.modified:
             return False
-        checked.add(pkg.MANIFEST, None, "导出时间", checked.exported_at,
-                    "与已导入的上报包导出时间相同但内容不同，请让村里重新导出")
+        checked.add(
+            pkg.MANIFEST,
+            None,
+            "导出时间",
+            checked.exported_at,
+            "与已导入的上报包导出时间相同但内容不同，请让村里重新导出",
+        )
         return True
     return False
 
@@ -217,8 +258,9 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
     disability card number matches its 18-character ID number)."""
     members = checked.table("members")
     people: dict[str, list[tuple[int, str]]] = {}
-    for r, left, number, kind in zip(members.rows, members.get("left_date"), members.get("id_number"),
-                                     members.get("id_type")):
+    for r, left, number, kind in zip(
+        members.rows, members.get("left_date"), members.get("id_number"), members.get("id_type")
+    ):
         if not left and number and kind in ("resident", "disability"):
             people.setdefault(number[:18], []).append((r, number))
     if not people:
@@ -226,18 +268,26 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
     found = []
     keys = list(people)
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+        chunk = keys[start : start + 500]
         found += store.db.execute(
             f"""WITH wanted(person) AS (VALUES {", ".join(["(?)"] * len(chunk))})
                 SELECT w.person, vv.name, vv.code, h.household_no FROM wanted w
                 CROSS JOIN members o ON o.id_number >= w.person AND o.id_number < w.person || '~'
                 JOIN villages vv ON vv.id = o.village_id JOIN households h ON h.id = o.household_id
                 WHERE o.left_date IS NULL AND h.status <> 'removed' AND o.id_type IN ('resident', 'disability')
-                  AND vv.code <> ?""", [*chunk, checked.village_code]).fetchall()
+                  AND vv.code <> ?""",
+            [*chunk, checked.village_code],
+        ).fetchall()
     for person, name, other_code, no in found:
         for r, number in people[person]:
-            checked.add("家庭成员", r, "证件号码", number,
-                        f"这个人已在 {name}（{other_code}）第 {no} 户登记；已导入，并列入重复人员清单", WARNING)
+            checked.add(
+                "家庭成员",
+                r,
+                "证件号码",
+                number,
+                f"这个人已在 {name}（{other_code}）第 {no} 户登记；已导入，并列入重复人员清单",
+                WARNING,
+            )
 
 
 _VILLAGE_COLUMN = {"village_groups", "households", "members", "cadres", "projects", "work_logs", "inspections"}
@@ -270,8 +320,13 @@ class _Plan:
                 removed, added = [], []
             if sheet.table in NEVER_DELETED and sheet.table != "villages":
                 for u in removed:
-                    self.checked.add(sheet.name, None, "UUID", u,
-                                     "已导入的这条记录在新的上报包中不见了；这类记录只能通过变更登记，不能删除")
+                    self.checked.add(
+                        sheet.name,
+                        None,
+                        "UUID",
+                        u,
+                        "已导入的这条记录在新的上报包中不见了；这类记录只能通过变更登记，不能删除",
+                    )
             self._foreign(sheet, added)
             self.counts[sheet.table] = [len(added), self._changed(sheet, stored), len(removed)]
 
@@ -295,20 +350,30 @@ class _Plan:
         rows = dict(zip(table.uuids, table.rows))
         taken: list[str] = []
         for start in range(0, len(added), 500):
-            chunk = added[start:start + 500]
-            taken += [u for (u,) in self.store.db.execute(
-                f"SELECT uuid FROM {sheet.table} WHERE uuid IN ({','.join('?' * len(chunk))})", chunk)]
+            chunk = added[start : start + 500]
+            taken += [
+                u
+                for (u,) in self.store.db.execute(
+                    f"SELECT uuid FROM {sheet.table} WHERE uuid IN ({','.join('?' * len(chunk))})", chunk
+                )
+            ]
         if taken:
             first = min(rows[u] for u in taken)
             owner = self._owner(sheet, taken[0])
-            self.checked.add(sheet.name, first, "UUID", taken[0],
-                             f"本表有 {len(taken)} 条记录的 UUID 已属于{owner}的记录（村里是否复制了别村的数据文件夹？）")
+            self.checked.add(
+                sheet.name,
+                first,
+                "UUID",
+                taken[0],
+                f"本表有 {len(taken)} 条记录的 UUID 已属于{owner}的记录（村里是否复制了别村的数据文件夹？）",
+            )
 
     def _owner(self, sheet: pkg.Sheet, uuid: str) -> str:
         """The village that holds a record, in words."""
         for v in self.store.villages.all():
-            found = self.store.db.execute(f"SELECT 1 FROM {sheet.table} WHERE uuid = :uuid AND {sheet.scope}",
-                                          {"uuid": uuid, "village": v.id}).fetchone()
+            found = self.store.db.execute(
+                f"SELECT 1 FROM {sheet.table} WHERE uuid = :uuid AND {sheet.scope}", {"uuid": uuid, "village": v.id}
+            ).fetchone()
             if found:
                 return f"{v.name}（{v.code}）"
         return "另一个村"
@@ -316,10 +381,17 @@ class _Plan:
     def summary(self) -> dict[str, tuple[int, int, int]]:
         return {t: (a, c, r) for t, (a, c, r) in self.counts.items() if a or c or r}
 
-    def _resolved(self, sheet: pkg.Sheet, values: dict[str, Any], ids: dict[str, dict[str, int]],
-                  groups: dict[str, int], count: int | None = None) -> dict[str, Any]:
+    def _resolved(
+        self,
+        sheet: pkg.Sheet,
+        values: dict[str, Any],
+        ids: dict[str, dict[str, int]],
+        groups: dict[str, int],
+        count: int | None = None,
+    ) -> dict[str, Any]:
         """References from UUIDs to the county's ids, the group by name, the village; for one
         record's values, or (``count`` given) for columns of that many records."""
+
         def each(column: str, f: Callable[[Any], Any]) -> None:
             if column in values:
                 values[column] = f(values[column]) if count is None else list(map(f, values[column]))
@@ -365,18 +437,33 @@ class _Plan:
             if table == "villages":
                 self.village_id = self.village_id or ids["villages"][self.checked.table("villages").uuids[0]]
             if table == "village_groups":
-                groups = dict(self.store.db.execute(
-                    "SELECT name, id FROM village_groups WHERE village_id = ?", [self.village_id]).fetchall())
+                groups = dict(
+                    self.store.db.execute(
+                        "SELECT name, id FROM village_groups WHERE village_id = ?", [self.village_id]
+                    ).fetchall()
+                )
             self.counts[table][1] = changed
-        writer.insert("imports", {
-            "village_id": self.village_id, "file_name": Path(self.checked.file).name,
-            "exported_at": self.checked.exported_at, "checksum": self.checked.content_checksum,
-            "software": self.checked.facts.get("软件版本", ""), "format_version": self.checked.facts.get("格式版本", ""),
-            "accepted_modified": int(accept_modified),
-            "changes": json.dumps({"changes": self.summary(),
-                                   "accepted_problems": [p.as_json() for p in self.checked.problems
-                                                         if p.level == WARNING]} if accept_modified else
-                                  {"changes": self.summary()}, ensure_ascii=False)})
+        writer.insert(
+            "imports",
+            {
+                "village_id": self.village_id,
+                "file_name": Path(self.checked.file).name,
+                "exported_at": self.checked.exported_at,
+                "checksum": self.checked.content_checksum,
+                "software": self.checked.facts.get("软件版本", ""),
+                "format_version": self.checked.facts.get("格式版本", ""),
+                "accepted_modified": int(accept_modified),
+                "changes": json.dumps(
+                    {
+                        "changes": self.summary(),
+                        "accepted_problems": [p.as_json() for p in self.checked.problems if p.level == WARNING],
+                    }
+                    if accept_modified
+                    else {"changes": self.summary()},
+                    ensure_ascii=False,
+                ),
+            },
+        )
 
 
-__all__ = ["IMPORTED", "UNCHANGED", "CHECKED", "REFUSED", "SKIPPED", "Outcome", "import_packages", "import_one"]
+__all__ = ["CHECKED", "IMPORTED", "REFUSED", "SKIPPED", "UNCHANGED", "Outcome", "import_one", "import_packages"]

@@ -1,5 +1,6 @@
 """What an import found wrong, one row each: file, sheet, row, column, value and a Chinese
 message; and the report in the three forms county staff get (JSON, .xlsx, a table)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -34,8 +35,15 @@ class RowProblem:
         return asdict(self)
 
     def cells(self) -> tuple[str, str, str, str, str, str, str]:
-        return (self.file, self.sheet, "" if self.row is None else str(self.row), self.column,
-                self.value, self.message, self.level)
+        return (
+            self.file,
+            self.sheet,
+            "" if self.row is None else str(self.row),
+            self.column,
+            self.value,
+            self.message,
+            self.level,
+        )
 
 
 def write_report(path: Path | str, problems: Iterable[RowProblem]) -> int:
@@ -47,8 +55,11 @@ def table_text(problems: Sequence[RowProblem], *, limit: int | None = None) -> s
     """The problems as lines for a terminal."""
     lines = []
     for p in problems[:limit] if limit else problems:
-        where = "，".join(x for x in (p.sheet and f"工作表“{p.sheet}”", p.row and f"第 {p.row} 行",
-                                      p.column and f"列“{p.column}”") if x)
+        where = "，".join(
+            x
+            for x in (p.sheet and f"工作表“{p.sheet}”", p.row and f"第 {p.row} 行", p.column and f"列“{p.column}”")
+            if x
+        )
         value = f"（值：{p.value[:40]}）" if p.value else ""
         lines.append(f"  [{p.level}] {Path(p.file).name}：{where}{'：' if where else ''}{p.message}{value}")
     if limit and len(problems) > limit:

@@ -4,6 +4,7 @@ python-calamine reads (measured: ten times openpyxl's read-only mode, and it rea
 before it does, an .xlsx is inflated once in a stream with hard limits, which refuses zip
 bombs and over-long sheets and finds formula cells (calamine gives only cached values).
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,18 +20,18 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from models.errors import CundangError
 
-MAX_FILE_BYTES = 200 * 2**20       # the file as it lies on disk
-MAX_UNPACKED_BYTES = 1 * 2**30     # all parts of an .xlsx once inflated
-MAX_ROWS = 200_000                 # per sheet: a county's biggest village has a few thousand members a year
-MAX_CELL_CHARS = 32_767            # Excel's own limit for one cell
-MAX_AREA = 10_000_000              # rows x columns of a sheet's used range: the reader allocates it whole
+MAX_FILE_BYTES = 200 * 2**20  # the file as it lies on disk
+MAX_UNPACKED_BYTES = 1 * 2**30  # all parts of an .xlsx once inflated
+MAX_ROWS = 200_000  # per sheet: a county's biggest village has a few thousand members a year
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_AREA = 10_000_000  # rows x columns of a sheet's used range: the reader allocates it whole
 
 _FORMULA = re.compile(rb"<f[ >/]")
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _WIDE_CELL = re.compile(rb'<c r="[A-Z]{3}')
-_TWO_LETTERS = 702                 # columns A..ZZ: the width of a sheet with no 3-letter column
+_TWO_LETTERS = 702  # columns A..ZZ: the width of a sheet with no 3-letter column
 
 
 class FileRefused(CundangError):
@@ -111,8 +112,9 @@ def read_file(path: Path | str, *, sheets: set[str] | None = None, keep_numbers:
     return _read_calamine(path, formulas, sheets, keep_numbers)
 
 
-def _read_calamine(path: Path, formulas: dict[str, list[tuple[int, str]]], wanted: set[str] | None,
-                   keep_numbers: bool) -> list[Grid]:
+def _read_calamine(
+    path: Path, formulas: dict[str, list[tuple[int, str]]], wanted: set[str] | None, keep_numbers: bool
+) -> list[Grid]:
     import python_calamine
 
     try:
@@ -141,8 +143,9 @@ def _read_calamine(path: Path, formulas: dict[str, list[tuple[int, str]]], wante
                     values = raw[r] = row
                 if not plain and values and max(map(len, values)) > MAX_CELL_CHARS:
                     longest = max(range(len(values)), key=lambda i: len(values[i]))
-                    raise FileRefused(path=str(path), reason="cell_too_long",
-                                      detail=f"{name}!{column_letter(longest)}{r + 1}")
+                    raise FileRefused(
+                        path=str(path), reason="cell_too_long", detail=f"{name}!{column_letter(longest)}{r + 1}"
+                    )
             grids.append(grid)
         return grids
     except FileRefused:
@@ -232,7 +235,7 @@ def _right_of(column: bytes) -> re.Pattern:
             alternatives.append(f"{label[:i]}[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else ""))
     if not alternatives:
         return re.compile(rb"(?!)")  # nothing lies right of XFD... (ZZZ)
-    return re.compile(('<c r="(?:' + "|".join(alternatives) + r')\d').encode())
+    return re.compile(('<c r="(?:' + "|".join(alternatives) + r")\d").encode())
 
 
 def _cells_area(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
@@ -255,7 +258,8 @@ def _area(dim: re.Match) -> int:
     if last_col is None:
         return 1
     return (int(last_row) - int(first_row) + 1) * (
-        column_index_from_string(last_col.decode()) - column_index_from_string(first_col.decode()) + 1)
+        column_index_from_string(last_col.decode()) - column_index_from_string(first_col.decode()) + 1
+    )
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:

@@ -1,4 +1,5 @@
 """Writing simple tables to .xlsx safely: text stays text, and the file appears whole or not at all."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -20,8 +21,13 @@ def text_cell(cell: Cell, value: str) -> None:
     cell.number_format = "@"
 
 
-def write_table(path: Path | str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
-                footer: Sequence[Sequence[object]] = ()) -> int:
+def write_table(
+    path: Path | str,
+    sheet: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    footer: Sequence[Sequence[object]] = (),
+) -> int:
     """One sheet: a frozen bold header row, then the rows, then (after a blank row) ``footer``
     lines such as totals. Strings are always text; ints and Decimals are numbers. Written to a
     temporary file, then renamed. Returns the number of data rows."""
@@ -43,8 +49,13 @@ def write_sheets(path: Path | str, sheets: Iterable[tuple[str, Sequence[str], It
         wb.save(tmp)
 
 
-def add_sheet(wb: Workbook, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
-              footer: Sequence[Sequence[object]] = ()) -> int:
+def add_sheet(
+    wb: Workbook,
+    sheet: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    footer: Sequence[Sequence[object]] = (),
+) -> int:
     ws = wb.create_sheet(sheet)
     ws.append(list(headers))
     for cell in ws[1]:

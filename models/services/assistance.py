@@ -1,4 +1,5 @@
 """Assistance operations: cadres, pairing and reassigning, visits, plans, poverty lines, settings, steps."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,8 @@ import gc
 from collections.abc import Sequence
 
 from models import assistance as rules_a
-from models import codes, config as config_module, exit_check, idnumber, procedures, rules
+from models import codes, exit_check, idnumber, procedures, rules
+from models import config as config_module
 from models.domain import Cadre, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
 from models.errors import (
     CadreHasLeft,
@@ -16,21 +18,20 @@ from models.errors import (
     EventOutOfOrder,
     IdNumberMismatch,
     InvalidDate,
-    NotFound,
     NegativeValue,
+    NotFound,
     NotPositive,
     PlanExists,
     PovertyLineMissing,
     Problem,
     Required,
-    ValidationFailed,
     raise_problems,
 )
 from models.money import format_fen
 from models.store import Store
 
-
 # --- Cadres ----------------------------------------------------------------------
+
 
 def validate_cadre(c: Cadre) -> list[Problem]:
     p: list[Problem] = []
@@ -51,8 +52,12 @@ def validate_cadre(c: Cadre) -> list[Problem]:
         try:
             info = idnumber.parse(c.id_number)
             if c.sex and c.sex != info.sex:
-                p.append(Problem(w + ("sex",), IdNumberMismatch(field="sex", typed=codes.SEX.label(c.sex),
-                                                                 derived=codes.SEX.label(info.sex))))
+                p.append(
+                    Problem(
+                        w + ("sex",),
+                        IdNumberMismatch(field="sex", typed=codes.SEX.label(c.sex), derived=codes.SEX.label(info.sex)),
+                    )
+                )
             c.id_number, c.sex = info.id_number, c.sex or info.sex
         except CundangError as exc:
             p.append(Problem(w + ("id_number",), exc))
@@ -62,10 +67,14 @@ def validate_cadre(c: Cadre) -> list[Problem]:
 def save_cadre(store: Store, cadre: Cadre) -> int:
     cadre = dataclasses.replace(cadre, name=cadre.name.strip())
     problems = validate_cadre(cadre)
-    if cadre.id_number and any(c.id_number == cadre.id_number and c.id != cadre.id
-                               for c in store.assistance.cadres(cadre.village_id)):
-        problems.append(Problem(("cadre", "id_number"), DuplicateIdNumber(
-            id_number=cadre.id_number, household_no="", name=cadre.name)))
+    if cadre.id_number and any(
+        c.id_number == cadre.id_number and c.id != cadre.id for c in store.assistance.cadres(cadre.village_id)
+    ):
+        problems.append(
+            Problem(
+                ("cadre", "id_number"), DuplicateIdNumber(id_number=cadre.id_number, household_no="", name=cadre.name)
+            )
+        )
     raise_problems(problems)
     with store.db.atomic():
         if cadre.id is None:
@@ -94,8 +103,16 @@ def cadre_leaves(store: Store, cadre_id: int, day: str, reason: str = "调离", 
 
 # --- Pairing ---------------------------------------------------------------------
 
-def pair(store: Store, cadre_id: int, household_ids: Sequence[int], start_date: str, *,
-         reason: str = "调整帮扶责任人", today: dt.date | None = None) -> int:
+
+def pair(
+    store: Store,
+    cadre_id: int,
+    household_ids: Sequence[int],
+    start_date: str,
+    *,
+    reason: str = "调整帮扶责任人",
+    today: dt.date | None = None,
+) -> int:
     """Pair a cadre with households from a day. A household paired with someone else is
     reassigned: the old pairing ends the day before ("不脱贫不脱钩": history is kept).
     All households or none. Returns how many pairings were started."""
@@ -140,8 +157,9 @@ def add_pairing(store: Store, pairing: Pairing, *, today: dt.date | None = None)
     cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id)}
     rules_a.check_new_pairing(start, end_text, store.assistance.pairings(pairing.household_id), cadres)
     with store.db.atomic():
-        return store.writer.insert("pairings", dataclasses.replace(
-            pairing, start_date=start, end_date=end_text).to_record())["id"]
+        return store.writer.insert(
+            "pairings", dataclasses.replace(pairing, start_date=start, end_date=end_text).to_record()
+        )["id"]
 
 
 def correct_pairing(store: Store, pairing_id: int, cadre_id: int) -> None:
@@ -170,6 +188,7 @@ def end_pairing(store: Store, pairing_id: int, end_date: str, reason: str, *, to
 
 # --- Visits ----------------------------------------------------------------------
 
+
 def add_visit(store: Store, visit: Visit, *, today: dt.date | None = None) -> int:
     day = rules.parse_date(visit.visit_date, today=today).isoformat()
     cadre = store.assistance.cadre(visit.cadre_id)
@@ -181,6 +200,7 @@ def add_visit(store: Store, visit: Visit, *, today: dt.date | None = None) -> in
 
 
 # --- 一户一策 --------------------------------------------------------------------
+
 
 def validate_plan(plan: Plan, measures: Sequence[Measure], *, today: dt.date | None = None) -> list[Problem]:
     p: list[Problem] = []
@@ -196,8 +216,11 @@ def validate_plan(plan: Plan, measures: Sequence[Measure], *, today: dt.date | N
         p.append(Problem(("plan", "target_income_fen"), NegativeValue(value=str(plan.target_income_fen))))
     for i, m in enumerate(measures):
         w = ("measures", i)
-        for name, clist in (("category", codes.MEASURE_CATEGORY), ("status", codes.MEASURE_STATUS),
-                            ("funds_source", codes.FUND_SOURCE)):
+        for name, clist in (
+            ("category", codes.MEASURE_CATEGORY),
+            ("status", codes.MEASURE_STATUS),
+            ("funds_source", codes.FUND_SOURCE),
+        ):
             try:
                 clist.check(getattr(m, name), allow_empty=name == "funds_source")
             except CundangError as exc:
@@ -217,8 +240,11 @@ def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: d
     Measures no longer listed are deleted (audited)."""
     problems = validate_plan(plan, measures, today=today)
     own_members = {m.id for m in store.households.members(plan.household_id)}
-    problems += [Problem(("measures", i, "member_id"), NotFound(kind="member", key=m.member_id))
-                 for i, m in enumerate(measures) if m.member_id is not None and m.member_id not in own_members]
+    problems += [
+        Problem(("measures", i, "member_id"), NotFound(kind="member", key=m.member_id))
+        for i, m in enumerate(measures)
+        if m.member_id is not None and m.member_id not in own_members
+    ]
     raise_problems(problems)
     existing = store.assistance.plan(plan.household_id, plan.year)
     if existing is not None:  # a measure id from another plan is not this plan's to move: add it as new
@@ -253,13 +279,17 @@ def copy_plan(store: Store, household_id: int, from_year: int, to_year: int) -> 
         raise NotFound(kind="plan", key=from_year)
     if store.assistance.plan(household_id, to_year) is not None:
         raise PlanExists(year=to_year)  # copying would overwrite what was planned
-    measures = [dataclasses.replace(m, id=None, uuid="", status="planned", result="", deadline=None)
-                for m in store.assistance.measures(source.id) if m.status != "done"]
+    measures = [
+        dataclasses.replace(m, id=None, uuid="", status="planned", result="", deadline=None)
+        for m in store.assistance.measures(source.id)
+        if m.status != "done"
+    ]
     plan = dataclasses.replace(source, id=None, uuid="", year=to_year)
     return save_plan(store, plan, measures)
 
 
 # --- Poverty lines and settings ----------------------------------------------------
+
 
 def save_poverty_line(store: Store, line: PovertyLine, *, today: dt.date | None = None) -> int:
     rules.check_year(line.year, today=today, first=2010, ahead=1)
@@ -270,8 +300,9 @@ def save_poverty_line(store: Store, line: PovertyLine, *, today: dt.date | None 
     existing = store.assistance.poverty_line(line.year, line.province.strip())
     with store.db.atomic():
         if existing is None:
-            return store.writer.insert("poverty_lines", dataclasses.replace(
-                line, id=None, uuid="", province=line.province.strip()).to_record())["id"]
+            return store.writer.insert(
+                "poverty_lines", dataclasses.replace(line, id=None, uuid="", province=line.province.strip()).to_record()
+            )["id"]
         store.writer.update("poverty_lines", existing.id, {"line_fen": line.line_fen, "source": line.source})
         return existing.id
 
@@ -293,6 +324,7 @@ def save_config(store: Store, config: config_module.Config) -> None:
 
 
 # --- Procedures and the exit check -----------------------------------------------
+
 
 def add_step(store: Store, step: ProcedureStep, *, today: dt.date | None = None) -> int:
     """Record the next step of a household's 识别 or 退出 procedure."""
@@ -316,8 +348,9 @@ def line_for(store: Store, year: int, province: str) -> int:
     return line.line_fen
 
 
-def run_exit_check(store: Store, year: int, *, village_id: int | None = None,
-                   household_ids: list[int] | None = None) -> list[exit_check.HouseholdCheck]:
+def run_exit_check(
+    store: Store, year: int, *, village_id: int | None = None, household_ids: list[int] | None = None
+) -> list[exit_check.HouseholdCheck]:
     """Every registered household of a village (or the folder) checked for a year.
     Refuses when the year's poverty line is missing for a province that income is checked in."""
     config = store.config()
@@ -330,8 +363,9 @@ def run_exit_check(store: Store, year: int, *, village_id: int | None = None,
             gc.enable()
 
 
-def _check_all(store: Store, year: int, village_id: int | None, household_ids: list[int] | None,
-               config: config_module.Config) -> list[exit_check.HouseholdCheck]:
+def _check_all(
+    store: Store, year: int, village_id: int | None, household_ids: list[int] | None, config: config_module.Config
+) -> list[exit_check.HouseholdCheck]:
     households = store.exit_data.households(year, village_id, household_ids)
     lines: dict[str, int | None] = {}
     for h in households:
@@ -347,5 +381,12 @@ def village_exit_summary(store: Store, village_id: int, year: int) -> exit_check
     """贫困发生率 at the end of the year, and the village's facts as recorded now."""
     v = store.villages.get(village_id)
     facts = {k: getattr(v, k) for k in config_module.VILLAGE_FACTS}
-    return exit_check.village_summary(v.code, v.name, store.exit_data.poor_people(village_id, year),
-                                      v.agri_population, facts, v.collective_income_fen, store.config())
+    return exit_check.village_summary(
+        v.code,
+        v.name,
+        store.exit_data.poor_people(village_id, year),
+        v.agri_population,
+        facts,
+        v.collective_income_fen,
+        store.config(),
+    )

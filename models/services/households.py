@@ -1,4 +1,5 @@
 """Registering and editing households; member and status changes as events."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,6 @@ from collections.abc import Sequence
 
 from models import codes, rules
 from models.domain import INCOME_ITEMS, Assurance, Household, Income, Member, MemberEvent, StatusEvent
-from models.money import format_fen
 from models.errors import (
     CundangError,
     DuplicateHouseholdNo,
@@ -18,9 +18,9 @@ from models.errors import (
     NegativeValue,
     Problem,
     Required,
-    ValidationFailed,
     raise_problems,
 )
+from models.money import format_fen
 from models.store import Store
 
 # Set only by events, never by a form.
@@ -35,13 +35,18 @@ def _registration_problems(store: Store, village_id: int, members: list[Member])
     problems = []
     for number, household_no, name, member_id in store.households.registrations(village_id, list(index)):
         if member_id not in own:
-            problems.append(Problem(("members", index[number], "id_number"),
-                                    DuplicateIdNumber(id_number=number, household_no=household_no, name=name)))
+            problems.append(
+                Problem(
+                    ("members", index[number], "id_number"),
+                    DuplicateIdNumber(id_number=number, household_no=household_no, name=name),
+                )
+            )
     return problems
 
 
-def validate(store: Store, household: Household, members: list[Member], *, applicant: bool = False,
-             today: dt.date | None = None) -> list[Problem]:
+def validate(
+    store: Store, household: Household, members: list[Member], *, applicant: bool = False, today: dt.date | None = None
+) -> list[Problem]:
     """Every problem with a household and its members, each tied to its field."""
     # 识别年度 is known once identified; an applicant (new, or saved as 未识别) has none yet.
     identified = not applicant if household.id is None else household.status != ""
@@ -49,14 +54,23 @@ def validate(store: Store, household: Household, members: list[Member], *, appli
     problems += rules.validate_members(members, today=today)
     same_no = store.households.by_no(household.village_id, household.household_no.strip())
     if same_no is not None and same_no.id != household.id:
-        problems.append(Problem(("household", "household_no"), DuplicateHouseholdNo(household_no=household.household_no)))
+        problems.append(
+            Problem(("household", "household_no"), DuplicateHouseholdNo(household_no=household.household_no))
+        )
     problems += _registration_problems(store, household.village_id, members)
     return problems
 
 
-def register_household(store: Store, household: Household, members: list[Member], *,
-                       event_date: str | None = None, reason: str = "", applicant: bool = False,
-                       today: dt.date | None = None) -> int:
+def register_household(
+    store: Store,
+    household: Household,
+    members: list[Member],
+    *,
+    event_date: str | None = None,
+    reason: str = "",
+    applicant: bool = False,
+    today: dt.date | None = None,
+) -> int:
     """建档立卡: a household already identified in its year (records typed in), or with
     ``applicant`` a household that has just applied: it is 未识别 until its identification
     procedure ends with 识别."""
@@ -68,20 +82,31 @@ def register_household(store: Store, household: Household, members: list[Member]
 
 
 def _as_new(household: Household, members: list[Member]) -> tuple[Household, list[Member]]:
-    household = dataclasses.replace(household, id=None, status="", exit_year=None,
-                                    household_no=household.household_no.strip())
+    household = dataclasses.replace(
+        household, id=None, status="", exit_year=None, household_no=household.household_no.strip()
+    )
     return household, [dataclasses.replace(m, id=None, left_date=None, left_kind="") for m in members]
 
 
-def _write_new(store: Store, household: Household, members: list[Member], *,
-               event_date: str | None = None, reason: str = "", identified: bool = True) -> int:
+def _write_new(
+    store: Store,
+    household: Household,
+    members: list[Member],
+    *,
+    event_date: str | None = None,
+    reason: str = "",
+    identified: bool = True,
+) -> int:
     with store.db.atomic():
         row = store.writer.insert("households", household.to_record())
         hid = row["id"]
-        store.writer.insert_many("members", [
-            dataclasses.replace(m, household_id=hid, village_id=household.village_id, sort_order=i).to_record()
-            for i, m in enumerate(members)
-        ])
+        store.writer.insert_many(
+            "members",
+            [
+                dataclasses.replace(m, household_id=hid, village_id=household.village_id, sort_order=i).to_record()
+                for i, m in enumerate(members)
+            ],
+        )
         if identified:
             # Recorded as identified at the end of its year, or today when that is still to come.
             day = event_date or min(dt.date(household.identified_year, 12, 31), dt.date.today()).isoformat()
@@ -89,8 +114,9 @@ def _write_new(store: Store, household: Household, members: list[Member], *,
     return hid
 
 
-def update_household(store: Store, household: Household, members: list[Member], *,
-                     today: dt.date | None = None) -> bool:
+def update_household(
+    store: Store, household: Household, members: list[Member], *, today: dt.date | None = None
+) -> bool:
     """Save a household's facts and its members' facts; membership and status change by events."""
     household, listed = _as_update(store, household, members)
     raise_problems(validate(store, household, listed, today=today))
@@ -101,13 +127,16 @@ def _as_update(store: Store, household: Household, members: list[Member]) -> tup
     if household.id is None:
         raise ValueError("update_household needs a saved household")
     stored = store.households.get(household.id)
-    household = dataclasses.replace(household, village_id=stored.village_id, household_no=household.household_no.strip())
+    household = dataclasses.replace(
+        household, village_id=stored.village_id, household_no=household.household_no.strip()
+    )
     if any(m.id is None for m in members):
         raise ValueError("new members join through add_member")
     stored_members = {m.id: m for m in store.households.members(household.id)}
     # Membership is set by events: the form cannot bring back or remove anyone.
-    listed = [dataclasses.replace(m, left_date=stored_members[m.id].left_date) for m in members
-              if m.id in stored_members]
+    listed = [
+        dataclasses.replace(m, left_date=stored_members[m.id].left_date) for m in members if m.id in stored_members
+    ]
     listed += [m for mid, m in stored_members.items() if mid not in {x.id for x in members}]
     return household, listed
 
@@ -121,8 +150,9 @@ def _write_update(store: Store, household: Household, listed: list[Member]) -> b
         # Members swapping ID numbers would meet in the one-registration index half-way:
         # clear the numbers that move to another member first.
         wanted = {m.id: rules.person_key(m) for m in listed}
-        moving = [mid for mid, key in wanted.items()
-                  if key and key != stored_ids.get(mid) and key in stored_ids.values()]
+        moving = [
+            mid for mid, key in wanted.items() if key and key != stored_ids.get(mid) and key in stored_ids.values()
+        ]
         for mid in moving:
             store.writer.update("members", mid, {"id_number": ""})
         # Clear the head first so the one-head index never sees two during the swap.
@@ -133,30 +163,56 @@ def _write_update(store: Store, household: Household, listed: list[Member]) -> b
     return changed
 
 
-def add_member(store: Store, household_id: int, member: Member, kind: str, event_date: str,
-               reason: str = "", *, today: dt.date | None = None) -> int:
+def add_member(
+    store: Store,
+    household_id: int,
+    member: Member,
+    kind: str,
+    event_date: str,
+    reason: str = "",
+    *,
+    today: dt.date | None = None,
+) -> int:
     """人员变更 (增加): 新生儿, 嫁入, 迁入 … bring a new member into the household."""
     codes.MEMBER_JOIN.check(kind, allow_empty=False)
     household = store.households.get(household_id)
     day = rules.parse_date(event_date, today=today).isoformat()
-    member = dataclasses.replace(member, id=None, household_id=household_id, village_id=household.village_id,
-                                 joined_date=day, left_date=None, left_kind="")
+    member = dataclasses.replace(
+        member,
+        id=None,
+        household_id=household_id,
+        village_id=household.village_id,
+        joined_date=day,
+        left_date=None,
+        left_kind="",
+    )
     current = [m for m in store.households.members(household_id) if m.is_current]
     problems = rules.validate_members(current + [member], today=today)
     problems = [Problem(("member",) + p.where[2:], p.error) for p in problems if p.where[1] == len(current)]
-    problems += [Problem(("member", "id_number"), p.error)
-                 for p in _registration_problems(store, household.village_id, [member])]
+    problems += [
+        Problem(("member", "id_number"), p.error) for p in _registration_problems(store, household.village_id, [member])
+    ]
     raise_problems(problems)
     with store.db.atomic():
         member.sort_order = len(store.households.members(household_id))
         mid = store.writer.insert("members", member.to_record())["id"]
-        store.writer.insert("member_events", MemberEvent(
-            household_id=household_id, member_id=mid, kind=kind, event_date=day, reason=reason).to_record())
+        store.writer.insert(
+            "member_events",
+            MemberEvent(household_id=household_id, member_id=mid, kind=kind, event_date=day, reason=reason).to_record(),
+        )
     return mid
 
 
-def remove_member(store: Store, member_id: int, kind: str, event_date: str, reason: str = "", *,
-                  new_head_id: int | None = None, today: dt.date | None = None) -> None:
+def remove_member(
+    store: Store,
+    member_id: int,
+    kind: str,
+    event_date: str,
+    reason: str = "",
+    *,
+    new_head_id: int | None = None,
+    today: dt.date | None = None,
+) -> None:
     """人员变更 (减少): 死亡, 嫁出, 迁出 … the member stays on record, marked as left.
 
     When the head leaves and others remain, ``new_head_id`` names the new head.
@@ -173,27 +229,48 @@ def remove_member(store: Store, member_id: int, kind: str, event_date: str, reas
         store.writer.update("members", member_id, {"left_date": day, "left_kind": kind})
         if member.relation == codes.HEAD and others:
             store.writer.update("members", new_head_id, {"relation": codes.HEAD})
-        store.writer.insert("member_events", MemberEvent(
-            household_id=member.household_id, member_id=member_id, kind=kind, event_date=day,
-            reason=reason).to_record())
+        store.writer.insert(
+            "member_events",
+            MemberEvent(
+                household_id=member.household_id, member_id=member_id, kind=kind, event_date=day, reason=reason
+            ).to_record(),
+        )
 
 
-def _status_event(store: Store, household_id: int, kind: str, day: str, year: int, reason: str,
-                  override_reason: str = "") -> None:
+def _status_event(
+    store: Store, household_id: int, kind: str, day: str, year: int, reason: str, override_reason: str = ""
+) -> None:
     household = store.households.get(household_id)
     new = rules.next_status(household.status, kind)
     exit_year = year if kind == "exit" else (None if kind == "return" else household.exit_year)
-    store.writer.insert("status_events", StatusEvent(
-        household_id=household_id, kind=kind, event_date=day, year=year, reason=reason,
-        override_reason=override_reason).to_record())
+    store.writer.insert(
+        "status_events",
+        StatusEvent(
+            household_id=household_id,
+            kind=kind,
+            event_date=day,
+            year=year,
+            reason=reason,
+            override_reason=override_reason,
+        ).to_record(),
+    )
     changes: dict[str, object] = {"status": new, "exit_year": exit_year}
     if kind == "identify" and household.identified_year is None:
         changes["identified_year"] = year  # an applicant becomes 建档立卡户 in this year
     store.writer.update("households", household_id, changes)
 
 
-def change_status(store: Store, household_id: int, kind: str, event_date: str, year: int | str,
-                  reason: str, *, override_reason: str = "", today: dt.date | None = None) -> str:
+def change_status(
+    store: Store,
+    household_id: int,
+    kind: str,
+    event_date: str,
+    year: int | str,
+    reason: str,
+    *,
+    override_reason: str = "",
+    today: dt.date | None = None,
+) -> str:
     """识别 / 标注脱贫 / 返贫 / 清退, with a date, year and reason; returns the new status.
 
     识别 and 标注脱贫 come after their procedure's steps (公示 run, 公告 made). 标注脱贫 also needs
@@ -224,13 +301,21 @@ def change_status(store: Store, household_id: int, kind: str, event_date: str, y
         if not check.passed and not override_reason.strip():
             raise ExitCheckFailed(failed=check.failed)
     with store.db.atomic():
-        _status_event(store, household_id, kind, day, year, reason.strip(),
-                      (override_reason.strip() if kind == "exit" else "") + skipped)
+        _status_event(
+            store,
+            household_id,
+            kind,
+            day,
+            year,
+            reason.strip(),
+            (override_reason.strip() if kind == "exit" else "") + skipped,
+        )
         if kind == "remove":  # wrongly identified: nobody is paired with it any more
             for p in store.assistance.pairings(household_id):
                 if p.end_date is None:
-                    store.writer.update("pairings", p.id, {"end_date": max(day, p.start_date),
-                                                           "end_reason": "该户已清退"})
+                    store.writer.update(
+                        "pairings", p.id, {"end_date": max(day, p.start_date), "end_reason": "该户已清退"}
+                    )
     return store.households.get(household_id).status
 
 
@@ -240,8 +325,11 @@ def _income_problems(income: Income, where: tuple[object, ...], *, today: dt.dat
         rules.check_year(income.year, today=today)
     except CundangError as exc:
         problems.append(Problem(where + ("year",), exc))
-    problems += [Problem(where + (name,), NegativeValue(value=format_fen(getattr(income, name))))
-                 for name in INCOME_ITEMS if getattr(income, name) < 0]
+    problems += [
+        Problem(where + (name,), NegativeValue(value=format_fen(getattr(income, name))))
+        for name in INCOME_ITEMS
+        if getattr(income, name) < 0
+    ]
     return problems
 
 
@@ -266,10 +354,18 @@ def _upsert_year(store: Store, record: Income | Assurance, existing: Income | As
         return existing.id
 
 
-def save_household_file(store: Store, household: Household, members: list[Member],
-                        incomes: Sequence[Income] = (), assurances: Sequence[Assurance] = (), *,
-                        delete_incomes: Sequence[int] = (), delete_assurances: Sequence[int] = (),
-                        applicant: bool = False, today: dt.date | None = None) -> int:
+def save_household_file(
+    store: Store,
+    household: Household,
+    members: list[Member],
+    incomes: Sequence[Income] = (),
+    assurances: Sequence[Assurance] = (),
+    *,
+    delete_incomes: Sequence[int] = (),
+    delete_assurances: Sequence[int] = (),
+    applicant: bool = False,
+    today: dt.date | None = None,
+) -> int:
     """What the household form saves: the household, its members, and its yearly income and
     两不愁三保障, all validated first and then written in one transaction. Returns the id."""
     new = household.id is None
@@ -303,6 +399,7 @@ def save_household_file(store: Store, household: Household, members: list[Member
         for record in (*incomes, *assurances):
             record = dataclasses.replace(record, household_id=hid)
             existing = (store.households.income if isinstance(record, Income) else store.households.assurance)(
-                hid, record.year)
+                hid, record.year
+            )
             _upsert_year(store, record, existing)
     return hid

@@ -1,5 +1,6 @@
 """Ledger operations: projects with beneficiaries and payments, attendance and work logs,
 benefits, inspections and their rectification. Every write is validated, atomic and audited."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,7 +24,6 @@ from models.errors import (
     OutOfRange,
     Problem,
     Required,
-    ValidationFailed,
     raise_problems,
 )
 from models.ledgers import proposed_transfer_income
@@ -38,8 +38,15 @@ def _check_fen(value: object) -> int:
     return value
 
 
-def _date(problems: list[Problem], where: tuple, value: str | None, *, required: bool = False,
-          today: dt.date | None = None, future: bool = False) -> str | None:
+def _date(
+    problems: list[Problem],
+    where: tuple,
+    value: str | None,
+    *,
+    required: bool = False,
+    today: dt.date | None = None,
+    future: bool = False,
+) -> str | None:
     try:
         day = rules.parse_date(value, required=required, today=dt.date.max if future else today)
     except CundangError as exc:
@@ -50,8 +57,10 @@ def _date(problems: list[Problem], where: tuple, value: str | None, *, required:
 
 # --- 扶贫项目资金台账 ----------------------------------------------------------------
 
-def save_project(store: Store, project: Project, beneficiary_ids: Sequence[int], *,
-                 today: dt.date | None = None) -> int:
+
+def save_project(
+    store: Store, project: Project, beneficiary_ids: Sequence[int], *, today: dt.date | None = None
+) -> int:
     """A project and its beneficiary households (registered households of its village only)."""
     p: list[Problem] = []
     w = ("project",)
@@ -85,8 +94,9 @@ def save_project(store: Store, project: Project, beneficiary_ids: Sequence[int],
     numbers = store.register.household_labels(project.village_id)
     for hid in beneficiary_ids:
         if hid not in identified and hid not in existing_ids:
-            p.append(Problem(w + ("beneficiaries",), NotRegisteredHousehold(
-                household=numbers.get(hid, (str(hid), ""))[0])))
+            p.append(
+                Problem(w + ("beneficiaries",), NotRegisteredHousehold(household=numbers.get(hid, (str(hid), ""))[0]))
+            )
     if project.id is not None and start:
         paid = store.ledgers.disbursements(project.id)
         if paid and paid[0].pay_date < start:
@@ -105,8 +115,9 @@ def save_project(store: Store, project: Project, beneficiary_ids: Sequence[int],
         for hid, rid in existing.items():
             if hid not in wanted:
                 store.writer.delete("project_beneficiaries", rid)
-        store.writer.insert_many("project_beneficiaries", [
-            {"project_id": pid, "household_id": hid} for hid in wanted if hid not in existing])
+        store.writer.insert_many(
+            "project_beneficiaries", [{"project_id": pid, "household_id": hid} for hid in wanted if hid not in existing]
+        )
     return pid
 
 
@@ -124,6 +135,7 @@ def add_disbursement(store: Store, d: Disbursement, *, today: dt.date | None = N
 
 
 # --- 驻村帮扶台账 --------------------------------------------------------------------
+
 
 def record_attendance(store: Store, cadre_id: int, day: str, note: str = "", *, today: dt.date | None = None) -> int:
     cadre = store.assistance.cadre(cadre_id)
@@ -143,11 +155,13 @@ def add_work_log(store: Store, log: WorkLog, *, today: dt.date | None = None) ->
     if not log.content.strip():
         raise Required(field="content")
     with store.db.atomic():
-        return store.writer.insert("work_logs", dataclasses.replace(
-            log, log_date=day, content=log.content.strip()).to_record())["id"]
+        return store.writer.insert(
+            "work_logs", dataclasses.replace(log, log_date=day, content=log.content.strip()).to_record()
+        )["id"]
 
 
 # --- 扶贫专项台账 --------------------------------------------------------------------
+
 
 def add_benefit(store: Store, benefit: Benefit, village_id: int, *, today: dt.date | None = None) -> int:
     codes.PROGRAMME.check(benefit.programme, allow_empty=False)
@@ -155,7 +169,8 @@ def add_benefit(store: Store, benefit: Benefit, village_id: int, *, today: dt.da
     if household.village_id != village_id or household.status in ("", "removed"):
         raise NotRegisteredHousehold(household=household.household_no)
     if benefit.member_id is not None and benefit.member_id not in {
-            m.id for m in store.households.members(benefit.household_id)}:
+        m.id for m in store.households.members(benefit.household_id)
+    }:
         raise NotFound(kind="member", key=benefit.member_id)
     if _check_fen(benefit.amount_fen) <= 0:
         raise NotPositive(value=format_fen(benefit.amount_fen))
@@ -179,8 +194,10 @@ def apply_transfer_income(store: Store, household_id: int, year: int) -> Income:
 
 # --- 督查考核台账 --------------------------------------------------------------------
 
-def save_inspection(store: Store, inspection: Inspection, findings: Sequence[Finding], *,
-                    today: dt.date | None = None) -> int:
+
+def save_inspection(
+    store: Store, inspection: Inspection, findings: Sequence[Finding], *, today: dt.date | None = None
+) -> int:
     """An inspection with the problems it found; each deadline is on or after the inspection."""
     p: list[Problem] = []
     day = _date(p, ("inspection", "inspect_date"), inspection.inspect_date, required=True, today=today)
@@ -194,22 +211,32 @@ def save_inspection(store: Store, inspection: Inspection, findings: Sequence[Fin
             p.append(Problem(("findings", i, "description"), Required()))
         deadline = _date(p, ("findings", i, "deadline"), f.deadline, required=True, future=True)
         if deadline and day and deadline < day:
-            p.append(Problem(("findings", i, "deadline"), DeadlineBeforeInspection(deadline=deadline, inspect_date=day)))
+            p.append(
+                Problem(("findings", i, "deadline"), DeadlineBeforeInspection(deadline=deadline, inspect_date=day))
+            )
         done = _date(p, ("findings", i, "completed_date"), f.completed_date, today=today)
         if done and day and done < day:
             p.append(Problem(("findings", i, "completed_date"), rules.EventOutOfOrder(date=done, last=day)))
-        clean.append(dataclasses.replace(f, description=f.description.strip(), deadline=deadline or f.deadline,
-                                         completed_date=done))
+        clean.append(
+            dataclasses.replace(
+                f, description=f.description.strip(), deadline=deadline or f.deadline, completed_date=done
+            )
+        )
     findings = clean  # dates stored as checked: yyyy-MM-dd, so they compare correctly
     raise_problems(p)
     with store.db.atomic():
         if inspection.id is None:
-            iid = store.writer.insert("inspections", dataclasses.replace(inspection, inspect_date=day).to_record())["id"]
+            iid = store.writer.insert("inspections", dataclasses.replace(inspection, inspect_date=day).to_record())[
+                "id"
+            ]
             own: set[int] = set()
         else:
             iid = inspection.id
-            store.writer.update("inspections", iid, {k: v for k, v in dataclasses.replace(
-                inspection, inspect_date=day).to_record().items() if k != "uuid"})
+            store.writer.update(
+                "inspections",
+                iid,
+                {k: v for k, v in dataclasses.replace(inspection, inspect_date=day).to_record().items() if k != "uuid"},
+            )
             own = {f.id for f in store.ledgers.findings(iid)}
         for f in findings:
             values = dataclasses.replace(f, inspection_id=iid).to_record()

@@ -1,4 +1,5 @@
 """Creating and editing a village and its groups."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -20,9 +21,10 @@ def create_village(store: Store, village: Village, group_names: list[str]) -> Vi
     _check_group_names(names)
     with store.db.atomic():
         row = store.writer.insert("villages", replace(village, code=code).to_record())
-        store.writer.insert_many("village_groups", [
-            Group(village_id=row["id"], name=name, sort_order=i).to_record() for i, name in enumerate(names)
-        ])
+        store.writer.insert_many(
+            "village_groups",
+            [Group(village_id=row["id"], name=name, sort_order=i).to_record() for i, name in enumerate(names)],
+        )
     return store.villages.get(row["id"])
 
 
@@ -58,7 +60,9 @@ def update_village(store: Store, village: Village, groups: list[Group]) -> None:
                 store.writer.update("village_groups", g.id, {"name": f"{names[i]}（调整中{i}）"})
         for i, g in enumerate(groups):
             if g.id is None:
-                store.writer.insert("village_groups", Group(village_id=village.id, name=names[i], sort_order=i).to_record())
+                store.writer.insert(
+                    "village_groups", Group(village_id=village.id, name=names[i], sort_order=i).to_record()
+                )
             else:
                 store.writer.update("village_groups", g.id, {"name": names[i], "sort_order": i})
 

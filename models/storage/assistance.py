@@ -1,4 +1,5 @@
 """Reading assistance records: cadres, pairings, visits, plans and measures, poverty lines, settings, steps."""
+
 from __future__ import annotations
 
 from models.domain import Cadre, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
@@ -20,9 +21,13 @@ class AssistanceRepo(Repo):
 
     def loads(self, village_id: int) -> dict[int, int]:
         """Current paired households per cadre."""
-        return dict(self.db.execute(
-            """SELECT p.cadre_id, count(*) FROM pairings p JOIN cadres c ON c.id = p.cadre_id
-               WHERE c.village_id = ? AND p.end_date IS NULL GROUP BY p.cadre_id""", [village_id]).fetchall())
+        return dict(
+            self.db.execute(
+                """SELECT p.cadre_id, count(*) FROM pairings p JOIN cadres c ON c.id = p.cadre_id
+               WHERE c.village_id = ? AND p.end_date IS NULL GROUP BY p.cadre_id""",
+                [village_id],
+            ).fetchall()
+        )
 
     # --- Pairing --------------------------------------------------------------------
 
@@ -41,10 +46,15 @@ class AssistanceRepo(Repo):
 
     def unpaired(self, village_id: int) -> list[int]:
         """Households not exited (未脱贫 or 返贫) with no current pairing."""
-        return [r[0] for r in self.db.execute(
-            """SELECT h.id FROM households h WHERE h.village_id = ? AND h.status IN ('not_exited', 'returned')
+        return [
+            r[0]
+            for r in self.db.execute(
+                """SELECT h.id FROM households h WHERE h.village_id = ? AND h.status IN ('not_exited', 'returned')
                AND NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.end_date IS NULL)
-               ORDER BY h.household_no""", [village_id])]
+               ORDER BY h.household_no""",
+                [village_id],
+            )
+        ]
 
     # --- Visits ---------------------------------------------------------------------
 
@@ -60,19 +70,25 @@ class AssistanceRepo(Repo):
         return rows[0] if rows else None
 
     def plan_years(self, household_id: int) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT year FROM plans WHERE household_id = ? ORDER BY year",
-                                              [household_id])]
+        return [
+            r[0] for r in self.db.execute("SELECT year FROM plans WHERE household_id = ? ORDER BY year", [household_id])
+        ]
 
     def measures(self, plan_id: int) -> list[Measure]:
         return self._where(Measure, "plan_id = ?", [plan_id], "sort_order, id")
 
     def plan_overview(self, village_id: int, year: int, today: str) -> list[tuple[int, int, int, int]]:
         """Per household with a plan that year: (household id, measures, done, overdue)."""
-        return [tuple(r) for r in self.db.execute(
-            """SELECT p.household_id, count(m.id), sum(m.status = 'done'),
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                """SELECT p.household_id, count(m.id), sum(m.status = 'done'),
                       sum(m.deadline < ? AND m.status IN ('planned', 'in_progress'))
                FROM plans p JOIN households h ON h.id = p.household_id LEFT JOIN measures m ON m.plan_id = p.id
-               WHERE h.village_id = ? AND p.year = ? GROUP BY p.household_id""", [today, village_id, year])]
+               WHERE h.village_id = ? AND p.year = ? GROUP BY p.household_id""",
+                [today, village_id, year],
+            )
+        ]
 
     # --- Poverty lines and settings -------------------------------------------------
 

@@ -1,4 +1,5 @@
 """The one write path: every insert, update and delete, with who, when, before and after."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,7 @@ from sqlite_utils import Database
 
 from models import idnumber, pinyin
 from models.errors import InvalidIdNumber, NeverDeleted, NotFound
+
 
 def _check_member(row: dict[str, Any]) -> None:
     """An ID number with a wrong check character is refused, whoever writes it
@@ -53,8 +55,20 @@ _GUARDED_COLUMNS = {"members": ("id_number", "id_type")}  # what the guard of a 
 _DERIVED_COLUMNS: dict[str, Callable[[dict[str, list[Any]]], None]] = {"members": _derive_member_columns}
 
 # Records that leave only through events and are never deleted.
-NEVER_DELETED = frozenset({"villages", "households", "members", "status_events", "member_events",
-                           "cadres", "pairings", "procedure_steps", "notices", "imports"})
+NEVER_DELETED = frozenset(
+    {
+        "villages",
+        "households",
+        "members",
+        "status_events",
+        "member_events",
+        "cadres",
+        "pairings",
+        "procedure_steps",
+        "notices",
+        "imports",
+    }
+)
 
 
 def uuid7(ms: int | None = None, rand: int | None = None) -> str:
@@ -68,7 +82,7 @@ def uuid7(ms: int | None = None, rand: int | None = None) -> str:
 
 
 def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class AuditedWriter:
@@ -101,7 +115,8 @@ class AuditedWriter:
 
     def _row_json(self, table: str, row_id: int) -> tuple[str, str] | None:
         found = self.db.execute(
-            f"SELECT uuid, {self._json_expr(table)} FROM [{table}] WHERE id = ?", [row_id]).fetchone()
+            f"SELECT uuid, {self._json_expr(table)} FROM [{table}] WHERE id = ?", [row_id]
+        ).fetchone()
         return None if found is None else (found[0], found[1])
 
     def _log_rows(self, action: str, table: str, first: int, last: int, at: str) -> None:
@@ -158,8 +173,9 @@ class AuditedWriter:
                 self._check(table, names)
                 cols = ", ".join(f"[{n}]" for n in names)
                 marks = ", ".join("?" * len(names))
-                self.db.conn.executemany(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
-                                         map(itemgetter(*names), group))
+                self.db.conn.executemany(
+                    f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", map(itemgetter(*names), group)
+                )
             self._log_rows("insert", table, first, next_id - 1, now)
         return rows
 
@@ -189,7 +205,8 @@ class AuditedWriter:
             self._check(table, names)
             self.db.conn.executemany(
                 f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
-                zip(ids, *columns.values(), repeat(now), repeat(now)))
+                zip(ids, *columns.values(), repeat(now), repeat(now)),
+            )
             self._log_rows("insert", table, first, ids[-1], now)
         return ids
 
@@ -210,15 +227,17 @@ class AuditedWriter:
                 _GUARDS[table]({**stored, **changes})
             if table in _DERIVED:
                 _DERIVED[table](changes)
-            uuid, before = self._row_json(table, row_id)  # type: ignore[misc]
+            _uuid, before = self._row_json(table, row_id)  # type: ignore[misc]
             now = self._clock()
             sets = ", ".join(f"[{k}] = ?" for k in changes)
-            self.db.execute(f"UPDATE [{table}] SET {sets}, updated_at = ? WHERE id = ?",
-                            [*changes.values(), now, row_id])
+            self.db.execute(
+                f"UPDATE [{table}] SET {sets}, updated_at = ? WHERE id = ?", [*changes.values(), now, row_id]
+            )
             self.db.execute(
                 "INSERT INTO audit_log (at, actor, action, table_name, record_id, record_uuid, before, after)"
                 f" SELECT ?, ?, 'update', ?, id, uuid, ?, {self._json_expr(table)} FROM [{table}] WHERE id = ?",
-                [now, self.actor, table, before, row_id])
+                [now, self.actor, table, before, row_id],
+            )
         return True
 
     def delete(self, table: str, row_id: int) -> None:

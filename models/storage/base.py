@@ -1,4 +1,5 @@
 """What every repository shares: its database, and reading records of a kind as dataclasses."""
+
 from __future__ import annotations
 
 from sqlite_utils import Database

@@ -1,4 +1,5 @@
 """Opening the data folder's SQLite file safely: checks, backup, migrations, pragmas."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -95,8 +96,10 @@ def _inspect(path: Path) -> list[str]:
             return []  # an empty SQLite file: nothing to back up
         if "_sqlite_migrations" not in tables:
             raise NotADatabase(path=path)  # some other program's SQLite file
-        applied = [r[0] for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang' ORDER BY id")]
+        applied = [
+            r[0]
+            for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang' ORDER BY id")
+        ]
         unknown = [name for name in applied if name not in KNOWN]
         if unknown:
             raise NewerDatabase(path=path, unknown=unknown)

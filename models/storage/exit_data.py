@@ -1,4 +1,5 @@
 """Loading what the exit check reads, for a village or the whole folder, in a few bulk queries."""
+
 from __future__ import annotations
 
 from sqlite_utils import Database
@@ -18,40 +19,53 @@ class ExitDataRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def households(self, year: int, village_id: int | None = None,
-                   household_ids: list[int] | None = None) -> list[HouseholdFacts]:
+    def households(
+        self, year: int, village_id: int | None = None, household_ids: list[int] | None = None
+    ) -> list[HouseholdFacts]:
         """Every registered household (all but 已清退) with what the year's check needs: counted
         members, those of school age out of school, those uninsured, its net income and
         两不愁三保障. A county's 100,000 households take a few aggregate queries."""
         # Compulsory-school age in the autumn term of the year: six by 31 August, not yet
         # sixteen on 1 September (so a child born in November starts next year).
-        clauses, params = ["h.status <> 'removed'"], {
-            "year": year, "year_end": f"{year}-12-31",
-            "school_from": f"{year - IN_SCHOOL_AGES.stop}-09-01", "school_to": f"{year - IN_SCHOOL_AGES.start}-08-31"}
+        clauses, params = (
+            ["h.status <> 'removed'"],
+            {
+                "year": year,
+                "year_end": f"{year}-12-31",
+                "school_from": f"{year - IN_SCHOOL_AGES.stop}-09-01",
+                "school_to": f"{year - IN_SCHOOL_AGES.start}-08-31",
+            },
+        )
         if village_id is not None:
             clauses.append("h.village_id = :village")
             params["village"] = village_id
         if household_ids is not None:
             clauses.append(f"h.id IN ({', '.join(str(int(i)) for i in household_ids)})")
         where = " AND ".join(clauses)
-        facts = {r[0]: HouseholdFacts(*r) for r in self.db.execute(
-            f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, v.province, h.dangerous_house,
+        facts = {
+            r[0]: HouseholdFacts(*r)
+            for r in self.db.execute(
+                f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, v.province, h.dangerous_house,
                        h.water_safe
                 FROM households h JOIN villages v ON v.id = h.village_id
                 LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
-                WHERE {where} ORDER BY h.village_id, h.household_no""", params)}
+                WHERE {where} ORDER BY h.village_id, h.household_no""",
+                params,
+            )
+        }
         sub = f"SELECT h.id FROM households h WHERE {where}"
         school_age = "m.birth_date BETWEEN :school_from AND :school_to"
         finished = "m.education IN ('junior', 'senior', 'college', 'bachelor')"  # 初中 done: compulsory over
         for hid, size, out_of_school, school_unknown, uninsured, insurance_unknown in self.db.execute(
-                f"""SELECT m.household_id, count(*),
+            f"""SELECT m.household_id, count(*),
                        group_concat(CASE WHEN {school_age} AND m.school_status IN ('none', 'dropout')
                                           AND NOT {finished} THEN m.name END, '、'),
                        group_concat(CASE WHEN {school_age} AND m.school_status = '' THEN m.name END, '、'),
                        group_concat(CASE WHEN m.medical_insurance = 0 THEN m.name END, '、'),
                        group_concat(CASE WHEN m.medical_insurance IS NULL THEN m.name END, '、')
                     FROM members m WHERE m.household_id IN ({sub}) AND {_COUNTED} GROUP BY m.household_id""",
-                params):
+            params,
+        ):
             f = facts.get(hid)
             if f is not None:
                 f.size = size
@@ -60,13 +74,15 @@ class ExitDataRepo:
                 f.uninsured = uninsured.split("、") if uninsured else []
                 f.insurance_unknown = insurance_unknown.split("、") if insurance_unknown else []
         for hid, net in self.db.execute(
-                f"SELECT i.household_id, {_NET} FROM incomes i WHERE i.year = :year AND i.household_id IN ({sub})",
-                params):
+            f"SELECT i.household_id, {_NET} FROM incomes i WHERE i.year = :year AND i.household_id IN ({sub})", params
+        ):
             if hid in facts:
                 facts[hid].net_fen = net
         for hid, *values in self.db.execute(
-                f"""SELECT a.household_id, a.food, a.clothing, a.education, a.medical, a.housing, a.water
-                    FROM assurances a WHERE a.year = :year AND a.household_id IN ({sub})""", params):
+            f"""SELECT a.household_id, a.food, a.clothing, a.education, a.medical, a.housing, a.water
+                    FROM assurances a WHERE a.year = :year AND a.household_id IN ({sub})""",
+            params,
+        ):
             if hid in facts:
                 facts[hid].assurance = tuple(values)
         return list(facts.values())
@@ -79,4 +95,5 @@ class ExitDataRepo:
                 WHERE h.village_id = :village AND {_COUNTED}
                   AND (SELECT e.kind FROM status_events e WHERE e.household_id = h.id AND e.event_date <= :year_end
                        ORDER BY e.event_date DESC, e.id DESC LIMIT 1) IN ('identify', 'return')""",
-            {"village": village_id, "year_end": f"{year}-12-31"}).fetchone()[0]
+            {"village": village_id, "year_end": f"{year}-12-31"},
+        ).fetchone()[0]

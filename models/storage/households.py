@@ -1,4 +1,5 @@
 """Reading households and what hangs off them: members, incomes, assurances, events."""
+
 from __future__ import annotations
 
 from models.domain import (
@@ -26,8 +27,12 @@ class HouseholdRepo(Repo):
         return rows[0] if rows else None
 
     def ids(self, village_id: int) -> list[int]:
-        return [r[0] for r in self.db.execute(
-            "SELECT id FROM households WHERE village_id = ? ORDER BY household_no", [village_id])]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM households WHERE village_id = ? ORDER BY household_no", [village_id]
+            )
+        ]
 
     def members(self, household_id: int) -> list[Member]:
         return self._where(Member, "household_id = ?", [household_id], "sort_order, id")
@@ -64,27 +69,34 @@ class HouseholdRepo(Repo):
         if not people:
             return []
         marks = ", ".join("?" * len(people))
-        return [tuple(r) for r in self.db.execute(
-            f"""SELECT substr(m.id_number, 1, 18), h.household_no, m.name, m.id FROM members m
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                f"""SELECT substr(m.id_number, 1, 18), h.household_no, m.name, m.id FROM members m
                 JOIN households h ON h.id = m.household_id
                 WHERE m.village_id = ? AND m.left_date IS NULL AND m.id_number <> ''
                   AND m.id_type IN ('resident', 'disability') AND substr(m.id_number, 1, 18) IN ({marks})""",
-            [village_id, *people])]
+                [village_id, *people],
+            )
+        ]
 
     def next_household_no(self, village_code: str, village_id: int) -> str:
         """The village code followed by the next free four-digit sequence."""
         row = self.db.execute(
             "SELECT max(household_no) FROM households WHERE village_id = ? AND household_no LIKE ?",
-            [village_id, village_code + "%"]).fetchone()
+            [village_id, village_code + "%"],
+        ).fetchone()
         last = row[0]
-        seq = int(last[len(village_code):]) + 1 if last and last[len(village_code):].isdigit() else 1
+        seq = int(last[len(village_code) :]) + 1 if last and last[len(village_code) :].isdigit() else 1
         return f"{village_code}{seq:04d}"
 
     def audit_entries(self, household_id: int) -> list[tuple]:
         """Audit rows of the household and of every record hanging off it, newest first:
         (at, actor, action, table_name, before, after)."""
-        return [tuple(r) for r in self.db.execute(
-            """WITH owned(uuid) AS (
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                """WITH owned(uuid) AS (
                    SELECT uuid FROM households WHERE id = :h
                    UNION ALL SELECT uuid FROM members WHERE household_id = :h
                    UNION ALL SELECT uuid FROM incomes WHERE household_id = :h
@@ -92,7 +104,10 @@ class HouseholdRepo(Repo):
                    UNION ALL SELECT uuid FROM status_events WHERE household_id = :h
                    UNION ALL SELECT uuid FROM member_events WHERE household_id = :h)
                SELECT at, actor, action, table_name, before, after FROM audit_log
-               WHERE record_uuid IN (SELECT uuid FROM owned) ORDER BY id DESC""", {"h": household_id})]
+               WHERE record_uuid IN (SELECT uuid FROM owned) ORDER BY id DESC""",
+                {"h": household_id},
+            )
+        ]
 
     def member_names(self, member_ids: list[int]) -> dict[int, str]:
         if not member_ids:
@@ -102,7 +117,11 @@ class HouseholdRepo(Repo):
 
     def with_event(self, village_id: int, kind: str, year: int) -> list[int]:
         """Households of the village with a status event of this kind for this year."""
-        return [r[0] for r in self.db.execute(
-            """SELECT DISTINCT h.id FROM households h JOIN status_events e ON e.household_id = h.id
+        return [
+            r[0]
+            for r in self.db.execute(
+                """SELECT DISTINCT h.id FROM households h JOIN status_events e ON e.household_id = h.id
                WHERE h.village_id = ? AND e.kind = ? AND e.year = ? ORDER BY h.household_no""",
-            [village_id, kind, year])]
+                [village_id, kind, year],
+            )
+        ]

@@ -1,4 +1,5 @@
 """The numbered schema migrations. Never edit, rename or reorder one that has shipped."""
+
 from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
@@ -19,13 +20,17 @@ def _id_number_ok(column: str) -> str:
     """
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     total = " + ".join(f"substr({column}, {i + 1}, 1) * {w}" for i, w in enumerate(weights))
-    return (f"(substr({column}, 1, 18) GLOB '[1-8]{'[0-9]' * 16}[0-9X]'"
-            f" AND substr('10X98765432', ({total}) % 11 + 1, 1) = substr({column}, 18, 1))")
+    return (
+        f"(substr({column}, 1, 18) GLOB '[1-8]{'[0-9]' * 16}[0-9X]'"
+        f" AND substr('10X98765432', ({total}) % 11 + 1, 1) = substr({column}, 18, 1))"
+    )
 
 
 def _never_deleted(table: str) -> str:
-    return (f"CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} are never deleted'); END")
+    return (
+        f"CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} are never deleted'); END"
+    )
 
 
 def _run(db: Database, *statements: str) -> None:
@@ -95,10 +100,10 @@ def _0001_register(db: Database) -> None:
             sort_order INTEGER NOT NULL DEFAULT 0,
             CONSTRAINT members_id_number_valid CHECK (
                 id_number = ''
-                OR (id_type = 'other' AND NOT (length(id_number) = 18 AND id_number GLOB '{'[0-9]' * 17}[0-9X]'))
-                OR (id_type IN ('resident', 'other') AND length(id_number) = 18 AND {_id_number_ok('id_number')})
+                OR (id_type = 'other' AND NOT (length(id_number) = 18 AND id_number GLOB '{"[0-9]" * 17}[0-9X]'))
+                OR (id_type IN ('resident', 'other') AND length(id_number) = 18 AND {_id_number_ok("id_number")})
                 OR (id_type = 'disability' AND length(id_number) = 20 AND substr(id_number, 19) GLOB '[0-9][0-9]'
-                    AND {_id_number_ok('id_number')})))""",
+                    AND {_id_number_ok("id_number")})))""",
         "CREATE INDEX members_household ON members(household_id)",
         "CREATE INDEX members_village ON members(village_id, left_date)",
         # One registration per person in a village, among current members: a disability card
@@ -147,8 +152,6 @@ def _0001_register(db: Database) -> None:
         _never_deleted("audit_log"),
         *(_never_deleted(t) for t in ("villages", "households", "members", "status_events", "member_events")),
     )
-
-
 
 
 @migrations(name="0002_assistance")
@@ -208,12 +211,12 @@ def _0002_assistance(db: Database) -> None:
     )
 
 
-
-
 @migrations(name="0003_ledgers")
 def _0003_ledgers(db: Database) -> None:
-    funds = ", ".join(f"fund_{k}_fen INTEGER NOT NULL DEFAULT 0 CHECK (fund_{k}_fen >= 0)"
-                      for k in ("special", "integrated", "social", "credit", "self"))
+    funds = ", ".join(
+        f"fund_{k}_fen INTEGER NOT NULL DEFAULT 0 CHECK (fund_{k}_fen >= 0)"
+        for k in ("special", "integrated", "social", "credit", "self")
+    )
     _run(
         db,
         f"""CREATE TABLE projects ({_COMMON},
@@ -256,8 +259,6 @@ def _0003_ledgers(db: Database) -> None:
             deadline TEXT NOT NULL, completed_date TEXT, completion_note TEXT NOT NULL DEFAULT '')""",
         "CREATE INDEX problems_inspection ON problems(inspection_id)",
     )
-
-
 
 
 @migrations(name="0004_notices")

@@ -1,4 +1,5 @@
 """The household register as a list: filters, search by name, pinyin, ID fragment or number, sorting."""
+
 from __future__ import annotations
 
 import re
@@ -83,10 +84,14 @@ def _token_condition(token: str) -> tuple[str, list[object]]:
     if _CJK.search(token):
         return "m.name LIKE ? ESCAPE '\\'", [_like(token)]
     if token.isascii() and token.isalpha():
-        return ("(m.name_pinyin LIKE ? ESCAPE '\\' OR m.name_initials LIKE ? ESCAPE '\\')",
-                [_like(token.lower()), _like(token.lower())[1:]])
-    return ("(m.id_number LIKE ? ESCAPE '\\' OR h2.household_no LIKE ? ESCAPE '\\')",
-            [_like(token.upper()), _like(token.upper())])
+        return (
+            "(m.name_pinyin LIKE ? ESCAPE '\\' OR m.name_initials LIKE ? ESCAPE '\\')",
+            [_like(token.lower()), _like(token.lower())[1:]],
+        )
+    return (
+        "(m.id_number LIKE ? ESCAPE '\\' OR h2.household_no LIKE ? ESCAPE '\\')",
+        [_like(token.upper()), _like(token.upper())],
+    )
 
 
 class RegisterRepo:
@@ -128,40 +133,66 @@ class RegisterRepo:
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
-        found = {r[0]: HouseholdRow(*r) for r in self.db.execute(
-            f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), coalesce(g.name, ''), {_SIZE},
-                       h.attribute, h.main_cause, h.status, {_HELPER} {_FROM} WHERE h.id IN ({marks})""", ids)}
+        found = {
+            r[0]: HouseholdRow(*r)
+            for r in self.db.execute(
+                f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), coalesce(g.name, ''), {_SIZE},
+                       h.attribute, h.main_cause, h.status, {_HELPER} {_FROM} WHERE h.id IN ({marks})""",
+                ids,
+            )
+        }
         return [found[i] for i in ids if i in found]
 
     def export_rows(self, ids: list[int]) -> list[ExportRow]:
         rows = {r.id: r for r in self.rows(ids)}
         extra = {}
         for chunk in range(0, len(ids), 900):
-            part = ids[chunk:chunk + 900]
+            part = ids[chunk : chunk + 900]
             marks = ", ".join("?" * len(part))
-            extra.update({r[0]: r[1:] for r in self.db.execute(
-                f"SELECT h.id, coalesce(hm.id_number, ''), h.phone, h.address {_FROM} WHERE h.id IN ({marks})", part)})
+            extra.update(
+                {
+                    r[0]: r[1:]
+                    for r in self.db.execute(
+                        f"SELECT h.id, coalesce(hm.id_number, ''), h.phone, h.address {_FROM} WHERE h.id IN ({marks})",
+                        part,
+                    )
+                }
+            )
         return [ExportRow(rows[i], *extra[i]) for i in ids if i in rows]
 
     def years(self, village_id: int | None) -> list[int]:
         where, params = ("WHERE village_id = ?", [village_id]) if village_id is not None else ("", [])
-        return [r[0] for r in self.db.execute(
-            f"""SELECT DISTINCT y FROM (SELECT identified_year y FROM households {where}
-                UNION SELECT exit_year FROM households {where}) WHERE y IS NOT NULL ORDER BY y""", params * 2)]
+        return [
+            r[0]
+            for r in self.db.execute(
+                f"""SELECT DISTINCT y FROM (SELECT identified_year y FROM households {where}
+                UNION SELECT exit_year FROM households {where}) WHERE y IS NOT NULL ORDER BY y""",
+                params * 2,
+            )
+        ]
 
     def pairing_rows(self, village_id: int, *, only_unpaired: bool = False) -> list[tuple]:
         """Registered households with their current 帮扶责任人: (id, number, head, status, cadre, since)."""
         where = "h.village_id = ? AND h.status <> 'removed'"
         if only_unpaired:
             where += " AND h.status IN ('not_exited', 'returned') AND p.id IS NULL"
-        return [tuple(r) for r in self.db.execute(
-            f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, coalesce(c.name, ''),
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, coalesce(c.name, ''),
                        coalesce(p.start_date, '')
                 {_FROM} LEFT JOIN pairings p ON p.household_id = h.id AND p.end_date IS NULL
                 LEFT JOIN cadres c ON c.id = p.cadre_id
-                WHERE {where} ORDER BY h.household_no""", [village_id])]
+                WHERE {where} ORDER BY h.household_no""",
+                [village_id],
+            )
+        ]
 
     def household_labels(self, village_id: int) -> dict[int, tuple[str, str]]:
         """Every household of the village, removed ones too: id -> (户编号, 户主)."""
-        return {r[0]: (r[1], r[2]) for r in self.db.execute(
-            f"SELECT h.id, h.household_no, coalesce(hm.name, '') {_FROM} WHERE h.village_id = ?", [village_id])}
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.db.execute(
+                f"SELECT h.id, h.household_no, coalesce(hm.name, '') {_FROM} WHERE h.village_id = ?", [village_id]
+            )
+        }

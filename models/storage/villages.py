@@ -1,4 +1,5 @@
 """Reading villages and their groups (村民小组)."""
+
 from __future__ import annotations
 
 from sqlite_utils import Database
@@ -25,8 +26,10 @@ class VillageRepo:
         return Village.from_row(rows[0]) if rows else None
 
     def groups(self, village_id: int) -> list[Group]:
-        return [Group.from_row(r) for r in self.db["village_groups"].rows_where(
-            "village_id = ?", [village_id], order_by="sort_order, id")]
+        return [
+            Group.from_row(r)
+            for r in self.db["village_groups"].rows_where("village_id = ?", [village_id], order_by="sort_order, id")
+        ]
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM villages").fetchone()[0]

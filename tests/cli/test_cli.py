@@ -10,8 +10,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cundang(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def test_demo_then_stats_json_reports_the_village(tmp_path):
@@ -36,8 +42,9 @@ def test_several_villages_and_the_environment_variable(tmp_path):
     assert len({v["code"] for v in villages}) == 3
 
 
-@pytest.mark.parametrize("args", [["frobnicate"], ["demo", "--households", "0"], ["demo", "--seed", "x"],
-                                  ["stats", "--bogus"]])
+@pytest.mark.parametrize(
+    "args", [["frobnicate"], ["demo", "--households", "0"], ["demo", "--seed", "x"], ["stats", "--bogus"]]
+)
 def test_usage_errors_exit_2_in_chinese(tmp_path, args):
     out = cundang("--data", str(tmp_path), *args)
     assert out.returncode == 2
@@ -94,8 +101,10 @@ def test_check_exit_and_cadres(tmp_path):
     assert any("第一书记" in c["roles"] for c in cadres["cadres"])
 
 
-@pytest.mark.parametrize("kind, expect", [("projects", "合计：预算"), ("team", "驻村工作队"),
-                                          ("programmes", "合计"), ("inspections", "逾期未整改")])
+@pytest.mark.parametrize(
+    "kind, expect",
+    [("projects", "合计：预算"), ("team", "驻村工作队"), ("programmes", "合计"), ("inspections", "逾期未整改")],
+)
 def test_ledgers_on_the_command_line(tmp_path, kind, expect):
     data = str(tmp_path / "d")
     assert cundang("--data", data, "demo", "--households", "20").returncode == 0
@@ -113,8 +122,20 @@ def test_print_on_the_command_line(tmp_path):
     assert done.returncode == 0 and out.exists() and "共" in done.stdout, done.stderr
     missing = cundang("--data", data, "print", "household", "--household", "000", "--out", str(tmp_path / "x.pdf"))
     assert missing.returncode == 1 and "没有户编号" in missing.stderr and not (tmp_path / "x.pdf").exists()
-    reversed_period = cundang("--data", data, "print", "notice", "--kind", "exit", "--from", "2020-12-10",
-                              "--to", "2020-12-01", "--out", str(tmp_path / "n.pdf"))
+    reversed_period = cundang(
+        "--data",
+        data,
+        "print",
+        "notice",
+        "--kind",
+        "exit",
+        "--from",
+        "2020-12-10",
+        "--to",
+        "2020-12-01",
+        "--out",
+        str(tmp_path / "n.pdf"),
+    )
     assert reversed_period.returncode == 1 and "早于开始日期" in reversed_period.stderr
     unwritable = cundang("--data", data, "print", "ledger", "--kind", "team", "--out", str(tmp_path / "no" / "l.pdf"))
     assert unwritable.returncode == 1 and "文件夹不存在" in unwritable.stderr

@@ -1,4 +1,5 @@
 """The exchange commands as county staff run them: statuses, JSON, the report, no stray folders."""
+
 import json
 
 import openpyxl

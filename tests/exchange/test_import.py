@@ -1,4 +1,5 @@
 """The county import: round trip, every problem located, whole or nothing, replace by UUID."""
+
 import dataclasses
 import datetime as dt
 import re
@@ -86,12 +87,16 @@ def test_bad_id_unknown_code_broken_reference_and_edited_cell_each_located(demo_
     ws = openpyxl.load_workbook(path)["家庭成员"]
     good_id = ws.cell(2, [c.value for c in ws[1]].index("证件号码") + 1).value
     bad_id = good_id[:17] + ("0" if good_id[17] != "0" else "1")
-    edited = _edit(path, tmp_path / "edited.xlsx", {
-        ("家庭成员", "证件号码", 2): bad_id,
-        ("贫困户", "贫困户属性", 3): "特别困难户",
-        ("家庭成员", "户UUID", 4): "01234567-89ab-7def-8123-456789abcdef",
-        ("贫困户", "联系电话", 5): "13800000000",
-    })
+    edited = _edit(
+        path,
+        tmp_path / "edited.xlsx",
+        {
+            ("家庭成员", "证件号码", 2): bad_id,
+            ("贫困户", "贫困户属性", 3): "特别困难户",
+            ("家庭成员", "户UUID", 4): "01234567-89ab-7def-8123-456789abcdef",
+            ("贫困户", "联系电话", 5): "13800000000",
+        },
+    )
     before = _state(county)
     [outcome] = import_packages(county, [edited])
     assert outcome.status == REFUSED
@@ -127,8 +132,11 @@ def test_an_edited_package_needs_acceptance_which_is_audited(demo_store, county,
 def test_newer_export_replaces_by_uuid_and_older_is_refused(demo_store, county, tmp_path):
     old = _export(demo_store, tmp_path / "old.xlsx", when=dt.datetime(2020, 6, 1))
     assert import_packages(county, [old])[0].status == IMPORTED
-    household = demo_store.households.search(demo_store.villages.all()[0].id, "")[0] \
-        if hasattr(demo_store.households, "search") else None
+    household = (
+        demo_store.households.search(demo_store.villages.all()[0].id, "")[0]
+        if hasattr(demo_store.households, "search")
+        else None
+    )
     hid, uuid = demo_store.db.execute("SELECT id, uuid FROM households ORDER BY id LIMIT 1").fetchone()
     demo_store.writer.update("households", hid, {"address": "新地址 1 号"})
     measure = demo_store.db.execute("SELECT id, uuid FROM measures ORDER BY id LIMIT 1").fetchone()
@@ -147,10 +155,30 @@ def test_newer_export_replaces_by_uuid_and_older_is_refused(demo_store, county, 
 
 
 def test_two_villages_sharing_an_id_number_are_listed_as_duplicates(store, county, tmp_path):
-    a = create_village(store, Village(code="450123101201", province="广西壮族自治区", city="南宁市", county="测试县",
-                                      township="测试镇", name="甲村"), ["一组"])
-    b = create_village(store, Village(code="450123101202", province="广西壮族自治区", city="南宁市", county="测试县",
-                                      township="测试镇", name="乙村"), ["一组"])
+    a = create_village(
+        store,
+        Village(
+            code="450123101201",
+            province="广西壮族自治区",
+            city="南宁市",
+            county="测试县",
+            township="测试镇",
+            name="甲村",
+        ),
+        ["一组"],
+    )
+    b = create_village(
+        store,
+        Village(
+            code="450123101202",
+            province="广西壮族自治区",
+            city="南宁市",
+            county="测试县",
+            township="测试镇",
+            name="乙村",
+        ),
+        ["一组"],
+    )
     svc.register_household(store, new_household(store, a), family(seq=1))
     other = family(seq=11)
     other[2] = family(seq=1)[2]  # 张小明 is registered in both villages
@@ -176,7 +204,9 @@ def test_a_formula_looking_name_survives_as_text(store, village, county, tmp_pat
     svc.register_household(store, new_household(store, village), members)
     path = _export(store, tmp_path / "p.xlsx")
     assert import_packages(county, [path])[0].status == IMPORTED
-    assert county.db.execute("SELECT count(*) FROM members WHERE name = ?", ['=HYPERLINK("http://x")']).fetchone()[0] == 1
+    assert (
+        county.db.execute("SELECT count(*) FROM members WHERE name = ?", ['=HYPERLINK("http://x")']).fetchone()[0] == 1
+    )
     again = _export(county, tmp_path / "again.xlsx")
     ws = openpyxl.load_workbook(again)["家庭成员"]
     cell = ws.cell(3, [c.value for c in ws[1]].index("姓名") + 1)
@@ -193,6 +223,7 @@ def test_report_xlsx_keeps_formula_looking_values_as_text(tmp_path):
 
 
 # --- Bad input: a clear refusal, the county unchanged ---------------------------------------
+
 
 def _refused(county, path, fragment, **kw):
     before = _state(county)
@@ -275,9 +306,15 @@ def test_a_copied_data_folder_is_caught_by_uuid(demo_store, county, tmp_path):
 
 def test_several_edits_are_each_named_exactly(demo_store, county, tmp_path):
     path = _export(demo_store, tmp_path / "village.xlsx")
-    edited = _edit(path, tmp_path / "edited.xlsx", {("贫困户", "联系电话", 4): "13800000001",
-                                                    ("贫困户", "住址", 6): "改过的住址",
-                                                    ("家庭成员", "姓名", 7): "改名"})
+    edited = _edit(
+        path,
+        tmp_path / "edited.xlsx",
+        {
+            ("贫困户", "联系电话", 4): "13800000001",
+            ("贫困户", "住址", 6): "改过的住址",
+            ("家庭成员", "姓名", 7): "改名",
+        },
+    )
     [outcome] = import_packages(county, [edited])
     assert _where(outcome) == {("贫困户", 4, "联系电话"), ("贫困户", 6, "住址"), ("家庭成员", 7, "姓名")}
 
@@ -290,6 +327,7 @@ def test_the_countys_own_database_file_is_refused_untouched(county):
 
 
 # --- What a county clerk's review found ------------------------------------------------------
+
 
 def test_a_stray_far_cell_is_refused_before_the_reader_sizes_the_sheet(demo_store, county, tmp_path):
     path = _export(demo_store, tmp_path / "village.xlsx")
@@ -333,8 +371,11 @@ def test_a_wrong_but_harmless_stated_range_still_reads(tmp_path):
 
 def test_the_manifest_is_covered_by_the_checksum(demo_store, county, tmp_path):
     path = _export(demo_store, tmp_path / "village.xlsx")
-    for key, value, fragment in (("导出时间", "2099-01-01T00:00:00", "晚于现在"), ("导出时间", "2020/06/02 08:00", "格式不对"),
-                                 ("村名", "别的村", "校验值不符")):
+    for key, value, fragment in (
+        ("导出时间", "2099-01-01T00:00:00", "晚于现在"),
+        ("导出时间", "2020/06/02 08:00", "格式不对"),
+        ("村名", "别的村", "校验值不符"),
+    ):
         wb = openpyxl.load_workbook(path)
         for row in wb[MANIFEST].iter_rows():
             if row[0].value == key:
@@ -365,8 +406,9 @@ def test_a_lower_case_x_is_made_upper_case_when_edits_are_accepted(store, villag
     [outcome] = import_packages(county, [edited], accept_modified=True)
     assert outcome.status == IMPORTED, outcome.problems
     assert any("大写 X" in p.message and p.row == 2 for p in outcome.problems)
-    assert county.db.execute("SELECT count(*) FROM members WHERE id_number = ?",
-                             [members[0].id_number]).fetchone()[0] == 1
+    assert (
+        county.db.execute("SELECT count(*) FROM members WHERE id_number = ?", [members[0].id_number]).fetchone()[0] == 1
+    )
 
 
 def test_a_dry_run_counts_changed_rows_of_an_imported_village(demo_store, county, tmp_path):
@@ -418,15 +460,18 @@ def test_columns_in_another_order_import_the_same_records(demo_store, county, tm
     [outcome] = import_packages(county, [tmp_path / "swapped.xlsx"])
     assert outcome.status == IMPORTED, [p for p in outcome.problems if p.is_error]
     assert sorted(county.db.execute("SELECT name, id_number FROM members").fetchall()) == sorted(
-        demo_store.db.execute("SELECT name, id_number FROM members").fetchall())
+        demo_store.db.execute("SELECT name, id_number FROM members").fetchall()
+    )
 
 
 def test_bad_uuids_are_each_named(demo_store, county, tmp_path):
     path = _export(demo_store, tmp_path / "village.xlsx")
     uuid = openpyxl.load_workbook(path)["收入"]["A3"].value
-    edited = _edit(path, tmp_path / "edited.xlsx", {("收入", "UUID", 2): "abc",
-                                                    ("收入", "UUID", 3): uuid + "\n" + uuid,
-                                                    ("收入", "UUID", 4): ""})
+    edited = _edit(
+        path,
+        tmp_path / "edited.xlsx",
+        {("收入", "UUID", 2): "abc", ("收入", "UUID", 3): uuid + "\n" + uuid, ("收入", "UUID", 4): ""},
+    )
     [outcome] = import_packages(county, [edited])
     assert outcome.status == REFUSED
     named = {p.row for p in outcome.problems if p.sheet == "收入" and p.message == "UUID 为空或格式不对"}
@@ -444,8 +489,13 @@ def test_repeated_keys_missing_references_and_unknown_groups_are_each_named(demo
 
     members = wb["家庭成员"]
     relation = [c.value for c in members[1]].index("与户主关系")
-    not_head = next(r for r in range(3, members.max_row + 1) if members.cell(r, relation + 1).value != "户主"
-                    and not cell("家庭成员", "减少日期", r) and cell("家庭成员", "证件号码", r))
+    not_head = next(
+        r
+        for r in range(3, members.max_row + 1)
+        if members.cell(r, relation + 1).value != "户主"
+        and not cell("家庭成员", "减少日期", r)
+        and cell("家庭成员", "证件号码", r)
+    )
     edits = {
         ("贫困户", "户编号", 3): cell("贫困户", "户编号", 2),
         ("贫困户", "村民小组", 4): "九十九组",
@@ -469,9 +519,11 @@ def test_repeated_keys_missing_references_and_unknown_groups_are_each_named(demo
 def test_reference_problems_come_in_row_order_and_an_empty_name_reads_empty(demo_store, county, tmp_path):
     path = _export(demo_store, tmp_path / "village.xlsx")
     unknown = "01234567-89ab-7def-8123-456789abcdef"
-    edited = _edit(path, tmp_path / "edited.xlsx", {("结对帮扶", "户UUID", 3): unknown,
-                                                    ("结对帮扶", "干部UUID", 2): unknown,
-                                                    ("村情", "村名", 2): ""})
+    edited = _edit(
+        path,
+        tmp_path / "edited.xlsx",
+        {("结对帮扶", "户UUID", 3): unknown, ("结对帮扶", "干部UUID", 2): unknown, ("村情", "村名", 2): ""},
+    )
     [outcome] = import_packages(county, [edited])
     assert outcome.status == REFUSED and outcome.village_name == ""
     named = [(p.row, p.column) for p in outcome.problems if p.sheet == "结对帮扶" and "找不到" in p.message]

@@ -1,4 +1,5 @@
 """Bootstrapping a village from the national system's export: quirks read, codes mapped, whole or nothing."""
+
 from __future__ import annotations
 
 import csv
@@ -14,10 +15,39 @@ from models.exchange.problems import ERROR, WARNING
 from models.exchange.reader import FileRefused
 from tests.conftest import REGION, VILLAGE_CODE
 
-HEADER = ["省", "市", "县", "乡", "村", "户编号", "人口编号", "姓名", "性别", "证件号码", "与户主关系", "民族",
-          "文化程度", "在校生状况", "健康状况", "劳动技能", "务工状况", "务工时间（月）", "是否参加城乡居民基本医疗保险",
-          "是否参加大病保险", "是否参加城乡居民基本养老保险", "是否享受低保", "是否特困供养人员", "贫困户属性",
-          "主要致贫原因", "脱贫状态", "识别标准", "户主姓名", "户主证件号码", "联系电话", "年度"]
+HEADER = [
+    "省",
+    "市",
+    "县",
+    "乡",
+    "村",
+    "户编号",
+    "人口编号",
+    "姓名",
+    "性别",
+    "证件号码",
+    "与户主关系",
+    "民族",
+    "文化程度",
+    "在校生状况",
+    "健康状况",
+    "劳动技能",
+    "务工状况",
+    "务工时间（月）",
+    "是否参加城乡居民基本医疗保险",
+    "是否参加大病保险",
+    "是否参加城乡居民基本养老保险",
+    "是否享受低保",
+    "是否特困供养人员",
+    "贫困户属性",
+    "主要致贫原因",
+    "脱贫状态",
+    "识别标准",
+    "户主姓名",
+    "户主证件号码",
+    "联系电话",
+    "年度",
+]
 PLACE = ["广西壮族自治区", "南宁市", "测试县", "测试镇", "测试村"]
 NO1, NO2 = VILLAGE_CODE + "0001", VILLAGE_CODE + "0002"
 
@@ -28,38 +58,99 @@ def pid(birth: str, seq: int, sex: str) -> str:
 
 def person(no, name, sex, number, relation, **more):
     """One member row as a dict of header -> value (household columns filled by household())."""
-    row = {"户编号": no, "姓名": name, "性别": sex, "证件号码": number, "与户主关系": relation, "民族": "汉族",
-           "文化程度": "初中", "在校生状况": "非在校生", "健康状况": "健康", "劳动技能": "普通劳动力",
-           "务工状况": "未务工", "务工时间（月）": "", "是否参加城乡居民基本医疗保险": "是", "是否参加大病保险": "是",
-           "是否参加城乡居民基本养老保险": "否", "是否享受低保": "否", "是否特困供养人员": "否"}
+    row = {
+        "户编号": no,
+        "姓名": name,
+        "性别": sex,
+        "证件号码": number,
+        "与户主关系": relation,
+        "民族": "汉族",
+        "文化程度": "初中",
+        "在校生状况": "非在校生",
+        "健康状况": "健康",
+        "劳动技能": "普通劳动力",
+        "务工状况": "未务工",
+        "务工时间（月）": "",
+        "是否参加城乡居民基本医疗保险": "是",
+        "是否参加大病保险": "是",
+        "是否参加城乡居民基本养老保险": "否",
+        "是否享受低保": "否",
+        "是否特困供养人员": "否",
+    }
     row.update(more)
     return row
 
 
-def household(members, *, attribute="一般贫困户", cause="因病", status="未脱贫", standard="国家标准",
-              phone="13900000001", year="2019"):
+def household(
+    members,
+    *,
+    attribute="一般贫困户",
+    cause="因病",
+    status="未脱贫",
+    standard="国家标准",
+    phone="13900000001",
+    year="2019",
+):
     head = next(m for m in members if m["与户主关系"] == "户主")
     for m in members:
-        m.update({"省": PLACE[0], "市": PLACE[1], "县": PLACE[2], "乡": PLACE[3], "村": PLACE[4],
-                  "贫困户属性": attribute, "主要致贫原因": cause, "脱贫状态": status, "识别标准": standard,
-                  "户主姓名": head["姓名"], "户主证件号码": head["证件号码"], "联系电话": phone, "年度": year})
+        m.update(
+            {
+                "省": PLACE[0],
+                "市": PLACE[1],
+                "县": PLACE[2],
+                "乡": PLACE[3],
+                "村": PLACE[4],
+                "贫困户属性": attribute,
+                "主要致贫原因": cause,
+                "脱贫状态": status,
+                "识别标准": standard,
+                "户主姓名": head["姓名"],
+                "户主证件号码": head["证件号码"],
+                "联系电话": phone,
+                "年度": year,
+            }
+        )
     return members
 
 
 def sample():
     """Two households, six people: the first exited (a 低保 household), the second not."""
-    h1 = household([
-        person(NO1, "黄大山", "男", pid("1968-04-02", 11, "1"), "户主", 健康状况="长期慢性病、残疾"),
-        person(NO1, "韦秀兰", "女", pid("1970-09-15", 12, "2"), "配偶", 民族="壮族", 文化程度="小学"),
-        person(NO1, "黄小军", "男", pid("1996-01-20", 13, "1"), "之子", 务工状况="省外务工", **{"务工时间（月）": "10"}),
-    ], attribute="低保贫困户", status="已脱贫")
-    h2 = household([
-        person(NO2, "蒙正福", "男", pid("1955-12-01", 21, "1"), "户主", 劳动技能="弱劳动力或半劳动力"),
-        person(NO2, "蒙春花", "女", pid("2008-06-06", 22, "2"), "之孙女", 文化程度="小学", 在校生状况="初中",
-               是否参加城乡居民基本养老保险=""),
-        person(NO2, "蒙春生", "男", pid("1990-03-03", 23, "1"), "之子", 务工状况="县外省内务工",
-               **{"务工时间（月）": "6"}),
-    ], cause="缺技术")
+    h1 = household(
+        [
+            person(NO1, "黄大山", "男", pid("1968-04-02", 11, "1"), "户主", 健康状况="长期慢性病、残疾"),
+            person(NO1, "韦秀兰", "女", pid("1970-09-15", 12, "2"), "配偶", 民族="壮族", 文化程度="小学"),
+            person(
+                NO1, "黄小军", "男", pid("1996-01-20", 13, "1"), "之子", 务工状况="省外务工", **{"务工时间（月）": "10"}
+            ),
+        ],
+        attribute="低保贫困户",
+        status="已脱贫",
+    )
+    h2 = household(
+        [
+            person(NO2, "蒙正福", "男", pid("1955-12-01", 21, "1"), "户主", 劳动技能="弱劳动力或半劳动力"),
+            person(
+                NO2,
+                "蒙春花",
+                "女",
+                pid("2008-06-06", 22, "2"),
+                "之孙女",
+                文化程度="小学",
+                在校生状况="初中",
+                是否参加城乡居民基本养老保险="",
+            ),
+            person(
+                NO2,
+                "蒙春生",
+                "男",
+                pid("1990-03-03", 23, "1"),
+                "之子",
+                务工状况="县外省内务工",
+                **{"务工时间（月）": "6"},
+            ),
+        ],
+        cause="缺技术",
+    )
     return h1 + h2
 
 
@@ -72,8 +163,10 @@ def write_xlsx(path, rows, header=HEADER, titles=("全国扶贫开发信息系�
     for title in titles:
         ws.append([title])
     ws.append(list(header))
-    keys = [h.strip() if h.strip() in HEADER + ["村代码"] else h.strip().replace("(", "（").replace(")", "）")
-            for h in header]  # a variant header takes the value of the header it stands for
+    keys = [
+        h.strip() if h.strip() in HEADER + ["村代码"] else h.strip().replace("(", "（").replace(")", "）")
+        for h in header
+    ]  # a variant header takes the value of the header it stands for
     for i, row in enumerate(rows):
         ws.append([(raw or {}).get((i, k), row.get(k, "")) for k in keys])
     for r in ws.iter_rows(min_row=len(titles) + 2):
@@ -107,12 +200,13 @@ def errors(result):
 
 # --- Building a village ------------------------------------------------------------------------------
 
+
 def test_a_quirky_workbook_builds_the_village(store, tmp_path):
     rows = sample()
-    rows[0]["证件号码"] = f'="{rows[0]["证件号码"]}"'          # wrapped as a formula-looking text
-    rows[1]["证件号码"] = "'" + rows[1]["证件号码"]             # a leading apostrophe
-    rows[2]["务工时间（月）"] = "１０"                          # full-width digits
-    rows[3]["民族"] = "汉"                                      # a near-variant of 汉族
+    rows[0]["证件号码"] = f'="{rows[0]["证件号码"]}"'  # wrapped as a formula-looking text
+    rows[1]["证件号码"] = "'" + rows[1]["证件号码"]  # a leading apostrophe
+    rows[2]["务工时间（月）"] = "１０"  # full-width digits
+    rows[3]["民族"] = "汉"  # a near-variant of 汉族
     rows[4]["证件号码"] = rows[4]["证件号码"].translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})  # full-width
     header = [h + " " if h in ("证件号码", "姓名") else h for h in HEADER]  # trailing spaces
     header[HEADER.index("务工时间（月）")] = " 务工时间(月)"  # the half-width variant
@@ -124,23 +218,53 @@ def test_a_quirky_workbook_builds_the_village(store, tmp_path):
     assert (result.households_added, result.members_added) == (2, 6)
     assert (result.households_updated, result.members_updated) == (0, 0)
     [village] = store.villages.all()
-    assert (village.code, village.county, village.township, village.name) == (VILLAGE_CODE, "测试县", "测试镇", "测试村")
+    assert (village.code, village.county, village.township, village.name) == (
+        VILLAGE_CODE,
+        "测试县",
+        "测试镇",
+        "测试村",
+    )
     assert (result.village_code, result.village_name) == (VILLAGE_CODE, "测试村")
     h1 = store.households.by_no(village.id, NO1)
     h2 = store.households.by_no(village.id, NO2)
-    assert (h1.attribute, h1.main_cause, h1.status, h1.exit_year, h1.identified_year) == ("dibao", "illness", "exited", 2019, 2019)
-    assert (h2.attribute, h2.main_cause, h2.status, h2.exit_year, h2.phone) == ("general", "skills", "not_exited", None, "13900000001")
+    assert (h1.attribute, h1.main_cause, h1.status, h1.exit_year, h1.identified_year) == (
+        "dibao",
+        "illness",
+        "exited",
+        2019,
+        2019,
+    )
+    assert (h2.attribute, h2.main_cause, h2.status, h2.exit_year, h2.phone) == (
+        "general",
+        "skills",
+        "not_exited",
+        None,
+        "13900000001",
+    )
     assert [e.kind for e in store.households.file(h1.id).status_events] == ["identify", "exit"]
     m = members_by_name(store)
     head = m["黄大山"]
-    assert (head["relation"], head["sex"], head["id_type"], head["birth_date"]) == ("head", "1", "resident", "1968-04-02")
+    assert (head["relation"], head["sex"], head["id_type"], head["birth_date"]) == (
+        "head",
+        "1",
+        "resident",
+        "1968-04-02",
+    )
     assert head["id_number"] == pid("1968-04-02", 11, "1") and head["health"] == "chronic,disabled"
-    assert (m["韦秀兰"]["ethnicity"], m["韦秀兰"]["education"], m["韦秀兰"]["id_number"]) == ("08", "primary", pid("1970-09-15", 12, "2"))
+    assert (m["韦秀兰"]["ethnicity"], m["韦秀兰"]["education"], m["韦秀兰"]["id_number"]) == (
+        "08",
+        "primary",
+        pid("1970-09-15", 12, "2"),
+    )
     assert (m["黄小军"]["work_status"], m["黄小军"]["work_months"], m["黄小军"]["relation"]) == ("outside", 10, "son")
     assert (m["蒙正福"]["ethnicity"], m["蒙正福"]["labour"]) == ("01", "weak")
     girl = m["蒙春花"]
     assert (girl["relation"], girl["school_status"], girl["medical_insurance"], girl["pension_insurance"]) == (
-        "granddaughter", "junior", 1, None)
+        "granddaughter",
+        "junior",
+        1,
+        None,
+    )
     # What was normalised is told, on the row and under the header as written.
     warned = {(p.row, p.column, p.message.split("（共")[0]) for p in result.problems if p.level == WARNING}
     assert (4, "证件号码", '写成了 ="…" 的形式，已去掉等号和引号') in warned
@@ -169,7 +293,12 @@ def test_the_same_file_again_changes_nothing(store, tmp_path):
     before = audit_count(store)
     again = import_national(store, path)  # the village is found by its names now
     assert again.written and not again.errors, again.problems
-    assert (again.households_added, again.households_updated, again.members_added, again.members_updated) == (0, 0, 0, 0)
+    assert (again.households_added, again.households_updated, again.members_added, again.members_updated) == (
+        0,
+        0,
+        0,
+        0,
+    )
     assert audit_count(store) == before
 
 
@@ -180,11 +309,18 @@ def test_an_updated_file_updates_only_what_changed(store, tmp_path):
     rows[1]["文化程度"] = "初中"  # 韦秀兰: 小学 -> 初中
     for r in rows[3:]:
         r["联系电话"] = "13900000009"  # household 2's phone
-    baby = person(NO2, "蒙小宝", "男", pid("2019-05-05", 25, "1"), "之孙子", 文化程度="学龄前儿童", 在校生状况="学前教育")
+    baby = person(
+        NO2, "蒙小宝", "男", pid("2019-05-05", 25, "1"), "之孙子", 文化程度="学龄前儿童", 在校生状况="学前教育"
+    )
     rows.append(household([baby] + rows[3:6], cause="缺技术", phone="13900000009")[0])
     result = import_national(store, write_xlsx(tmp_path / "2020.xlsx", rows), village_code=VILLAGE_CODE)
     assert result.written and not result.errors, result.problems
-    assert (result.households_added, result.households_updated, result.members_added, result.members_updated) == (0, 1, 1, 1)
+    assert (result.households_added, result.households_updated, result.members_added, result.members_updated) == (
+        0,
+        1,
+        1,
+        1,
+    )
     m = members_by_name(store)
     assert m["韦秀兰"]["education"] == "junior" and m["黄大山"]["education"] == "junior"
     [village] = store.villages.all()
@@ -223,35 +359,83 @@ def national_export(store, village):
         f = store.households.file(hid)
         h, head = f.household, f.head
         for m in f.current_members:
-            rows.append({
-                "省": village.province, "市": village.city, "县": village.county, "乡": village.township,
-                "村": village.name, "村代码": village.code, "村民小组": groups.get(h.group_id, ""),
-                "户编号": h.household_no, "姓名": m.name, "性别": codes.SEX.label(m.sex), "证件号码": m.id_number,
-                "与户主关系": codes.RELATION.label(m.relation), "民族": codes.ETHNICITY.label(m.ethnicity),
-                "文化程度": codes.EDUCATION.label(m.education), "在校生状况": codes.SCHOOL.label(m.school_status),
-                "失学辍学原因": m.dropout_reason,
-                "健康状况": "、".join(codes.HEALTH.label(k) for k in m.health_keys),
-                "残疾类别": codes.DISABILITY_KIND.label(m.disability_kind),
-                "残疾等级": codes.DISABILITY_GRADE.label(m.disability_grade),
-                "劳动技能": codes.LABOUR.label(m.labour), "务工状况": codes.WORK.label(m.work_status),
-                "务工时间（月）": "" if m.work_months is None else str(m.work_months),
-                "是否参加城乡居民基本医疗保险": flag[m.medical_insurance], "是否参加大病保险": flag[m.serious_illness_insurance],
-                "是否参加城乡居民基本养老保险": flag[m.pension_insurance], "是否享受低保": flag[m.dibao],
-                "是否特困供养人员": flag[m.tekun], "贫困户属性": codes.ATTRIBUTE.label(h.attribute),
-                "主要致贫原因": codes.CAUSE.label(h.main_cause),
-                "其他致贫原因": "、".join(codes.CAUSE.label(c) for c in (h.other_cause1, h.other_cause2) if c),
-                "脱贫状态": codes.status_label(h.status), "识别年度": str(h.identified_year),
-                "脱贫年度": str(h.exit_year or ""), "识别标准": codes.STANDARD.label(h.standard),
-                "户主姓名": head.name, "户主证件号码": head.id_number, "联系电话": h.phone, "年度": "2020",
-            })
+            rows.append(
+                {
+                    "省": village.province,
+                    "市": village.city,
+                    "县": village.county,
+                    "乡": village.township,
+                    "村": village.name,
+                    "村代码": village.code,
+                    "村民小组": groups.get(h.group_id, ""),
+                    "户编号": h.household_no,
+                    "姓名": m.name,
+                    "性别": codes.SEX.label(m.sex),
+                    "证件号码": m.id_number,
+                    "与户主关系": codes.RELATION.label(m.relation),
+                    "民族": codes.ETHNICITY.label(m.ethnicity),
+                    "文化程度": codes.EDUCATION.label(m.education),
+                    "在校生状况": codes.SCHOOL.label(m.school_status),
+                    "失学辍学原因": m.dropout_reason,
+                    "健康状况": "、".join(codes.HEALTH.label(k) for k in m.health_keys),
+                    "残疾类别": codes.DISABILITY_KIND.label(m.disability_kind),
+                    "残疾等级": codes.DISABILITY_GRADE.label(m.disability_grade),
+                    "劳动技能": codes.LABOUR.label(m.labour),
+                    "务工状况": codes.WORK.label(m.work_status),
+                    "务工时间（月）": "" if m.work_months is None else str(m.work_months),
+                    "是否参加城乡居民基本医疗保险": flag[m.medical_insurance],
+                    "是否参加大病保险": flag[m.serious_illness_insurance],
+                    "是否参加城乡居民基本养老保险": flag[m.pension_insurance],
+                    "是否享受低保": flag[m.dibao],
+                    "是否特困供养人员": flag[m.tekun],
+                    "贫困户属性": codes.ATTRIBUTE.label(h.attribute),
+                    "主要致贫原因": codes.CAUSE.label(h.main_cause),
+                    "其他致贫原因": "、".join(codes.CAUSE.label(c) for c in (h.other_cause1, h.other_cause2) if c),
+                    "脱贫状态": codes.status_label(h.status),
+                    "识别年度": str(h.identified_year),
+                    "脱贫年度": str(h.exit_year or ""),
+                    "识别标准": codes.STANDARD.label(h.standard),
+                    "户主姓名": head.name,
+                    "户主证件号码": head.id_number,
+                    "联系电话": h.phone,
+                    "年度": "2020",
+                }
+            )
     return rows
 
 
-HOUSEHOLD_FACTS = ("attribute", "main_cause", "other_cause1", "other_cause2", "status", "exit_year", "identified_year",
-                   "phone", "standard")
-MEMBER_FACTS = ("name", "sex", "birth_date", "relation", "ethnicity", "education", "school_status", "dropout_reason",
-                "health", "disability_kind", "disability_grade", "labour", "work_status", "work_months",
-                "medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao", "tekun")
+HOUSEHOLD_FACTS = (
+    "attribute",
+    "main_cause",
+    "other_cause1",
+    "other_cause2",
+    "status",
+    "exit_year",
+    "identified_year",
+    "phone",
+    "standard",
+)
+MEMBER_FACTS = (
+    "name",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "school_status",
+    "dropout_reason",
+    "health",
+    "disability_kind",
+    "disability_grade",
+    "labour",
+    "work_status",
+    "work_months",
+    "medical_insurance",
+    "serious_illness_insurance",
+    "pension_insurance",
+    "dibao",
+    "tekun",
+)
 
 
 def test_the_demo_village_exported_nationally_is_rebuilt(demo_store, store, tmp_path):
@@ -283,13 +467,14 @@ def test_the_demo_village_exported_nationally_is_rebuilt(demo_store, store, tmp_
 
 # --- Refusals --------------------------------------------------------------------------------------
 
+
 def test_bad_values_are_each_reported_and_nothing_is_written(store, tmp_path):
     rows = sample()
     good = rows[0]["证件号码"]
     rows[0]["证件号码"] = good[:17] + ("0" if good[17] != "0" else "1")  # wrong check character
     rows[0]["户主证件号码"] = rows[0]["证件号码"]
-    rows[1]["民族"] = "火星族"                                             # no such code
-    rows[4]["证件号码"] = "4.50123E+17"                                    # mangled by Excel, as text
+    rows[1]["民族"] = "火星族"  # no such code
+    rows[4]["证件号码"] = "4.50123E+17"  # mangled by Excel, as text
     number = int(rows[5]["证件号码"])
     path = write_xlsx(tmp_path / "bad.xlsx", rows, raw={(5, "证件号码"): number})  # stored as a number
     before = audit_count(store)
@@ -306,9 +491,9 @@ def test_bad_values_are_each_reported_and_nothing_is_written(store, tmp_path):
 
 def test_household_rules_refuse_the_file(store, village, tmp_path):
     rows = sample()
-    rows[1]["与户主关系"] = "户主"                 # household 1: two heads
-    rows[3]["与户主关系"] = "之兄弟姐妹"           # household 2: no head
-    rows[5]["证件号码"] = rows[2]["证件号码"]      # the same person twice
+    rows[1]["与户主关系"] = "户主"  # household 1: two heads
+    rows[3]["与户主关系"] = "之兄弟姐妹"  # household 2: no head
+    rows[5]["证件号码"] = rows[2]["证件号码"]  # the same person twice
     rows[5]["性别"] = "男"
     before = audit_count(store)
     result = import_national(store, write_xlsx(tmp_path / "bad.xlsx", rows))
@@ -323,8 +508,12 @@ def test_household_rules_refuse_the_file(store, village, tmp_path):
 def test_a_person_registered_in_another_household_is_refused(store, tmp_path):
     import_national(store, write_xlsx(tmp_path / "a.xlsx", sample()), village_code=VILLAGE_CODE)
     moved = sample()[2]  # 黄小军 starts a household of his own without a member change in ours
-    rows = household([person(VILLAGE_CODE + "0003", "黄小军", "男", moved["证件号码"], "户主"),
-                      person(VILLAGE_CODE + "0003", "农美玲", "女", pid("1997-02-02", 31, "2"), "配偶")])
+    rows = household(
+        [
+            person(VILLAGE_CODE + "0003", "黄小军", "男", moved["证件号码"], "户主"),
+            person(VILLAGE_CODE + "0003", "农美玲", "女", pid("1997-02-02", 31, "2"), "配偶"),
+        ]
+    )
     result = import_national(store, write_xlsx(tmp_path / "b.xlsx", rows))
     assert not result.written
     [problem] = result.errors
@@ -393,6 +582,7 @@ def test_a_file_that_is_no_workbook_is_refused(store, tmp_path):
 
 # --- Size ----------------------------------------------------------------------------------------------
 
+
 def test_a_village_of_1500_households_imports_in_seconds(store, tmp_path):
     rows, day = [], dt.date(1940, 1, 1)
     for h in range(1500):
@@ -406,7 +596,9 @@ def test_a_village_of_1500_households_imports_in_seconds(store, tmp_path):
     path = write_csv(tmp_path / "big.csv", rows, "utf-8-sig")
     calls = []
     started = time.perf_counter()
-    result = import_national(store, path, village_code=VILLAGE_CODE, progress=lambda done, total: calls.append((done, total)))
+    result = import_national(
+        store, path, village_code=VILLAGE_CODE, progress=lambda done, total: calls.append((done, total))
+    )
     elapsed = time.perf_counter() - started
     assert calls[-1] == (1501, 1501) and [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert result.written and not result.errors, result.errors[:3]

@@ -1,4 +1,5 @@
 """The village package: read back, every sheet counted and checksummed, text stays text."""
+
 import dataclasses
 
 import openpyxl
@@ -12,10 +13,14 @@ def _read(path):
     wb = openpyxl.load_workbook(path)
     manifest = {r[0]: r[1] for r in wb[MANIFEST].iter_rows(values_only=True) if r and r[0]}
     # The last column is the hidden row hash, which the checksum leaves out.
-    sheets = [(s.name, [str(c.value) for c in wb[s.name][1]][:-1],
-               [["" if v is None else v for v in row][:-1]
-                for row in wb[s.name].iter_rows(min_row=2, values_only=True)])
-              for s in SHEETS]
+    sheets = [
+        (
+            s.name,
+            [str(c.value) for c in wb[s.name][1]][:-1],
+            [["" if v is None else v for v in row][:-1] for row in wb[s.name].iter_rows(min_row=2, values_only=True)],
+        )
+        for s in SHEETS
+    ]
     return wb, manifest, sheets
 
 

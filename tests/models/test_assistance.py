@@ -1,10 +1,11 @@
 """Assistance rules: pairing history, overlaps, visits, plans, the notice period, the exit check."""
+
 import dataclasses
 import datetime as dt
 
 import pytest
 
-from models import config as config_module
+from models.assistance import missing_requirements, suggest_measures
 from models.domain import Assurance, Cadre, Income, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
 from models.errors import (
     BeforeAnnouncement,
@@ -17,13 +18,12 @@ from models.errors import (
     NotPaired,
     OverlappingPairing,
     PovertyLineMissing,
-    Required,
     ProcedureIncomplete,
+    Required,
     StepOutOfOrder,
     ValidationFailed,
     VisitBeforePairing,
 )
-from models.assistance import missing_requirements, suggest_measures
 from models.services import assistance as asv
 from models.services import households as svc
 from tests.conftest import exit_procedure, family, new_household, passing_year
@@ -32,16 +32,22 @@ from tests.conftest import exit_procedure, family, new_household, passing_year
 @pytest.fixture
 def cadres(store, village):
     ids = {}
-    for name, roles, team in (("王书记", "first_secretary", 1), ("李干部", "pair_cadre", 0), ("赵干部", "pair_cadre", 0)):
-        ids[name] = asv.save_cadre(store, Cadre(village_id=village.id, name=name, roles=roles, on_team=team,
-                                                unit="县农业局" if team else ""))
+    for name, roles, team in (
+        ("王书记", "first_secretary", 1),
+        ("李干部", "pair_cadre", 0),
+        ("赵干部", "pair_cadre", 0),
+    ):
+        ids[name] = asv.save_cadre(
+            store, Cadre(village_id=village.id, name=name, roles=roles, on_team=team, unit="县农业局" if team else "")
+        )
     return ids
 
 
 @pytest.fixture
 def households(store, village):
-    return [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i))
-            for i in range(1, 4)]
+    return [
+        svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 4)
+    ]
 
 
 def test_reassigning_ends_the_old_pairing_and_keeps_history(store, cadres, households):
@@ -49,7 +55,9 @@ def test_reassigning_ends_the_old_pairing_and_keeps_history(store, cadres, house
     assert asv.pair(store, cadres["赵干部"], households[:1], "2020-06-01") == 1
     history = store.assistance.pairings(households[0])
     assert [(p.cadre_id, p.start_date, p.end_date) for p in history] == [
-        (cadres["李干部"], "2019-03-01", "2020-05-31"), (cadres["赵干部"], "2020-06-01", None)]
+        (cadres["李干部"], "2019-03-01", "2020-05-31"),
+        (cadres["赵干部"], "2020-06-01", None),
+    ]
     assert store.assistance.loads(store.villages.all()[0].id) == {cadres["李干部"]: 2, cadres["赵干部"]: 1}
     assert asv.pair(store, cadres["赵干部"], households[:1], "2021-01-01") == 0  # already theirs
 
@@ -63,10 +71,16 @@ def test_overlapping_pairings_are_refused_and_nothing_is_half_written(store, cad
     assert store.db.execute("SELECT count(*) FROM pairings").fetchone()[0] == before
     assert store.assistance.pairings(households[1])[-1].end_date is None  # household 1 untouched
     with pytest.raises(OverlappingPairing):
-        asv.add_pairing(store, Pairing(household_id=households[0], cadre_id=cadres["王书记"],
-                                       start_date="2018-01-01", end_date="2019-03-01"))
-    asv.add_pairing(store, Pairing(household_id=households[0], cadre_id=cadres["王书记"],
-                                   start_date="2018-01-01", end_date="2019-02-28"))
+        asv.add_pairing(
+            store,
+            Pairing(
+                household_id=households[0], cadre_id=cadres["王书记"], start_date="2018-01-01", end_date="2019-03-01"
+            ),
+        )
+    asv.add_pairing(
+        store,
+        Pairing(household_id=households[0], cadre_id=cadres["王书记"], start_date="2018-01-01", end_date="2019-02-28"),
+    )
 
 
 def test_visits_need_a_pairing_that_has_begun(store, cadres, households):
@@ -83,8 +97,7 @@ def test_visits_need_a_pairing_that_has_begun(store, cadres, households):
 
 def test_required_roles_are_configurable(store, village, cadres):
     current = store.assistance.cadres(village.id)
-    assert missing_requirements(store.config().required_roles, current) == [
-        "contact_leader", "agri_tech", "pair_cadre"]
+    assert missing_requirements(store.config().required_roles, current) == ["contact_leader", "agri_tech", "pair_cadre"]
     three = dataclasses.replace(store.config(), required_roles=["team", "first_secretary", "aid_unit"])
     asv.save_config(store, three)
     assert missing_requirements(store.config().required_roles, current) == []
@@ -92,16 +105,17 @@ def test_required_roles_are_configurable(store, village, cadres):
 
 def test_plans_suggest_copy_and_refuse_negative_funds(store, village, households):
     hid = households[0]
-    h = dataclasses.replace(store.households.get(hid), main_cause="illness", other_cause1="skills",
-                            dangerous_house="c")
+    h = dataclasses.replace(store.households.get(hid), main_cause="illness", other_cause1="skills", dangerous_house="c")
     members = store.households.members(hid)
     members[1].medical_insurance = 0
     categories = [m.category for m in suggest_measures(h, members, dt.date(2020, 1, 1))]
     assert categories[:3] == ["health", "training", "employment"] and "housing" in categories
     assert any(m.member_id == members[1].id for m in suggest_measures(h, members, dt.date(2020, 1, 1)))
     plan = Plan(household_id=hid, year=2019, target_exit_year=2020, target_income_fen=500_000)
-    measures = [Measure(category="health", content="大病保险", funds_fen=-100),
-                Measure(category="training", content="厨师培训", status="done")]
+    measures = [
+        Measure(category="health", content="大病保险", funds_fen=-100),
+        Measure(category="training", content="厨师培训", status="done"),
+    ]
     with pytest.raises(ValidationFailed) as caught:
         asv.save_plan(store, plan, measures)
     assert [p.where for p in caught.value.problems] == [("measures", 0, "funds_fen")]
@@ -143,17 +157,22 @@ def _facts(store, village, hid, year=2020):
 
 CRITERIA_BREAKERS = {
     "income": lambda store, hid: svc.save_income(store, Income(household_id=hid, year=2020, wage_fen=100)),
-    "food": lambda store, hid: svc.save_assurance(store, Assurance(household_id=hid, year=2020, food=0, clothing=1,
-                                                                   education=1, medical=1, housing=1, water=1)),
-    "clothing": lambda store, hid: svc.save_assurance(store, Assurance(household_id=hid, year=2020, food=1, clothing=0,
-                                                                       education=1, medical=1, housing=1, water=1)),
-    "education": lambda store, hid: store.writer.update("members", store.households.members(hid)[3].id,
-                                                        {"school_status": "dropout", "dropout_reason": "厌学"}),
-    "medical": lambda store, hid: store.writer.update("members", store.households.members(hid)[1].id,
-                                                      {"medical_insurance": 0}),
+    "food": lambda store, hid: svc.save_assurance(
+        store, Assurance(household_id=hid, year=2020, food=0, clothing=1, education=1, medical=1, housing=1, water=1)
+    ),
+    "clothing": lambda store, hid: svc.save_assurance(
+        store, Assurance(household_id=hid, year=2020, food=1, clothing=0, education=1, medical=1, housing=1, water=1)
+    ),
+    "education": lambda store, hid: store.writer.update(
+        "members", store.households.members(hid)[3].id, {"school_status": "dropout", "dropout_reason": "厌学"}
+    ),
+    "medical": lambda store, hid: store.writer.update(
+        "members", store.households.members(hid)[1].id, {"medical_insurance": 0}
+    ),
     "housing": lambda store, hid: store.writer.update("households", hid, {"dangerous_house": "d"}),
-    "water": lambda store, hid: svc.save_assurance(store, Assurance(household_id=hid, year=2020, food=1, clothing=1,
-                                                                    education=1, medical=1, housing=1, water=0)),
+    "water": lambda store, hid: svc.save_assurance(
+        store, Assurance(household_id=hid, year=2020, food=1, clothing=1, education=1, medical=1, housing=1, water=0)
+    ),
 }
 
 
@@ -192,10 +211,18 @@ def test_applicant_goes_through_identification(store, village):
         svc.change_status(store, hid, "identify", "2021-01-20", 2021, "")
     day = dt.date(2021, 1, 1)
     for i, step in enumerate(("apply", "review", "audit")):
-        asv.add_step(store, ProcedureStep(household_id=hid, procedure="identify", step=step,
-                                          start_date=(day + dt.timedelta(days=i)).isoformat()))
-    asv.add_step(store, ProcedureStep(household_id=hid, procedure="identify", step="notice",
-                                      start_date="2021-01-04", end_date="2021-01-10"))
+        asv.add_step(
+            store,
+            ProcedureStep(
+                household_id=hid, procedure="identify", step=step, start_date=(day + dt.timedelta(days=i)).isoformat()
+            ),
+        )
+    asv.add_step(
+        store,
+        ProcedureStep(
+            household_id=hid, procedure="identify", step="notice", start_date="2021-01-04", end_date="2021-01-10"
+        ),
+    )
     asv.add_step(store, ProcedureStep(household_id=hid, procedure="identify", step="announce", start_date="2021-01-11"))
     assert svc.change_status(store, hid, "identify", "2021-01-12", 2021, "") == "not_exited"
     assert store.households.get(hid).identified_year == 2021
@@ -204,6 +231,7 @@ def test_applicant_goes_through_identification(store, village):
 def test_the_checks_sql_counts_members_as_the_rules_do(demo_store):
     """exit_data counts a year's members in SQL; it must agree with rules.counted_in_year."""
     from models import rules
+
     [village] = demo_store.villages.all()
     for year in (2016, 2020):
         facts = {f.id: f for f in demo_store.exit_data.households(year, village.id)}
@@ -234,17 +262,34 @@ def test_a_round_can_be_stopped_and_started_again(store, village, households):
     asv.add_step(store, dataclasses.replace(step, step="stop", start_date="2019-10-02", note="民主评议未通过"))
     asv.add_step(store, dataclasses.replace(step, start_date="2020-10-01"))  # a new round a year later
     from models.procedures import current_round
+
     done = current_round("exit", store.assistance.steps(hid), store.households.file(hid).status_events)
     assert [s.step for s in done] == ["review"] and done[0].start_date == "2020-10-01"
 
 
 def test_compulsory_school_age_counts_from_september_and_ends_with_junior_school(store, village):
     people = family(70)
-    people[3] = dataclasses.replace(people[3], id_number="", id_type="other", birth_date="2014-11-15",
-                                    sex="2", school_status="none", education="preschool")
-    fifteen = dataclasses.replace(family(80)[2], name="张初毕", relation="son", id_type="other", id_number="",
-                                  birth_date="2005-03-01", sex="1", school_status="none", education="junior",
-                                  medical_insurance=1)
+    people[3] = dataclasses.replace(
+        people[3],
+        id_number="",
+        id_type="other",
+        birth_date="2014-11-15",
+        sex="2",
+        school_status="none",
+        education="preschool",
+    )
+    fifteen = dataclasses.replace(
+        family(80)[2],
+        name="张初毕",
+        relation="son",
+        id_type="other",
+        id_number="",
+        birth_date="2005-03-01",
+        sex="1",
+        school_status="none",
+        education="junior",
+        medical_insurance=1,
+    )
     hid = svc.register_household(store, new_household(store, village, "0070"), people + [fifteen])
     passing_year(store, village, hid, 2020)
     check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]

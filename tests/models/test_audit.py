@@ -1,20 +1,25 @@
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from models.errors import InvalidIdNumber, NeverDeleted
-from tests.conftest import family, new_household
-from models.services.households import register_household, save_income
 from models.domain import Income
+from models.errors import InvalidIdNumber, NeverDeleted
+from models.services.households import register_household, save_income
+from tests.conftest import family, new_household
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _log(store, table):
-    return [dict(zip(("action", "actor", "record_uuid", "before", "after"), r)) for r in store.db.execute(
-        "SELECT action, actor, record_uuid, before, after FROM audit_log WHERE table_name = ? ORDER BY id", [table])]
+    return [
+        dict(zip(("action", "actor", "record_uuid", "before", "after"), r))
+        for r in store.db.execute(
+            "SELECT action, actor, record_uuid, before, after FROM audit_log WHERE table_name = ? ORDER BY id", [table]
+        )
+    ]
 
 
 def test_insert_and_update_record_who_and_before_after(store, village):
@@ -52,7 +57,7 @@ def test_deleting_other_records_keeps_the_before_image(store, village):
 
 def test_a_failed_multi_row_write_leaves_nothing(store, village):
     before = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):
         with store.db.atomic():
             store.writer.insert("village_groups", {"village_id": village.id, "name": "三组"})
             store.writer.insert("village_groups", {"village_id": village.id, "name": "三组"})  # UNIQUE fails
@@ -62,7 +67,9 @@ def test_a_failed_multi_row_write_leaves_nothing(store, village):
 
 # Writes to records anywhere but the audited writer (and schema migrations).
 _SQL_WRITE = re.compile(r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\[?\w+\]?\s+SET|DELETE\s+FROM|REPLACE\s+INTO)\b")
-_UTILS_WRITE = re.compile(r"(\]|\btable\([^)]*\))\.(insert|insert_all|upsert|upsert_all|update|delete|delete_where|lookup|transform|drop)\(")
+_UTILS_WRITE = re.compile(
+    r"(\]|\btable\([^)]*\))\.(insert|insert_all|upsert|upsert_all|update|delete|delete_where|lookup|transform|drop)\("
+)
 _ALLOWED = {ROOT / "models/storage/audit.py", ROOT / "models/storage/migrations.py"}
 
 
@@ -82,6 +89,7 @@ def test_wrong_check_character_is_refused_whoever_writes(store, village):
     import sqlite3
 
     from models.errors import InvalidIdNumber
+
     hid = register_household(store, new_household(store, village), family())
     member = store.households.members(hid)[0]
     bad = member.id_number[:17] + ("0" if member.id_number[17] != "0" else "1")
@@ -96,9 +104,14 @@ def test_wrong_check_character_is_refused_whoever_writes(store, village):
 
 def test_schema_refuses_deletes_and_audit_edits(store, village):
     import sqlite3
+
     hid = register_household(store, new_household(store, village), family())
-    for sql in (f"DELETE FROM households WHERE id = {hid}", "DELETE FROM members",
-                "UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+    for sql in (
+        f"DELETE FROM households WHERE id = {hid}",
+        "DELETE FROM members",
+        "UPDATE audit_log SET actor = 'x'",
+        "DELETE FROM audit_log",
+    ):
         with pytest.raises(sqlite3.IntegrityError):
             store.db.execute(sql)
 
@@ -108,15 +121,26 @@ def test_insert_columns_writes_guards_derives_and_audits_like_insert_many(store,
     good = family()[0].id_number
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     with pytest.raises(InvalidIdNumber):
-        store.writer.insert_columns("members", {"household_id": [hid, hid], "village_id": [village.id] * 2,
-                                                "name": ["甲", "乙"], "id_number": ["", bad]})
+        store.writer.insert_columns(
+            "members",
+            {"household_id": [hid, hid], "village_id": [village.id] * 2, "name": ["甲", "乙"], "id_number": ["", bad]},
+        )
     assert store.db.execute("SELECT count(*) FROM members WHERE name IN ('甲', '乙')").fetchone()[0] == 0
 
-    ids = store.writer.insert_columns("members", {"household_id": [hid, hid], "village_id": [village.id] * 2,
-                                                  "name": ["曾小红", "李四"], "id_number": ["", ""],
-                                                  "uuid": ["0190c1e2-0000-7000-8000-000000000001", None]})
-    rows = store.db.execute(f"SELECT id, uuid, name_pinyin, name_initials, created_at FROM members "
-                            f"WHERE id IN ({ids[0]}, {ids[1]}) ORDER BY id").fetchall()
+    ids = store.writer.insert_columns(
+        "members",
+        {
+            "household_id": [hid, hid],
+            "village_id": [village.id] * 2,
+            "name": ["曾小红", "李四"],
+            "id_number": ["", ""],
+            "uuid": ["0190c1e2-0000-7000-8000-000000000001", None],
+        },
+    )
+    rows = store.db.execute(
+        f"SELECT id, uuid, name_pinyin, name_initials, created_at FROM members "
+        f"WHERE id IN ({ids[0]}, {ids[1]}) ORDER BY id"
+    ).fetchall()
     assert [r[0] for r in rows] == list(ids) and rows[0][1] == "0190c1e2-0000-7000-8000-000000000001"
     assert rows[0][2:4] == ("zengxiaohong", "zxh") and rows[1][2:4] == ("lisi", "ls") and rows[0][4]
     logged = {e["record_uuid"]: json.loads(e["after"]) for e in _log(store, "members") if e["action"] == "insert"}

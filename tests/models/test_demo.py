@@ -5,8 +5,12 @@ from models.demo.generator import generate, village_code
 from models.errors import DataFolderNotEmpty
 from models.store import Store
 
-_COLUMNS = {"villages": "uuid, code, name", "households": "uuid, household_no, status, main_cause, group_id",
-            "members": "uuid, name, id_number, relation, left_date", "incomes": "uuid, year, wage_fen"}
+_COLUMNS = {
+    "villages": "uuid, code, name",
+    "households": "uuid, household_no, status, main_cause, group_id",
+    "members": "uuid, name, id_number, relation, left_date",
+    "incomes": "uuid, year, wage_fen",
+}
 
 
 def _dump(store):
@@ -59,8 +63,7 @@ def test_county_villages_have_distinct_codes_and_no_shared_id_numbers(tmp_path):
         codes = [v.code for v in store.villages.all()]
         assert codes == sorted({village_code(k) for k in range(3)})
         assert summary.households == 30
-        dupes = store.db.execute(
-            "SELECT id_number FROM members GROUP BY id_number HAVING count(*) > 1").fetchall()
+        dupes = store.db.execute("SELECT id_number FROM members GROUP BY id_number HAVING count(*) > 1").fetchall()
         assert dupes == []
 
 

@@ -3,7 +3,7 @@ import dataclasses
 import pytest
 
 from models import rules
-from models.domain import Income, Member
+from models.domain import Income, Member, Village
 from models.errors import (
     DuplicateHouseholdNo,
     DuplicateIdNumber,
@@ -17,7 +17,6 @@ from models.errors import (
 )
 from models.services import households as svc
 from models.services.villages import create_village
-from models.domain import Village
 from tests.conftest import REGION, exit_procedure, family, new_household, passing_year, person
 
 
@@ -57,11 +56,15 @@ def test_typed_birth_date_must_agree_with_the_id_number(store, village):
     members[3] = dataclasses.replace(members[3], birth_date="2010-11-03", sex="1")
     with pytest.raises(ValidationFailed) as caught:
         svc.register_household(store, new_household(store, village), members)
-    assert _problems(caught) == {("members", 3, "birth_date"): IdNumberMismatch, ("members", 3, "sex"): IdNumberMismatch}
+    assert _problems(caught) == {
+        ("members", 3, "birth_date"): IdNumberMismatch,
+        ("members", 3, "sex"): IdNumberMismatch,
+    }
 
 
-@pytest.mark.parametrize("relations, count", [(["spouse", "son", "daughter", "son"], 0),
-                                              (["head", "head", "son", "daughter"], 2)])
+@pytest.mark.parametrize(
+    "relations, count", [(["spouse", "son", "daughter", "son"], 0), (["head", "head", "son", "daughter"], 2)]
+)
 def test_exactly_one_head(store, village, relations, count):
     members = [dataclasses.replace(m, relation=r) for m, r in zip(family(), relations)]
     with pytest.raises(ValidationFailed) as caught:
@@ -73,8 +76,9 @@ def test_exactly_one_head(store, village, relations, count):
 def test_one_registration_per_id_number_in_a_village(store, village):
     svc.register_household(store, new_household(store, village, "0001"), family(1))
     again = family(10)
-    again[2] = dataclasses.replace(again[2], id_number=family(1)[2].id_number,
-                                   birth_date=family(1)[2].birth_date, sex="1")
+    again[2] = dataclasses.replace(
+        again[2], id_number=family(1)[2].id_number, birth_date=family(1)[2].birth_date, sex="1"
+    )
     with pytest.raises(ValidationFailed) as caught:
         svc.register_household(store, new_household(store, village, "0002"), again)
     [problem] = caught.value.problems
@@ -107,8 +111,9 @@ def test_update_changes_a_relation_and_swaps_the_head(store, village):
     assert svc.update_household(store, store.households.get(hid), members) is True
     stored = store.households.members(hid)
     assert [m.relation for m in stored] == ["spouse", "head", "other", "daughter"]
-    log = store.db.execute("SELECT before, after FROM audit_log WHERE record_uuid = ? AND action = 'update'",
-                           [stored[2].uuid]).fetchall()
+    log = store.db.execute(
+        "SELECT before, after FROM audit_log WHERE record_uuid = ? AND action = 'update'", [stored[2].uuid]
+    ).fetchall()
     assert '"relation":"son"' in log[-1][0] and '"relation":"other"' in log[-1][1]
 
 
@@ -145,8 +150,16 @@ def test_status_changes_follow_the_rules(store, village):
 
 def test_income_is_exact_and_per_head_counts_members_of_that_year(store, village):
     hid = svc.register_household(store, new_household(store, village), family())
-    income = Income(household_id=hid, year=2019, wage_fen=1_000_010, business_fen=300_000, property_fen=1,
-                    dibao_fen=200_000, eco_fen=2, business_cost_fen=100_000)
+    income = Income(
+        household_id=hid,
+        year=2019,
+        wage_fen=1_000_010,
+        business_fen=300_000,
+        property_fen=1,
+        dibao_fen=200_000,
+        eco_fen=2,
+        business_cost_fen=100_000,
+    )
     svc.save_income(store, income)
     stored = store.households.income(hid, 2019)
     assert stored.transfer_fen == 200_002 and stored.net_fen == 1_400_013

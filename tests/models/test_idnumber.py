@@ -19,15 +19,18 @@ def test_lower_case_x_and_spaces_are_normalised():
     assert idnumber.parse(" 11010519491231002x ").id_number == "11010519491231002X"
 
 
-@pytest.mark.parametrize("number, reason", [
-    ("110105194912310021", "checksum"),
-    ("11010519491231002", "length"),
-    ("1101051949123100201", "length"),
-    ("11010519491231A02X", "chars"),
-    ("110105194902310028", "birth_date"),   # 31 February
-    ("110105299912310020", "birth_date"),   # born in the future
-    ("010105194912310021", "region"),
-])
+@pytest.mark.parametrize(
+    "number, reason",
+    [
+        ("110105194912310021", "checksum"),
+        ("11010519491231002", "length"),
+        ("1101051949123100201", "length"),
+        ("11010519491231A02X", "chars"),
+        ("110105194902310028", "birth_date"),  # 31 February
+        ("110105299912310020", "birth_date"),  # born in the future
+        ("010105194912310021", "region"),
+    ],
+)
 def test_bad_numbers_are_refused_with_their_reason(number, reason):
     with pytest.raises(InvalidIdNumber) as caught:
         idnumber.parse(number)
@@ -45,7 +48,7 @@ def test_made_numbers_are_valid_and_any_single_digit_error_is_caught(birth, seq,
     number = idnumber.make("522327", birth, seq, sex)
     info = idnumber.parse(number)
     assert info.birth_date == birth and info.sex == sex
-    typo = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1:]
+    typo = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1 :]
     with pytest.raises(InvalidIdNumber):
         idnumber.parse(typo)
 

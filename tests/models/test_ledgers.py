@@ -1,4 +1,5 @@
 """The four ledgers: totals, warnings, overdue rectification, attendance, transfer income, bad input."""
+
 import datetime as dt
 
 import pytest
@@ -25,13 +26,23 @@ TODAY = dt.date(2021, 3, 1)
 
 @pytest.fixture
 def hids(store, village):
-    return [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 4)]
+    return [
+        svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 4)
+    ]
 
 
 def _project(village, **kw):
-    values = dict(village_id=village.id, name="黄牛养殖", category="industry", year=2020,
-                  fund_special_fen=parse_yuan("100000"), fund_self_fen=parse_yuan("0.1"),
-                  start_date="2020-03-01", finish_date="2020-10-31", status="building")
+    values = dict(
+        village_id=village.id,
+        name="黄牛养殖",
+        category="industry",
+        year=2020,
+        fund_special_fen=parse_yuan("100000"),
+        fund_self_fen=parse_yuan("0.1"),
+        start_date="2020-03-01",
+        finish_date="2020-10-31",
+        status="building",
+    )
     values.update(kw)
     return Project(**values)
 
@@ -48,7 +59,11 @@ def test_project_totals_and_warnings(store, village, hids):
     [(project, paid, people)] = store.ledgers.projects(village.id, 2020)
     assert project_totals(project, paid, people, TODAY).over_budget  # allowed, but shown
     total = sums([project_totals(project, paid, people, TODAY)])
-    assert total.by_source["special"] == 10_000_000 and total.by_source["self"] == 10 and total.by_year == {2020: 10_000_010}
+    assert (
+        total.by_source["special"] == 10_000_000
+        and total.by_source["self"] == 10
+        and total.by_year == {2020: 10_000_010}
+    )
 
 
 def test_project_bad_input(store, village, hids):
@@ -91,10 +106,15 @@ def test_rectification_status_is_computed_and_deadlines_follow_the_inspection(st
     with pytest.raises(ValidationFailed) as caught:
         lsv.save_inspection(store, inspection, [Finding(description="档案不全", deadline="2020-05-01")])
     assert isinstance(caught.value.problems[0].error, DeadlineBeforeInspection)
-    iid = lsv.save_inspection(store, inspection, [
-        Finding(description="档案不全", deadline="2020-07-01"),
-        Finding(description="收入核算不准", deadline="2021-06-01"),
-        Finding(description="走访记录缺", deadline="2020-07-01", completed_date="2020-06-20")])
+    iid = lsv.save_inspection(
+        store,
+        inspection,
+        [
+            Finding(description="档案不全", deadline="2020-07-01"),
+            Finding(description="收入核算不准", deadline="2021-06-01"),
+            Finding(description="走访记录缺", deadline="2020-07-01", completed_date="2020-06-20"),
+        ],
+    )
     statuses = [finding_status(f, TODAY) for f in store.ledgers.findings(iid)]
     assert statuses == ["overdue", "open", "done"]
     assert store.ledgers.overdue_findings(village.id, TODAY.isoformat()) == 1
@@ -102,11 +122,18 @@ def test_rectification_status_is_computed_and_deadlines_follow_the_inspection(st
 
 def test_benefits_propose_the_transfer_income(store, village, hids):
     hid = hids[0]
-    for programme, amount, day in (("dibao", "1200.5", "2020-03-01"), ("dibao", "1200.5", "2020-09-01"),
-                                   ("eco", "300", "2020-05-01"), ("industry_award", "800", "2020-05-01"),
-                                   ("dibao", "999", "2019-03-01")):
-        lsv.add_benefit(store, Benefit(household_id=hid, programme=programme, benefit_date=day,
-                                       amount_fen=parse_yuan(amount)), village.id)
+    for programme, amount, day in (
+        ("dibao", "1200.5", "2020-03-01"),
+        ("dibao", "1200.5", "2020-09-01"),
+        ("eco", "300", "2020-05-01"),
+        ("industry_award", "800", "2020-05-01"),
+        ("dibao", "999", "2019-03-01"),
+    ):
+        lsv.add_benefit(
+            store,
+            Benefit(household_id=hid, programme=programme, benefit_date=day, amount_fen=parse_yuan(amount)),
+            village.id,
+        )
     income = lsv.apply_transfer_income(store, hid, 2020)
     assert (income.dibao_fen, income.eco_fen, income.other_transfer_fen) == (240_100, 30_000, 0)
     with pytest.raises(NotRegisteredHousehold):
@@ -115,6 +142,7 @@ def test_benefits_propose_the_transfer_income(store, village, hids):
 
 def test_review_edge_cases(store, village, hids):
     from models.errors import CadreHasLeft, InvalidAmount
+
     pid = lsv.save_project(store, _project(village), hids)
     with pytest.raises(InvalidAmount):  # money reaches the service as integer fen only
         lsv.add_disbursement(store, Disbursement(project_id=pid, pay_date="2020-04-01", amount_fen=0.1))
@@ -129,9 +157,15 @@ def test_review_edge_cases(store, village, hids):
     asv.cadre_leaves(store, team, "2020-03-31")
     with pytest.raises(CadreHasLeft):
         lsv.record_attendance(store, team, "2020-04-02")
-    iid = lsv.save_inspection(store, Inspection(village_id=village.id, inspect_date="2020-06-01", kind="audit"),
-                              [Finding(description="x", deadline=" 2099-04-01 ")])
+    iid = lsv.save_inspection(
+        store,
+        Inspection(village_id=village.id, inspect_date="2020-06-01", kind="audit"),
+        [Finding(description="x", deadline=" 2099-04-01 ")],
+    )
     assert store.ledgers.findings(iid)[0].deadline == "2099-04-01"
-    lsv.add_benefit(store, Benefit(household_id=hids[0], programme="housing", benefit_date="2020-03-01",
-                                   amount_fen=3_500_000), village.id)
+    lsv.add_benefit(
+        store,
+        Benefit(household_id=hids[0], programme="housing", benefit_date="2020-03-01", amount_fen=3_500_000),
+        village.id,
+    )
     assert lsv.apply_transfer_income(store, hids[0], 2020).other_transfer_fen == 0  # a house is not income

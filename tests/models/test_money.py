@@ -11,8 +11,9 @@ def test_tenths_add_up_exactly():
     assert format_fen(parse_yuan("0.1") + parse_yuan("0.2")) == "0.30"
 
 
-@pytest.mark.parametrize("text, fen", [("1,234.5", 123450), ("3100", 310000), ("", 0), (" 12.03元 ", 1203),
-                                       (Decimal("7.77"), 777), (5, 500)])
+@pytest.mark.parametrize(
+    "text, fen", [("1,234.5", 123450), ("3100", 310000), ("", 0), (" 12.03元 ", 1203), (Decimal("7.77"), 777), (5, 500)]
+)
 def test_parses_what_clerks_type(text, fen):
     assert parse_yuan(text) == fen
 

@@ -1,11 +1,11 @@
 """Edge cases found in review: each once let bad data in or lost something."""
+
 import dataclasses
 import os
 
 import pytest
 
-from models import idnumber
-from models.domain import Member
+from models.domain import Member, Village
 from models.errors import (
     CorruptDatabase,
     DuplicateGroup,
@@ -20,8 +20,7 @@ from models.pinyin import keys
 from models.services import households as svc
 from models.services.villages import create_village, update_village
 from models.storage.database import DB_NAME, open_database
-from models.domain import Village
-from tests.conftest import REGION, exit_procedure, family, new_household, passing_year, person
+from tests.conftest import REGION, exit_procedure, family, new_household, passing_year
 
 
 def test_members_may_swap_id_numbers(store, village):
@@ -41,8 +40,9 @@ def test_a_disability_card_is_the_same_person_as_the_id_number(store, village):
     svc.register_household(store, new_household(store, village, "0001"), family(1))
     other = family(30)
     twin = family(1)[2]
-    other[2] = dataclasses.replace(other[2], id_type="disability", id_number=twin.id_number + "21",
-                                   birth_date=twin.birth_date, sex=twin.sex)
+    other[2] = dataclasses.replace(
+        other[2], id_type="disability", id_number=twin.id_number + "21", birth_date=twin.birth_date, sex=twin.sex
+    )
     with pytest.raises(ValidationFailed) as caught:
         svc.register_household(store, new_household(store, village, "0002"), other)
     assert any(isinstance(p.error, DuplicateIdNumber) for p in caught.value.problems)
@@ -59,8 +59,16 @@ def test_malformed_card_numbers_are_refused(store, village, id_type, suffix):
         svc.register_household(store, new_household(store, village), members)
     assert [type(p.error) for p in caught.value.problems] == [InvalidIdNumber]
     with pytest.raises(InvalidIdNumber):
-        store.writer.insert("members", {"household_id": 1, "village_id": village.id, "name": "x",
-                                        "id_type": id_type, "id_number": number + suffix})
+        store.writer.insert(
+            "members",
+            {
+                "household_id": 1,
+                "village_id": village.id,
+                "name": "x",
+                "id_type": id_type,
+                "id_number": number + suffix,
+            },
+        )
 
 
 def test_newborn_without_id_number_joins_with_sex_and_birth_date(store, village):
@@ -117,7 +125,9 @@ def test_history_names_groups_and_members(store, village):
     names.update((("member", m.id), m.name) for m in store.households.members(hid))
     changes = describe_entries(store.households.audit_entries(hid), names)
     moved = changes[0]
-    assert moved.action == "修改" and [(f.label, f.before, f.after) for f in moved.fields] == [("村民小组", "一组", "二组")]
+    assert moved.action == "修改" and [(f.label, f.before, f.after) for f in moved.fields] == [
+        ("村民小组", "一组", "二组")
+    ]
 
 
 def test_minority_names_are_found_by_pinyin():
@@ -129,7 +139,7 @@ def test_damage_inside_a_village_file_is_refused_at_open(demo_store):
     path = demo_store.folder / DB_NAME
     data = bytearray(path.read_bytes())
     middle = len(data) // 2 // 4096 * 4096
-    data[middle:middle + 8192] = os.urandom(8192)
+    data[middle : middle + 8192] = os.urandom(8192)
     path.write_bytes(bytes(data))
     with pytest.raises(CorruptDatabase):
         open_database(demo_store.folder)

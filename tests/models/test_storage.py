@@ -18,8 +18,10 @@ def test_new_database_is_migrated_with_safe_pragmas(tmp_path):
     names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
     assert names == list(KNOWN) and names[0] == "0001_register"
     with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
-        db.execute("INSERT INTO members (uuid, created_at, updated_at, household_id, village_id, name)"
-                   " VALUES ('u', 't', 't', 999, 999, 'x')")
+        db.execute(
+            "INSERT INTO members (uuid, created_at, updated_at, household_id, village_id, name)"
+            " VALUES ('u', 't', 't', 999, 999, 'x')"
+        )
 
 
 def test_reopening_applies_nothing_and_keeps_data(store, village):
@@ -40,7 +42,9 @@ def _refused_unchanged(folder: Path, error: type) -> None:
 
 
 def test_newer_database_is_refused_byte_for_byte(store):
-    store.db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cundang', '0099_future', 'x')")
+    store.db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cundang', '0099_future', 'x')"
+    )
     store.db.conn.commit()
     store.close()
     _refused_unchanged(store.folder, NewerDatabase)
@@ -105,7 +109,9 @@ def test_a_file_from_the_first_release_is_backed_up_then_upgraded(tmp_path):
     migrations.apply(old, stop_before=KNOWN[1])
     old.conn.close()
     conn = s3.connect(folder / DB_NAME)
-    conn.execute("INSERT INTO villages (uuid, created_at, updated_at, code, name) VALUES ('u1', 't', 't', '450123101201', '旧村')")
+    conn.execute(
+        "INSERT INTO villages (uuid, created_at, updated_at, code, name) VALUES ('u1', 't', 't', '450123101201', '旧村')"
+    )
     conn.commit()
     conn.close()
     db = open_database(folder)

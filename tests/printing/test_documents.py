@@ -1,4 +1,5 @@
 """PDFs built from the demo village and read back: text, embedded font, pages, masking, refusals."""
+
 import re
 
 import pytest
@@ -73,8 +74,9 @@ def test_refusals_leave_no_file(demo_store, tmp_path, font):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
     with pytest.raises(PeriodReversed):
-        render_notice(demo_store, village.id, "exit", 2020, tmp_path / "n.pdf", font, start="2020-12-10",
-                      end="2020-12-01")
+        render_notice(
+            demo_store, village.id, "exit", 2020, tmp_path / "n.pdf", font, start="2020-12-10", end="2020-12-01"
+        )
     with pytest.raises(OSError):
         render_households(demo_store, demo_store.households.ids(village.id)[:1], tmp_path / "missing" / "x.pdf", font)
     bad = tmp_path / "bad.ttf"
@@ -87,6 +89,7 @@ def test_refusals_leave_no_file(demo_store, tmp_path, font):
 def test_ledgers_and_binder(demo_store, tmp_path, font):
     from printing.binder import render_binder
     from printing.ledgers import render_ledger
+
     [village] = demo_store.villages.all()
     for kind in ("projects", "team", "programmes", "inspections"):
         path = tmp_path / f"{kind}.pdf"
@@ -99,8 +102,13 @@ def test_ledgers_and_binder(demo_store, tmp_path, font):
     text = _text(path)
     assert len(reader.pages) == pages > len(demo_store.households.ids(village.id))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert titles[:5] == ["村情概况与主要数据", f"{village.name}2020年扶贫项目资金台账", f"{village.name}2020年驻村帮扶台账",
-                          f"{village.name}2020年扶贫专项台账", f"{village.name}2020年督查考核台账"]
+    assert titles[:5] == [
+        "村情概况与主要数据",
+        f"{village.name}2020年扶贫项目资金台账",
+        f"{village.name}2020年驻村帮扶台账",
+        f"{village.name}2020年扶贫专项台账",
+        f"{village.name}2020年督查考核台账",
+    ]
     assert any(t.startswith("贫困户退出公示") for t in titles) and "迎检资料" in text
     assert not ID_NUMBER.search(text.split("户档案")[0].replace(" ", ""))  # notices and ledgers: masked
 
@@ -108,13 +116,21 @@ def test_ledgers_and_binder(demo_store, tmp_path, font):
 def test_cancelled_binder_leaves_nothing(demo_store, tmp_path, font):
     from models.errors import Cancelled
     from printing.binder import render_binder
+
     [village] = demo_store.villages.all()
     out = tmp_path / "out"
     out.mkdir()
     calls = []
     with pytest.raises(Cancelled):
-        render_binder(demo_store, village.id, 2020, out / "b.pdf", font,
-                      progress=lambda n, total: calls.append(n), cancelled=lambda: len(calls) >= 3)
+        render_binder(
+            demo_store,
+            village.id,
+            2020,
+            out / "b.pdf",
+            font,
+            progress=lambda n, total: calls.append(n),
+            cancelled=lambda: len(calls) >= 3,
+        )
     assert list(out.iterdir()) == []
 
 

@@ -1,4 +1,5 @@
 """Helpers that drive the real widgets by keyboard and mouse."""
+
 from __future__ import annotations
 
 import re

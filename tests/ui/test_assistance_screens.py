@@ -1,4 +1,5 @@
 """The assistance screens driven by clicks and keys."""
+
 import openpyxl
 from PySide6.QtCore import QDate, Qt
 
@@ -11,8 +12,9 @@ from ui.tables import key_of
 
 
 def _setup(store, village):
-    hids = [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i))
-            for i in range(1, 5)]
+    hids = [
+        svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 5)
+    ]
     li = asv.save_cadre(store, Cadre(village_id=village.id, name="李干部", roles="pair_cadre", unit="县林业局"))
     zhao = asv.save_cadre(store, Cadre(village_id=village.id, name="赵干部", roles="pair_cadre", unit="县水务局"))
     return hids, li, zhao
@@ -24,11 +26,14 @@ def _select_rows(table, hids):
         if key_of(table, row) in hids:
             table.selectRow(row) if not table.selectedIndexes() else None
     from PySide6.QtCore import QItemSelectionModel
+
     model = table.selectionModel()
     for row in range(table.rowCount()):
         if key_of(table, row) in hids:
-            model.select(table.model().index(row, 0),
-                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+            model.select(
+                table.model().index(row, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
 
 
 def test_pair_three_households_reassign_one_and_see_history(qtbot, window, store, village):
@@ -158,6 +163,7 @@ def test_household_form_shows_assistance_and_records_procedure_steps(qtbot, wind
 
 def test_plan_screen_offers_to_save_before_switching_and_lists_the_village(qtbot, window, store, village, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
+
     hids, _, _ = _setup(store, village)
     window.show_section("一户一策")
     screen = window.plans
@@ -166,8 +172,7 @@ def test_plan_screen_offers_to_save_before_switching_and_lists_the_village(qtbot
     qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
     screen.table.item(0, 1).setText("养殖黄牛")
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Save)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Save)
     screen.household.setCurrentIndex(screen.household.findData(hids[1]))
     assert asked and store.assistance.plan(hids[0], 2020) is not None  # saved, not lost
     assert [m.content for m in store.assistance.measures(store.assistance.plan(hids[0], 2020).id)] == ["养殖黄牛"]
@@ -176,6 +181,7 @@ def test_plan_screen_offers_to_save_before_switching_and_lists_the_village(qtbot
 
 def test_settings_refuse_an_unusable_font_and_keep_the_hotline(qtbot, window, store, tmp_path):
     from ui.settings_dialogs import ConfigDialog
+
     bad = tmp_path / "bad.ttf"
     bad.write_text("not a font")
     dialog = ConfigDialog(store, window)
@@ -192,12 +198,18 @@ def test_settings_refuse_an_unusable_font_and_keep_the_hotline(qtbot, window, st
 def test_a_printed_notice_gives_the_notice_step_its_period(qtbot, window, store, village, tmp_path):
     from printing.fonts import find_font
     from printing.notices import render_notice
+
     hids, _, _ = _setup(store, village)
     for i, step in enumerate(("review", "verify", "consent")):
-        asv.add_step(store, __import__("models.domain", fromlist=["ProcedureStep"]).ProcedureStep(
-            household_id=hids[0], procedure="exit", step=step, start_date=f"2020-10-0{i + 1}"))
-    render_notice(store, village.id, "exit", 2020, tmp_path / "n.pdf", find_font(), start="2020-10-05",
-                  end="2020-10-11")
+        asv.add_step(
+            store,
+            __import__("models.domain", fromlist=["ProcedureStep"]).ProcedureStep(
+                household_id=hids[0], procedure="exit", step=step, start_date=f"2020-10-0{i + 1}"
+            ),
+        )
+    render_notice(
+        store, village.id, "exit", 2020, tmp_path / "n.pdf", find_font(), start="2020-10-05", end="2020-10-11"
+    )
     window.households.set_village(village.id)
     form = window.households.open_household(hids[0])
     tab = form.assistance

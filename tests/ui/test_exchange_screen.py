@@ -1,4 +1,5 @@
 """The 上报 section: export with progress, the county's check-then-import, its view and duplicates."""
+
 import openpyxl
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -74,8 +75,10 @@ def test_problems_are_listed_by_sheet_row_and_column(qtbot, demo_window, county_
     _wait(qtbot, imp.check([str(tmp_path / "bad.xlsx")]))
     assert imp.results.item(0, _column(imp.results, "结果")).text() == "已拒绝"
     assert not imp.import_button.isEnabled()
-    rows = [[imp.problems.item(r, c).text() for c in range(imp.problems.columnCount())]
-            for r in range(imp.problems.rowCount())]
+    rows = [
+        [imp.problems.item(r, c).text() for c in range(imp.problems.columnCount())]
+        for r in range(imp.problems.rowCount())
+    ]
     assert ["bad.xlsx", "贫困户", "3", "贫困户属性", "不存在的属性"] in [r[:5] for r in rows]
     saved = imp.save_report(str(tmp_path / "问题清单.xlsx"))
     report = openpyxl.load_workbook(saved).active

@@ -1,4 +1,5 @@
 """The 台账 screens driven by keys and clicks."""
+
 import datetime as dt
 
 import openpyxl
@@ -13,7 +14,7 @@ from ui.ledgers.projects_tab import ProjectDialog
 
 
 def test_project_with_two_disbursements_and_three_beneficiaries_shows_totals(qtbot, window, store, village, tmp_path):
-    hids = [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 5)]
+    [svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 5)]
     window.show_section("台账")
     tab = window.ledgers.projects
     dialog = ProjectDialog(store, Project(village_id=village.id, year=2020), tab)
@@ -52,15 +53,21 @@ def test_project_with_two_disbursements_and_three_beneficiaries_shows_totals(qtb
     assert "不是有效的数字" in tab.error.text()
     # export as shown: amounts as numbers
     path = tmp_path / "项目.xlsx"
-    tab.notice.setText(__import__("ui.ledgers.common", fromlist=["export"]).export(
-        tab, "扶贫项目资金台账", [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())],
-        tab.rows_for_export(), str(path)))
+    tab.notice.setText(
+        __import__("ui.ledgers.common", fromlist=["export"]).export(
+            tab,
+            "扶贫项目资金台账",
+            [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())],
+            tab.rows_for_export(),
+            str(path),
+        )
+    )
     ws = openpyxl.load_workbook(path).active
     assert ws.cell(2, 1).value == "黄牛养殖扶贫项目" and float(ws.cell(2, 10).value) == 50000.3
 
 
 def test_attendance_shortfall_and_overdue_problems_on_screen(qtbot, window, store, village):
-    team = asv.save_cadre(store, Cadre(village_id=village.id, name="王书记", roles="first_secretary", on_team=1))
+    asv.save_cadre(store, Cadre(village_id=village.id, name="王书记", roles="first_secretary", on_team=1))
     window.show_section("台账")
     screen = window.ledgers
     screen.setCurrentWidget(screen.team)
@@ -98,9 +105,11 @@ def test_attendance_shortfall_and_overdue_problems_on_screen(qtbot, window, stor
 def test_benefits_show_on_the_household_and_fill_transfer_income(qtbot, window, store, village):
     from models.domain import Benefit
     from models.services.ledgers import add_benefit
+
     hid = svc.register_household(store, new_household(store, village), family())
-    add_benefit(store, Benefit(household_id=hid, programme="dibao", benefit_date="2020-03-01", amount_fen=240_050),
-                village.id)
+    add_benefit(
+        store, Benefit(household_id=hid, programme="dibao", benefit_date="2020-03-01", amount_fen=240_050), village.id
+    )
     window.households.set_village(village.id)
     form = window.households.open_household(hid)
     assert form.assistance.benefits.item(0, 1).text() == "低保"
@@ -115,15 +124,23 @@ def test_benefits_show_on_the_household_and_fill_transfer_income(qtbot, window, 
 
 def test_ledger_exports_carry_their_totals(qtbot, demo_window, tmp_path):
     from ui.ledgers.common import export
+
     demo_window.show_section("台账")
     tab = demo_window.ledgers.projects
     tab.year.setCurrentIndex(tab.year.findData(2020))
     path = tmp_path / "p.xlsx"
-    export(tab, "扶贫项目资金台账", [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())],
-           tab.rows_for_export(), str(path), footer=tab.totals_for_export())
+    export(
+        tab,
+        "扶贫项目资金台账",
+        [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())],
+        tab.rows_for_export(),
+        str(path),
+        footer=tab.totals_for_export(),
+    )
     ws = openpyxl.load_workbook(path).active
     values = [row[0] for row in ws.iter_rows(values_only=True)]
     assert "合计" in values and "2020 年" in values
     total_row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "合计")
-    assert float(total_row[3]) == sum(float(r[3]) for r in ws.iter_rows(min_row=2, values_only=True)
-                                      if r[0] not in (None, "合计", "2020 年"))
+    assert float(total_row[3]) == sum(
+        float(r[3]) for r in ws.iter_rows(min_row=2, values_only=True) if r[0] not in (None, "合计", "2020 年")
+    )

@@ -8,7 +8,7 @@ from ui.main_window import SECTIONS
 
 def test_main_window_opens_on_the_demo_village(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    app, window = build_app([], tmp_path / "data", demo_if_empty=True, settings=settings)
+    _app, window = build_app([], tmp_path / "data", demo_if_empty=True, settings=settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -1,4 +1,5 @@
 """The 公示与打印 section: build off the UI thread, preview, save; a batch can be cancelled."""
+
 from PySide6.QtCore import QDate
 
 
@@ -24,6 +25,7 @@ def test_build_preview_and_save_a_notice(qtbot, demo_window, demo_store, tmp_pat
     screen.save_pdf(str(tmp_path / "again.pdf"))
     assert demo_store.db.execute("SELECT count(*) FROM notices").fetchone()[0] == 1  # once
     from PySide6.QtPrintSupport import QPrinter
+
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
@@ -54,6 +56,7 @@ def test_a_batch_can_be_cancelled(qtbot, demo_window, tmp_path):
         pass  # it is under way, and the window still answers
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
+
     [cancel] = [b for b in screen.progress.findChildren(QPushButton) if b.text() == "取消"]
     with qtbot.waitSignal(worker.signals.failed, timeout=60_000):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # the dialog's 取消 button
@@ -70,6 +73,7 @@ def test_a_household_that_does_not_exist_is_refused(qtbot, demo_window):
 
 def test_print_actions_on_a_household_and_a_ledger(qtbot, demo_window, demo_store, tmp_path):
     from pypdf import PdfReader
+
     screen = demo_window.households
     [village] = demo_store.villages.all()
     screen.set_village(village.id)

@@ -1,4 +1,5 @@
 """The register screens driven like a clerk would: keys and clicks on the real widgets."""
+
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
@@ -27,7 +28,9 @@ def _enter_family(qtbot, form):
         type_cell(qtbot, view, row, COL["name"], m.name)
         type_cell(qtbot, view, row, COL["id_number"], m.id_number)
         if row > 0:
-            type_cell(qtbot, view, row, COL["relation"], {"spouse": "配偶", "son": "之子", "daughter": "之女"}[m.relation])
+            type_cell(
+                qtbot, view, row, COL["relation"], {"spouse": "配偶", "son": "之子", "daughter": "之女"}[m.relation]
+            )
     return people
 
 
@@ -111,10 +114,13 @@ def test_bad_id_number_is_refused_next_to_its_field_and_nothing_is_lost(qtbot, w
     assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("field, text, message", [
-    ("farmland_mu", "-3", "不能为负数"),
-    ("identified_year", "二〇一六", "年度"),
-])
+@pytest.mark.parametrize(
+    "field, text, message",
+    [
+        ("farmland_mu", "-3", "不能为负数"),
+        ("identified_year", "二〇一六", "年度"),
+    ],
+)
 def test_bad_household_fields_are_refused_next_to_them(qtbot, window, store, field, text, message):
     form = _new_form(qtbot, window)
     choose(qtbot, form.basic.widgets["main_cause"], "因学")
@@ -192,7 +198,9 @@ def test_list_filters_sorting_and_export(qtbot, demo_window, demo_store, tmp_pat
     fragment = head.id_number[-6:]
     qtbot.mouseClick(screen.clear_button, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(screen.search, fragment)
-    qtbot.waitUntil(lambda: screen.model.household_id(0) == head.household_id and screen.count.text() != f"共 {total} 户")
+    qtbot.waitUntil(
+        lambda: screen.model.household_id(0) == head.household_id and screen.count.text() != f"共 {total} 户"
+    )
     path = tmp_path / "名单.xlsx"
     count = screen.export_to(str(path))
     assert count == screen.model.rowCount() and "已导出" in screen.notice.text()
@@ -214,6 +222,7 @@ def test_status_and_member_changes_are_events_from_the_form(qtbot, window, store
     form = window.households.open_household(hid)
     assert form.status_buttons["exit"].isEnabled() and not form.status_buttons["return"].isEnabled()
     from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
+
     dialog = StatusDialog(store, hid, "exit", form)
     dialog.year.setValue(2019)
     type_text(qtbot, dialog.reason, "两不愁三保障达标，收入稳定")
@@ -273,6 +282,7 @@ def test_basic_fields_are_reached_in_order_with_tab(qtbot, window):
 
 def test_first_start_creates_the_village(qtbot, store):
     from ui.first_start import FirstStartDialog
+
     dialog = FirstStartDialog(store)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.edits["code"], "45012310120")  # 11 digits
@@ -292,7 +302,9 @@ def test_first_start_creates_the_village(qtbot, store):
 
 def test_yearly_tabs_take_input_only_for_a_chosen_year_and_can_drop_one(qtbot, window, store, village):
     hid = svc.register_household(store, new_household(store, village, farmland_mu=12.345678), family())
-    svc.save_income(store, __import__("models.domain", fromlist=["Income"]).Income(household_id=hid, year=2018, wage_fen=100))
+    svc.save_income(
+        store, __import__("models.domain", fromlist=["Income"]).Income(household_id=hid, year=2018, wage_fen=100)
+    )
     window.households.set_village(village.id)
     form = window.households.open_household(hid)
     assert form.conditions.widgets["farmland_mu"].text() == "12.345678"  # shown as stored, not rounded

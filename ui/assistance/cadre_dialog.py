@@ -1,4 +1,5 @@
 """Adding or editing a cadre: facts, roles (several may apply) and team membership."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QVBoxLayout, QWidget

@@ -1,6 +1,8 @@
 """结对帮扶: pair many households with a cadre at once, reassign, and see each household's history."""
+
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -11,7 +13,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from models import codes
 from models.services.assistance import correct_pairing, pair
@@ -85,8 +86,12 @@ class PairingTab(QWidget):
                 self.cadre.addItem(f"{c.name}（{c.unit}，现结对 {loads.get(c.id, 0)} 户）", c.id)
         self.cadre.setCurrentIndex(max(self.cadre.findData(chosen), 0))  # the next batch goes to the same cadre
         rows = self.store.register.pairing_rows(self.village_id, only_unpaired=self.only_unpaired.isChecked())
-        fill(self.households, [(r[1], r[2], codes.status_label(r[3]), r[4], r[5]) for r in rows],
-             keys=[r[0] for r in rows], warn=[not r[4] and r[3] in ("not_exited", "returned") for r in rows])
+        fill(
+            self.households,
+            [(r[1], r[2], codes.status_label(r[3]), r[4], r[5]) for r in rows],
+            keys=[r[0] for r in rows],
+            warn=[not r[4] and r[3] in ("not_exited", "returned") for r in rows],
+        )
         self._show_history()
 
     def _show_history(self) -> None:
@@ -96,8 +101,14 @@ class PairingTab(QWidget):
             return
         cadres = {c.id: c for c in self.store.assistance.cadres(self.village_id)}
         history = self.store.assistance.pairings(key_of(self.households, row))
-        fill(self.history, [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, p.start_date, p.end_date or "至今",
-                             p.end_reason) for p in history], keys=[p.id for p in history])
+        fill(
+            self.history,
+            [
+                (cadres[p.cadre_id].name, cadres[p.cadre_id].unit, p.start_date, p.end_date or "至今", p.end_reason)
+                for p in history
+            ],
+            keys=[p.id for p in history],
+        )
 
     def _on_pair(self) -> None:
         ids = [k for k in selected_keys(self.households) if k is not None]

@@ -1,4 +1,5 @@
 """The 帮扶 section: tabs for the team and cadres, pairing, and visits."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget

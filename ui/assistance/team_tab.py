@@ -1,4 +1,5 @@
 """干部与工作队: the village's cadres, their roles and loads, and which required forces are missing."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -59,14 +60,30 @@ class TeamTab(QWidget):
             return
         cadres = self.store.assistance.cadres(self.village_id)
         loads = self.store.assistance.loads(self.village_id)
-        fill(self.table, [(c.name, "、".join(codes.CADRE_ROLE.label(r) for r in c.role_keys), c.unit, c.position,
-                           c.phone, "是" if c.on_team else "", loads.get(c.id, 0),
-                           f"{c.left_date} 离开" if c.left_date else "在岗") for c in cadres],
-             keys=[c.id for c in cadres])
+        fill(
+            self.table,
+            [
+                (
+                    c.name,
+                    "、".join(codes.CADRE_ROLE.label(r) for r in c.role_keys),
+                    c.unit,
+                    c.position,
+                    c.phone,
+                    "是" if c.on_team else "",
+                    loads.get(c.id, 0),
+                    f"{c.left_date} 离开" if c.left_date else "在岗",
+                )
+                for c in cadres
+            ],
+            keys=[c.id for c in cadres],
+        )
         missing = missing_requirements(self.store.config().required_roles, cadres)
         unpaired = len(self.store.assistance.unpaired(self.village_id))
-        text = ("缺少的帮扶力量：" + "、".join(codes.VILLAGE_REQUIREMENT.label(k) for k in missing)
-                if missing else "帮扶力量齐全。")
+        text = (
+            "缺少的帮扶力量：" + "、".join(codes.VILLAGE_REQUIREMENT.label(k) for k in missing)
+            if missing
+            else "帮扶力量齐全。"
+        )
         text += f"　无帮扶责任人的未脱贫户：{unpaired} 户。"
         self.missing.setText(text)
         self.missing.setStyleSheet("color: #c0392b;" if missing or unpaired else "")

@@ -1,4 +1,5 @@
 """走访记录: visits listed per household or per cadre, and a new visit recorded."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -86,13 +87,30 @@ class VisitsTab(QWidget):
         visits = self.store.assistance.visits(**({"household_id": key} if by_household else {"cadre_id": key}))
         names = {c.id: c.name for c in self.store.assistance.cadres(self.village_id)}
         heads = {r[0]: (r[1], r[2]) for r in self.store.register.pairing_rows(self.village_id)}
-        fill(self.table, [(v.visit_date, *heads.get(v.household_id, ("", "")), names.get(v.cadre_id, ""), v.found,
-                           v.done, v.next_step) for v in visits])
+        fill(
+            self.table,
+            [
+                (
+                    v.visit_date,
+                    *heads.get(v.household_id, ("", "")),
+                    names.get(v.cadre_id, ""),
+                    v.found,
+                    v.done,
+                    v.next_step,
+                )
+                for v in visits
+            ],
+        )
 
     def _on_add(self) -> None:
-        visit = Visit(household_id=self.household.currentData(), cadre_id=self.cadre.currentData(),
-                      visit_date=self.date.date().toString("yyyy-MM-dd"), found=self.found.text().strip(),
-                      done=self.done.text().strip(), next_step=self.next_step.text().strip())
+        visit = Visit(
+            household_id=self.household.currentData(),
+            cadre_id=self.cadre.currentData(),
+            visit_date=self.date.date().toString("yyyy-MM-dd"),
+            found=self.found.text().strip(),
+            done=self.done.text().strip(),
+            next_step=self.next_step.text().strip(),
+        )
         if visit.household_id is None or visit.cadre_id is None:
             self.error.set_error("请选择户和走访干部。")
             return

@@ -1,5 +1,6 @@
 """全县概况: every village with its last import and counts, county totals, people registered in
 more than one village, and the county summary workbook."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,19 @@ from ui.messages import describe
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 
-HEADERS = ("村代码", "乡镇", "村名", "最近导入", "上报包导出时间", "建档立卡户", "在册人口", "未脱贫户", "已脱贫户",
-           "未整改问题", "重复登记人员")
+HEADERS = (
+    "村代码",
+    "乡镇",
+    "村名",
+    "最近导入",
+    "上报包导出时间",
+    "建档立卡户",
+    "在册人口",
+    "未脱贫户",
+    "已脱贫户",
+    "未整改问题",
+    "重复登记人员",
+)
 DUP_HEADERS = ("证件号码", "登记的村数", "各处")
 
 
@@ -82,7 +94,7 @@ class CountyTab(QWidget):
         if self.isVisible():
             self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         if self.stale:
             self.refresh()
         super().showEvent(event)
@@ -92,25 +104,52 @@ class CountyTab(QWidget):
         found = duplicates(self.store)
         lines = overview(self.store, found)
         self.villages.setSortingEnabled(False)
-        fill(self.villages, [(v.code, v.township, v.name, _time(v.imported_at), _time(v.exported_at), v.registered,
-                              v.members, v.poor, v.exited, v.open_problems, v.duplicates) for v in lines],
-             warn=[bool(v.open_problems or v.duplicates or v.accepted_modified) for v in lines],
-             tips=[("", "", "", "导入时接受了改动过的上报包" if v.accepted_modified else "") for v in lines])
+        fill(
+            self.villages,
+            [
+                (
+                    v.code,
+                    v.township,
+                    v.name,
+                    _time(v.imported_at),
+                    _time(v.exported_at),
+                    v.registered,
+                    v.members,
+                    v.poor,
+                    v.exited,
+                    v.open_problems,
+                    v.duplicates,
+                )
+                for v in lines
+            ],
+            warn=[bool(v.open_problems or v.duplicates or v.accepted_modified) for v in lines],
+            tips=[("", "", "", "导入时接受了改动过的上报包" if v.accepted_modified else "") for v in lines],
+        )
         self.villages.setSortingEnabled(True)
         imported = sum(1 for v in lines if v.imported_at)
         self.totals.setText(
             f"全县 {len(lines)} 个村（已导入上报包 {imported} 个）：建档立卡户 {sum(v.registered for v in lines)} 户，"
             f"在册人口 {sum(v.members for v in lines)} 人，未脱贫 {sum(v.poor for v in lines)} 户，"
             f"已脱贫 {sum(v.exited for v in lines)} 户；未整改督查问题 {sum(v.open_problems for v in lines)} 个；"
-            f"在多个村登记的人员 {len(found)} 人。")
-        self.dup_label.setText(f"在多个村登记的证件号码（{len(found)} 人）：" if found else "没有在多个村登记的证件号码。")
-        fill(self.dups, [(d.id_number, len({p.village_code for p in d.places}), "；".join(p.text() for p in d.places))
-                         for d in found], warn=[True] * len(found))
+            f"在多个村登记的人员 {len(found)} 人。"
+        )
+        self.dup_label.setText(
+            f"在多个村登记的证件号码（{len(found)} 人）：" if found else "没有在多个村登记的证件号码。"
+        )
+        fill(
+            self.dups,
+            [
+                (d.id_number, len({p.village_code for p in d.places}), "；".join(p.text() for p in d.places))
+                for d in found
+            ],
+            warn=[True] * len(found),
+        )
 
     def export(self, path: str | None = None) -> str:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "导出县级汇总", str(Path.home() / "县级汇总.xlsx"),
-                                                  "Excel 工作簿 (*.xlsx)")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "导出县级汇总", str(Path.home() / "县级汇总.xlsx"), "Excel 工作簿 (*.xlsx)"
+            )
             if not path:
                 return ""
         self.error.set_error("")

@@ -1,4 +1,5 @@
 """本村上报包: export the current village's package, off the UI thread, with progress and cancel."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,11 +14,11 @@ from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
 
 
-def export_in_worker(folder: Path, village_id: int, out: str):  # noqa: ANN201
+def export_in_worker(folder: Path, village_id: int, out: str):
     """The work function: its own connection (SQLite connections stay on their thread)."""
     from models.exchange.package import export_village
 
-    def work(progress, cancelled):  # noqa: ANN001
+    def work(progress, cancelled):
         def step(done: int, total: int) -> None:
             progress(done, total)
             if cancelled():
@@ -64,7 +65,8 @@ class ExportTab(QWidget):
         self.about.setText(
             f"把 {v.township}{v.name}（{v.code}）的全部记录导出为一个 Excel 上报包，交县扶贫办导入。\n"
             "第一个工作表是清单（村代码、导出时间、各表行数和校验值）；其后每类记录一个工作表。"
-            "导出后请不要改动上报包：县里导入时会核对校验值，改动过的单元格会被逐个指出。")
+            "导出后请不要改动上报包：县里导入时会核对校验值，改动过的单元格会被逐个指出。"
+        )
 
     def export(self, path: str | None = None) -> Worker | None:
         if self.village_id is None:
@@ -80,11 +82,17 @@ class ExportTab(QWidget):
         self.error.set_error("")
         self.status.setText("正在导出……")
         self.button.setEnabled(False)
-        self.worker = run_with_progress(self, "导出上报包", export_in_worker(self.store.folder, self.village_id, path),
-                                        lambda facts: self._done(path, facts), self._failed, label="正在导出上报包……")
+        self.worker = run_with_progress(
+            self,
+            "导出上报包",
+            export_in_worker(self.store.folder, self.village_id, path),
+            lambda facts: self._done(path, facts),
+            self._failed,
+            label="正在导出上报包……",
+        )
         return self.worker
 
-    def _done(self, path: str, facts: dict) -> None:  # noqa: ANN001
+    def _done(self, path: str, facts: dict) -> None:
         self.button.setEnabled(True)
         rows = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
         self.status.setText(f"已导出：{path}\n{rows}。")

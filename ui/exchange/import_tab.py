@@ -1,10 +1,12 @@
 """导入上报包 (county): choose packages, check them all first (dry run), see every problem by
 file, sheet, row and column, then import those that passed, each whole or not at all."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from models.exchange.package_import import CHECKED, IMPORTED, UNCHANGED, Outcome, import_packages
 from models.store import Store
@@ -29,11 +30,18 @@ from ui.workers import Worker, run_with_progress
 RESULT_HEADERS = ("文件", "村代码", "村名", "导出时间", "结果", "错误", "提醒", "新增", "修改", "删除")
 
 
-def import_in_worker(folder: Path, files: list[str], *, dry_run: bool, accept_modified: bool):  # noqa: ANN201
-    def work(progress, cancelled):  # noqa: ANN001
+def import_in_worker(folder: Path, files: list[str], *, dry_run: bool, accept_modified: bool):
+    def work(progress, cancelled):
         with Store.open(folder) as store:
-            return import_packages(store, files, dry_run=dry_run, accept_modified=accept_modified,
-                                   progress=lambda i, n, _name: progress(i, n), cancelled=cancelled)
+            return import_packages(
+                store,
+                files,
+                dry_run=dry_run,
+                accept_modified=accept_modified,
+                progress=lambda i, n, _name: progress(i, n),
+                cancelled=cancelled,
+            )
+
     return work
 
 
@@ -44,8 +52,10 @@ class ImportTab(QWidget):
         self.files: list[str] = []
         self.outcomes: list[Outcome] = []
         self.worker: Worker | None = None
-        intro = QLabel("先检查（试导入），看清每个问题在哪个文件、工作表、行和列；再导入检查通过的上报包。"
-                       "每个上报包要么全部导入，要么一条也不导入。同一村较新的上报包按 UUID 替换该村记录。")
+        intro = QLabel(
+            "先检查（试导入），看清每个问题在哪个文件、工作表、行和列；再导入检查通过的上报包。"
+            "每个上报包要么全部导入，要么一条也不导入。同一村较新的上报包按 UUID 替换该村记录。"
+        )
         intro.setWordWrap(True)
         self.choose = QPushButton("选择上报包并检查…")
         self.choose.setObjectName("choose-packages")
@@ -101,10 +111,17 @@ class ImportTab(QWidget):
         self.choose.setEnabled(False)
         self.import_button.setEnabled(False)
         self.summary.setText("正在检查……" if dry_run else "正在导入……")
-        work = import_in_worker(self.store.folder, files or self.files, dry_run=dry_run,
-                                accept_modified=self.accept_modified.isChecked())
-        self.worker = run_with_progress(self, "导入上报包", work, lambda o: self._done(o, dry_run), self._failed,
-                                        label="正在检查上报包……" if dry_run else "正在导入上报包……")
+        work = import_in_worker(
+            self.store.folder, files or self.files, dry_run=dry_run, accept_modified=self.accept_modified.isChecked()
+        )
+        self.worker = run_with_progress(
+            self,
+            "导入上报包",
+            work,
+            lambda o: self._done(o, dry_run),
+            self._failed,
+            label="正在检查上报包……" if dry_run else "正在导入上报包……",
+        )
         return self.worker
 
     def _done(self, outcomes: list[Outcome], dry_run: bool) -> None:
@@ -117,17 +134,29 @@ class ImportTab(QWidget):
         for o in outcomes:
             errors = sum(1 for p in o.problems if p.is_error)
             totals = [sum(c[i] for c in o.changes.values()) for i in range(3)]
-            rows.append((Path(o.file).name, o.village_code, o.village_name, o.exported_at.replace("T", " "), o.status, errors,
-                         len(o.problems) - errors, *totals))
+            rows.append(
+                (
+                    Path(o.file).name,
+                    o.village_code,
+                    o.village_name,
+                    o.exported_at.replace("T", " "),
+                    o.status,
+                    errors,
+                    len(o.problems) - errors,
+                    *totals,
+                )
+            )
             warn.append(o.status not in (CHECKED, IMPORTED, UNCHANGED))
         fill(self.results, rows, warn=warn)
         problems = [p for o in outcomes for p in o.problems]
         show_problems(self.problems, problems)
         self.report_button.setEnabled(bool(problems))
         counts = {s: sum(1 for o in outcomes if o.status == s) for s in {o.status for o in outcomes}}
-        self.summary.setText(("检查完毕（没有写入任何数据）：" if dry_run else "导入完毕：")
-                             + "，".join(f"{s} {n} 个" for s, n in counts.items())
-                             + (f"；共 {len(problems)} 个问题，红色为必须改正的错误。" if problems else "。"))
+        self.summary.setText(
+            ("检查完毕（没有写入任何数据）：" if dry_run else "导入完毕：")
+            + "，".join(f"{s} {n} 个" for s, n in counts.items())
+            + (f"；共 {len(problems)} 个问题，红色为必须改正的错误。" if problems else "。")
+        )
         self.import_button.setEnabled(any(o.status == CHECKED for o in outcomes))
         if not dry_run:
             self.events.emit_changes(Changes(village=True, households=True, ledgers=True), self)

@@ -1,5 +1,6 @@
 """从国家系统导入: build or update a village from the national system's household/member export,
 checked first, every problem by row, then written whole or not at all."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,12 +15,13 @@ from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
 
 
-def national_in_worker(folder: Path, path: str, code: str | None, *, dry_run: bool):  # noqa: ANN201
+def national_in_worker(folder: Path, path: str, code: str | None, *, dry_run: bool):
     from models.exchange.national import import_national
 
-    def work(progress, cancelled):  # noqa: ANN001
+    def work(progress, cancelled):
         with Store.open(folder) as store:
             return import_national(store, path, village_code=code, dry_run=dry_run, progress=progress)
+
     return work
 
 
@@ -30,9 +32,11 @@ class NationalTab(QWidget):
         self.path = ""
         self.result = None
         self.worker: Worker | None = None
-        intro = QLabel("读取全国扶贫开发信息系统导出的户/人员表（.xlsx、.xls 或 UTF-8/GBK 的 .csv），"
-                       "建立本村或更新已有的村。标题行、列名写法不同、全角字符、被存成数字或 =\"…\" 的证件号码都会尽量处理；"
-                       "处理不了的逐行列出。先检查，再写入；有错误时一条也不写入。")
+        intro = QLabel(
+            "读取全国扶贫开发信息系统导出的户/人员表（.xlsx、.xls 或 UTF-8/GBK 的 .csv），"
+            '建立本村或更新已有的村。标题行、列名写法不同、全角字符、被存成数字或 ="…" 的证件号码都会尽量处理；'
+            "处理不了的逐行列出。先检查，再写入；有错误时一条也不写入。"
+        )
         intro.setWordWrap(True)
         self.code = QLineEdit()
         self.code.setObjectName("national-village-code")
@@ -68,8 +72,9 @@ class NationalTab(QWidget):
 
     def check(self, path: str | None = None) -> Worker | None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "选择国家系统导出的文件", str(Path.home()),
-                                                  "表格文件 (*.xlsx *.xls *.csv)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, "选择国家系统导出的文件", str(Path.home()), "表格文件 (*.xlsx *.xls *.csv)"
+            )
             if not path:
                 return None
         self.path = path
@@ -83,27 +88,34 @@ class NationalTab(QWidget):
         self.write_button.setEnabled(False)
         self.choose.setEnabled(False)
         code = self.code.text().strip() or None
-        self.worker = run_with_progress(self, "从国家系统导入", national_in_worker(self.store.folder, self.path, code,
-                                                                              dry_run=dry_run),
-                                        lambda r: self._done(r, dry_run), self._failed,
-                                        label="正在检查……" if dry_run else "正在写入……")
+        self.worker = run_with_progress(
+            self,
+            "从国家系统导入",
+            national_in_worker(self.store.folder, self.path, code, dry_run=dry_run),
+            lambda r: self._done(r, dry_run),
+            self._failed,
+            label="正在检查……" if dry_run else "正在写入……",
+        )
         return self.worker
 
-    def _done(self, result, dry_run: bool) -> None:  # noqa: ANN001
+    def _done(self, result, dry_run: bool) -> None:
         self.choose.setEnabled(True)
         self.result = result
         errors = [p for p in result.problems if p.is_error]
         show_problems(self.problems, result.problems)
         self.report_button.setEnabled(bool(result.problems))
-        counts = (f"{result.village_name}（{result.village_code}）：新增 {result.households_added} 户、更新 "
-                  f"{result.households_updated} 户；新增 {result.members_added} 人、更新 {result.members_updated} 人")
+        counts = (
+            f"{result.village_name}（{result.village_code}）：新增 {result.households_added} 户、更新 "
+            f"{result.households_updated} 户；新增 {result.members_added} 人、更新 {result.members_updated} 人"
+        )
         if errors:
             self.summary.setText(f"有 {len(errors)} 个错误，没有写入任何数据。改正文件后重新检查。")
         elif dry_run:
             self.summary.setText(f"检查通过（尚未写入）。写入后将{counts}。")
             self.write_button.setEnabled(True)
-        elif not (result.households_added or result.households_updated or result.members_added
-                  or result.members_updated):
+        elif not (
+            result.households_added or result.households_updated or result.members_added or result.members_updated
+        ):
             self.summary.setText("无变化：文件中的内容与本程序中的一致。")
         else:
             self.summary.setText(f"已写入：{counts}。")

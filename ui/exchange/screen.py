@@ -1,5 +1,6 @@
 """The 上报 section: the village's package out, county imports in, the county's view, and
 bootstrapping a village from the national system's export."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget

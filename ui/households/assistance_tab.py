@@ -1,6 +1,6 @@
 """The household form's 帮扶 tab: pairing history, this household's plans, visits and procedure steps."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -22,7 +22,9 @@ class AssistanceTab(QWidget):
         super().__init__()
         self.store = store
         self.household_id: int | None = None
-        self.pairings = make_table(("帮扶责任人", "单位", "联系电话", "开始日期", "结束日期", "结束原因"), "form-pairings")
+        self.pairings = make_table(
+            ("帮扶责任人", "单位", "联系电话", "开始日期", "结束日期", "结束原因"), "form-pairings"
+        )
         self.plans = QLabel()
         self.plans.setObjectName("form-plans")
         self.plans.setWordWrap(True)
@@ -41,8 +43,17 @@ class AssistanceTab(QWidget):
         self.stop_button.setToolTip("评议未通过、公示有异议等：结束本轮程序（说明必填），以后可重新开始")
         self.error = ErrorLabel()
         step_row = QHBoxLayout()
-        for w in (self.procedure, self.next_step, QLabel("日期"), self.step_start, QLabel("公示截止"), self.step_end,
-                  self.step_note, self.step_button, self.stop_button):
+        for w in (
+            self.procedure,
+            self.next_step,
+            QLabel("日期"),
+            self.step_start,
+            QLabel("公示截止"),
+            self.step_end,
+            self.step_note,
+            self.step_button,
+            self.stop_button,
+        ):
             step_row.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("结对帮扶（历史全部保留）"))
@@ -68,39 +79,84 @@ class AssistanceTab(QWidget):
         village_id = self.store.households.get(household_id).village_id
         cadres = {c.id: c for c in self.store.assistance.cadres(village_id)}
         pairings = self.store.assistance.pairings(household_id)
-        fill(self.pairings, [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone,
-                              p.start_date, p.end_date or "至今", p.end_reason) for p in pairings])
+        fill(
+            self.pairings,
+            [
+                (
+                    cadres[p.cadre_id].name,
+                    cadres[p.cadre_id].unit,
+                    cadres[p.cadre_id].phone,
+                    p.start_date,
+                    p.end_date or "至今",
+                    p.end_reason,
+                )
+                for p in pairings
+            ],
+        )
         years = self.store.assistance.plan_years(household_id)
         if years:
             plan = self.store.assistance.plan(household_id, years[-1])
             measures = self.store.assistance.measures(plan.id)
-            items = "；".join(f"{codes.MEASURE_CATEGORY.label(m.category)}：{m.content}"
-                             f"（{codes.MEASURE_STATUS.label(m.status)}）" for m in measures)
-            self.plans.setText(f"一户一策（{years[-1]} 年，目标 {plan.target_exit_year or '—'} 年脱贫）：{items or '无措施'}。"
-                               f"  历年计划：{'、'.join(str(y) for y in years)}，在“一户一策”中查看和修改。")
+            items = "；".join(
+                f"{codes.MEASURE_CATEGORY.label(m.category)}：{m.content}（{codes.MEASURE_STATUS.label(m.status)}）"
+                for m in measures
+            )
+            self.plans.setText(
+                f"一户一策（{years[-1]} 年，目标 {plan.target_exit_year or '—'} 年脱贫）：{items or '无措施'}。"
+                f"  历年计划：{'、'.join(str(y) for y in years)}，在“一户一策”中查看和修改。"
+            )
         else:
             self.plans.setText("一户一策：还没有计划。")
         visits = self.store.assistance.visits(household_id=household_id)
-        fill(self.visits, [(v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done,
-                            v.next_step) for v in visits])
-        fill(self.benefits, [(b.benefit_date, codes.PROGRAMME.label(b.programme), format_fen(b.amount_fen),
-                              codes.FUND_SOURCE.label(b.source) if b.source in codes.FUND_SOURCE else b.source, b.note)
-                             for b in self.store.ledgers.household_benefits(household_id)])
+        fill(
+            self.visits,
+            [
+                (v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done, v.next_step)
+                for v in visits
+            ],
+        )
+        fill(
+            self.benefits,
+            [
+                (
+                    b.benefit_date,
+                    codes.PROGRAMME.label(b.programme),
+                    format_fen(b.amount_fen),
+                    codes.FUND_SOURCE.label(b.source) if b.source in codes.FUND_SOURCE else b.source,
+                    b.note,
+                )
+                for b in self.store.ledgers.household_benefits(household_id)
+            ],
+        )
         status = self.store.households.get(household_id).status
         self.procedure.blockSignals(True)  # the procedure that can come next for this household
         self.procedure.setCurrentIndex(self.procedure.findData("identify" if status in ("", "removed") else "exit"))
         self.procedure.blockSignals(False)
         steps = self.store.assistance.steps(household_id)
-        fill(self.steps, [(codes.PROCEDURE.label(s.procedure), codes.step_label(s.procedure, s.step),
-                           s.start_date, s.end_date or "", s.note) for s in steps])
+        fill(
+            self.steps,
+            [
+                (
+                    codes.PROCEDURE.label(s.procedure),
+                    codes.step_label(s.procedure, s.step),
+                    s.start_date,
+                    s.end_date or "",
+                    s.note,
+                )
+                for s in steps
+            ],
+        )
         self._refresh_next()
 
     def _refresh_next(self) -> None:
         if self.household_id is None:
             return
         procedure = self.procedure.currentData()
-        done = current_round(procedure, self.store.assistance.steps(self.household_id),
-                             self.store.households.file(self.household_id).status_events)
+        done = current_round(
+            procedure,
+            self.store.assistance.steps(self.household_id),
+            self.store.households.file(self.household_id).status_events,
+        )
         step = expected_step(procedure, done)
         self.next_step.setText(f"下一步：{codes.PROCEDURE_STEPS[procedure].label(step)}" if step else "程序已完成")
         self.step_button.setEnabled(bool(step))
@@ -119,20 +175,27 @@ class AssistanceTab(QWidget):
 
     def _on_step(self, stop: bool = False) -> None:
         procedure = self.procedure.currentData()
-        done = current_round(procedure, self.store.assistance.steps(self.household_id),
-                             self.store.households.file(self.household_id).status_events)
+        done = current_round(
+            procedure,
+            self.store.assistance.steps(self.household_id),
+            self.store.households.file(self.household_id).status_events,
+        )
         step = "stop" if stop else expected_step(procedure, done)
         try:
-            add_step(self.store, ProcedureStep(
-                household_id=self.household_id, procedure=procedure, step=step,
-                start_date=self.step_start.date().toString("yyyy-MM-dd"),
-                end_date=self.step_end.date().toString("yyyy-MM-dd") if step == "notice" else None,
-                note=self.step_note.text().strip()))
+            add_step(
+                self.store,
+                ProcedureStep(
+                    household_id=self.household_id,
+                    procedure=procedure,
+                    step=step,
+                    start_date=self.step_start.date().toString("yyyy-MM-dd"),
+                    end_date=self.step_end.date().toString("yyyy-MM-dd") if step == "notice" else None,
+                    note=self.step_note.text().strip(),
+                ),
+            )
         except Exception as exc:  # order, dates, a notice too short
             self.error.set_error(f"未登记：{describe(exc)}")
             return
         self.error.set_error("")
         self.step_note.clear()
         self.load(self.household_id)
-
-

@@ -1,4 +1,5 @@
 """Dialogs for changes that are events, not edits: 人员变更 and 识别 / 标注脱贫 / 返贫 / 清退."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,8 +83,15 @@ class StatusDialog(_EventDialog):
             self.form.addRow("未通过核查的说明", self.override)
 
     def apply(self) -> None:
-        svc.change_status(self.store, self.household_id, self.kind, self.date.date().toString("yyyy-MM-dd"),
-                          self.year.value(), self.reason.text(), override_reason=self.override.text())
+        svc.change_status(
+            self.store,
+            self.household_id,
+            self.kind,
+            self.date.date().toString("yyyy-MM-dd"),
+            self.year.value(),
+            self.reason.text(),
+            override_reason=self.override.text(),
+        )
 
 
 class MemberChangeDialog(_EventDialog):
@@ -115,8 +123,14 @@ class MemberChangeDialog(_EventDialog):
                 self.new_head.addItem(m.name, m.id)
         self.form.addRow("变更类型", self.kind)
         self.form.addRow("日期", self.date)
-        self.rows_join = [("姓名", self.name), ("证件类型", self.id_type), ("证件号码", self.id_number),
-                          ("性别", self.sex), ("出生日期", self.birth_date), ("与户主关系", self.relation)]
+        self.rows_join = [
+            ("姓名", self.name),
+            ("证件类型", self.id_type),
+            ("证件号码", self.id_number),
+            ("性别", self.sex),
+            ("出生日期", self.birth_date),
+            ("与户主关系", self.relation),
+        ]
         self.rows_leave = [("减少的成员", self.member), ("新户主", self.new_head)]
         for label, widget in self.rows_join + self.rows_leave:
             self.form.addRow(label, widget)
@@ -130,8 +144,9 @@ class MemberChangeDialog(_EventDialog):
 
     def _refresh(self) -> None:
         joining = self.joining()
-        leaving_head = (not joining and any(m.id == self.member.currentData() and m.relation == codes.HEAD
-                                            for m in self.current))
+        leaving_head = not joining and any(
+            m.id == self.member.currentData() and m.relation == codes.HEAD for m in self.current
+        )
         for _, widget in self.rows_join:
             self.form.setRowVisible(widget, joining)
         self.form.setRowVisible(self.member, not joining)
@@ -140,9 +155,21 @@ class MemberChangeDialog(_EventDialog):
     def apply(self) -> None:
         day = self.date.date().toString("yyyy-MM-dd")
         if self.joining():
-            member = Member(name=self.name.text(), id_type=self.id_type.key(), id_number=self.id_number.text(),
-                            sex=self.sex.key(), birth_date=self.birth_date.text().strip(), relation=self.relation.key())
+            member = Member(
+                name=self.name.text(),
+                id_type=self.id_type.key(),
+                id_number=self.id_number.text(),
+                sex=self.sex.key(),
+                birth_date=self.birth_date.text().strip(),
+                relation=self.relation.key(),
+            )
             svc.add_member(self.store, self.household_id, member, self.kind.key(), day, self.reason.text())
         else:
-            svc.remove_member(self.store, self.member.currentData(), self.kind.key(), day, self.reason.text(),
-                              new_head_id=self.new_head.currentData())
+            svc.remove_member(
+                self.store,
+                self.member.currentData(),
+                self.kind.key(),
+                day,
+                self.reason.text(),
+                new_head_id=self.new_head.currentData(),
+            )

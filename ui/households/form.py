@@ -1,9 +1,10 @@
 """The household form: 基本信息, 家庭成员, 生产生活条件, 收入, 两不愁三保障, 变更记录."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,10 +64,22 @@ def basic_fields(group_combo: QComboBox) -> list[Field]:
 
 
 CONDITION_FIELDS = [
-    *(Field(n, H[n], "number") for n in ("farmland_mu", "irrigated_mu", "forest_mu", "returned_forest_mu",
-                                         "orchard_mu", "pasture_mu", "water_surface_mu")),
-    *(Field(n, H[n], "yesno") for n in ("power_production", "power_household", "water_difficulty", "water_safe",
-                                        "broadcast_tv")),
+    *(
+        Field(n, H[n], "number")
+        for n in (
+            "farmland_mu",
+            "irrigated_mu",
+            "forest_mu",
+            "returned_forest_mu",
+            "orchard_mu",
+            "pasture_mu",
+            "water_surface_mu",
+        )
+    ),
+    *(
+        Field(n, H[n], "yesno")
+        for n in ("power_production", "power_household", "water_difficulty", "water_safe", "broadcast_tv")
+    ),
     Field("distance_km", H["distance_km"], "number"),
     Field("road_type", H["road_type"], "code", codes.ROAD),
     Field("house_area", H["house_area"], "number"),
@@ -82,8 +95,15 @@ class HouseholdForm(QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, store: Store, events: AppEvents, *, village_id: int, household_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        events: AppEvents,
+        *,
+        village_id: int,
+        household_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store, self.events, self.village_id, self.household_id = store, events, village_id, household_id
         self.setObjectName("household-form")
@@ -144,7 +164,9 @@ class HouseholdForm(QDialog):
         self.tabs.addTab(self.assistance, "帮扶")
         self.tabs.addTab(self.history, "变更记录")
 
-        self.status_buttons = {kind: QPushButton(codes.STATUS_EVENT.label(kind) + "…") for kind in codes.STATUS_EVENT.keys}
+        self.status_buttons = {
+            kind: QPushButton(codes.STATUS_EVENT.label(kind) + "…") for kind in codes.STATUS_EVENT.keys
+        }
         self.print_file_button = QPushButton("打印户档案…")
         self.print_card_button = QPushButton("打印明白卡…")
         self.save_button = QPushButton("保存 (Ctrl+S)")
@@ -182,9 +204,11 @@ class HouseholdForm(QDialog):
     def load(self) -> None:
         if self.household_id is None:
             village = self.store.villages.get(self.village_id)
-            household = Household(village_id=self.village_id,
-                                  household_no=self.store.households.next_household_no(village.code, village.id),
-                                  group_id=self.group_combo.itemData(0))
+            household = Household(
+                village_id=self.village_id,
+                household_no=self.store.households.next_household_no(village.code, village.id),
+                group_id=self.group_combo.itemData(0),
+            )
             self.household = household
             self.basic.load(household)
             self.conditions.load(household)
@@ -254,9 +278,15 @@ class HouseholdForm(QDialog):
         if not problems:
             try:
                 hid = svc.save_household_file(
-                    self.store, household, self.members.members, incomes, self.assurance.collect(self.household_id),
-                    delete_incomes=sorted(self.income.deleted), delete_assurances=sorted(self.assurance.deleted),
-                    applicant=self.applicant.isChecked())
+                    self.store,
+                    household,
+                    self.members.members,
+                    incomes,
+                    self.assurance.collect(self.household_id),
+                    delete_incomes=sorted(self.income.deleted),
+                    delete_assurances=sorted(self.assurance.deleted),
+                    applicant=self.applicant.isChecked(),
+                )
             except ValidationFailed as exc:
                 problems = exc.problems
             except Exception as exc:  # refused by the database itself: nothing was written
@@ -281,9 +311,14 @@ class HouseholdForm(QDialog):
         self.members.show_problems(problems)
         self.income.show_problems(problems)
         member_lines = [p for p in problems if p.where[0] == "members"]
-        self.member_errors.set_error("\n".join(
-            f"第 {p.where[1] + 1} 名成员 · {labels.field_label(p.where)}：{describe(p.error)}"
-            if isinstance(p.where[1], int) else describe(p.error) for p in member_lines))
+        self.member_errors.set_error(
+            "\n".join(
+                f"第 {p.where[1] + 1} 名成员 · {labels.field_label(p.where)}：{describe(p.error)}"
+                if isinstance(p.where[1], int)
+                else describe(p.error)
+                for p in member_lines
+            )
+        )
         # Go to the first problem, so the clerk sees it.
         where = problems[0].where
         if where[0] == "members":
@@ -301,8 +336,9 @@ class HouseholdForm(QDialog):
         if self.household_id is None:
             self.summary.set_error("请先保存，再打印。")
             return ""
-        job = PrintJob(document=document, village_id=self.village_id, year=dt.date.today().year,
-                       household_ids=(self.household_id,))
+        job = PrintJob(
+            document=document, village_id=self.village_id, year=dt.date.today().year, household_ids=(self.household_id,)
+        )
         name = f"{'户档案' if document == 'household' else '明白卡'}-{self.household.household_no}"
         message = save_pdf_now(self, self.store, job, name, path)
         self.status_label.setText(message or self.status_label.text())
@@ -349,14 +385,20 @@ class HouseholdForm(QDialog):
     def reject(self) -> None:  # Esc
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_dirty():
             answer = QMessageBox.question(
-                self, "未保存的修改", "有未保存的修改。要保存吗？",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save)
+                self,
+                "未保存的修改",
+                "有未保存的修改。要保存吗？",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
             if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save()):
+                answer == QMessageBox.StandardButton.Save and not self.save()
+            ):
                 event.ignore()
                 return
         event.accept()

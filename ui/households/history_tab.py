@@ -1,4 +1,5 @@
 """The form's 变更记录 tab: the household's audit trail, newest first."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,8 @@ class HistoryTab(QWidget):
         if household_id:
             household = self.store.households.get(household_id)
             names: dict[tuple[str, object], str] = {
-                ("group", g.id): g.name for g in self.store.villages.groups(household.village_id)}
+                ("group", g.id): g.name for g in self.store.villages.groups(household.village_id)
+            }
             names.update((("member", m.id), m.name) for m in self.store.households.members(household_id))
             self.changes = describe_entries(self.store.households.audit_entries(household_id), names)
         else:

@@ -1,4 +1,5 @@
 """The 贫困户 screen: search as you type, filters, a sortable lazy table, export, and the form."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -58,8 +59,14 @@ class HouseholdListScreen(QWidget):
         self.clear_button = QPushButton("清空条件")
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        for label, widget in (("小组", self.group), ("状态", self.status), ("属性", self.attribute),
-                              ("致贫原因", self.cause), ("", self.year_kind), ("", self.year)):
+        for label, widget in (
+            ("小组", self.group),
+            ("状态", self.status),
+            ("属性", self.attribute),
+            ("致贫原因", self.cause),
+            ("", self.year_kind),
+            ("", self.year),
+        ):
             if label:
                 filters.addWidget(QLabel(label))
             filters.addWidget(widget)
@@ -99,8 +106,12 @@ class HouseholdListScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
-        self.new_action = QAction("新建贫困户", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_household)
-        self.find_action = QAction("查找贫困户", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search)
+        self.new_action = QAction(
+            "新建贫困户", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_household
+        )
+        self.find_action = QAction(
+            "查找贫困户", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search
+        )
         self.export_action = QAction("导出所列贫困户…", self, triggered=self.export)
 
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self.apply_filter)
@@ -115,7 +126,7 @@ class HouseholdListScreen(QWidget):
         self.export_button.clicked.connect(self.export)
         events.data_changed.connect(self._on_data_changed)
 
-    def actions(self) -> list[QAction]:  # noqa: D102 (the main window puts them in its menu)
+    def actions(self) -> list[QAction]:
         return [self.new_action, self.find_action, self.export_action]
 
     # --- Village and filters -------------------------------------------------------------
@@ -124,8 +135,10 @@ class HouseholdListScreen(QWidget):
         self.village_id = village_id
         groups = self.store.villages.groups(village_id) if village_id is not None else []
         years = self.store.register.years(village_id) if village_id is not None else []
-        for combo, items in ((self.group, [(g.name, g.id) for g in groups]),
-                             (self.year, [(f"{y} 年", y) for y in years])):
+        for combo, items in (
+            (self.group, [(g.name, g.id) for g in groups]),
+            (self.year, [(f"{y} 年", y) for y in years]),
+        ):
             kept = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -137,10 +150,17 @@ class HouseholdListScreen(QWidget):
         self.apply_filter()
 
     def current_filter(self) -> HouseholdFilter:
-        return replace(self.model.filter, village_id=self.village_id, text=self.search.text().strip(),
-                       group_id=self.group.currentData(), status=self.status.key() or None,
-                       attribute=self.attribute.key() or None, cause=self.cause.key() or None,
-                       year=self.year.currentData(), year_kind=self.year_kind.currentData())
+        return replace(
+            self.model.filter,
+            village_id=self.village_id,
+            text=self.search.text().strip(),
+            group_id=self.group.currentData(),
+            status=self.status.key() or None,
+            attribute=self.attribute.key() or None,
+            cause=self.cause.key() or None,
+            year=self.year.currentData(),
+            year_kind=self.year_kind.currentData(),
+        )
 
     def apply_filter(self) -> None:
         self._timer.stop()
@@ -174,8 +194,9 @@ class HouseholdListScreen(QWidget):
     def open_household(self, household_id: int | None) -> HouseholdForm | None:
         if household_id is None or self.village_id is None:
             return None
-        return self._show_form(HouseholdForm(self.store, self.events, village_id=self.village_id,
-                                             household_id=household_id, parent=self))
+        return self._show_form(
+            HouseholdForm(self.store, self.events, village_id=self.village_id, household_id=household_id, parent=self)
+        )
 
     def new_household(self) -> HouseholdForm | None:
         self.request_show.emit()

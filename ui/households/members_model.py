@@ -1,4 +1,5 @@
 """The 家庭成员 table of the household form: members edited in place, with code-list dropdowns."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,15 +16,44 @@ from ui.messages import describe
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("name", "id_type", "id_number", "sex", "birth_date", "relation", "ethnicity", "politics",
-           "education", "school_status", "dropout_reason", "health", "disability_kind", "disability_grade",
-           "labour", "work_status", "work_months", "medical_insurance", "serious_illness_insurance",
-           "pension_insurance", "dibao", "tekun", "soldier")
+COLUMNS = (
+    "name",
+    "id_type",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "politics",
+    "education",
+    "school_status",
+    "dropout_reason",
+    "health",
+    "disability_kind",
+    "disability_grade",
+    "labour",
+    "work_status",
+    "work_months",
+    "medical_insurance",
+    "serious_illness_insurance",
+    "pension_insurance",
+    "dibao",
+    "tekun",
+    "soldier",
+)
 STATE = "state"  # a last, read-only column: 现有 or how the member left
 
 # 健康状况 holds one or more values; every combination a clerk may need is one choice.
-HEALTH_CHOICES = ("healthy", "chronic", "serious", "disabled", "chronic,disabled", "serious,disabled",
-                  "chronic,serious", "chronic,serious,disabled")
+HEALTH_CHOICES = (
+    "healthy",
+    "chronic",
+    "serious",
+    "disabled",
+    "chronic,disabled",
+    "serious,disabled",
+    "chronic,serious",
+    "chronic,serious,disabled",
+)
 
 
 def health_label(keys: str) -> str:
@@ -57,13 +87,13 @@ class MemberTableModel(QAbstractTableModel):
 
     # --- Qt ---------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.members)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS) + 1
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
@@ -103,7 +133,7 @@ class MemberTableModel(QAbstractTableModel):
             return error
         return None
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         row, column = index.row(), COLUMNS[index.column()]
@@ -174,7 +204,7 @@ class MemberTableModel(QAbstractTableModel):
 class MemberDelegate(QStyledItemDelegate):
     """Dropdowns for coded columns, plain text elsewhere."""
 
-    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
         options = choices(COLUMNS[index.column()])
         if options is None:
             editor = super().createEditor(parent, option, index)
@@ -186,14 +216,14 @@ class MemberDelegate(QStyledItemDelegate):
             combo.addItem(label, value)
         return combo
 
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QComboBox):
             value = index.data(Qt.ItemDataRole.EditRole)
             editor.setCurrentIndex(max(editor.findData(value if value is not None else None), 0))
         else:
             super().setEditorData(editor, index)
 
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
         else:

@@ -1,4 +1,5 @@
 """HouseholdTableModel: the register as a lazy Qt table over a query (ids in order, rows by page)."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -58,7 +59,7 @@ class HouseholdTableModel(QAbstractTableModel):
     def _row(self, row: int) -> HouseholdRow | None:
         page = row // PAGE
         if page not in self._pages:
-            self._pages[page] = self.repo.rows(self.ids[page * PAGE:(page + 1) * PAGE])
+            self._pages[page] = self.repo.rows(self.ids[page * PAGE : (page + 1) * PAGE])
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
@@ -69,13 +70,13 @@ class HouseholdTableModel(QAbstractTableModel):
 
     # --- Qt ---------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.ids)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return labels.REGISTER[COLUMNS[section]]
         return None
@@ -85,7 +86,9 @@ class HouseholdTableModel(QAbstractTableModel):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return (Qt.AlignmentFlag.AlignRight if column == "size" else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter
+            return (
+                Qt.AlignmentFlag.AlignRight if column == "size" else Qt.AlignmentFlag.AlignLeft
+            ) | Qt.AlignmentFlag.AlignVCenter
         row = self._row(index.row())
         return None if row is None else cell(row, column)
 

@@ -1,4 +1,5 @@
 """The form's yearly tabs: 收入 with totals computed as you type, and 两不愁三保障."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -116,9 +117,9 @@ class YearlyTab(QWidget):
 
 
 class IncomeTab(YearlyTab):
-
-    def __init__(self, members: Callable[[], list[Member]],
-                 proposal: Callable[[int], dict[str, int]] | None = None) -> None:
+    def __init__(
+        self, members: Callable[[], list[Member]], proposal: Callable[[int], dict[str, int]] | None = None
+    ) -> None:
         super().__init__()
         self.members = members
         self.proposal = proposal  # year -> transfer income items the benefits received suggest
@@ -203,7 +204,8 @@ class IncomeTab(YearlyTab):
         transfer, net, size, per_head = form_input.income_summary(income, self.members())
         self.totals.setText(
             f"{year} 年：转移性收入 {format_fen(transfer)} 元　纯收入 {format_fen(net)} 元　"
-            f"家庭人口 {size} 人　人均纯收入 {format_fen(per_head) if per_head is not None else '—'} 元")
+            f"家庭人口 {size} 人　人均纯收入 {format_fen(per_head) if per_head is not None else '—'} 元"
+        )
 
     def collect(self, household_id: int | None) -> tuple[list[Income], list[Problem]]:
         incomes, problems = [], []
@@ -230,7 +232,6 @@ class IncomeTab(YearlyTab):
 
 
 class AssuranceTab(YearlyTab):
-
     def __init__(self) -> None:
         super().__init__()
         self.combos: dict[str, YesNoCombo] = {}
@@ -280,10 +281,16 @@ class AssuranceTab(YearlyTab):
             self.changed.emit()
 
     def collect(self, household_id: int | None) -> list[Assurance]:
-        return [Assurance(household_id=household_id, year=y, note=str(v["note"]).strip(),
-                          **{n: v[n] for n in ASSURANCE_ITEMS}) for y, v in sorted(self.by_year.items())
-                if any(x not in (None, "") for x in v.values())]
+        return [
+            Assurance(
+                household_id=household_id, year=y, note=str(v["note"]).strip(), **{n: v[n] for n in ASSURANCE_ITEMS}
+            )
+            for y, v in sorted(self.by_year.items())
+            if any(x not in (None, "") for x in v.values())
+        ]
 
     def raw(self) -> object:
-        return ({y: dict(v) for y, v in self.by_year.items() if any(x not in (None, "") for x in v.values())},
-                sorted(self.deleted))
+        return (
+            {y: dict(v) for y, v in self.by_year.items() if any(x not in (None, "") for x in v.values())},
+            sorted(self.deleted),
+        )

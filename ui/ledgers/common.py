@@ -1,4 +1,5 @@
 """What every ledger tab shares: a period (year, or all), an export of the rows shown."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,14 @@ def period(box: QComboBox) -> tuple[str, str, int | None]:
     return (f"{year}-01-01", f"{year}-12-31", year) if year else ("0000-01-01", "9999-12-31", None)
 
 
-def export(parent: QWidget, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-           path: str | None = None, footer: Sequence[Sequence[object]] = ()) -> str:
+def export(
+    parent: QWidget,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    path: str | None = None,
+    footer: Sequence[Sequence[object]] = (),
+) -> str:
     """Write what is shown; amounts stay numbers, IDs and codes text. Returns a sentence for the clerk."""
     if path is None:
         path, _ = QFileDialog.getSaveFileName(parent, f"导出{title}", f"{title}.xlsx", "Excel 工作簿 (*.xlsx)")

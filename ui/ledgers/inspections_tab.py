@@ -1,4 +1,5 @@
 """督查考核台账: inspections and the problems they found; rectification status from the dates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,11 +12,11 @@ from models.errors import CundangError, ValidationFailed
 from models.ledgers import finding_status
 from models.services.ledgers import save_inspection
 from models.store import Store
-from ui.print_actions import print_ledger
 from ui.events import AppEvents, Changes
 from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, year_box
 from ui.messages import describe, describe_problem
+from ui.print_actions import print_ledger
 from ui.tables import fill, key_of, make_table
 from ui.widgets import CodeCombo, ErrorLabel
 
@@ -58,8 +59,18 @@ class InspectionsTab(QWidget):
         top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         entry = QHBoxLayout()
-        for w in (self.day, self.kind, self.body, self.problem, self.measure, self.responsible, QLabel("期限"),
-                  self.deadline, self.add_button, self.more_button):
+        for w in (
+            self.day,
+            self.kind,
+            self.body,
+            self.problem,
+            self.measure,
+            self.responsible,
+            QLabel("期限"),
+            self.deadline,
+            self.add_button,
+            self.more_button,
+        ):
             entry.addWidget(w)
         done = QHBoxLayout()
         done.addWidget(self.complete_note, 1)
@@ -76,8 +87,9 @@ class InspectionsTab(QWidget):
         self.more_button.clicked.connect(lambda: self._on_add(to_selected=True))
         self.complete_button.clicked.connect(self._on_complete)
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.export_button.clicked.connect(lambda: self.notice.setText(export(self, "督查考核台账", HEADERS,
-                                                                              self._rows()[0])))
+        self.export_button.clicked.connect(
+            lambda: self.notice.setText(export(self, "督查考核台账", HEADERS, self._rows()[0]))
+        )
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
@@ -96,9 +108,19 @@ class InspectionsTab(QWidget):
         for i in self.store.ledgers.inspections(self.village_id, start, end):
             for f in self.store.ledgers.findings(i.id):
                 status = finding_status(f, today)
-                rows.append((i.inspect_date, codes.INSPECTION_KIND.label(i.kind), i.body, f.description, f.measure,
-                             f.responsible, f.deadline, codes.PROBLEM_STATUS.label(status),
-                             f"{f.completed_date or ''} {f.completion_note}".strip()))
+                rows.append(
+                    (
+                        i.inspect_date,
+                        codes.INSPECTION_KIND.label(i.kind),
+                        i.body,
+                        f.description,
+                        f.measure,
+                        f.responsible,
+                        f.deadline,
+                        codes.PROBLEM_STATUS.label(status),
+                        f"{f.completed_date or ''} {f.completion_note}".strip(),
+                    )
+                )
                 keys.append((i.id, f.id))
                 overdue.append(status == "overdue")
         return rows, keys, overdue
@@ -114,14 +136,20 @@ class InspectionsTab(QWidget):
         if row < 0:
             return None
         inspection_id, _ = key_of(self.table, row)
-        inspection = next(i for i in self.store.ledgers.inspections(self.village_id, "0000-01-01", "9999-12-31")
-                          if i.id == inspection_id)
+        inspection = next(
+            i
+            for i in self.store.ledgers.inspections(self.village_id, "0000-01-01", "9999-12-31")
+            if i.id == inspection_id
+        )
         return inspection, self.store.ledgers.findings(inspection_id)
 
     def _on_add(self, to_selected: bool = False) -> None:
-        finding = Finding(description=self.problem.text().strip(), measure=self.measure.text().strip(),
-                          responsible=self.responsible.text().strip(),
-                          deadline=self.deadline.date().toString("yyyy-MM-dd"))
+        finding = Finding(
+            description=self.problem.text().strip(),
+            measure=self.measure.text().strip(),
+            responsible=self.responsible.text().strip(),
+            deadline=self.deadline.date().toString("yyyy-MM-dd"),
+        )
         if to_selected:
             chosen = self._selected_inspection()
             if chosen is None:
@@ -129,8 +157,12 @@ class InspectionsTab(QWidget):
                 return
             inspection, findings = chosen
         else:
-            inspection = Inspection(village_id=self.village_id, inspect_date=self.day.date().toString("yyyy-MM-dd"),
-                                    kind=self.kind.key(), body=self.body.text().strip())
+            inspection = Inspection(
+                village_id=self.village_id,
+                inspect_date=self.day.date().toString("yyyy-MM-dd"),
+                kind=self.kind.key(),
+                body=self.body.text().strip(),
+            )
             findings = []
         try:
             save_inspection(self.store, inspection, [*findings, finding])

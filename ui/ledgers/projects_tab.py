@@ -1,4 +1,5 @@
 """扶贫项目资金台账: projects with funds by source, payments, beneficiaries, totals and warnings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,27 +25,43 @@ from models.ledgers import project_totals, sums
 from models.money import format_fen, parse_yuan, to_decimal
 from models.services.ledgers import add_disbursement, save_project
 from models.store import Store
-from ui.print_actions import print_ledger
 from ui.events import AppEvents, Changes
 from ui.field_form import Field, FieldForm
 from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, year_box
 from ui.messages import describe
+from ui.print_actions import print_ledger
 from ui.tables import fill, key_of, make_table
 from ui.widgets import ErrorLabel, FieldErrors
 
 SOURCE_LABELS = [(column, codes.FUND_SOURCE.label(key)) for key, column in codes.PROJECT_FUND_COLUMNS.items()]
 PROJECT_FIELDS = [
-    Field("name", "项目名称"), Field("category", "项目类别", "code", codes.PROJECT_CATEGORY),
-    Field("year", "年度", "year", ahead=2), Field("place", "实施地点"), Field("content", "建设内容与规模"),
+    Field("name", "项目名称"),
+    Field("category", "项目类别", "code", codes.PROJECT_CATEGORY),
+    Field("year", "年度", "year", ahead=2),
+    Field("place", "实施地点"),
+    Field("content", "建设内容与规模"),
     *(Field(column, f"{label}(元)", "money") for column, label in SOURCE_LABELS),
-    Field("unit", "实施单位"), Field("responsible", "责任人"),
-    Field("start_date", "开工日期", placeholder="yyyy-MM-dd"), Field("finish_date", "完工日期", placeholder="yyyy-MM-dd"),
-    Field("progress", "进度(%)", "int"), Field("status", "状态", "code", codes.PROJECT_STATUS),
-    Field("goal", "绩效目标"), Field("mechanism", "带贫减贫机制"),
+    Field("unit", "实施单位"),
+    Field("responsible", "责任人"),
+    Field("start_date", "开工日期", placeholder="yyyy-MM-dd"),
+    Field("finish_date", "完工日期", placeholder="yyyy-MM-dd"),
+    Field("progress", "进度(%)", "int"),
+    Field("status", "状态", "code", codes.PROJECT_STATUS),
+    Field("goal", "绩效目标"),
+    Field("mechanism", "带贫减贫机制"),
 ]
-HEADERS = ("项目名称", "类别", "年度", "总投资(元)", *(label for _, label in SOURCE_LABELS), "已拨付(元)",
-           "受益户数", "状态", "提示")
+HEADERS = (
+    "项目名称",
+    "类别",
+    "年度",
+    "总投资(元)",
+    *(label for _, label in SOURCE_LABELS),
+    "已拨付(元)",
+    "受益户数",
+    "状态",
+    "提示",
+)
 
 
 class ProjectDialog(QDialog):
@@ -88,8 +105,11 @@ class ProjectDialog(QDialog):
         self.resize(1000, 640)
 
     def chosen(self) -> list[int]:
-        return [self.households.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.households.count())
-                if self.households.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.households.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.households.count())
+            if self.households.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def save(self) -> None:
         problems: list = []
@@ -144,8 +164,15 @@ class ProjectsTab(QWidget):
         for b in (self.new_button, self.edit_button, self.print_button, self.export_button):
             top.addWidget(b)
         pay = QHBoxLayout()
-        for w in (QLabel("所选项目拨付："), self.pay_date, self.pay_amount, self.payee, self.voucher, self.purpose,
-                  self.pay_button):
+        for w in (
+            QLabel("所选项目拨付："),
+            self.pay_date,
+            self.pay_amount,
+            self.payee,
+            self.voucher,
+            self.purpose,
+            self.pay_button,
+        ):
             pay.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -157,13 +184,17 @@ class ProjectsTab(QWidget):
         layout.addWidget(self.notice)
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
         self.table.itemSelectionChanged.connect(self._show_payments)
-        self.new_button.clicked.connect(lambda: self._edit(Project(village_id=self.village_id,
-                                                                   year=dt.date.today().year)))
+        self.new_button.clicked.connect(
+            lambda: self._edit(Project(village_id=self.village_id, year=dt.date.today().year))
+        )
         self.edit_button.clicked.connect(self._on_edit)
         self.pay_button.clicked.connect(self._on_pay)
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.export_button.clicked.connect(lambda: self.notice.setText(export(
-            self, "扶贫项目资金台账", HEADERS, self.rows_for_export(), footer=self.totals_for_export())))
+        self.export_button.clicked.connect(
+            lambda: self.notice.setText(
+                export(self, "扶贫项目资金台账", HEADERS, self.rows_for_export(), footer=self.totals_for_export())
+            )
+        )
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
@@ -176,38 +207,70 @@ class ProjectsTab(QWidget):
     def _totals(self) -> list:
         if self.village_id is None:
             return []
-        return [project_totals(p, paid, people, dt.date.today())
-                for p, paid, people in self.store.ledgers.projects(self.village_id, period(self.year)[2])]
+        return [
+            project_totals(p, paid, people, dt.date.today())
+            for p, paid, people in self.store.ledgers.projects(self.village_id, period(self.year)[2])
+        ]
 
     def rows_for_export(self) -> list[tuple]:
-        return [(t.project.name, codes.PROJECT_CATEGORY.label(t.project.category), t.project.year,
-                 to_decimal(t.project.total_fen), *(to_decimal(getattr(t.project, c)) for c, _ in SOURCE_LABELS),
-                 to_decimal(t.disbursed_fen), t.beneficiaries, codes.PROJECT_STATUS.label(t.project.status),
-                 self._warning(t)) for t in self._totals()]
+        return [
+            (
+                t.project.name,
+                codes.PROJECT_CATEGORY.label(t.project.category),
+                t.project.year,
+                to_decimal(t.project.total_fen),
+                *(to_decimal(getattr(t.project, c)) for c, _ in SOURCE_LABELS),
+                to_decimal(t.disbursed_fen),
+                t.beneficiaries,
+                codes.PROJECT_STATUS.label(t.project.status),
+                self._warning(t),
+            )
+            for t in self._totals()
+        ]
 
     def totals_for_export(self) -> list[tuple]:
         """The totals shown under the table: by source, by year, paid out."""
         s = sums(self._totals())
-        return [("合计", "", "", to_decimal(s.budget_fen), *(to_decimal(s.by_source[k]) for k in codes.FUND_SOURCE.keys),
-                 to_decimal(s.disbursed_fen)),
-                *((f"{year} 年", "", "", to_decimal(v)) for year, v in sorted(s.by_year.items()))]
+        return [
+            (
+                "合计",
+                "",
+                "",
+                to_decimal(s.budget_fen),
+                *(to_decimal(s.by_source[k]) for k in codes.FUND_SOURCE.keys),
+                to_decimal(s.disbursed_fen),
+            ),
+            *((f"{year} 年", "", "", to_decimal(v)) for year, v in sorted(s.by_year.items())),
+        ]
 
     @staticmethod
-    def _warning(t) -> str:  # noqa: ANN001
+    def _warning(t) -> str:
         return "、".join(w for w, on in (("拨付超预算", t.over_budget), ("逾期未完工", t.late)) if on)
 
     def refresh(self) -> None:
         totals = self._totals()
-        rows = [(t.project.name, codes.PROJECT_CATEGORY.label(t.project.category), t.project.year,
-                 format_fen(t.project.total_fen), *(format_fen(getattr(t.project, c)) for c, _ in SOURCE_LABELS),
-                 format_fen(t.disbursed_fen), t.beneficiaries, codes.PROJECT_STATUS.label(t.project.status),
-                 self._warning(t)) for t in totals]
+        rows = [
+            (
+                t.project.name,
+                codes.PROJECT_CATEGORY.label(t.project.category),
+                t.project.year,
+                format_fen(t.project.total_fen),
+                *(format_fen(getattr(t.project, c)) for c, _ in SOURCE_LABELS),
+                format_fen(t.disbursed_fen),
+                t.beneficiaries,
+                codes.PROJECT_STATUS.label(t.project.status),
+                self._warning(t),
+            )
+            for t in totals
+        ]
         fill(self.table, rows, keys=[t.project.id for t in totals], warn=[bool(self._warning(t)) for t in totals])
         s = sums(totals)
         by_source = "，".join(f"{codes.FUND_SOURCE.label(k)} {format_fen(v)}" for k, v in s.by_source.items())
         by_year = "，".join(f"{y} 年 {format_fen(v)}" for y, v in sorted(s.by_year.items()))
-        self.totals.setText(f"合计：总投资 {format_fen(s.budget_fen)} 元，已拨付 {format_fen(s.disbursed_fen)} 元。"
-                            f"\n按来源：{by_source}。\n按年度：{by_year or '—'}。")
+        self.totals.setText(
+            f"合计：总投资 {format_fen(s.budget_fen)} 元，已拨付 {format_fen(s.disbursed_fen)} 元。"
+            f"\n按来源：{by_source}。\n按年度：{by_year or '—'}。"
+        )
         self._show_payments()
 
     def selected_project(self) -> int | None:
@@ -238,9 +301,17 @@ class ProjectsTab(QWidget):
             return
         try:
             amount = parse_yuan(self.pay_amount.text(), allow_negative=True)
-            add_disbursement(self.store, Disbursement(
-                project_id=pid, pay_date=self.pay_date.date().toString("yyyy-MM-dd"), amount_fen=amount,
-                payee=self.payee.text().strip(), voucher=self.voucher.text().strip(), purpose=self.purpose.text().strip()))
+            add_disbursement(
+                self.store,
+                Disbursement(
+                    project_id=pid,
+                    pay_date=self.pay_date.date().toString("yyyy-MM-dd"),
+                    amount_fen=amount,
+                    payee=self.payee.text().strip(),
+                    voucher=self.voucher.text().strip(),
+                    purpose=self.purpose.text().strip(),
+                ),
+            )
         except CundangError as exc:
             self.error.set_error(f"未登记：{describe(exc)}")
             return

@@ -1,4 +1,5 @@
 """The 台账 section: 扶贫项目资金, 驻村帮扶, 扶贫专项, 督查考核, loaded when first shown."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget

@@ -1,4 +1,5 @@
 """驻村帮扶台账: the team's days in the village by month (who fell short), the work log, visits."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,11 +11,11 @@ from models.errors import CundangError
 from models.ledgers import attendance_by_month, month_days, shortfall
 from models.services.ledgers import add_work_log, record_attendance
 from models.store import Store
-from ui.print_actions import print_ledger
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export
 from ui.messages import describe
+from ui.print_actions import print_ledger
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 
@@ -42,8 +43,9 @@ class TeamLedgerTab(QWidget):
         self.log_text.setPlaceholderText("工作日志内容")
         self.log_button = QPushButton("记工作日志")
         self.logs = make_table(("日期", "记录人", "内容"), "work-log-table")
-        self.visits = make_table(("走访日期", "户编号", "户主", "走访干部", "发现的情况", "做了什么", "下一步"),
-                                 "ledger-visits")
+        self.visits = make_table(
+            ("走访日期", "户编号", "户主", "走访干部", "发现的情况", "做了什么", "下一步"), "ledger-visits"
+        )
         self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出本月考勤…")
         self.error = ErrorLabel()
@@ -72,8 +74,11 @@ class TeamLedgerTab(QWidget):
         self.attend_button.clicked.connect(self._on_attend)
         self.log_button.clicked.connect(self._on_log)
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.export_button.clicked.connect(lambda: self.notice.setText(export(
-            self, f"驻村考勤{self.year.value()}年{self.month.value()}月", HEADERS, self.rows())))
+        self.export_button.clicked.connect(
+            lambda: self.notice.setText(
+                export(self, f"驻村考勤{self.year.value()}年{self.month.value()}月", HEADERS, self.rows())
+            )
+        )
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
@@ -96,8 +101,11 @@ class TeamLedgerTab(QWidget):
         counts = attendance_by_month(self.store.ledgers.attendance(self.village_id, start, end), year, month)
         minimum = self.store.config().min_attendance_days
         # the team of that month: members who had not left before it began
-        team = [c for c in self.store.assistance.cadres(self.village_id)
-                if c.on_team and (c.left_date is None or c.left_date >= start)]
+        team = [
+            c
+            for c in self.store.assistance.cadres(self.village_id)
+            if c.on_team and (c.left_date is None or c.left_date >= start)
+        ]
         short = shortfall(counts, [c.id for c in team], minimum)
         return [(c.name, counts.get(c.id, 0), minimum, short.get(c.id, 0)) for c in team]
 
@@ -111,7 +119,10 @@ class TeamLedgerTab(QWidget):
         names = {c.id: c.name for c in self.store.assistance.cadres(self.village_id)}
         logs = self.store.ledgers.work_logs(self.village_id, start, end)
         fill(self.logs, [(w.log_date, names.get(w.cadre_id, ""), w.content) for w in logs])
-        fill(self.visits, [(d, no[-4:], *rest) for d, no, *rest in self.store.ledgers.visits(self.village_id, start, end)])
+        fill(
+            self.visits,
+            [(d, no[-4:], *rest) for d, no, *rest in self.store.ledgers.visits(self.village_id, start, end)],
+        )
 
     def _on_attend(self) -> None:
         try:
@@ -124,8 +135,15 @@ class TeamLedgerTab(QWidget):
 
     def _on_log(self) -> None:
         try:
-            add_work_log(self.store, WorkLog(village_id=self.village_id, cadre_id=self.cadre.currentData(),
-                                             log_date=self.day.date().toString("yyyy-MM-dd"), content=self.log_text.text()))
+            add_work_log(
+                self.store,
+                WorkLog(
+                    village_id=self.village_id,
+                    cadre_id=self.cadre.currentData(),
+                    log_date=self.day.date().toString("yyyy-MM-dd"),
+                    content=self.log_text.text(),
+                ),
+            )
         except CundangError as exc:
             self.error.set_error(f"未记录：{describe(exc)}")
             return

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from models.domain import Village
-from models.ledgers import project_totals, sums
+from models.rules.ledgers import project_totals, sums
 from models.services.villages import create_village
 from models.store import Store
 

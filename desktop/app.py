@@ -10,13 +10,14 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from models.changes import EVERYTHING
 from models.demo.generator import generate
 from models.store import Store
+from models.wording import describe
 from ui import look
-from ui.events import AppEvents, Changes
+from ui.events import AppEvents
 from ui.first_start import FirstStartDialog
 from ui.main_window import MainWindow
-from ui.messages import describe
 
 
 def build_app(
@@ -65,7 +66,7 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
     if window.store.villages.count() == 0:
         if FirstStartDialog(window.store).exec() != FirstStartDialog.DialogCode.Accepted:
             return 0
-        window.events.emit_changes(Changes(village=True, households=True))
+        window.events.emit_changes(EVERYTHING)
     window.show()
     code = app.exec()
     # Tear down in order while Qt is still alive; left to interpreter exit, Qt objects

@@ -160,6 +160,29 @@ RELATION = CodeList(
     ),
 )
 
+# The sex a relation to the head names (之子 is a son): a member of the other sex is mistyped.
+RELATION_SEX: dict[str, str] = {
+    "son": "1",
+    "daughter": "2",
+    "daughter_in_law": "2",
+    "son_in_law": "1",
+    "grandson": "1",
+    "granddaughter": "2",
+    "daughters_son": "1",
+    "daughters_daughter": "2",
+    "father": "1",
+    "mother": "2",
+    "wifes_father": "1",
+    "wifes_mother": "2",
+    "husbands_father": "1",
+    "husbands_mother": "2",
+    "grandfather": "1",
+    "grandmother": "2",
+    "mothers_father": "1",
+    "mothers_mother": "2",
+}
+SPOUSE = "spouse"
+
 # GB 3304 order, so the two-digit keys are the national codes.
 ETHNICITY = _numbered(
     "民族",

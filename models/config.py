@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass, field
 
 from models import codes
-from models.errors import IncomeAloneNeverDecides, InvalidSetting, UnknownCode
 
 
 @dataclass
@@ -28,23 +27,6 @@ class Config:
     funds_notice_days: int = 10  # project and fund notices run at least this long
     local_hotline: str = ""  # the county's own supervision number, printed beside 12317
     pdf_font: str = ""  # a TrueType font file to embed in every PDF ('' = find one)
-
-    def validate(self) -> None:
-        for key in self.required_roles:
-            codes.VILLAGE_REQUIREMENT.check(key, allow_empty=False)
-        for key in self.exit_criteria:
-            codes.EXIT_CRITERION.check(key, allow_empty=False)
-        if not [k for k in self.exit_criteria if k != "income"]:
-            raise IncomeAloneNeverDecides()
-        if not 1 <= self.notice_days <= 60:
-            raise InvalidSetting(name="notice_days", value=str(self.notice_days))
-        if not 1 <= self.incidence_max_permille <= 1000:
-            raise InvalidSetting(name="incidence_max_permille", value=str(self.incidence_max_permille))
-        if not 0 <= self.min_attendance_days <= 31:
-            raise InvalidSetting(name="min_attendance_days", value=str(self.min_attendance_days))
-        for key in self.village_requirements:
-            if key not in VILLAGE_FACTS:
-                raise UnknownCode(list_name="贫困村退出条件", value=key)
 
 
 # Village facts that village exit may require (fields of Village that are yes/no).

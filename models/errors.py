@@ -1,19 +1,51 @@
-"""Typed errors raised by models/: they carry the facts; ui/messages.py words them."""
+"""Typed errors raised by models/: each declares the facts it carries; models/wording.py words them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import inspect
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
+
+# The two levels of a problem: an error refuses the save (or the file); a warning is said and
+# the save goes ahead. They are also the words reports and JSON output show.
+ERROR, WARNING = "错误", "提醒"
+
+_REQUIRED = object()  # a declared fact with no default: it must be given
 
 
 class CundangError(Exception):
-    """Base of every error the domain raises on purpose."""
+    """Base of every error the domain raises on purpose.
 
-    def __init__(self, **facts: object) -> None:
-        self.facts = facts
-        for name, value in facts.items():
+    A subclass declares its facts as annotations, with a default for an optional one. Building
+    an error with a fact it does not declare, or without a required one, is a TypeError: a
+    sentence can only ever name facts its error carries (tests/models/test_wording.py)."""
+
+    FACTS: ClassVar[dict[str, Any]] = {}  # fact name -> default (_REQUIRED when it has none)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        facts: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            for name in inspect.get_annotations(klass):
+                if name.isupper() or name.startswith("_"):
+                    continue  # class constants, not facts
+                facts[name] = klass.__dict__.get(name, _REQUIRED)
+        cls.FACTS = facts
+
+    def __init__(self, **facts: Any) -> None:
+        declared = type(self).FACTS
+        unknown = sorted(set(facts) - set(declared))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} carries no fact {', '.join(unknown)}")
+        missing = [n for n, default in declared.items() if default is _REQUIRED and n not in facts]
+        if missing:
+            raise TypeError(f"{type(self).__name__} needs the fact {', '.join(missing)}")
+        self.facts = {n: facts.get(n, default) for n, default in declared.items()}
+        for name, value in self.facts.items():
             setattr(self, name, value)
-        super().__init__(", ".join(f"{k}={v!r}" for k, v in facts.items()))
+        # For logs and tracebacks only; a user reads models.wording.describe(error).
+        super().__init__(", ".join(f"{k}={v!r}" for k, v in self.facts.items()))
 
 
 # --- Storage -----------------------------------------------------------------
@@ -46,7 +78,14 @@ class DatabaseBusy(StorageError):
     path: Path
 
 
-# --- Records -----------------------------------------------------------------
+class UncleanText(CundangError):
+    """The audited writer refuses text the normaliser would change: the rule book was bypassed."""
+
+    table: str
+    column: str
+
+
+# --- Values (one field at a time) -------------------------------------------------
 
 
 class NotFound(CundangError):
@@ -65,25 +104,8 @@ class UnknownCode(CundangError):
     value: str
 
 
-class InvalidIdNumber(CundangError):
-    """reason: length, chars, region, birth_date, future_birth, checksum."""
-
-    id_number: str
-    reason: str
-
-
-class IdNumberMismatch(CundangError):
-    """A typed birth date or sex disagrees with the ID number."""
-
-    field: str
-    typed: str
-    derived: str
-
-
-class DuplicateIdNumber(CundangError):
-    id_number: str
-    household_no: str
-    name: str
+class Required(CundangError):
+    """A required value is empty (the field is named by the problem's place)."""
 
 
 class InvalidAmount(CundangError):
@@ -92,19 +114,7 @@ class InvalidAmount(CundangError):
     value: str
 
 
-class NegativeValue(CundangError):
-    value: str
-
-
-class InvalidDate(CundangError):
-    value: str
-
-
-class InvalidYear(CundangError):
-    value: str
-
-
-class InvalidPhone(CundangError):
+class InvalidNumber(CundangError):
     value: str
 
 
@@ -112,18 +122,108 @@ class NotAWholeNumber(CundangError):
     value: str
 
 
-class InvalidMonths(CundangError):
+class NegativeValue(CundangError):
     value: str
+
+
+class NotPositive(CundangError):
+    value: str
+
+
+class OutOfRange(CundangError):
+    value: str
+    low: int
+    high: int
+
+
+class InvalidDate(CundangError):
+    """Not a yyyy-MM-dd date that exists (reason "format"), one in the future where the field
+    allows none ("future"), or one before 1880 ("too_early")."""
+
+    value: str
+    reason: str = "format"
+
+
+class InvalidYear(CundangError):
+    value: str
+    first: int = 2013
+    last: int = 0  # 0: not stated
+
+
+class InvalidFlag(CundangError):
+    value: str
+
+
+class InvalidPhone(CundangError):
+    value: str
+
+
+class ControlCharacter(CundangError):
+    """Text holding an invisible control character (a Word line break pasted in becomes \\x0b)."""
+
+    char: str  # as U+XXXX
+    position: int  # 1-based
+
+
+class TextTooLong(CundangError):
+    length: int
+    limit: int
+
+
+class UnknownGroup(CundangError):
+    """A 村民小组 the village does not have."""
+
+    name: str
+
+
+# --- Register: villages, households, members ------------------------------------------
+
+
+class InvalidIdNumber(CundangError):
+    """reason: length, chars, region, birth_date, checksum, disability_length."""
+
+    id_number: str
+    reason: str
+
+
+class IdNumberMismatch(CundangError):
+    """A typed birth date or sex disagrees with the ID number (field: birth_date or sex)."""
+
+    field: str
+    typed: str
+    derived: str
+
+
+class RelationSexMismatch(CundangError):
+    """与户主关系 that names a sex (之子, 之母 …) given to a member of the other sex."""
+
+    relation: str
+    sex: str
+
+
+class SameSexCouple(CundangError):
+    """户主 and 配偶 of the same sex (a warning: the clerk checks which is mistyped)."""
+
+    sex: str
+
+
+class SchoolStatusMissing(CundangError):
+    """A member of compulsory-school age without 在校生状况 (a warning)."""
+
+    name: str
+    age: int
+
+
+class DuplicateIdNumber(CundangError):
+    id_number: str
+    household_no: str = ""
+    name: str = ""
 
 
 class RepeatedCause(CundangError):
     """A cause named twice among the main and other causes."""
 
     value: str
-
-
-class Required(CundangError):
-    """A required value is empty."""
 
 
 class HeadCount(CundangError):
@@ -146,6 +246,13 @@ class EventOutOfOrder(CundangError):
 class InvalidStatusChange(CundangError):
     current: str
     event: str
+
+
+class StatusDisagrees(CundangError):
+    """A household whose 脱贫状态 is not what its status changes lead to."""
+
+    status: str
+    derived: str
 
 
 class MemberAlreadyLeft(CundangError):
@@ -177,32 +284,10 @@ class DataFolderNotEmpty(CundangError):
     path: Path
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem with one field of a record being saved.
+class Repeated(CundangError):
+    """A key that must be unique appears again (first: where it appeared first)."""
 
-    ``where`` is a path into the form: ("household", "phone") or
-    ("members", 2, "id_number").
-    """
-
-    where: tuple[object, ...]
-    error: CundangError
-
-
-def raise_problems(problems: list[Problem]) -> None:
-    """Refuse a save when anything is wrong, with every problem at once."""
-    if problems:
-        raise ValidationFailed(problems)
-
-
-@dataclass
-class ValidationFailed(Exception):
-    """Saving refused; every problem found is listed, each tied to its field."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "; ".join(f"{p.where}: {p.error!r}" for p in self.problems)
+    first: str
 
 
 # --- Assistance ----------------------------------------------------------------
@@ -278,10 +363,6 @@ class InvalidSetting(CundangError):
     value: str
 
 
-class NotPositive(CundangError):
-    value: str
-
-
 class BeforeAnnouncement(CundangError):
     """识别 / 标注脱贫 dated before the announcement that allows it."""
 
@@ -316,17 +397,14 @@ class DeadlineBeforeInspection(CundangError):
     inspect_date: str
 
 
-class OutOfRange(CundangError):
-    value: str
-    low: int
-    high: int
-
-
 class PeriodReversed(CundangError):
     """A notice whose end comes before its start."""
 
     start: str
     end: str
+
+
+# --- Files and jobs ------------------------------------------------------------------
 
 
 class FontUnusable(CundangError):
@@ -336,5 +414,71 @@ class FontUnusable(CundangError):
     detail: str
 
 
+class FileRefused(CundangError):
+    """A file that cannot be read at all; ``reason`` says why, ``detail`` gives the figure."""
+
+    path: str
+    reason: str
+    detail: str = ""
+
+
+class MissingColumn(CundangError):
+    """A value the rules need, in a file that has no column for it."""
+
+    column: str
+
+
+class ExportBlocked(CundangError):
+    """A stored value an export cannot write (it could only get there past the audited writer)."""
+
+    sheet: str
+    row: int
+    column: str
+
+
 class Cancelled(CundangError):
     """The user cancelled a long job; nothing was written."""
+
+
+# --- Problems by field ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one field of a record being saved.
+
+    ``where`` is a path into the record: (table, field) for one record, (table, index, field)
+    for one of several (members by position, incomes by year): ("households", "phone"),
+    ("members", 2, "id_number"). ``level`` is ERROR (the save is refused) or WARNING."""
+
+    where: tuple[object, ...]
+    error: CundangError
+    level: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+
+def raise_problems(problems: list[Problem]) -> list[Problem]:
+    """Refuse a save when any problem is an error, with every problem at once; else return the
+    warnings, for the caller to show."""
+    if any(p.is_error for p in problems):
+        raise ValidationFailed(problems)
+    return problems
+
+
+class ValidationFailed(CundangError):
+    """Saving refused; every problem found is listed (warnings too), each tied to its field."""
+
+    problems: list[Problem]
+
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        super().__init__(problems=list(problems or []))
+
+    def __str__(self) -> str:  # for logs only
+        return "; ".join(f"{p.where}: {p.error!r}" for p in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]

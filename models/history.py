@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from models import codes, labels
-from models.domain import ASSURANCE_ITEMS
-from models.money import format_fen
+from models import codes, fields
+from models.rules.values import to_text
 
 _HIDDEN = {
     "id",
@@ -20,25 +21,7 @@ _HIDDEN = {
     "village_id",
     "sort_order",
 }
-# Fields that hold another record's id, shown by that record's name.
-_REFERENCES = {"group_id": "group", "member_id": "member"}
-_TABLE_LABELS = {
-    "households": "户信息",
-    "members": "家庭成员",
-    "incomes": "收入",
-    "assurances": "两不愁三保障",
-    "status_events": "状态变更",
-    "member_events": "人员变更",
-}
 _ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除"}
-_FIELDS = {
-    "households": labels.HOUSEHOLD,
-    "members": labels.MEMBER,
-    "incomes": labels.INCOME,
-    "assurances": labels.ASSURANCE,
-    "status_events": labels.EVENT,
-    "member_events": labels.EVENT,
-}
 
 
 @dataclass
@@ -57,34 +40,23 @@ class Change:
     fields: list[FieldChange] = field(default_factory=list)
 
 
-def render(table: str, name: str, value: object, names: dict[tuple[str, object], str] | None = None) -> str:
+def render(table: str, name: str, value: object, names: Mapping[tuple[str, object], str] | None = None) -> str:
     """A stored value as a clerk reads it: labels for codes, 元 for fen, 是/否 for flags,
-    names for references to groups and members."""
+    names for references to groups and members, a procedure step by its procedure's label."""
     if value is None or value == "":
         return ""
-    if name in _REFERENCES:
-        return (names or {}).get((_REFERENCES[name], value), f"#{value}")
-    if name == "kind":
-        clist = codes.STATUS_EVENT if table == "status_events" else codes.MEMBER_EVENT
-        return clist.label(str(value)) if str(value) in clist else str(value)
-    if table == "assurances" and name in ASSURANCE_ITEMS:
-        return codes.flag_label(value)
-    if name in codes.FIELD_CODES and table != "assurances":
-        clist = codes.FIELD_CODES[name]
-        if name == "status":
-            return codes.status_label(str(value))
-        return clist.label(str(value)) if str(value) in clist else str(value)
-    if name == "health":
-        return "、".join(codes.HEALTH.label(k) for k in str(value).split(",") if k in codes.HEALTH)
-    if name in codes.FLAG_FIELDS:
-        return codes.flag_label(value)
-    if name.endswith("_fen"):
-        return format_fen(int(value))  # type: ignore[call-overload]
-    return str(value)
+    spec = fields.spec(table, name) if name in fields.record(table) else None
+    if spec is None:
+        return str(value)
+    if spec.kind == "ref" and spec.ref == "members":
+        return (names or {}).get(("member", value), f"#{value}")
+    if spec.kind == "group":
+        return (names or {}).get(("group", value), f"#{value}")
+    return to_text(spec, value)
 
 
-def _what(table: str, row: dict, names: dict[tuple[str, object], str]) -> str:
-    base = _TABLE_LABELS.get(table, table)
+def _what(table: str, row: Mapping[str, Any], names: Mapping[tuple[str, object], str]) -> str:
+    base = fields.RECORDS[table].title if table in fields.RECORDS else table
     if table == "members":
         return f"{base} {row.get('name', '')}"
     if table in ("incomes", "assurances"):
@@ -95,10 +67,20 @@ def _what(table: str, row: dict, names: dict[tuple[str, object], str]) -> str:
         )
     if table == "status_events":
         return f"{base} {render(table, 'kind', row.get('kind'))}"
+    if table == "procedure_steps":
+        procedure = str(row.get("procedure", ""))
+        return f"{base} {render(table, 'procedure', procedure)} {codes_step(procedure, str(row.get('step', '')))}"
     return base
 
 
-def describe_entries(entries: list[tuple], names: dict[tuple[str, object], str] | None = None) -> list[Change]:
+def codes_step(procedure: str, step: str) -> str:
+    try:
+        return codes.step_label(procedure, step)
+    except (KeyError, codes.UnknownCode):
+        return step
+
+
+def describe_entries(entries: list[tuple], names: Mapping[tuple[str, object], str] | None = None) -> list[Change]:
     """Turn audit rows (at, actor, action, table, before, after) into readable changes.
     ``names`` maps ("group", id) and ("member", id) to names."""
     names = names or {}
@@ -106,19 +88,24 @@ def describe_entries(entries: list[tuple], names: dict[tuple[str, object], str] 
     for at, actor, action, table, before_json, after_json in entries:
         before = json.loads(before_json) if before_json else {}
         after = json.loads(after_json) if after_json else {}
+        record = fields.RECORDS.get(table)
         columns = [k for k in (after or before) if k not in _HIDDEN]
-        fields = []
+        found = []
         for name in columns:
             old, new = render(table, name, before.get(name), names), render(table, name, after.get(name), names)
             if old != new:
-                fields.append(FieldChange(_FIELDS.get(table, {}).get(name, name), old, new))
+                label = record.label(name) if record is not None and name in record else name
+                if table == "procedure_steps" and name == "step":
+                    old = codes_step(str(before.get("procedure", "")), str(before.get(name, ""))) if old else ""
+                    new = codes_step(str(after.get("procedure", "")), str(after.get(name, ""))) if new else ""
+                found.append(FieldChange(label, old, new))
         changes.append(
             Change(
                 at=at,
                 actor=actor,
                 action=_ACTIONS.get(action, action),
                 what=_what(table, after or before, names),
-                fields=fields,
+                fields=found,
             )
         )
     return changes

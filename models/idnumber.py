@@ -9,8 +9,9 @@ from operator import mul
 
 from models.errors import InvalidIdNumber
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+# ISO 7064 MOD 11-2: the weights of the first 17 digits, and the check character of each remainder.
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS = "10X98765432"
 MALE, FEMALE = "1", "2"  # keys of codes.SEX
 
 
@@ -24,7 +25,7 @@ class IdInfo:
 
 def check_character(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
+    return CHECK_CHARACTERS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def normalize(id_number: str) -> str:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from models import config as config_module
+from models.changes import Changes
+from models.errors import Problem
 from models.storage.assistance import AssistanceRepo
 from models.storage.audit import AuditedWriter
 from models.storage.database import database_path, open_database
@@ -28,9 +34,21 @@ def default_actor() -> str:
         return "unknown"
 
 
+@dataclass
+class Operation:
+    """One operation in progress: its tables (known when it ends) and the warnings to tell."""
+
+    tables: frozenset[str] = frozenset()
+    warnings: list[Problem] = field(default_factory=list)
+
+    def changes(self, id: int | None = None, count: int = 0) -> Changes:
+        return Changes(self.tables, id, count, tuple(self.warnings))
+
+
 class Store:
-    def __init__(self, db: Database, folder: Path, *, actor: str | None = None) -> None:
+    def __init__(self, db: Database, folder: Path, *, actor: str | None = None, upgraded: tuple[str, ...] = ()) -> None:
         self.db = db
+        self.upgraded = upgraded  # migrations this opening applied to an existing file
         self.folder = Path(folder)
         self.writer = AuditedWriter(db, actor or default_actor())
         self.villages = VillageRepo(db)
@@ -43,7 +61,36 @@ class Store:
 
     @classmethod
     def open(cls, folder: Path | str, *, actor: str | None = None) -> Store:
-        return cls(open_database(folder), Path(folder), actor=actor)
+        applied: list[str] = []
+        db = open_database(folder, applied)
+        return cls(db, Path(folder), actor=actor, upgraded=tuple(applied))
+
+    def upgrade_reports(self) -> list[dict]:
+        """What the migrations this opening applied report having done (to tell the clerk)."""
+        if not self.upgraded:
+            return []
+        marks = ", ".join("?" * len(self.upgraded))
+        return [
+            json.loads(r[0])
+            for r in self.db.execute(
+                f"SELECT report FROM upgrade_reports WHERE migration IN ({marks}) ORDER BY id", list(self.upgraded)
+            )
+        ]
+
+    @contextmanager
+    def operation(self) -> Iterator[Operation]:
+        """One transaction through the audited writer that records which tables it wrote; an
+        operation inside another adds its tables to the outer one. A failure writes nothing."""
+        op = Operation()
+        outer, self.writer.touched = self.writer.touched, set()
+        try:
+            with self.db.atomic():
+                yield op
+        except BaseException:
+            self.writer.touched = outer
+            raise
+        op.tables = frozenset(self.writer.touched)
+        self.writer.touched = outer | self.writer.touched
 
     def config(self) -> config_module.Config:
         """The settings in force: stored values over the visible defaults."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
-from models import codes
+from models import codes, fields
 from models.money import format_fen
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, table
@@ -36,12 +36,14 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
         ),
         Spacer(1, 4 * mm),
     ]
-    rows = [("帮扶责任人", "单位", "联系电话")]
+    pairing, cadre = fields.record("pairings"), fields.record("cadres")
+    rows = [(pairing.label("cadre_id"), cadre.label("unit"), cadre.label("phone"))]
     rows += [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone) for p in current]
     rows += [(f"{c.name}（第一书记）", c.unit, c.phone) for c in team]
     story += [Paragraph("谁帮扶我家、怎么联系", s.h1), table(rows, s, widths=[50 * mm, 70 * mm, 50 * mm])]
     plan = store.assistance.plan(household_id, year)
-    rows = [("帮扶措施", "内容", "期限", "进展")]
+    measure = fields.record("measures")
+    rows = [tuple(measure.headers("category", "content", "deadline", "status"))]
     if plan:
         rows += [
             (
@@ -56,7 +58,8 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
         Paragraph(f"{year} 年帮扶措施（一户一策）", s.h1),
         table(rows, s, widths=[35 * mm, 75 * mm, 30 * mm, 30 * mm]),
     ]
-    rows = [("享受的政策", "日期", "金额（元）")]
+    benefit = fields.record("benefits")
+    rows = [tuple(benefit.headers("programme", "benefit_date", "amount_fen"))]
     rows += [
         (codes.PROGRAMME.label(b.programme), b.benefit_date, format_fen(b.amount_fen))
         for b in store.ledgers.household_benefits(household_id)

@@ -8,10 +8,13 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
-from models import codes, labels, rules
+from models import codes, fields
+from models.domain import ASSURANCE_ITEMS, Member
 from models.errors import Cancelled
-from models.history import render
+from models.fields.views import MEMBER_STATE
 from models.money import format_fen
+from models.rules import income as income_rules
+from models.rules.values import to_text
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, contents, table
 from printing.fonts import PdfFont
@@ -45,62 +48,39 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
     ):
         story.append(Paragraph(line, s.big))
     story.append(PageBreak())
-    H = labels.HOUSEHOLD
-    facts = [
-        ("household_no", h.household_no),
-        ("address", h.address),
-        ("phone", h.phone),
-        ("standard", codes.STANDARD.label(h.standard)),
-        ("identified_year", h.identified_year),
-        ("attribute", codes.ATTRIBUTE.label(h.attribute)),
-        ("main_cause", codes.CAUSE.label(h.main_cause)),
-        ("other_cause1", codes.CAUSE.label(h.other_cause1)),
-        ("other_cause2", codes.CAUSE.label(h.other_cause2)),
-        ("planned_exit_year", h.planned_exit_year),
-        ("exit_year", h.exit_year),
-    ]
-    pairs = [(H[a], v) for a, v in facts]
+    hf = fields.record("households")
+    facts = (
+        "household_no",
+        "address",
+        "phone",
+        "standard",
+        "identified_year",
+        "attribute",
+        "main_cause",
+        "other_cause1",
+        "other_cause2",
+        "planned_exit_year",
+        "exit_year",
+    )
+    pairs = [(hf.label(n), to_text(hf[n], getattr(h, n))) for n in facts]
     story += [
         Heading("一、基本情况", s.h1, 1),
         table(_two_columns(pairs), s, widths=[35 * mm, 50 * mm, 35 * mm, 50 * mm], header=False),
     ]
     story.append(Heading("二、家庭成员", s.h1, 1))
-    M = labels.MEMBER
-    rows = [
-        (
-            M["name"],
-            M["sex"],
-            M["id_number"],
-            M["relation"],
-            M["education"],
-            M["school_status"],
-            M["health"],
-            M["labour"],
-            M["work_status"],
-            "状态",
-        )
-    ]
+    mf = fields.record("members")
+    shown = mf.specs(
+        "name", "sex", "id_number", "relation", "education", "school_status", "health", "labour", "work_status"
+    )
+    rows: list[tuple] = [(*(f.label for f in shown), MEMBER_STATE.label)]
     for m in f.members:
-        rows.append(
-            (
-                m.name,
-                codes.SEX.label(m.sex) if m.sex in codes.SEX else "",
-                m.id_number,
-                codes.RELATION.label(m.relation) if m.relation in codes.RELATION else m.relation,
-                render("members", "education", m.education),
-                render("members", "school_status", m.school_status),
-                render("members", "health", m.health),
-                render("members", "labour", m.labour),
-                render("members", "work_status", m.work_status),
-                "现有" if m.is_current else f"{codes.MEMBER_LEAVE.label(m.left_kind)} {m.left_date}",
-            )
-        )
+        rows.append((*(to_text(field, getattr(m, field.name)) for field in shown), member_state(m)))
     story.append(
         table(rows, s, widths=[16 * mm, 9 * mm, 34 * mm, 15 * mm, 15 * mm, 15 * mm, 16 * mm, 18 * mm, 18 * mm, 18 * mm])
     )
     story.append(Heading("三、生产生活条件", s.h1, 1))
     cond = [
-        (H[n], render("households", n, getattr(h, n)))
+        (hf.label(n), to_text(hf[n], getattr(h, n)))
         for n in (
             *Household_AREAS,
             "power_household",
@@ -115,48 +95,54 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
     ]
     story.append(table(_two_columns(cond), s, widths=[38 * mm, 47 * mm, 38 * mm, 47 * mm], header=False))
     story.append(Heading("四、收入情况（元）", s.h1, 1))
-    rows = [("年度", "工资性", "生产经营性", "财产性", "转移性", "生产经营支出", "纯收入", "人口", "人均纯收入")]
+    inf = fields.record("incomes")
+    income_fields = inf.specs(
+        "year",
+        "wage_fen",
+        "business_fen",
+        "property_fen",
+        "transfer_fen",
+        "business_cost_fen",
+        "net_fen",
+        "size",
+        "per_capita_fen",
+    )
+    rows = [tuple(f.short or f.label for f in income_fields)]
     for i in f.incomes:
-        size = rules.household_size(f.members, i.year)
+        transfer, net, size, per_head = income_rules.summary(i, f.members)
         rows.append(
             (
                 i.year,
                 format_fen(i.wage_fen),
                 format_fen(i.business_fen),
                 format_fen(i.property_fen),
-                format_fen(i.transfer_fen),
+                format_fen(transfer),
                 format_fen(i.business_cost_fen),
-                format_fen(i.net_fen),
+                format_fen(net),
                 size,
-                format_fen(rules.per_capita_fen(i, size)),
+                format_fen(per_head),
             )
         )
     story.append(table(rows, s))
     story.append(Heading("五、两不愁三保障", s.h1, 1))
-    A = labels.ASSURANCE
-    rows = [("年度", A["food"], A["clothing"], A["education"], A["medical"], A["housing"], A["water"])]
-    rows += [
-        (
-            a.year,
-            *(
-                codes.flag_label(getattr(a, k))
-                for k in ("food", "clothing", "education", "medical", "housing", "water")
-            ),
-        )
-        for a in f.assurances
-    ]
+    af = fields.record("assurances").specs("year", *ASSURANCE_ITEMS)
+    rows = [tuple(f.label for f in af)]
+    rows += [tuple(to_text(field, getattr(a, field.name)) for field in af) for a in f.assurances]
     story.append(table(rows, s))
     cadres = {c.id: c for c in store.assistance.cadres(h.village_id)}
     story.append(Heading("六、结对帮扶", s.h1, 1))
-    rows = [("帮扶责任人", "单位", "联系电话", "开始", "结束")]
+    pf, cf = fields.record("pairings"), fields.record("cadres")
+    rows = [(pf.label("cadre_id"), cf.label("unit"), cf.label("phone"), pf.label("start_date"), pf.label("end_date"))]
     rows += [
         (cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone, p.start_date, p.end_date or "至今")
         for p in store.assistance.pairings(household_id)
     ]
     story.append(table(rows, s))
     story.append(Heading("七、一户一策", s.h1, 1))
+    measure_fields = fields.record("measures").specs("category", "content", "funds_fen", "deadline", "status", "result")
     for year in store.assistance.plan_years(household_id):
         plan = store.assistance.plan(household_id, year)
+        assert plan is not None and plan.id is not None
         story.append(
             Paragraph(
                 f"{year} 年计划：目标 {plan.target_exit_year or '—'} 年脱贫，目标人均纯收入 "
@@ -164,39 +150,35 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
                 s.body,
             )
         )
-        rows = [("类别", "内容", "资金(元)", "期限", "状态", "结果")]
+        rows = [tuple(f.header for f in measure_fields)]
         rows += [
-            (
-                codes.MEASURE_CATEGORY.label(m.category),
-                m.content,
-                format_fen(m.funds_fen),
-                m.deadline or "",
-                codes.MEASURE_STATUS.label(m.status),
-                m.result,
-            )
+            tuple(to_text(field, getattr(m, field.name)) for field in measure_fields)
             for m in store.assistance.measures(plan.id)
         ]
         story.append(table(rows, s))
     story.append(Heading("八、享受帮扶政策", s.h1, 1))
-    rows = [("日期", "项目", "金额(元)", "备注")]
+    benefit_fields = fields.record("benefits").specs("benefit_date", "programme", "amount_fen", "note")
+    rows = [tuple(f.header for f in benefit_fields)]
     rows += [
-        (b.benefit_date, codes.PROGRAMME.label(b.programme), format_fen(b.amount_fen), b.note)
+        tuple(to_text(field, getattr(b, field.name)) for field in benefit_fields)
         for b in store.ledgers.household_benefits(household_id)
     ]
     story.append(table(rows, s))
     story.append(Heading("九、走访记录", s.h1, 1))
-    rows = [("日期", "走访干部", "发现的情况", "做了什么", "下一步")]
+    vf = fields.record("visits")
+    rows = [tuple(vf.headers("visit_date", "cadre_id", "found", "done", "next_step"))]
     rows += [
         (v.visit_date, cadres[v.cadre_id].name if v.cadre_id in cadres else "", v.found, v.done, v.next_step)
         for v in store.assistance.visits(household_id=household_id)
     ]
     story.append(table(rows, s))
     story.append(Heading("十、状态变更", s.h1, 1))
-    rows = [("日期", "变更", "年度", "原因")]
+    ef = fields.record("status_events")
+    rows = [tuple(ef.headers("event_date", "kind", "year", "reason"))]
     rows += [
         (
             e.event_date,
-            codes.STATUS_EVENT.label(e.kind),
+            to_text(ef["kind"], e.kind),
             e.year,
             e.reason + (f"（{e.override_reason}）" if e.override_reason else ""),
         )
@@ -214,6 +196,11 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
 
 
 Household_AREAS = ("farmland_mu", "irrigated_mu", "forest_mu", "returned_forest_mu", "orchard_mu")
+
+
+def member_state(m: Member) -> str:
+    """现有, or how and when the member left."""
+    return "现有" if m.is_current else f"{codes.MEMBER_LEAVE.label(m.left_kind)} {m.left_date}"
 
 
 def _two_columns(pairs: list[tuple[str, object]]) -> list[tuple]:

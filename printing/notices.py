@@ -11,9 +11,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from models import codes, idnumber, rules
+from models import codes, idnumber
+from models.changes import Changes
 from models.errors import InvalidDate, NoticeTooShort, PeriodReversed
+from models.fields import views
 from models.money import format_fen
+from models.rules.income import household_size, per_capita_fen
 from models.store import Store
 from printing.base import LANDSCAPE_WIDTH, Heading, Styles, build, table
 from printing.fonts import PdfFont
@@ -50,24 +53,18 @@ def notice_rows(store: Store, village_id: int, kind: str, year: int) -> tuple[li
     """What a notice shows, masked: never a full ID number, phone, bank account or health detail."""
     groups = {g.id: g.name for g in store.villages.groups(village_id)}
     if kind in ("identify", "exit"):
-        headers = [
-            "户主",
-            "身份证号（部分隐藏）",
-            "村民小组",
-            "家庭人口",
-            "贫困户属性",
-            "主要致贫原因" if kind == "identify" else f"{year}年人均纯收入（元）",
-        ]
+        last = views.MAIN_CAUSE if kind == "identify" else views.PER_CAPITA
+        headers = [f.header.format(year=year) for f in (*views.NOTICE_PEOPLE, last)]
         rows = []
         for hid in _households_of(store, village_id, kind, year):
             f = store.households.file(hid)
             head = f.head
-            size = rules.household_size(f.members, year)
+            size = household_size(f.members, year)
             income = store.households.income(hid, year)
             last = (
                 codes.CAUSE.label(f.household.main_cause)
                 if kind == "identify"
-                else (format_fen(rules.per_capita_fen(income, size)) if income else "")
+                else (format_fen(per_capita_fen(income, size)) if income else "")
             )
             rows.append(
                 (
@@ -81,19 +78,9 @@ def notice_rows(store: Store, village_id: int, kind: str, year: int) -> tuple[li
             )
         return headers, rows
     if kind == "pairing":
-        headers = ["户主", "村民小组", "帮扶责任人", "单位", "结对开始"]
+        headers = [f.header for f in views.NOTICE_PAIRING]
         return headers, [(r[2], "", r[4], "", r[5]) for r in store.register.pairing_rows(village_id) if r[4]]
-    headers = [
-        "项目名称",
-        "实施地点",
-        "建设内容",
-        "总投资（元）",
-        "资金来源",
-        "实施期限",
-        "实施单位及责任人",
-        "绩效目标",
-        "带贫减贫机制",
-    ]
+    headers = [f.header for f in views.NOTICE_FUNDS]
     rows = []
     for p, _, _ in store.ledgers.projects(village_id, year):
         sources = "，".join(
@@ -117,13 +104,13 @@ def notice_rows(store: Store, village_id: int, kind: str, year: int) -> tuple[li
     return headers, rows
 
 
-def record_notice(store: Store, village_id: int, kind: str, year: int, start: str | None, end: str | None) -> None:
+def record_notice(store: Store, village_id: int, kind: str, year: int, start: str | None, end: str | None) -> Changes:
     """A notice was posted: keep its kind, period and content, so procedures can rely on its period."""
     first, last = notice_period(store, kind, start, end)
     headers, rows = notice_rows(store, village_id, kind, year)
     if kind == "pairing":
         rows = _pairing_rows(store, village_id)
-    with store.db.atomic():
+    with store.operation() as op:
         store.writer.insert(
             "notices",
             {
@@ -135,6 +122,7 @@ def record_notice(store: Store, village_id: int, kind: str, year: int, start: st
                 "content": json.dumps({"headers": headers, "rows": rows}, ensure_ascii=False),
             },
         )
+    return op.changes()
 
 
 def render_notice(

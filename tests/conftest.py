@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,6 +15,7 @@ import pytest
 from models import idnumber
 from models.demo.generator import generate
 from models.domain import Household, Member, Village
+from models.errors import CundangError, ValidationFailed
 from models.services.villages import create_village
 from models.storage.database import DB_NAME
 from models.store import Store
@@ -59,17 +61,19 @@ def demo_store(tmp_path: Path, demo_template: Path):
 
 @pytest.fixture
 def village(store: Store) -> Village:
-    return create_village(
-        store,
-        Village(
-            code=VILLAGE_CODE,
-            province="广西壮族自治区",
-            city="南宁市",
-            county="测试县",
-            township="测试镇",
-            name="测试村",
-        ),
-        ["一组", "二组"],
+    return store.villages.get(
+        create_village(
+            store,
+            Village(
+                code=VILLAGE_CODE,
+                province="广西壮族自治区",
+                city="南宁市",
+                county="测试县",
+                township="测试镇",
+                name="测试村",
+            ),
+            ["一组", "二组"],
+        ).id
     )
 
 
@@ -150,3 +154,16 @@ def pytest_runtest_makereport(item, call):
         import sys
 
         print(f"\nFAILED {item.nodeid}\n{report.longreprtext}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def refused(kind: type):
+    """The operation is refused for ``kind``: raised as it is, or as one of the problems of a
+    ValidationFailed (services tie a value's problem to its field)."""
+    with pytest.raises(CundangError) as caught:
+        yield caught
+    error = caught.value
+    if isinstance(error, ValidationFailed):
+        assert any(isinstance(p.error, kind) for p in error.problems), error
+    else:
+        assert isinstance(error, kind), error

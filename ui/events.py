@@ -1,24 +1,19 @@
-"""App-wide change notifications: screens refresh themselves when data they show changes."""
+"""App-wide change notifications: screens refresh themselves from what an operation changed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QObject, Signal
 
+from models.changes import Changes
 
-@dataclass(frozen=True)
-class Changes:
-    """What an operation changed, so each screen can decide whether to refresh."""
-
-    village: bool = False
-    households: bool = False
-    ledgers: bool = False
+__all__ = ["AppEvents", "Changes"]
 
 
 class AppEvents(QObject):
-    # (Changes, initiator object or None)
+    # (models.changes.Changes, initiator object or None)
     data_changed = Signal(object, object)
 
     def emit_changes(self, changes: Changes, initiator: object = None) -> None:
-        self.data_changed.emit(changes, initiator)
+        """Tell every screen what changed (nothing is told when nothing changed)."""
+        if changes:
+            self.data_changed.emit(changes, initiator)

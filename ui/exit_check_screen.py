@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from models import codes
+from models.errors import CundangError
 from models.exchange.xlsx import write_table
-from models.exit_check import HouseholdCheck
+from models.fields import views
+from models.rules.exit_check import HouseholdCheck
 from models.services.assistance import run_exit_check, village_exit_summary
 from models.store import Store
-from ui.events import AppEvents
-from ui.messages import criterion_label, describe, describe_result
+from models.wording import criterion_label, describe, describe_result
+from ui.events import AppEvents, Changes
 from ui.settings_dialogs import ConfigDialog, PovertyLineDialog
 from ui.tables import fill, make_table
 from ui.widgets import ERROR_STYLE, ErrorLabel
@@ -45,11 +47,9 @@ class ExitCheckScreen(QWidget):
         self.lines_button = QPushButton("扶贫标准…")
         self.config_button = QPushButton("核查设置…")
         self.headers = (
-            "户编号",
-            "户主",
-            "脱贫状态",
+            *views.EXIT_CHECK.headers("household_no", "head", "status"),
             *(codes.EXIT_CRITERION.label(k) for k in codes.EXIT_CRITERION.keys),
-            "结论",
+            views.EXIT_CHECK.header("verdict"),
         )
         self.table = make_table(self.headers, "exit-check-table")
         self.summary = QLabel()
@@ -74,6 +74,13 @@ class ExitCheckScreen(QWidget):
         self.export_button.clicked.connect(self._on_export)
         self.lines_button.clicked.connect(self._on_lines)
         self.config_button.clicked.connect(self._on_config)
+        events.data_changed.connect(self._on_data_changed)
+
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:
+        """A check on screen is run again when what it read changed (members, incomes, 两不愁三保障,
+        status changes, poverty lines, settings)."""
+        if initiator is not self and self.checks and changes.touches("households", "settings", "village"):
+            self.run()
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
@@ -86,7 +93,7 @@ class ExitCheckScreen(QWidget):
             return
         try:
             self.checks = run_exit_check(self.store, self.year.value(), village_id=self.village_id)
-        except Exception as exc:  # a missing poverty line, most likely
+        except CundangError as exc:  # a missing poverty line, most likely
             self.checks = []
             self.error.set_error(describe(exc))
             self.show_rows()
@@ -145,16 +152,20 @@ class ExitCheckScreen(QWidget):
         ]
         try:
             return write_table(path if path.endswith(".xlsx") else path + ".xlsx", "退出核查", self.headers, out)
-        except Exception as exc:  # an unwritable path
+        except (CundangError, OSError) as exc:  # an unwritable path
             self.error.set_error(f"导出失败：{describe(exc)}")
             return None
 
     def _on_lines(self) -> None:
         province = self.store.villages.get(self.village_id).province if self.village_id else ""
-        PovertyLineDialog(self.store, province, self).exec()
+        dialog = PovertyLineDialog(self.store, province, self)
+        dialog.exec()
+        self.events.emit_changes(dialog.changes, self)
         if self.checks or self.error.text():
             self.run()  # the lines may have changed what passes
 
     def _on_config(self) -> None:
-        if ConfigDialog(self.store, self).exec():
+        dialog = ConfigDialog(self.store, self)
+        if dialog.exec():
+            self.events.emit_changes(dialog.changes, self)
             self.run()

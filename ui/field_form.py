@@ -1,50 +1,57 @@
-"""A form built from a list of fields: label, input widget and its error line, load and read back."""
+"""A form built from the field table: each field's label, its input widget (by the field's kind)
+and its error line; loading a record and reading it back with the rule book's parsing."""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from models import codes, form_input
-from models.errors import CundangError, Problem
-from models.money import format_fen, parse_yuan
+from models import fields
+from models.errors import Problem
+from models.fields import FieldSpec
+from models.rules.values import parse_input, to_text
 from ui.widgets import CodeCombo, FieldErrors, YesNoCombo
 
-
-def format_number(value: float) -> str:
-    """2.5 -> '2.5', 1234567.0 -> '1234567', 12.345678 -> '12.345678': never rounded away."""
-    return repr(float(value)).removesuffix(".0")
+_PLACEHOLDERS = {"year": "如 2016", "fen": "元", "date": "yyyy-MM-dd"}
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: str = "text"  # text, code, flag, yesno, number, int, year, money, readonly, widget
-    clist: codes.CodeList | None = None
-    widget: QWidget | None = None  # for kind "widget": a combo whose currentData() is the value
-    placeholder: str = ""
-    ahead: int = 0  # years: how far into the future is allowed
+def widget_for(spec: FieldSpec) -> QWidget:
+    """The input a field's kind calls for: a code list's dropdown, a box for a yes/no that is
+    always known, 是/否/(未填) for one that may be unknown, a line for the rest."""
+    if spec.kind == "code" and spec.codes is not None:
+        return CodeCombo(spec.codes, optional=not spec.required)
+    if spec.kind == "flag":
+        return QCheckBox() if spec.default == 0 else YesNoCombo()
+    edit = QLineEdit()
+    edit.setPlaceholderText(spec.placeholder or _PLACEHOLDERS.get(spec.kind, ""))
+    return edit
 
 
 class FieldForm(QWidget):
-    """Two columns of fields; each has a red error line under it when a save is refused."""
+    """Fields of one record kind in columns; each has a red error line under it when a save is
+    refused. ``widgets`` supplies an input where the form picks from something else (a group)."""
 
     def __init__(
         self,
-        fields: list[Field],
+        table: str,
+        names: Sequence[str],
         errors: FieldErrors,
-        prefix: tuple[object, ...],
+        *,
+        widgets: Mapping[str, QWidget] | None = None,
+        readonly: Sequence[str] = (),
         parent: QWidget | None = None,
         columns: int = 2,
     ) -> None:
         super().__init__(parent)
-        self.fields = fields
-        self.prefix = prefix
+        self.table = table
+        record = fields.record(table)
+        self.specs = [record[n] for n in names]
+        self.readonly = set(readonly)
+        self.prefix = (table,)
         self.widgets: dict[str, QWidget] = {}
         outer = QVBoxLayout(self)
         row = QWidget()
@@ -56,46 +63,32 @@ class FieldForm(QWidget):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             cols.addLayout(form, 1)
             forms.append(form)
-        per_column = (len(fields) + columns - 1) // columns
-        for i, f in enumerate(fields):
-            widget = self._make(f)
-            widget.setObjectName(f"field-{f.name}")
-            self.widgets[f.name] = widget
+        per_column = (len(self.specs) + columns - 1) // columns
+        for i, spec in enumerate(self.specs):
+            widget = (widgets or {}).get(spec.name) or widget_for(spec)
+            if spec.name in self.readonly and isinstance(widget, QLineEdit):
+                widget.setReadOnly(True)
+            widget.setObjectName(f"field-{spec.name}")
+            self.widgets[spec.name] = widget
             cell = QWidget()
             box = QVBoxLayout(cell)
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(1)
             box.addWidget(widget)
-            box.addWidget(errors.add(prefix + (f.name,), widget))
-            forms[i // per_column].addRow(f.label, cell)
+            box.addWidget(errors.add((*self.prefix, spec.name), widget))
+            forms[i // per_column].addRow(spec.header, cell)
         outer.addWidget(row)
         outer.addStretch(1)
         # Tab goes down the fields in the order listed, whenever each widget was made.
-        chain = list(self.widgets.values())
-        for first, second in itertools.pairwise(chain):
+        for first, second in itertools.pairwise(self.widgets.values()):
             QWidget.setTabOrder(first, second)
-
-    def _make(self, f: Field) -> QWidget:
-        if f.kind == "code":
-            return CodeCombo(f.clist)  # type: ignore[arg-type]
-        if f.kind == "flag":
-            return QCheckBox()
-        if f.kind == "yesno":
-            return YesNoCombo()
-        if f.kind == "widget":
-            return f.widget  # type: ignore[return-value]
-        edit = QLineEdit()
-        edit.setPlaceholderText(f.placeholder or {"year": "如 2016", "money": "元"}.get(f.kind, ""))
-        if f.kind == "readonly":
-            edit.setReadOnly(True)
-        return edit
 
     # --- Loading and reading back ---------------------------------------------------
 
     def load(self, record: Any) -> None:
-        for f in self.fields:
-            value = getattr(record, f.name, None)
-            w = self.widgets[f.name]
+        for spec in self.specs:
+            value = getattr(record, spec.name, None)
+            w = self.widgets[spec.name]
             if isinstance(w, CodeCombo):
                 w.set_key(value)
             elif isinstance(w, YesNoCombo):
@@ -104,12 +97,14 @@ class FieldForm(QWidget):
                 w.setChecked(bool(value))
             elif isinstance(w, QComboBox):
                 w.setCurrentIndex(max(w.findData(value), 0))
-            elif f.kind == "money":
-                w.setText(format_fen(value))  # type: ignore[attr-defined]
-            elif f.kind == "number" and value is not None:
-                w.setText(format_number(value))  # type: ignore[attr-defined]
-            else:
-                w.setText("" if value is None else str(value))  # type: ignore[attr-defined]
+            elif isinstance(w, QLineEdit):
+                w.setText(
+                    to_text(spec, value)
+                    if spec.kind in ("fen", "real", "int", "year")
+                    else ""
+                    if value is None
+                    else str(value)
+                )
 
     def raw(self) -> dict[str, object]:
         """What is on screen, unparsed (for telling whether anything changed)."""
@@ -119,39 +114,27 @@ class FieldForm(QWidget):
                 out[name] = w.isChecked()
             elif isinstance(w, QComboBox):
                 out[name] = w.currentData()
-            else:
-                out[name] = w.text()  # type: ignore[attr-defined]
+            elif isinstance(w, QLineEdit):
+                out[name] = w.text()
         return out
 
     def apply(self, record: Any, problems: list[Problem]) -> Any:
-        """A copy of ``record`` with the typed values; bad ones become problems, keeping the old value."""
+        """A copy of ``record`` with the typed values; a text that cannot be read becomes a
+        problem (and the field keeps its empty value). The rules are the services' to apply."""
         values: dict[str, object] = {}
-        for f in self.fields:
-            if f.kind == "readonly":
+        for spec in self.specs:
+            if spec.name in self.readonly:
                 continue
-            w = self.widgets[f.name]
-            where = self.prefix + (f.name,)
+            w = self.widgets[spec.name]
             if isinstance(w, CodeCombo):
-                values[f.name] = w.key()
+                values[spec.name] = w.key()
             elif isinstance(w, YesNoCombo):
-                values[f.name] = w.value()
+                values[spec.name] = w.value()
             elif isinstance(w, QCheckBox):
-                values[f.name] = 1 if w.isChecked() else 0
+                values[spec.name] = 1 if w.isChecked() else 0
             elif isinstance(w, QComboBox):
-                values[f.name] = w.currentData()
-            else:
-                text = w.text()  # type: ignore[attr-defined]
-                if f.kind == "text":
-                    values[f.name] = text.strip()
-                elif f.kind == "number":
-                    values[f.name] = form_input.number(text, where, problems)
-                elif f.kind == "int":
-                    values[f.name] = form_input.number(text, where, problems, integer=True)
-                elif f.kind == "year":
-                    values[f.name] = form_input.year(text, where, problems, ahead=f.ahead)
-                elif f.kind == "money":
-                    try:
-                        values[f.name] = parse_yuan(text) if text.strip() else None
-                    except CundangError as exc:
-                        problems.append(Problem(where, exc))
+                values[spec.name] = w.currentData()
+            elif isinstance(w, QLineEdit):
+                value = parse_input(spec, w.text(), (*self.prefix, spec.name), problems)
+                values[spec.name] = spec.empty if value is None else value
         return dataclasses.replace(record, **values)

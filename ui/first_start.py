@@ -16,16 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import labels
+from models import fields
 from models.demo.generator import generate
 from models.domain import Village
 from models.errors import CundangError
 from models.services.villages import create_village
 from models.store import Store
-from ui.messages import describe
+from models.wording import describe
 from ui.widgets import ErrorLabel
 
-V = labels.VILLAGE
+V = fields.record("villages")
 
 
 class FirstStartDialog(QDialog):
@@ -41,8 +41,8 @@ class FirstStartDialog(QDialog):
         form = QFormLayout()
         for name, edit in self.edits.items():
             edit.setObjectName(f"new-village-{name}")
-            form.addRow(V[name], edit)
-        form.addRow("村民小组", self.groups)
+            form.addRow(V.header(name), edit)
+        form.addRow(fields.record("village_groups").title, self.groups)
         self.error = ErrorLabel()
         self.create_button = QPushButton("新建本村")
         self.demo_button = QPushButton("打开演示村（示例数据）")

@@ -62,7 +62,7 @@ class Header(QWidget):
         )
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
-        if changes.village:
+        if changes.touches("village"):
             current = self.village_id
             self.village_box.blockSignals(True)
             self._fill_villages()
@@ -70,5 +70,5 @@ class Header(QWidget):
             self.village_box.blockSignals(False)
             if self.village_id != current:
                 self.village_changed.emit(self.village_id)
-        if changes.village or changes.households or changes.ledgers:
+        if changes.touches("village", "households", "inspections"):
             self._refresh_counts()

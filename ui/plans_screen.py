@@ -21,16 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, labels
-from models.assistance import is_overdue, suggest_measures
+from models import codes, fields
 from models.domain import Measure, Plan
 from models.errors import CundangError, Problem, ValidationFailed
+from models.fields import views
 from models.money import format_fen, parse_yuan
+from models.rules.assistance import is_overdue, suggest_measures
 from models.services.assistance import copy_plan, save_plan
 from models.store import Store
-from ui.events import AppEvents
+from models.wording import describe, describe_problem
+from ui.events import AppEvents, Changes
 from ui.lazy import LazyVillage
-from ui.messages import describe, describe_problem
 from ui.tables import WARN, fill, key_of, make_table
 from ui.widgets import CodeCombo, ErrorLabel
 
@@ -69,7 +70,7 @@ class PlanScreen(LazyVillage, QWidget):
         self.note = QLineEdit()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("measure-table")
-        self.table.setHorizontalHeaderLabels([labels.MEASURE[c] for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels([fields.record("measures").header(c) for c in COLUMNS])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.suggest_button = QPushButton("按致贫原因建议措施")
         self.copy_button = QPushButton("复制上年计划")
@@ -78,7 +79,10 @@ class PlanScreen(LazyVillage, QWidget):
         self.save_button = QPushButton("保存计划")
         self.state = QLabel()
         self.error = ErrorLabel()
-        self.overview = make_table(("户编号", "户主", "状态", "措施", "已完成", "逾期"), "plan-overview")
+        self.overview = make_table(
+            (fields.record("households").header("household_no"), views.HEAD.header, *views.PLAN_OVERVIEW.headers()),
+            "plan-overview",
+        )
         self.overview.setMaximumWidth(480)
         self.loaded: object = None  # what was on screen after loading, to tell unsaved edits
         top = QHBoxLayout()
@@ -88,9 +92,10 @@ class PlanScreen(LazyVillage, QWidget):
         top.addWidget(self.year)
         top.addStretch(1)
         goal = QFormLayout()
-        goal.addRow(labels.PLAN["target_exit_year"], self.target_exit)
-        goal.addRow(labels.PLAN["target_income_fen"], self.target_income)
-        goal.addRow(labels.PLAN["note"], self.note)
+        plan = fields.record("plans")
+        goal.addRow(plan.header("target_exit_year"), self.target_exit)
+        goal.addRow(plan.header("target_income_fen"), self.target_income)
+        goal.addRow(plan.header("note"), self.note)
         buttons = QHBoxLayout()
         for b in (self.suggest_button, self.copy_button, self.add_button, self.remove_button):
             buttons.addWidget(b)
@@ -119,6 +124,13 @@ class PlanScreen(LazyVillage, QWidget):
         self.add_button.clicked.connect(lambda: self._add_row(Measure(category="other")))
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         self.save_button.clicked.connect(self.save)
+        events.data_changed.connect(self._on_data_changed)
+
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:
+        """Households, members and cadres are chosen here; plans are made elsewhere too (copy)."""
+        if initiator is not self and changes.touches("plans", "households", "cadres", "village"):
+            if not self.is_dirty():
+                self.set_village(self.village_id)
 
     def load_village(self, village_id: int | None) -> None:
         self.village_id = village_id
@@ -296,13 +308,14 @@ class PlanScreen(LazyVillage, QWidget):
         try:
             if problems:
                 raise ValidationFailed(problems)
-            save_plan(self.store, plan, measures)
+            changes = save_plan(self.store, plan, measures)
         except ValidationFailed as exc:
             self.error.set_error("未保存：\n" + "\n".join(describe_problem(p) for p in exc.problems))
             return False
         except CundangError as exc:
             self.error.set_error(f"未保存：{describe(exc)}")
             return False
+        self.events.emit_changes(changes, self)
         if reload:
             self.load()
             self.state.setText(self.state.text() + "　已保存。")
@@ -327,8 +340,9 @@ class PlanScreen(LazyVillage, QWidget):
             self.error.set_error("当前计划有未保存的修改，请先保存或清空后再复制。")
             return
         try:
-            copy_plan(self.store, hid, self.year.value() - 1, self.year.value())
+            changes = copy_plan(self.store, hid, self.year.value() - 1, self.year.value())
         except CundangError as exc:
             self.error.set_error(describe(exc))
             return
+        self.events.emit_changes(changes, self)
         self.load()

@@ -8,10 +8,11 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
+from models.errors import CundangError
 from models.store import Store
+from models.wording import describe
 from printing.jobs import PrintJob, run_job
 from printing.ledgers import LEDGER_TITLES
-from ui.messages import describe
 
 
 def save_pdf_now(parent: QWidget, store: Store, job: PrintJob, name: str, path: str | None = None) -> str:
@@ -24,7 +25,7 @@ def save_pdf_now(parent: QWidget, store: Store, job: PrintJob, name: str, path: 
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         pages = run_job(store.folder, job, path)
-    except Exception as exc:  # an unwritable folder, an unusable font
+    except (CundangError, OSError) as exc:  # an unwritable folder, an unusable font
         return f"没有生成：{describe(exc)}"
     finally:
         QApplication.restoreOverrideCursor()

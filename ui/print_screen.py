@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from models.files import atomic_file
 from models.store import Store
+from models.wording import describe
 from printing.fonts import find_font
 from printing.jobs import PrintJob, run_job
 from printing.notices import notice_days, record_notice
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.messages import describe
 from ui.printing_choices import DOCUMENTS
 from ui.widgets import ErrorLabel
 from ui.workers import Worker, pool
@@ -119,7 +119,9 @@ class PrintScreen(QWidget):
         """Saving or printing a notice is posting it: record it now (a preview was not)."""
         job = self.built_job
         if job is not None and job.document == "notice" and not self.recorded:
-            record_notice(self.store, job.village_id, job.kind, job.year, job.start, job.end)
+            self.events.emit_changes(
+                record_notice(self.store, job.village_id, job.kind, job.year, job.start, job.end), self
+            )
             self.recorded = True
 
     def _enable(self, ready: bool) -> None:

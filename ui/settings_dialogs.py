@@ -20,17 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, labels
+from models import codes, fields
 from models import config as config_module
+from models.changes import Changes
 from models.domain import PovertyLine
 from models.errors import CundangError
+from models.fields import views
 from models.money import format_fen, parse_yuan
 from models.services.assistance import delete_poverty_line, save_config, save_poverty_line
 from models.store import Store
+from models.wording import describe
 from printing.fonts import load_ttf
-from ui.messages import describe
 from ui.tables import fill, key_of, make_table
 from ui.widgets import ErrorLabel
+
+_L = fields.record("poverty_lines")
+_S = views.CONFIG
 
 
 class PovertyLineDialog(QDialog):
@@ -40,7 +45,8 @@ class PovertyLineDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle("扶贫标准（元/人·年）")
-        self.table = make_table(("年度", "省份", "标准（元）", "来源"), "poverty-lines")
+        self.changes = Changes()
+        self.table = make_table(_L.headers("year", "province", "line_fen", "source"), "poverty-lines")
         self.year = QSpinBox()
         self.year.setRange(2010, dt.date.today().year + 1)
         self.year.setValue(dt.date.today().year)
@@ -48,7 +54,7 @@ class PovertyLineDialog(QDialog):
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("元")
         self.source = QLineEdit()
-        self.source.setPlaceholderText("文件名称或文号")
+        self.source.setPlaceholderText(_L["source"].placeholder)
         self.save_button = QPushButton("保存这一条")
         self.delete_button = QPushButton("删除选中")
         self.error = ErrorLabel()
@@ -88,9 +94,9 @@ class PovertyLineDialog(QDialog):
                 year=self.year.value(),
                 province=self.province.text(),
                 line_fen=parse_yuan(self.amount.text()),
-                source=self.source.text().strip(),
+                source=self.source.text(),
             )
-            save_poverty_line(self.store, line)
+            self.changes |= save_poverty_line(self.store, line)
         except CundangError as exc:
             self.error.set_error(describe(exc))
             return
@@ -100,7 +106,7 @@ class PovertyLineDialog(QDialog):
     def _on_delete(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
-            delete_poverty_line(self.store, key_of(self.table, row))
+            self.changes |= delete_poverty_line(self.store, key_of(self.table, row))
             self.refresh()
 
 
@@ -110,17 +116,19 @@ class ConfigDialog(QDialog):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.changes = Changes()
         self.setWindowTitle("设置")
         config = store.config()
         self.roles = self._checks(
-            "村里必须有的帮扶力量（默认“六个一”）", codes.VILLAGE_REQUIREMENT.items, config.required_roles
+            f"{_S.label('required_roles')}（默认“六个一”）", codes.VILLAGE_REQUIREMENT.items, config.required_roles
         )
         self.criteria = self._checks(
-            "贫困户退出标准（收入不能单独决定）", codes.EXIT_CRITERION.items, config.exit_criteria
+            f"{_S.label('exit_criteria')}（收入不能单独决定）", codes.EXIT_CRITERION.items, config.exit_criteria
         )
+        village = fields.record("villages")
         self.facts = self._checks(
-            "贫困村退出还须具备",
-            [(k, labels.VILLAGE[k]) for k in config_module.VILLAGE_FACTS],
+            _S.label("village_requirements"),
+            [(k, village.label(k)) for k in config_module.VILLAGE_FACTS],
             config.village_requirements,
         )
         self.notice_days = QSpinBox()
@@ -140,16 +148,21 @@ class ConfigDialog(QDialog):
         self.local_hotline.setPlaceholderText("印在公示和明白卡上，与 12317 并列")
         self.pdf_font = QLineEdit(config.pdf_font)
         self.pdf_font.setPlaceholderText("留空则自动查找系统中文字体")
-        self.enforce = QCheckBox("识别、标注脱贫前必须完成程序")
+        self.enforce = QCheckBox(_S.label("enforce_procedures"))
         self.enforce.setChecked(config.enforce_procedures)
         self.error = ErrorLabel()
         form = QFormLayout()
-        form.addRow("公示天数不少于", self.notice_days)
-        form.addRow("贫困发生率低于（西部常为 30‰）", self.incidence)
-        form.addRow("村集体经济收入不低于", self.collective)
-        form.addRow("驻村工作队员每月在村不少于（按本省规定）", self.attendance)
-        form.addRow("本地监督电话", self.local_hotline)
-        form.addRow("PDF 字体文件（TrueType）", self.pdf_font)
+        for name, widget in (
+            ("notice_days", self.notice_days),
+            ("incidence_max_permille", self.incidence),
+            ("collective_income_min_fen", self.collective),
+            ("min_attendance_days", self.attendance),
+            ("local_hotline", self.local_hotline),
+            ("pdf_font", self.pdf_font),
+        ):
+            form.addRow(_S.label(name), widget)
+        self.incidence.setToolTip("西部省份常为 30‰")
+        self.attendance.setToolTip("按本省规定")
         form.addRow("", self.enforce)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -190,7 +203,7 @@ class ConfigDialog(QDialog):
             config.pdf_font = self.pdf_font.text().strip()
             if config.pdf_font:
                 load_ttf(config.pdf_font)  # refuse a file that cannot be embedded, now rather than at printing
-            save_config(self.store, config)
+            self.changes = save_config(self.store, config)
         except CundangError as exc:  # FontUnusable is one: a damaged font file says so
             self.error.set_error(describe(exc))
             return

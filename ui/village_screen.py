@@ -14,41 +14,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import labels
+from models import fields
 from models.domain import Group, Village
-from models.errors import (
-    CundangError,
-    DuplicateGroup,
-    DuplicateVillage,
-    GroupInUse,
-    Problem,
-    Required,
-    VillageCodeInvalid,
-)
+from models.errors import CundangError, Problem, ValidationFailed
 from models.services.villages import update_village
 from models.store import Store
+from models.wording import describe, describe_problem
 from ui.events import AppEvents, Changes
-from ui.field_form import Field, FieldForm
+from ui.field_form import FieldForm
 from ui.widgets import ErrorLabel, FieldErrors
 
-V = labels.VILLAGE
-
-VILLAGE_FIELDS = [
-    Field("code", V["code"], placeholder="12位统计用区划代码"),
-    Field("name", V["name"]),
-    Field("province", V["province"]),
-    Field("city", V["city"]),
-    Field("county", V["county"]),
-    Field("township", V["township"]),
-    Field("is_poor_village", V["is_poor_village"], "flag"),
-    Field("planned_exit_year", V["planned_exit_year"], "year", ahead=10),
-    Field("actual_exit_year", V["actual_exit_year"], "year"),
-    Field("households_total", V["households_total"], "int"),
-    Field("population_total", V["population_total"], "int"),
-    Field("agri_population", V["agri_population"], "int"),
-    Field("collective_income_fen", V["collective_income_fen"] + "(元)", "money"),
-    *(Field(n, V[n], "yesno") for n in ("hard_road", "clinic", "culture_room", "broadband", "safe_water")),
-]
+VILLAGE_FIELDS = (
+    "code",
+    "name",
+    "province",
+    "city",
+    "county",
+    "township",
+    "is_poor_village",
+    "planned_exit_year",
+    "actual_exit_year",
+    "households_total",
+    "population_total",
+    "agri_population",
+    "collective_income_fen",
+    "hard_road",
+    "clinic",
+    "culture_room",
+    "broadband",
+    "safe_water",
+)
 
 
 class GroupEditor(QGroupBox):
@@ -57,7 +52,7 @@ class GroupEditor(QGroupBox):
     error: ErrorLabel
 
     def __init__(self) -> None:
-        super().__init__("村民小组")
+        super().__init__(fields.record("village_groups").title)
         self.list = QListWidget()
         self.list.setObjectName("group-list")
         self.add_button = QPushButton("添加小组")
@@ -114,10 +109,8 @@ class VillageScreen(QWidget):
         self.village: Village | None = None
         self.summary = ErrorLabel()
         self.errors = FieldErrors(self.summary)
-        self.form = FieldForm(VILLAGE_FIELDS, self.errors, ("village",))
+        self.form = FieldForm("villages", VILLAGE_FIELDS, self.errors)
         self.groups = GroupEditor()
-        self.errors.labels[("village", "groups")] = self.groups.error
-        self.errors.fields[("village", "groups")] = self.groups.list
         self.save_button = QPushButton("保存村情")
         self.notice = QLabel()
         body = QHBoxLayout()
@@ -131,6 +124,11 @@ class VillageScreen(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(bottom)
         self.save_button.clicked.connect(self.save)
+        events.data_changed.connect(self._on_data_changed)
+
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:
+        if initiator is not self and changes.touches("village") and self.village is not None:
+            self.set_village(self.village.id)  # an import or another window changed it
 
     def set_village(self, village_id: int | None) -> None:
         self.village = self.store.villages.get(village_id) if village_id is not None else None
@@ -146,22 +144,18 @@ class VillageScreen(QWidget):
             return False
         problems: list[Problem] = []
         village = self.form.apply(self.village, problems)
-        if problems:
-            self.errors.show(problems)
-            return False
         try:
-            update_village(self.store, village, self.groups.groups())
-        except CundangError as exc:
-            field = exc.facts.get("field") if isinstance(exc, Required) else None
-            where = {
-                VillageCodeInvalid: "code",
-                DuplicateVillage: "code",
-                DuplicateGroup: "groups",
-                GroupInUse: "groups",
-            }.get(type(exc), field or "name")
-            self.errors.show([Problem(("village", where), exc)])
+            if problems:
+                raise ValidationFailed(problems)
+            changes = update_village(self.store, village, self.groups.groups())
+        except ValidationFailed as exc:
+            rest = self.errors.show(exc.problems)
+            self.groups.error.set_error("\n".join(describe_problem(p) for p in rest))
+            return False
+        except CundangError as exc:  # a group still in use
+            self.groups.error.set_error(describe(exc))
             return False
         self.set_village(village.id)
         self.notice.setText("村情已保存。")
-        self.events.emit_changes(Changes(village=True), self)
+        self.events.emit_changes(changes, self)
         return True

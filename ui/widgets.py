@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from models import codes
-from models.errors import Problem
-from ui.messages import describe, describe_problem
+from models.errors import ControlCharacter, Problem
+from models.rules.values import without_controls
+from models.wording import CONTROLS_REMOVED, describe, describe_problem
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -93,8 +94,14 @@ class FieldErrors:
             if label is None:
                 rest.append(p)
                 continue
-            label.set_error(describe(p.error))
-            self.fields[p.where].setStyleSheet("border: 1px solid #c0392b;")
+            field = self.fields[p.where]
+            text = describe(p.error)
+            if isinstance(p.error, ControlCharacter) and isinstance(field, QLineEdit):
+                # Invisible characters cannot be found by eye: take them out, and say so.
+                field.setText(without_controls(field.text()))
+                text += CONTROLS_REMOVED
+            label.set_error(text)
+            field.setStyleSheet("border: 1px solid #c0392b;")
         if problems:
             lines = [describe_problem(p) for p in problems]
             self.summary.set_error(f"有 {len(problems)} 处需要改正，未保存：\n" + "\n".join(lines[:12]))

@@ -10,10 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from models import codes, idnumber
-from models.assistance import CAUSE_MEASURES
 from models.demo import names
 from models.domain import Village
 from models.errors import DataFolderNotEmpty
+from models.rules.assistance import CAUSE_MEASURES
 from models.storage.audit import uuid7
 from models.store import Store
 

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models import codes, labels, rules
+from models import codes
 from models.domain import Group, Household, Member, MemberEvent, StatusEvent, Village
-from models.errors import CundangError, DuplicateIdNumber, HeadCount, Problem
-from models.exchange import national_columns as C
+from models.errors import CundangError, DuplicateIdNumber, FileRefused, HeadCount, MissingColumn, Problem
+from models.exchange import national_columns as columns
 from models.exchange.problems import WARNING, RowProblem
-from models.exchange.reader import FileRefused, Grid, read_file
+from models.exchange.reader import Grid, read_file
+from models.fields import field_label
+from models.rules import members as member_rules
+from models.rules import records
+from models.rules.register import check_village_code, recorded_day
 from models.services.villages import create_village
 from models.store import Store
+from models.wording import describe
 
 PLACE = ("province", "city", "county", "township", "village")
 _RULE_COLUMNS = {
@@ -109,7 +113,7 @@ def import_national(
     return result
 
 
-class _Import(C.ExportReader):
+class _Import(columns.ExportReader):
     """Plans the village from the rows read, then writes it."""
 
     def __init__(self, store: Store, path: Path, wanted: str) -> None:
@@ -148,7 +152,7 @@ class _Import(C.ExportReader):
     def select_village(self, people: list[_Person]) -> list[_Person]:
         places: dict[object, list[_Person]] = {}
         for p in people:
-            key = p.cells.get("village_code") or tuple(C.fold(p.cells.get(f, "")) for f in PLACE[2:])
+            key = p.cells.get("village_code") or tuple(columns.fold(p.cells.get(f, "")) for f in PLACE[2:])
             places.setdefault(key, []).append(p)
         if self.wanted and "village_code" in self.cols:
             chosen = places.pop(self.wanted, [])
@@ -185,7 +189,7 @@ class _Import(C.ExportReader):
         code = self.wanted or v.get("village_code", "")
         if code:
             try:
-                code = rules.check_village_code(code)
+                code = check_village_code(code)
             except CundangError:
                 self.problem(
                     None if self.wanted else first.row, "village_code", code, "村代码应为12位数字（统计用区划代码）。"
@@ -201,7 +205,7 @@ class _Import(C.ExportReader):
                 return Village(code=code, **{("name" if f == "village" else f): v.get(f, "") for f in PLACE})
             theirs = [v.get(f, "") for f in PLACE[2:]]
             ours = [village.county, village.township, village.name]
-            if any(t and C.fold(t) != C.fold(o) for t, o in zip(theirs, ours)):
+            if any(t and columns.fold(t) != columns.fold(o) for t, o in zip(theirs, ours)):
                 self.problem(
                     first.row,
                     "village",
@@ -210,12 +214,12 @@ class _Import(C.ExportReader):
                     WARNING,
                 )
             return village
-        wanted = [C.fold(v.get(f, "")) for f in PLACE[2:]]
+        wanted = [columns.fold(v.get(f, "")) for f in PLACE[2:]]
         found = [
             x
             for x in self.store.villages.all()
             if wanted[2]
-            and all(not w or not o or w == C.fold(o) for w, o in zip(wanted, (x.county, x.township, x.name)))
+            and all(not w or not o or w == columns.fold(o) for w, o in zip(wanted, (x.county, x.township, x.name)))
         ]
         if len(found) == 1:
             return found[0]
@@ -240,8 +244,9 @@ class _Import(C.ExportReader):
         for r in self.store.db["members"].rows_where("village_id = ?", [vid], order_by="sort_order, id"):
             m = Member.from_row(r)
             self.members.setdefault(m.household_id, []).append(m)
-            if m.is_current and rules.person_key(m):
-                self.registered[rules.person_key(m)] = m
+            key = member_rules.person_key(m.id_type, m.id_number)
+            if m.is_current and key:
+                self.registered[key] = m
         self.groups = {g.name: g.id for g in self.store.villages.groups(vid)} if vid else {}
         self.group_names = {gid: name for name, gid in self.groups.items()}
 
@@ -252,14 +257,14 @@ class _Import(C.ExportReader):
         fam.head = head = heads[0] if heads else fam.people[0]
         v, row = head.cells, head.row
         for p in fam.people:  # household columns repeat on each row: the head's row counts
-            for f in C.HOUSEHOLD_FIELDS:
-                if p is not head and p.cells.get(f) and v.get(f) and C.fold(p.cells[f]) != C.fold(v[f]):
+            for f in columns.HOUSEHOLD_FIELDS:
+                if p is not head and p.cells.get(f) and v.get(f) and columns.fold(p.cells[f]) != columns.fold(v[f]):
                     self.note(p.row, f, p.cells[f], "与本户户主一行的值不一致，按户主一行导入")
         if heads and v.get("head_id") and v.get("id_number") and v["head_id"] != v["id_number"]:
             self.problem(
                 row, "head_id", v["head_id"], f"户主证件号码与户主本人一行的证件号码（{v['id_number']}）不一致。"
             )
-        if heads and v.get("head_name") and v.get("name") and C.fold(v["head_name"]) != C.fold(v["name"]):
+        if heads and v.get("head_name") and v.get("name") and columns.fold(v["head_name"]) != columns.fold(v["name"]):
             self.problem(
                 row, "head_name", v["head_name"], f"户主姓名与户主本人一行的姓名“{v['name']}”不一致。", WARNING
             )
@@ -282,10 +287,13 @@ class _Import(C.ExportReader):
         if not fam.head.cells.get("identified_year") and fam.data_year is not None:
             facts["identified_year"] = fam.data_year
             self.note(row, "year", str(fam.data_year), "没有识别年度：新户的识别年度按“年度”列记录")
-        household = Household(household_no=fam.no, **facts)
-        self.rule_problems(fam, rules.validate_household(household), set(Household.columns()))
+        household, problems = records.check("households", Household(household_no=fam.no, status="not_exited", **facts))
+        household = dataclasses.replace(household, status="")
+        self.rule_problems(fam, problems, set(Household.columns()))
         for p in fam.people:
-            p.member = Member(**{"id_type": "resident", "ethnicity": "", "politics": "", **p.facts})
+            p.member = member_rules.completed(
+                Member(**{"id_type": "resident", "ethnicity": "", "politics": "", **p.facts}), today=self.today
+            )
         self.member_problems(fam, [])
         status = status or "not_exited"
         fam.household = dataclasses.replace(household, status=status)
@@ -328,9 +336,9 @@ class _Import(C.ExportReader):
         stored = fam.stored
         assert stored is not None
         row = fam.head.row
-        merged = dataclasses.replace(stored, **facts)
-        self.rule_problems(fam, rules.validate_household(merged, identified=stored.status != ""), set(facts))
-        fam.changes = {k: v for k, v in facts.items() if getattr(stored, k) != v}
+        merged, problems = records.check("households", dataclasses.replace(stored, **facts))
+        self.rule_problems(fam, problems, set(facts))
+        fam.changes = {k: getattr(merged, k) for k in facts if getattr(stored, k) != getattr(merged, k)}
         if fam.group and self.group_names.get(stored.group_id) != fam.group:
             fam.changes["group"] = fam.group
         if status is not None and status != stored.status:
@@ -343,13 +351,17 @@ class _Import(C.ExportReader):
                 WARNING,
             )
         stored_members = self.members.get(stored.id, [])
-        current = {rules.person_key(m): m for m in stored_members if m.is_current and rules.person_key(m)}
-        gone = {rules.person_key(m): m for m in stored_members if not m.is_current and rules.person_key(m)}
+        keys = {m.id: member_rules.person_key(m.id_type, m.id_number) for m in stored_members}
+        current = {keys[m.id]: m for m in stored_members if m.is_current and keys[m.id]}
+        gone = {keys[m.id]: m for m in stored_members if not m.is_current and keys[m.id]}
         for p in fam.people:
             key = str(p.facts.get("id_number", ""))[:18]
             if key in current:
                 p.stored = current.pop(key)
-                p.member = dataclasses.replace(p.stored, **{k: v for k, v in p.facts.items() if k != "id_number"})
+                p.member = member_rules.completed(
+                    dataclasses.replace(p.stored, **{k: v for k, v in p.facts.items() if k != "id_number"}),
+                    today=self.today,
+                )
             elif key in gone:
                 self.problem(
                     p.row,
@@ -360,7 +372,9 @@ class _Import(C.ExportReader):
                     WARNING,
                 )
             else:
-                p.member = Member(**{"id_type": "resident", "ethnicity": "", "politics": "", **p.facts})
+                p.member = member_rules.completed(
+                    Member(**{"id_type": "resident", "ethnicity": "", "politics": "", **p.facts}), today=self.today
+                )
                 self.note(p.row, "name", p.cells.get("name", ""), "该户新增的成员按“其他增加”记录，请核对增加原因")
         for m in current.values():
             self.problem(
@@ -385,15 +399,10 @@ class _Import(C.ExportReader):
             if name in fields:
                 f = self.rule_column(name)
                 value = fam.head.cells.get(f, "")
-                label = self.col(f) or labels.HOUSEHOLD.get(name, "")
+                label = self.col(f) or field_label(("households", name))
                 if not self.col(f) and self.told_once(label, problem):
                     continue
-                self.problem(
-                    fam.head.row if self.col(f) else None,
-                    f,
-                    value,
-                    C.describe(problem.error, label, in_file=bool(self.col(f))),
-                )
+                self.problem(fam.head.row if self.col(f) else None, f, value, self.words(problem, label, f))
 
     def told_once(self, label: str, problem: Problem) -> bool:
         """A column the file lacks is said once for the file, not once per household."""
@@ -408,8 +417,11 @@ class _Import(C.ExportReader):
         """The rules on the members as they will be: each row's own, and one head among all
         current members (those only here count too)."""
         listed = [p for p in fam.people if p.member is not None]
-        members = [p.member for p in listed] + others
-        for problem in rules.validate_members(members, today=self.today):
+        members: list[Member] = [p.member for p in listed if p.member is not None] + others
+        found = [
+            q for i, m in enumerate(members) for q in records.check("members", m, ("members", i), today=self.today)[1]
+        ]
+        for problem in found + member_rules.household_problems(members):
             _, i, name = problem.where
             if isinstance(problem.error, DuplicateIdNumber) or (
                 not isinstance(problem.error, HeadCount) and (i is None or i >= len(listed))
@@ -417,7 +429,7 @@ class _Import(C.ExportReader):
                 continue  # the same number twice is checked over the whole file
             p = listed[i] if i is not None and i < len(listed) else fam.people[0]
             f = self.rule_column(str(name))
-            label = self.col(f) or labels.MEMBER.get(str(name), "")
+            label = self.col(f) or field_label(("members", str(name)))
             if name == "dropout_reason" and not self.col(f):
                 # The national export has no such column: take the member, ask for the reason.
                 self.problem(
@@ -431,11 +443,14 @@ class _Import(C.ExportReader):
             if not self.col(f) and self.told_once(label, problem):
                 continue
             self.problem(
-                p.row if self.col(f) else None,
-                f,
-                p.cells.get(f, ""),
-                C.describe(problem.error, label, in_file=bool(self.col(f))),
+                p.row if self.col(f) else None, f, p.cells.get(f, ""), self.words(problem, label, f), problem.level
             )
+
+    def words(self, problem: Problem, label: str, column: str) -> str:
+        """The rule book's sentence; for a required value whose column the file lacks, that."""
+        if not self.col(column) and problem.error.__class__.__name__ == "Required":
+            return describe(MissingColumn(column=label))
+        return describe(problem.error)
 
     def rule_column(self, name: str) -> str:
         return next((f for f in _RULE_COLUMNS.get(name, (name,)) if f in self.cols), "")
@@ -445,7 +460,7 @@ class _Import(C.ExportReader):
         first: dict[str, int] = {}
         for fam in families:
             for p in fam.people:
-                key = rules.person_key(p.member) if p.member is not None else ""
+                key = member_rules.person_key(p.member.id_type, p.member.id_number) if p.member is not None else ""
                 if not key:
                     continue
                 if key in first:
@@ -484,16 +499,16 @@ class _Import(C.ExportReader):
     # --- Writing --------------------------------------------------------------------------
 
     def day(self, year: int) -> str:
-        return min(dt.date(year, 12, 31), self.today).isoformat()
+        return recorded_day(year, self.today)
 
     def write(self, village: Village, families: list[_Family]) -> None:
         """Everything in one transaction, through the audited writer."""
         store, w = self.store, self.store.writer
-        reason = f"据{C.SOURCE}导出数据导入（{Path(self.file).name}）"
+        reason = f"据{columns.SOURCE}导出数据导入（{Path(self.file).name}）"
         new_groups = [name for name, gid in self.groups.items() if gid is None]
         with store.db.atomic():
             if village.id is None:
-                village = create_village(store, village, new_groups)
+                village = store.villages.get(create_village(store, village, new_groups).id or 0)
             elif new_groups:
                 start = len(self.group_names)
                 w.insert_many(

@@ -8,10 +8,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from models import codes, rules
-from models import errors as E
+from models import codes
+from models.errors import CundangError, NotAWholeNumber
 from models.exchange.problems import ERROR, WARNING, RowProblem
 from models.exchange.reader import Grid
+from models.rules.values import check_year
+from models.wording import describe
 
 SOURCE = "全国扶贫开发信息系统"
 HEADER_ROWS = 20  # the header may sit below title rows; it is looked for in this many rows
@@ -298,50 +300,6 @@ def whole_number(raw: str, suffix: str = "") -> int | None:
     return int(value) if value.is_integer() else None
 
 
-# --- Wording -------------------------------------------------------------------------
-
-_ID_REASONS = {
-    "length": "应为18位",
-    "chars": "只能由数字组成，最后一位可以是X",
-    "region": "前6位地区码不正确",
-    "birth_date": "其中的出生日期不存在或晚于今天",
-    "checksum": "校验位不正确，可能输错了某一位",
-    "disability_length": "残疾人证号应为18位身份证号码加2位数字",
-}
-
-
-def describe(error: E.CundangError, column: str, *, in_file: bool = True) -> str:
-    """One sentence for a problem the rules found with a value of ``column`` (``in_file``: the
-    file has that column; a required value with no column at all says so)."""
-    if isinstance(error, E.Required):
-        return (f"“{column}”必须填写" if column else "此项必须填写") + ("。" if in_file else "，文件中没有这一列。")
-    if isinstance(error, E.InvalidIdNumber):
-        return f"证件号码有误：{_ID_REASONS.get(error.reason, error.reason)}。"
-    if isinstance(error, E.IdNumberMismatch):
-        return f"与证件号码不符：按证件号码应为“{error.derived}”。"
-    if isinstance(error, E.HeadCount):
-        return (
-            f"该户有 {error.count} 名户主，每户必须有且只有一名户主。"
-            if error.count
-            else "该户没有户主（与户主关系为“户主”的成员），每户必须有且只有一名户主。"
-        )
-    if isinstance(error, E.UnknownCode):
-        return f"“{error.value}”不是{error.list_name}的可选值。"
-    if isinstance(error, E.RepeatedCause):
-        return f"致贫原因“{codes.CAUSE.label(error.value)}”重复填写了。"
-    if isinstance(error, E.InvalidYear):
-        return f"年度“{error.value}”无效（应在 2013 年到今年之间）。"
-    if isinstance(error, E.InvalidMonths):
-        return f"务工时间“{error.value}”应为 0 到 12 之间的整数（月）。"
-    if isinstance(error, E.InvalidPhone):
-        return f"联系电话“{error.value}”格式不正确。"
-    if isinstance(error, E.InvalidDate):
-        return f"日期“{error.value}”无效。"
-    if isinstance(error, E.NegativeValue):
-        return f"“{error.value}”不能为负数。"
-    return f"值不符合要求（{type(error).__name__}）。"
-
-
 # --- Reading an export ----------------------------------------------------------------
 
 
@@ -450,9 +408,9 @@ class ExportReader:
             return None
         n = whole_number(text, "年")
         try:
-            return rules.check_year(text if n is None else n, today=self.today)
-        except E.CundangError as exc:
-            self.problem(row, f, text, describe(exc, self.col(f)))
+            return check_year(text if n is None else n, today=self.today)
+        except CundangError as exc:
+            self.problem(row, f, text, describe(exc))
             return None
 
     def member_facts(self, row: int, v: dict[str, str]) -> dict[str, object]:
@@ -470,12 +428,10 @@ class ExportReader:
                 facts["health"] = ",".join(k for k in codes.HEALTH.keys if k in keys)
         if v.get("work_months"):
             n = whole_number(v["work_months"])
-            if n is None or not 0 <= n <= 12:
-                self.problem(
-                    row, "work_months", v["work_months"], describe(E.InvalidMonths(value=v["work_months"]), "")
-                )
+            if n is None:
+                self.problem(row, "work_months", v["work_months"], describe(NotAWholeNumber(value=v["work_months"])))
             else:
-                facts["work_months"] = n
+                facts["work_months"] = n  # its range is the rule book's (checked with the member)
         for f in FLAGS:
             if v.get(f):
                 flag = flag_of(v[f])

@@ -10,18 +10,23 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlite_utils import Database
 
-from models import codes, labels
-from models.exchange.columns import Column, columns_for
+from models.errors import ExportBlocked
+from models.fields import RECORDS, Fields, FieldSpec
+from models.fields.records import HOUSEHOLD
 from models.files import atomic_file
+from models.rules.values import to_text
 from models.store import Store
+from models.wording import step_label
 
 FORMAT_VERSION = "1"
 SOFTWARE = "村档 0.1.0"
@@ -35,232 +40,104 @@ ROW_HASH = "行校验值"  # hidden last column of each data sheet: a hash of th
 
 @dataclass(frozen=True)
 class Sheet:
-    name: str
+    """One record kind's sheet: its table, which of its records are the village's, the columns
+    that point at other records (written as their UUIDs), and its fields in the sheet's order."""
+
     table: str
-    fields: dict[str, str]  # column -> Chinese header
     scope: str  # SQL condition on the table's rows for :village
-    refs: tuple[tuple[str, str, str], ...] = ()  # (column, referenced table, header)
-    coded: tuple[tuple[str, codes.CodeList], ...] = ()
+    refs: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()  # the fields in the sheet's order, where it is not the record's
+
+    @property
+    def record(self) -> Fields:
+        return RECORDS[self.table]
+
+    @property
+    def name(self) -> str:
+        return self.record.title
+
+    @property
+    def fields(self) -> list[FieldSpec]:
+        """The stored fields the sheet holds (not references, not what the program derives)."""
+        if self.order:
+            return self.record.specs(*self.order)
+        skip = {"village_id", *self.refs}
+        return [s for s in self.record.specs() if s.name not in skip and s.kind not in ("ref", "machine")]
+
+    def ref_header(self, column: str) -> str:
+        return RECORDS[self.record[column].ref].noun + "UUID"
 
     @property
     def headers(self) -> list[str]:
-        return ["UUID", *(h for _, _, h in self.refs), *self.fields.values()]
+        return ["UUID", *(self.ref_header(c) for c in self.refs), *(f.label for f in self.fields)]
 
-    def columns(self, db: Database) -> list[Column]:
-        return columns_for(db, self.table, self.fields, dict(self.coded))
+    @property
+    def coded(self) -> list[FieldSpec]:
+        """The fields that get a dropdown of their code list."""
+        return [f for f in self.fields if f.kind == "code" and f.codes is not None]
 
 
 _HH = "household_id IN (SELECT id FROM households WHERE village_id = :village)"
+_HOUSEHOLD_ORDER = (*(n for n in HOUSEHOLD if n not in ("village_id", "group_id")), "group_id")
 SHEETS: tuple[Sheet, ...] = (
-    Sheet("村情", "villages", {k: v for k, v in labels.VILLAGE.items() if k != "groups"}, "id = :village"),
-    Sheet("村民小组", "village_groups", dict(labels.GROUP), "village_id = :village"),
+    Sheet("villages", "id = :village"),
+    Sheet("village_groups", "village_id = :village"),
+    Sheet("households", "village_id = :village", order=_HOUSEHOLD_ORDER),  # 村民小组 last, as format 1 had it
+    Sheet("members", _HH, ("household_id",)),
+    Sheet("incomes", _HH, ("household_id",)),
+    Sheet("assurances", _HH, ("household_id",)),
+    Sheet("status_events", _HH, ("household_id",)),
+    Sheet("member_events", _HH, ("household_id", "member_id")),
+    Sheet("procedure_steps", _HH, ("household_id",)),
+    Sheet("cadres", "village_id = :village"),
+    Sheet("pairings", _HH, ("household_id", "cadre_id")),
+    Sheet("visits", _HH, ("household_id", "cadre_id")),
+    Sheet("plans", _HH, ("household_id",)),
+    Sheet("measures", "plan_id IN (SELECT id FROM plans WHERE " + _HH + ")", ("plan_id", "member_id", "cadre_id")),
+    Sheet("projects", "village_id = :village"),
+    Sheet("disbursements", "project_id IN (SELECT id FROM projects WHERE village_id = :village)", ("project_id",)),
     Sheet(
-        "贫困户",
-        "households",
-        {k: v for k, v in labels.HOUSEHOLD.items() if k != "group_id"} | {"group_id": "村民小组"},
-        "village_id = :village",
-        (),
-        tuple(
-            (n, codes.FIELD_CODES[n])
-            for n in (
-                "standard",
-                "attribute",
-                "main_cause",
-                "other_cause1",
-                "other_cause2",
-                "road_type",
-                "dangerous_house",
-                "fuel",
-            )
-        ),
-    ),
-    Sheet(
-        "家庭成员",
-        "members",
-        {**labels.MEMBER, "sort_order": "排序"},
-        _HH,
-        (("household_id", "households", "户UUID"),),
-        tuple(
-            (n, codes.FIELD_CODES[n])
-            for n in (
-                "sex",
-                "id_type",
-                "relation",
-                "ethnicity",
-                "politics",
-                "education",
-                "school_status",
-                "disability_kind",
-                "disability_grade",
-                "labour",
-                "work_status",
-                "left_kind",
-            )
-        ),
-    ),
-    Sheet(
-        "收入",
-        "incomes",
-        {
-            k: v
-            for k, v in labels.INCOME.items()
-            if k
-            in (
-                "year",
-                *(
-                    n
-                    for n in labels.INCOME
-                    if n.endswith("_fen") and n not in ("transfer_fen", "net_fen", "per_capita_fen")
-                ),
-            )
-        },
-        _HH,
-        (("household_id", "households", "户UUID"),),
-    ),
-    Sheet("两不愁三保障", "assurances", dict(labels.ASSURANCE), _HH, (("household_id", "households", "户UUID"),)),
-    Sheet(
-        "状态变更",
-        "status_events",
-        {**labels.EVENT, "override_reason": "未通过核查的说明"},
-        _HH,
-        (("household_id", "households", "户UUID"),),
-        (("kind", codes.STATUS_EVENT),),
-    ),
-    Sheet(
-        "人员变更",
-        "member_events",
-        {k: v for k, v in labels.EVENT.items() if k != "year"},
-        _HH,
-        (("household_id", "households", "户UUID"), ("member_id", "members", "成员UUID")),
-        (("kind", codes.MEMBER_EVENT),),
-    ),
-    Sheet(
-        "程序步骤",
-        "procedure_steps",
-        dict(labels.PROCEDURE_STEP),
-        _HH,
-        (("household_id", "households", "户UUID"),),
-        (("procedure", codes.PROCEDURE),),
-    ),
-    Sheet(
-        "帮扶干部",
-        "cadres",
-        dict(labels.CADRE),
-        "village_id = :village",
-        (),
-        (("sex", codes.SEX), ("unit_type", codes.UNIT_TYPE)),
-    ),
-    Sheet(
-        "结对帮扶",
-        "pairings",
-        dict(labels.PAIRING),
-        _HH,
-        (("household_id", "households", "户UUID"), ("cadre_id", "cadres", "干部UUID")),
-    ),
-    Sheet(
-        "走访记录",
-        "visits",
-        dict(labels.VISIT),
-        _HH,
-        (("household_id", "households", "户UUID"), ("cadre_id", "cadres", "干部UUID")),
-    ),
-    Sheet("一户一策", "plans", dict(labels.PLAN), _HH, (("household_id", "households", "户UUID"),)),
-    Sheet(
-        "帮扶措施",
-        "measures",
-        {k: v for k, v in labels.MEASURE.items() if k not in ("member_id", "cadre_id")} | {"sort_order": "排序"},
-        "plan_id IN (SELECT id FROM plans WHERE " + _HH + ")",
-        (("plan_id", "plans", "计划UUID"), ("member_id", "members", "成员UUID"), ("cadre_id", "cadres", "干部UUID")),
-        (("category", codes.MEASURE_CATEGORY), ("status", codes.MEASURE_STATUS), ("funds_source", codes.FUND_SOURCE)),
-    ),
-    Sheet(
-        "扶贫项目",
-        "projects",
-        dict(labels.PROJECT),
-        "village_id = :village",
-        (),
-        (("category", codes.PROJECT_CATEGORY), ("status", codes.PROJECT_STATUS)),
-    ),
-    Sheet(
-        "资金拨付",
-        "disbursements",
-        dict(labels.DISBURSEMENT),
-        "project_id IN (SELECT id FROM projects WHERE village_id = :village)",
-        (("project_id", "projects", "项目UUID"),),
-    ),
-    Sheet(
-        "项目受益户",
         "project_beneficiaries",
-        {},
         "project_id IN (SELECT id FROM projects WHERE village_id = :village)",
-        (("project_id", "projects", "项目UUID"), ("household_id", "households", "户UUID")),
+        ("project_id", "household_id"),
     ),
-    Sheet(
-        "驻村考勤",
-        "attendance",
-        dict(labels.ATTENDANCE),
-        "cadre_id IN (SELECT id FROM cadres WHERE village_id = :village)",
-        (("cadre_id", "cadres", "干部UUID"),),
-    ),
-    Sheet(
-        "工作日志", "work_logs", dict(labels.WORK_LOG), "village_id = :village", (("cadre_id", "cadres", "干部UUID"),)
-    ),
-    Sheet(
-        "享受政策",
-        "benefits",
-        dict(labels.BENEFIT),
-        _HH,
-        (("household_id", "households", "户UUID"), ("member_id", "members", "成员UUID")),
-        (("programme", codes.PROGRAMME), ("source", codes.FUND_SOURCE)),
-    ),
-    Sheet(
-        "督查考核",
-        "inspections",
-        dict(labels.INSPECTION),
-        "village_id = :village",
-        (),
-        (("kind", codes.INSPECTION_KIND),),
-    ),
-    Sheet(
-        "整改问题",
-        "problems",
-        dict(labels.FINDING),
-        "inspection_id IN (SELECT id FROM inspections WHERE village_id = :village)",
-        (("inspection_id", "inspections", "检查UUID"),),
-    ),
+    Sheet("attendance", "cadre_id IN (SELECT id FROM cadres WHERE village_id = :village)", ("cadre_id",)),
+    Sheet("work_logs", "village_id = :village", ("cadre_id",)),
+    Sheet("benefits", _HH, ("household_id", "member_id")),
+    Sheet("inspections", "village_id = :village"),
+    Sheet("problems", "inspection_id IN (SELECT id FROM inspections WHERE village_id = :village)", ("inspection_id",)),
 )
-
-
-def step_text(procedure: str, step: str) -> str:
-    """A procedure step as its label (the step list depends on the procedure)."""
-    try:
-        return codes.step_label(procedure, step)
-    except (KeyError, codes.UnknownCode):
-        return step
+SHEET_OF = {s.table: s for s in SHEETS}
 
 
 def sheet_rows(
     store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]], groups: dict[int, str]
 ) -> list[list[str]]:
     """The sheet's rows as text, in id order; records each row's uuid for later references."""
-    columns = sheet.columns(store.db)
     cur = store.db.execute(f"SELECT * FROM {sheet.table} WHERE {sheet.scope} ORDER BY id", {"village": village_id})
     names = [d[0] for d in cur.description]
     index = {n: i for i, n in enumerate(names)}
     id_i, uuid_i = index["id"], index["uuid"]
-    refs = [(index[c], uuids.setdefault(t, {})) for c, t, _ in sheet.refs]
-    cols = [(index[c.name], c) for c in columns]
-    step = (index["procedure"], index["step"]) if sheet.table == "procedure_steps" else None
+    refs = [(index[c], uuids.setdefault(sheet.record[c].ref, {})) for c in sheet.refs]
+    # Text is written as stored; codes, numbers, money, flags and steps as a person reads them.
+    plain_kinds = ("text", "note", "id_number", "phone", "digits", "date")
+    cols = [(index[f.name], f, f.kind in plain_kinds) for f in sheet.fields]
+    procedure = index.get("procedure")
     mine = uuids.setdefault(sheet.table, {})
     rows = []
     for values in cur:
         mine[values[id_i]] = values[uuid_i]
         row = [values[uuid_i], *("" if values[i] is None else known.get(values[i], "") for i, known in refs)]
-        for i, column in cols:
+        for i, field, plain in cols:
             v = values[i]
-            row.append("" if v is None or v == "" else v if column.kind == "text" else column.to_text(v, groups))
-        if step:
-            row[len(refs) + 1 + [c.name for c in columns].index("step")] = step_text(values[step[0]], values[step[1]])
+            if v is None or v == "":
+                row.append("")
+            elif plain:
+                row.append(v)
+            elif field.kind == "step" and procedure is not None:
+                row.append(step_label(values[procedure], v))
+            else:
+                row.append(to_text(field, v, groups))
         rows.append(row)
     return rows
 
@@ -339,7 +216,7 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def text(ws, value: str) -> WriteOnlyCell:
+    def text(ws: Any, value: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"  # '=HYPERLINK(...)' stays text
         return cell
@@ -352,19 +229,21 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
     for name, _, rows in data:
         manifest.append([text(manifest, name), len(rows)])
     lists = wb.create_sheet(CODE_SHEET)
-    used = {c.name: c for s in SHEETS for _, c in s.coded}
+    used = {f.codes.name: f.codes for s in SHEETS for f in s.coded if f.codes is not None}
     columns = list(used.values())
     for r in range(max(len(c.items) for c in columns)):
         lists.append([text(lists, c.labels[r]) if r < len(c.items) else None for c in columns])
     lists.sheet_state = "hidden"
-    for sheet, (name, headers, rows) in zip(SHEETS, data):
+    for sheet, (name, headers, rows) in zip(SHEETS, data, strict=True):
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
         for i, h in enumerate(headers, 1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(2 * len(h) + 2, 40))
         ws.column_dimensions[get_column_letter(len(headers) + 1)].hidden = True
-        for column, clist in sheet.coded:
-            letter = get_column_letter(headers.index(sheet.fields[column]) + 1)
+        for field in sheet.coded:
+            clist = field.codes
+            assert clist is not None
+            letter = get_column_letter(headers.index(field.label) + 1)
             list_col = get_column_letter(columns.index(used[clist.name]) + 1)
             dv = DataValidation(
                 type="list",
@@ -382,9 +261,14 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
             c.font = bold
             header_cells.append(c)
         ws.append(header_cells)
-        for row in rows:
+        for r, row in enumerate(rows, 2):
             # Plain strings are written as strings; only a leading '=' would make openpyxl write a formula.
             # Empty cells are left out (read back as ""): far fewer cells to write and to read.
-            ws.append([*(None if not v else text(ws, v) if v[0] == "=" else v for v in row), row_hash(row)])
+            try:
+                ws.append([*(None if not v else text(ws, v) if v[0] == "=" else v for v in row), row_hash(row)])
+            except IllegalCharacterError:
+                # Only text written past the audited writer (which refuses it) can hold such a character.
+                column = next(i for i, v in enumerate(row) if ILLEGAL_CHARACTERS_RE.search(v))
+                raise ExportBlocked(sheet=name, row=r, column=headers[column]) from None
     with atomic_file(path) as tmp:
         wb.save(tmp)

@@ -13,15 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import column_index_from_string
-from sqlite_utils import Database
 
-from models import codes, idnumber
-from models.errors import CundangError
+from models import codes
+from models.errors import DuplicateIdNumber, FileRefused, Repeated
 from models.exchange import package as pkg
-from models.exchange.columns import UUID_RE, BadValue, Column
 from models.exchange.problems import ERROR, WARNING, RowProblem
-from models.exchange.reader import FileRefused, Grid, column_letter, read_file, refusal_text
-from models.storage.audit import _check_member
+from models.exchange.reader import Grid, column_letter, read_file
+from models.fields import RECORDS
+from models.rules import members as member_rules
+from models.rules import records as rules
+from models.rules import register
+from models.rules.assistance import overlapping
+from models.rules.base import repeated
+from models.rules.ledgers import finding_dates, paid_after_start
+from models.rules.values import column_from_text
+from models.wording import describe
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class Record:
@@ -92,13 +100,13 @@ class CheckedPackage:
         self.problems.append(RowProblem(self.file, sheet, row, column, value, message, level))
 
 
-def check_file(db: Database, path: Path | str, *, accept_modified: bool = False) -> CheckedPackage:
+def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPackage:
     """Everything about the file on its own; the county checks follow in package_import."""
     out = CheckedPackage(str(path))
     try:
         grids = {g.name: g for g in read_file(path)}
     except FileRefused as refused:
-        out.add("", None, "", "", refusal_text(refused))
+        out.add("", None, "", "", describe(refused))
         return out
     if pkg.MANIFEST not in grids:
         out.add("", None, "", "", f"没有“{pkg.MANIFEST}”工作表：这不是村档导出的上报包")
@@ -130,7 +138,7 @@ def check_file(db: Database, path: Path | str, *, accept_modified: bool = False)
         if grid is None:
             out.add(sheet.name, None, "", "", "缺少这个工作表")
             continue
-        rows = _sheet(out, sheet, grid, counts, db)
+        rows = _sheet(out, sheet, grid, counts)
         if rows is not None:
             texts.append((sheet.name, sheet.headers, rows))
     if len(texts) < len(pkg.SHEETS):  # a sheet missing or unreadable: nothing further can be matched
@@ -141,6 +149,7 @@ def check_file(db: Database, path: Path | str, *, accept_modified: bool = False)
         _locate_edits(out, texts, accept_modified)
     _references(out)
     _duplicates(out)
+    _together(out)
     return out
 
 
@@ -177,9 +186,7 @@ def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
     return counts
 
 
-def _sheet(
-    out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, int], db: Database
-) -> list[list[str]] | None:
+def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, int]) -> list[list[str]] | None:
     """Headers, formulas and counts; then each row as text in the export's column order."""
     written = [h.strip() for h in grid.rows[0]] if grid.rows else []
     expected = sheet.headers
@@ -202,10 +209,10 @@ def _sheet(
             out.add(sheet.name, 1, column_letter(i), h, "多出的列，不会导入", WARNING)
     for h in missing:
         out.add(sheet.name, 1, h, "", f"缺少列“{h}”")
-    for row, col in grid.formulas:
+    for row, col in grid.formulas:  # said, and the rest of the sheet is still checked
         value = _cell(grid.rows, row - 1, column_index_from_string(col) - 1)
-        out.add(sheet.name, row, _header_at(written, col), value, "这里应为数值，不能是公式")
-    if any(h not in where for h in expected) or grid.formulas:
+        out.add(sheet.name, row, _header_at(written, col), value, "这里应为数值，不能是公式（已按公式的计算结果检查）")
+    if any(h not in where for h in expected):
         return None
     order = [where[h] for h in expected]
     hash_at = where.get(pkg.ROW_HASH)
@@ -240,8 +247,8 @@ def _sheet(
         out.add(pkg.MANIFEST, None, sheet.name, "", f"清单中没有工作表“{sheet.name}”的行数")
     elif listed != len(rows):
         out.add(sheet.name, None, "", str(len(rows)), f"清单记载 {listed} 行，工作表实有 {len(rows)} 行")
-    out.headers[sheet.name] = {c: h for c, h in zip([*(c for c, _, _ in sheet.refs), *sheet.fields], expected[1:])}
-    _records(out, sheet, rows, row_numbers, db)
+    out.headers[sheet.name] = dict(zip([*sheet.refs, *(f.name for f in sheet.fields)], expected[1:], strict=True))
+    _records(out, sheet, rows, row_numbers)
     out.row_hashes[sheet.name] = list(zip(row_numbers, row_hashes))
     return rows
 
@@ -258,61 +265,71 @@ def _header_at(written: list[str], col: str) -> str:
 _ALL_UUIDS = re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n)*")
 
 
-def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbers: list[int], db: Database) -> None:
-    """Each row's stored values, worked out a column at a time. Text cells are kept as written;
-    every other kind is converted once per distinct text (codes, dates and amounts repeat)."""
-    columns: list[Column] = sheet.columns(db)
-    refs = [c for c, _, _ in sheet.refs]
-    names = refs + [c.name for c in columns]
-    cols = list(zip(*rows)) if rows else [()] * (1 + len(names))
+def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbers: list[int]) -> None:
+    """Each row's stored values, worked out a column at a time, then the rule book over the sheet:
+    every field's own checks and the table's row rules, as the village form applies them. Text
+    cells are kept as written (then normalised); every other kind is converted once per distinct
+    text (codes, dates and amounts repeat)."""
+    fields = sheet.fields
+    refs = list(sheet.refs)
+    names = refs + [f.name for f in fields]
+    cols = list(zip(*rows, strict=True)) if rows else [()] * (1 + len(names))
     uuids = list(map(str.strip, cols[0]))
     column = "\n".join(uuids) + "\n"  # one look at the whole column first (the length rules out a '\n' inside a cell)
     if not (len(column) == 37 * len(uuids) and _ALL_UUIDS.fullmatch(column)):
-        for r, u in zip(numbers, uuids):
+        for r, u in zip(numbers, uuids, strict=True):
             if not UUID_RE.match(u):
                 out.add(sheet.name, r, "UUID", u, "UUID 为空或格式不对")
     converted: list[Sequence[Any]] = [[t.strip() or None for t in cols[1 + i]] for i in range(len(refs))]
-    for j, column in enumerate(columns):
+    for j, spec in enumerate(fields):
         texts = cols[1 + len(refs) + j]
-        if column.kind == "text" and not column.required:
-            converted.append([t or None for t in texts] if column.nullable else list(texts))
-        elif column.kind == "group":
-            converted.append([t.strip() or None for t in texts])  # a group name, resolved on import
+        if spec.kind in ("text", "note", "id_number", "phone", "digits"):
+            converted.append(list(texts))  # as written; the normaliser and the rules look at them next
+        elif spec.kind in ("group", "step"):
+            converted.append([t.strip() or None for t in texts] if spec.kind == "group" else list(texts))
         else:
-            mapping: dict[str, Any] = {}
-            for t in set(texts):
-                try:
-                    mapping[t] = column.from_text(t)
-                except BadValue as problem:
-                    mapping[t] = None
-                    for r, cell in zip(numbers, texts):
-                        if cell == t:
-                            out.add(sheet.name, r, column.header, t, str(problem))
-            converted.append(list(map(mapping.__getitem__, texts)))
-    table = out.tables[sheet.table] = Table(numbers, uuids, dict(zip(names, converted)))
+            values, errors = column_from_text(spec, texts)
+            for i, error in errors:
+                out.add(sheet.name, numbers[i], spec.label, texts[i], describe(error))
+            converted.append(values)
+    table = out.tables[sheet.table] = Table(numbers, uuids, dict(zip(names, converted, strict=True)))
     if sheet.table == "procedure_steps":
         _steps(out, sheet, table)
     elif sheet.table == "members":
         _member_ids(out, sheet, table)
-    elif sheet.table == "cadres":
-        for r, number in zip(table.rows, table.get("id_number")):
-            if number:
-                try:
-                    idnumber.parse(number)
-                except CundangError:
-                    out.add(sheet.name, r, "证件号码", number, "身份证号码不正确（位数、出生日期或校验位不对）")
+    _rules(out, sheet, table)
+
+
+def _rules(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
+    """The village's own rules over the sheet (the same functions its form and services call):
+    text normalised as the writer will store it, then each field's checks and the row rules.
+    A cell already refused for its value is not named again."""
+    if not len(table):
+        return
+    stored = {n: c for n, c in table.columns.items() if n not in sheet.refs}
+    table.columns.update(rules.clean_columns(sheet.table, stored))
+    stored = {n: table.columns[n] for n in stored}
+    told = {(p.row, p.column) for p in out.problems if p.sheet == sheet.name and p.is_error}
+    headers = out.headers.get(sheet.name, {})
+    for i, name, error, level in rules.check_columns(sheet.table, stored, len(table)):
+        row, header = table.rows[i], headers.get(name, name)
+        if (row, header) in told:
+            continue
+        value = table.columns.get(name, [None] * len(table))[i]
+        out.add(sheet.name, row, header, "" if value is None else str(value), describe(error), level)
 
 
 def _steps(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
     """A step is written as its label; stored as its key within the procedure."""
     steps = table.columns["step"]  # changed in place
-    for i, (r, text, procedure) in enumerate(zip(table.rows, steps, table.get("procedure"))):
-        text = text or ""
+    for i, (r, text, procedure) in enumerate(zip(table.rows, steps, table.get("procedure"), strict=True)):
+        text = (text or "").strip()
         if text == codes.STOP_LABEL:
             steps[i] = "stop"
         elif procedure in codes.PROCEDURE_STEPS and text in codes.PROCEDURE_STEPS[procedure].labels:
             steps[i] = codes.PROCEDURE_STEPS[procedure].key(text)
         elif procedure:
+            steps[i] = None
             out.add(sheet.name, r, "步骤", text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")
 
 
@@ -320,8 +337,10 @@ _AS_NUMBER = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
 def _member_ids(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
+    """ID numbers Excel turned into numbers can't be mended; a lower-case x is (a warning). The
+    ID rule itself runs with the other rules."""
     numbers = table.columns["id_number"]  # changed in place
-    for i, (r, number, kind) in enumerate(zip(table.rows, numbers, table.get("id_type"))):
+    for i, (r, number) in enumerate(zip(table.rows, numbers, strict=True)):
         if not number:
             continue
         if _AS_NUMBER.match(number):
@@ -332,14 +351,11 @@ def _member_ids(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
                 number,
                 "证件号码被存成了数字，后几位已经丢失，无法还原：请从村档重新导出，不要在 Excel 中改动这一列",
             )
+            numbers[i] = None
             continue
-        if number != number.upper():
+        if number.strip() != number.strip().upper():
             out.add(sheet.name, r, "证件号码", number, "末位的小写 x 已改为大写 X", WARNING)
-            number = numbers[i] = number.upper()
-        try:
-            _check_member({"id_number": number, "id_type": kind or "resident"})
-        except CundangError:
-            out.add(sheet.name, r, "证件号码", number, "证件号码不正确（位数、出生日期或校验位不对）")
+            numbers[i] = number.strip().upper()
 
 
 def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[list[str]]]], accept: bool) -> None:
@@ -381,28 +397,25 @@ def _references(out: CheckedPackage) -> None:
     for sheet in pkg.SHEETS:
         tab = out.table(sheet.table)
         found_here: list[tuple[int, int, str, str, str]] = []  # reported in row order, as the rows read
-        for j, (column, table, header) in enumerate(sheet.refs):
+        for j, column in enumerate(sheet.refs):
+            field = sheet.record[column]
             refs = tab.get(column)
-            known = uuids.get(table, set())
-            required = (
-                column in ("household_id", "plan_id", "project_id", "inspection_id")
-                or (column == "cadre_id" and sheet.table in ("pairings", "visits", "attendance"))
-                or (column == "member_id" and sheet.table == "member_events")
-            )
+            known = uuids.get(field.ref, set())
             found = set(refs)
-            if (None not in found or not required) and found - {None} <= known:
+            if (None not in found or not field.required) and found - {None} <= known:
                 continue  # the whole column at once; row by row only to name what is wrong
-            for r, ref in zip(tab.rows, refs):
+            header = sheet.ref_header(column)
+            for r, ref in zip(tab.rows, refs, strict=True):
                 if ref is None:
-                    if required:
+                    if field.required:
                         found_here.append((r, j, header, "", "不能为空"))
                 elif ref not in known:
-                    found_here.append((r, j, header, ref, f"在“{_sheet_name(table)}”工作表中找不到这个 UUID"))
+                    found_here.append((r, j, header, ref, f"在“{RECORDS[field.ref].title}”工作表中找不到这个 UUID"))
         for r, _, header, value, message in sorted(found_here, key=lambda p: p[:2]):
             out.add(sheet.name, r, header, value, message)
         if sheet.table == "households":
             groups = set(out.table("village_groups").get("name"))
-            for r, g in zip(tab.rows, tab.get("group_id")):
+            for r, g in zip(tab.rows, tab.get("group_id"), strict=True):
                 if g and g not in groups:
                     out.add(sheet.name, r, "村民小组", g, "“村民小组”工作表中没有这个小组")
     villages = out.table("villages")
@@ -412,10 +425,7 @@ def _references(out: CheckedPackage) -> None:
         out.add("村情", villages.rows[0], "村代码", str(villages.get("code")[0]), "与清单中的村代码不一致")
 
 
-def _sheet_name(table: str) -> str:
-    return next(s.name for s in pkg.SHEETS if s.table == table)
-
-
+# Keys the database holds unique within a village's records.
 _UNIQUE = {
     "village_groups": [("name",)],
     "households": [("household_no",)],
@@ -428,41 +438,120 @@ _UNIQUE = {
 
 
 def _duplicates(out: CheckedPackage) -> None:
-    """UUIDs, keys the database holds unique, ID numbers of current members, heads, open pairings.
-    Keys are worked out a column at a time; rows are walked only where a key repeats."""
+    """UUIDs and the keys the database holds unique. Keys are worked out a column at a time;
+    rows are walked only where a key repeats."""
     for sheet in pkg.SHEETS:
         tab = out.table(sheet.table)
         _repeats(out, sheet.name, tab.rows, [u or None for u in tab.uuids], tab.uuids, "UUID", "UUID 重复")
         for key in _UNIQUE.get(sheet.table, []):
             header = out.headers.get(sheet.name, {}).get(key[-1], key[-1])
             parts = [tab.get(c) for c in key]
-            keys = parts[0] if len(parts) == 1 else [None if None in k else k for k in zip(*parts)]
+            keys = parts[0] if len(parts) == 1 else [None if None in k else k for k in zip(*parts, strict=True)]
             _repeats(out, sheet.name, tab.rows, keys, parts[-1], header, "与另一行重复")
+
+
+def _groups(column: list[Any]) -> dict[Any, list[int]]:
+    """Row indexes by the record each row belongs to (a reference column)."""
+    out: dict[Any, list[int]] = {}
+    for i, key in enumerate(column):
+        out.setdefault(key, []).append(i)
+    return out
+
+
+def _together(out: CheckedPackage) -> None:
+    """The rules over records together, as the village applies them: a household's members
+    (one head, the couple), nobody registered twice in the village, a household's status and
+    its status changes, its pairings, a project's payments, an inspection's problems."""
     members = out.table("members")
-    current = [not left for left in members.get("left_date")]
-    numbers, relations = members.get("id_number"), members.get("relation")
-    people = [
-        (n or "")[:18] or None if now and kind in ("resident", "disability") else None
-        for now, n, kind in zip(current, numbers, members.get("id_type"))
+    headers = out.headers.get("家庭成员", {})
+    relations, sexes, lefts = members.get("relation"), members.get("sex"), members.get("left_date")
+    for _, rows in _groups(members.get("household_id")).items():
+        current = [not lefts[i] for i in rows]
+        mine = [relations[i] or "" for i in rows]
+        for at, error in member_rules.head_problems(mine, current):
+            i = rows[at if at is not None else 0]
+            out.add("家庭成员", members.rows[i], headers.get("relation", ""), relations[i] or "", describe(error))
+        for at, error in member_rules.couple_warnings(mine, [sexes[i] or "" for i in rows], current):
+            i = rows[at]
+            out.add("家庭成员", members.rows[i], headers.get("sex", ""), sexes[i] or "", describe(error), WARNING)
+    # One registration per person in the village, among current members.
+    types, numbers = members.get("id_type"), members.get("id_number")
+    keys = [
+        member_rules.person_key(t or "", n or "") if not left else ""
+        for t, n, left in zip(types, numbers, lefts, strict=True)
     ]
-    _repeats(
-        out, "家庭成员", members.rows, people, numbers, "证件号码", "同一个人在本村登记了两次（在册成员证件号码重复）"
-    )
-    heads = [
-        h if now and rel == "head" else None for now, h, rel in zip(current, members.get("household_id"), relations)
-    ]
-    _repeats(out, "家庭成员", members.rows, heads, relations, "与户主关系", "一户有两个户主")
+    households = out.table("households")
+    number_of = dict(zip(households.uuids, households.get("household_no"), strict=True))
+    names, owners = members.get("name"), members.get("household_id")
+    for i, first in member_rules.repeated(keys):
+        error = DuplicateIdNumber(
+            id_number=keys[i], household_no=number_of.get(owners[first]) or "", name=names[first] or ""
+        )
+        out.add("家庭成员", members.rows[i], headers.get("id_number", ""), numbers[i] or "", describe(error))
+    _status_history(out, households)
+    _pairings(out)
+    _payments_and_problems(out)
+
+
+def _status_history(out: CheckedPackage, households: Table) -> None:
+    """A household's 脱贫状态 is what its status changes, in date order, lead to."""
+    events = out.table("status_events")
+    by_household = _groups(events.get("household_id"))
+    kinds, days = events.get("kind"), events.get("event_date")
+    for row, uuid, status in zip(households.rows, households.uuids, households.get("status"), strict=True):
+        if status is None:
+            continue  # already refused for its value
+        mine = sorted(by_household.get(uuid, []), key=lambda i: (days[i] or "", events.rows[i]))
+        if any(kinds[i] is None for i in mine):
+            continue
+        error = register.status_problem(status, [kinds[i] for i in mine])
+        if error is not None:
+            out.add(
+                "贫困户",
+                row,
+                out.headers.get("贫困户", {}).get("status", ""),
+                codes.status_label(status),
+                describe(error),
+            )
+
+
+def _pairings(out: CheckedPackage) -> None:
     pairings = out.table("pairings")
-    ends = pairings.get("end_date")
-    _repeats(
-        out,
-        "结对帮扶",
-        pairings.rows,
-        [h if not end else None for h, end in zip(pairings.get("household_id"), ends)],
-        ends,
-        "结束日期",
-        "一户同时有两个未结束的结对",
-    )
+    starts, ends = pairings.get("start_date"), pairings.get("end_date")
+    headers = out.headers.get("结对帮扶", {})
+    for _, rows in _groups(pairings.get("household_id")).items():
+        if len(rows) < 2:
+            continue
+        periods = [(starts[i] or "", ends[i]) for i in rows]
+        for later, earlier in overlapping(periods):
+            i, j = rows[later], rows[earlier]
+            out.add(
+                "结对帮扶",
+                pairings.rows[i],
+                headers.get("start_date", ""),
+                starts[i] or "",
+                describe(Repeated(first=f"第 {pairings.rows[j]} 行的结对时间（一户同一时间只能有一名帮扶责任人）")),
+            )
+
+
+def _payments_and_problems(out: CheckedPackage) -> None:
+    projects = out.table("projects")
+    start_of = dict(zip(projects.uuids, projects.get("start_date"), strict=True))
+    paid = out.table("disbursements")
+    for row, project, day in zip(paid.rows, paid.get("project_id"), paid.get("pay_date"), strict=True):
+        error = paid_after_start(day or "", start_of.get(project))
+        if error is not None:
+            out.add("资金拨付", row, out.headers.get("资金拨付", {}).get("pay_date", ""), day or "", describe(error))
+    inspections = out.table("inspections")
+    day_of = dict(zip(inspections.uuids, inspections.get("inspect_date"), strict=True))
+    found = out.table("problems")
+    headers = out.headers.get("整改问题", {})
+    for row, inspection, deadline, done in zip(
+        found.rows, found.get("inspection_id"), found.get("deadline"), found.get("completed_date"), strict=True
+    ):
+        for name, error in finding_dates(deadline or "", done, day_of.get(inspection) or ""):
+            value = deadline if name == "deadline" else done
+            out.add("整改问题", row, headers.get(name, ""), value or "", describe(error))
 
 
 def _repeats(
@@ -470,14 +559,5 @@ def _repeats(
 ) -> None:
     """Every row whose key (None: no key) an earlier row already has, pointing at the first one;
     ``cells`` are the values to show."""
-    present = [k for k in keys if k is not None]
-    if len(set(present)) == len(present):
-        return
-    first: dict[Any, int] = {}
-    for r, k, cell in zip(rows, keys, cells):
-        if k is None:
-            continue
-        if k in first:
-            out.add(sheet, r, header, str(cell or ""), f"{message}（与第 {first[k]} 行）")
-        else:
-            first[k] = r
+    for i, first in repeated(keys):
+        out.add(sheet, rows[i], header, str(cells[i] or ""), f"{message}（与第 {rows[first]} 行）")

@@ -21,6 +21,7 @@ from models.exchange.package_check import CheckedPackage, check_file
 from models.exchange.problems import WARNING, RowProblem
 from models.storage.audit import NEVER_DELETED
 from models.store import Store
+from models.wording import describe
 
 IMPORTED, UNCHANGED, CHECKED, REFUSED, SKIPPED = "已导入", "无变化", "检查通过", "已拒绝", "已取消"
 
@@ -137,7 +138,7 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
             REFUSED,
             problems=[RowProblem(str(path), "", None, "", "", "这是本程序自己的数据文件，不是上报包")],
         )
-    checked = check_file(store.db, path, accept_modified=accept_modified)
+    checked = check_file(path, accept_modified=accept_modified)
     village = next(checked.table("villages").records(), None)
     outcome = Outcome(
         str(path),
@@ -168,7 +169,7 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
     except (sqlite3.DatabaseError, CundangError) as exc:
         if store.db.conn.in_transaction:
             store.db.conn.rollback()
-        checked.add("", None, "", "", f"写入时被数据库拒绝，未导入任何数据：{exc}")
+        checked.add("", None, "", "", f"写入时被数据库拒绝，未导入任何数据：{describe(exc)}")
         return outcome
     except BaseException:
         if store.db.conn.in_transaction:
@@ -290,6 +291,11 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
             )
 
 
+def file_name(path: str) -> str:
+    """A file's name as the import record keeps it: printable characters only, trimmed."""
+    return "".join(c for c in Path(path).name if c.isprintable()).strip()[:255]
+
+
 _VILLAGE_COLUMN = {"village_groups", "households", "members", "cadres", "projects", "work_logs", "inspections"}
 
 
@@ -334,7 +340,7 @@ class _Plan:
         """Rows whose own values differ (references and groups are compared when written)."""
         if not stored:
             return 0
-        skip = {c for c, _, _ in sheet.refs} | {"group_id", "village_id", "code"}
+        skip = {*sheet.refs, "group_id", "village_id", "code"}
         changed = 0
         for rec in self.checked.table(sheet.table).records():
             old = stored.get(rec.uuid) if sheet.table != "villages" else next(iter(stored.values()))
@@ -396,8 +402,8 @@ class _Plan:
             if column in values:
                 values[column] = f(values[column]) if count is None else list(map(f, values[column]))
 
-        for column, ref_table, _ in sheet.refs:
-            known = ids[ref_table]
+        for column in sheet.refs:
+            known = ids[sheet.record[column].ref]
             each(column, lambda u, known=known: None if u is None else known[u])
         if sheet.table == "households":
             each("group_id", lambda g: groups.get(g or ""))
@@ -447,7 +453,7 @@ class _Plan:
             "imports",
             {
                 "village_id": self.village_id,
-                "file_name": Path(self.checked.file).name,
+                "file_name": file_name(self.checked.file),
                 "exported_at": self.checked.exported_at,
                 "checksum": self.checked.content_checksum,
                 "software": self.checked.facts.get("软件版本", ""),

@@ -7,9 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from models.errors import ERROR, WARNING
 from models.exchange.xlsx import write_table
 
-ERROR, WARNING = "错误", "提醒"
+__all__ = ["ERROR", "WARNING", "RowProblem", "table_text", "write_report"]
+
 HEADERS = ("文件", "工作表", "行", "列", "值", "问题", "级别")
 
 

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from models.errors import CundangError
+from models.errors import FileRefused
 
 MAX_FILE_BYTES = 200 * 2**20  # the file as it lies on disk
 MAX_UNPACKED_BYTES = 1 * 2**30  # all parts of an .xlsx once inflated
@@ -32,31 +32,6 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _WIDE_CELL = re.compile(rb'<c r="[A-Z]{3}')
 _TWO_LETTERS = 702  # columns A..ZZ: the width of a sheet with no 3-letter column
-
-
-class FileRefused(CundangError):
-    """The file cannot be read at all; ``reason`` says why, ``detail`` gives the figure."""
-
-    path: str
-    reason: str
-    detail: str
-
-
-REASONS = {
-    "missing": "文件不存在",
-    "too_big": "文件太大（{detail}），上限 200 MB",
-    "not_workbook": "不是 Excel 工作簿（.xlsx/.xls）或 CSV 文件",
-    "damaged": "工作簿已损坏，无法读取：{detail}",
-    "bomb": "工作簿解压后超过 1 GB（疑似“压缩炸弹”），已拒绝",
-    "too_many_rows": "工作表“{detail}”超过 200000 行，已拒绝",
-    "too_large": "工作表“{detail}”的使用范围过大（行数乘列数超过一千万个单元格，可能有远处的零散单元格），已拒绝",
-    "cell_too_long": "单元格 {detail} 超过 32767 个字符（Excel 的上限），已拒绝",
-    "encoding": "CSV 文件既不是 UTF-8 也不是 GBK 编码",
-}
-
-
-def refusal_text(error: FileRefused) -> str:
-    return REASONS.get(error.reason, error.reason).format(detail=error.detail)
 
 
 @dataclass

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models import codes, labels
+from models import codes
 from models.exchange.xlsx import write_table
+from models.fields.views import REGISTER
 from models.storage.register import COLUMNS, RegisterRepo
 
-HEADERS = tuple(labels.REGISTER[k] for k in (*COLUMNS, "head_id_number", "phone", "address"))
+HEADERS = tuple(REGISTER.headers(*COLUMNS, "head_id_number", "phone", "address"))
 
 
 def export_register(repo: RegisterRepo, ids: list[int], path: Path | str) -> int:

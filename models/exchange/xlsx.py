@@ -39,12 +39,18 @@ def write_table(
     return count
 
 
-def write_sheets(path: Path | str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> None:
-    """Several sheets of (name, headers, rows), each as write_table makes one."""
+def write_sheets(
+    path: Path | str,
+    sheets: Iterable[
+        tuple[str, Sequence[str], Iterable[Sequence[object]]]
+        | tuple[str, Sequence[str], Iterable[Sequence[object]], Sequence[Sequence[object]]]
+    ],
+) -> None:
+    """Several sheets of (name, headers, rows[, footer]), each as write_table makes one."""
     wb = Workbook()
     wb.remove(wb.active)
-    for name, headers, rows in sheets:
-        add_sheet(wb, name, headers, rows)
+    for name, headers, rows, *footer in sheets:
+        add_sheet(wb, name, headers, rows, footer[0] if footer else ())
     with atomic_file(path) as tmp:
         wb.save(tmp)
 

@@ -7,98 +7,94 @@ import datetime as dt
 import gc
 from collections.abc import Sequence
 
-from models import assistance as rules_a
-from models import codes, exit_check, idnumber, procedures, rules
 from models import config as config_module
+from models.changes import Changes
 from models.domain import Cadre, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
 from models.errors import (
     CadreHasLeft,
     CundangError,
     DuplicateIdNumber,
     EventOutOfOrder,
-    IdNumberMismatch,
-    InvalidDate,
-    NegativeValue,
     NotFound,
-    NotPositive,
     PlanExists,
     PovertyLineMissing,
     Problem,
-    Required,
+    ValidationFailed,
     raise_problems,
 )
-from models.money import format_fen
+from models.rules import assistance as assistance_rules
+from models.rules import exit_check, procedures, records
+from models.rules.members import id_facts
+from models.rules.settings import check_config
+from models.rules.values import parse_date
 from models.store import Store
+
+
+def _day(
+    value: str | None,
+    table: str,
+    name: str,
+    *,
+    today: dt.date | None = None,
+    required: bool = True,
+    future: bool = False,
+) -> str | None:
+    """A date the clerk gave, as stored; a bad one refuses the operation at its field."""
+    try:
+        day = parse_date(value, today=today, required=required, future=future)
+    except CundangError as exc:
+        raise ValidationFailed([Problem((table, name), exc)]) from None
+    return day.isoformat() if day else None
+
 
 # --- Cadres ----------------------------------------------------------------------
 
 
-def validate_cadre(c: Cadre) -> list[Problem]:
-    p: list[Problem] = []
-    w = ("cadre",)
-    if not c.name.strip():
-        p.append(Problem(w + ("name",), Required()))
-    for name, clist in (("sex", codes.SEX), ("unit_type", codes.UNIT_TYPE)):
-        try:
-            clist.check(getattr(c, name))
-        except CundangError as exc:
-            p.append(Problem(w + (name,), exc))
-    for role in c.role_keys:
-        try:
-            codes.CADRE_ROLE.check(role, allow_empty=False)
-        except CundangError as exc:
-            p.append(Problem(w + ("roles",), exc))
-    if c.id_number:
-        try:
-            info = idnumber.parse(c.id_number)
-            if c.sex and c.sex != info.sex:
-                p.append(
-                    Problem(
-                        w + ("sex",),
-                        IdNumberMismatch(field="sex", typed=codes.SEX.label(c.sex), derived=codes.SEX.label(info.sex)),
-                    )
-                )
-            c.id_number, c.sex = info.id_number, c.sex or info.sex
-        except CundangError as exc:
-            p.append(Problem(w + ("id_number",), exc))
-    return p
-
-
-def save_cadre(store: Store, cadre: Cadre) -> int:
-    cadre = dataclasses.replace(cadre, name=cadre.name.strip())
-    problems = validate_cadre(cadre)
+def check_cadre(store: Store, cadre: Cadre, *, today: dt.date | None = None) -> tuple[Cadre, list[Problem]]:
+    """The cadre as stored (text normalised, sex from the ID number) and its problems."""
+    cadre, problems = records.check("cadres", cadre, today=today)
+    info = id_facts("resident", cadre.id_number, today=today)
+    if info is not None and not cadre.sex:
+        cadre = dataclasses.replace(cadre, sex=info.sex)
     if cadre.id_number and any(
-        c.id_number == cadre.id_number and c.id != cadre.id for c in store.assistance.cadres(cadre.village_id)
+        c.id_number == cadre.id_number and c.id != cadre.id for c in store.assistance.cadres(cadre.village_id or 0)
     ):
-        problems.append(
-            Problem(
-                ("cadre", "id_number"), DuplicateIdNumber(id_number=cadre.id_number, household_no="", name=cadre.name)
-            )
-        )
+        problems.append(Problem(("cadres", "id_number"), DuplicateIdNumber(id_number=cadre.id_number, name=cadre.name)))
+    return cadre, problems
+
+
+def save_cadre(store: Store, cadre: Cadre, *, today: dt.date | None = None) -> Changes:
+    cadre, problems = check_cadre(store, cadre, today=today)
     raise_problems(problems)
-    with store.db.atomic():
+    with store.operation() as op:
         if cadre.id is None:
-            return store.writer.insert("cadres", cadre.to_record())["id"]
-        values = {k: v for k, v in cadre.to_record().items() if k not in ("uuid", "village_id", "left_date")}
-        store.writer.update("cadres", cadre.id, values)
-        return cadre.id
+            cid = store.writer.insert("cadres", cadre.to_record())["id"]
+        else:
+            cid = cadre.id
+            values = {k: v for k, v in cadre.to_record().items() if k not in ("uuid", "village_id", "left_date")}
+            store.writer.update("cadres", cid, values)
+    return op.changes(cid)
 
 
-def cadre_leaves(store: Store, cadre_id: int, day: str, reason: str = "调离", *, today: dt.date | None = None) -> int:
-    """A cadre leaves the village: their current pairings end that day. Returns how many ended."""
-    day = rules.parse_date(day, today=today).isoformat()
+def cadre_leaves(
+    store: Store, cadre_id: int, day: str, reason: str = "调离", *, today: dt.date | None = None
+) -> Changes:
+    """A cadre leaves the village: their current pairings end that day (``count`` says how many)."""
+    left = _day(day, "cadres", "left_date", today=today)
+    assert left is not None
     cadre = store.assistance.cadre(cadre_id)
     if cadre.left_date:
         raise CadreHasLeft(cadre=cadre.name, left_date=cadre.left_date)
     ended = store.assistance.pairings_of_cadre(cadre_id)
     for p in ended:
-        if day < p.start_date:
-            raise EventOutOfOrder(date=day, last=p.start_date)
-    with store.db.atomic():
-        store.writer.update("cadres", cadre_id, {"left_date": day})
+        if left < p.start_date:
+            raise EventOutOfOrder(date=left, last=p.start_date)
+    with store.operation() as op:
+        store.writer.update("cadres", cadre_id, {"left_date": left})
         for p in ended:
-            store.writer.update("pairings", p.id, {"end_date": day, "end_reason": reason})
-    return len(ended)
+            assert p.id is not None
+            store.writer.update("pairings", p.id, {"end_date": left, "end_reason": reason})
+    return op.changes(cadre_id, count=len(ended))
 
 
 # --- Pairing ---------------------------------------------------------------------
@@ -112,133 +108,122 @@ def pair(
     *,
     reason: str = "调整帮扶责任人",
     today: dt.date | None = None,
-) -> int:
+) -> Changes:
     """Pair a cadre with households from a day. A household paired with someone else is
     reassigned: the old pairing ends the day before ("不脱贫不脱钩": history is kept).
-    All households or none. Returns how many pairings were started."""
-    day = rules.parse_date(start_date, today=today)
-    start = day.isoformat()
+    All households or none; ``count`` says how many pairings were started."""
+    start = _day(start_date, "pairings", "start_date", today=today)
+    assert start is not None
+    day = dt.date.fromisoformat(start)
     cadre = store.assistance.cadre(cadre_id)
     if cadre.left_date:
         raise CadreHasLeft(cadre=cadre.name, left_date=cadre.left_date)
-    cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id)}
+    cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id or 0)}
     started = 0
-    with store.db.atomic():
+    with store.operation() as op:
         for hid in household_ids:
             existing = store.assistance.pairings(hid)
-            current = rules_a.current_pairing(existing)
+            current = assistance_rules.current_pairing(existing)
             if current is not None and current.cadre_id == cadre_id:
                 continue  # already paired with this cadre
             closed = [p for p in existing if p is not current]
             if current is not None and current.start_date == start:
                 # Same day: the earlier choice was a mistake; correct it (the audit keeps both).
+                assert current.id is not None
                 store.writer.update("pairings", current.id, {"cadre_id": cadre_id})
                 started += 1
                 continue
             if current is not None:
+                assert current.id is not None
                 if current.start_date > start:
-                    rules_a.check_new_pairing(start, None, [current], cadres)
+                    assistance_rules.check_new_pairing(start, None, [current], cadres)
                 end = (day - dt.timedelta(days=1)).isoformat()
                 store.writer.update("pairings", current.id, {"end_date": end, "end_reason": reason})
-            rules_a.check_new_pairing(start, None, closed, cadres)
+            assistance_rules.check_new_pairing(start, None, closed, cadres)
             store.writer.insert("pairings", Pairing(household_id=hid, cadre_id=cadre_id, start_date=start).to_record())
             started += 1
-    return started
+    return op.changes(count=started)
 
 
-def add_pairing(store: Store, pairing: Pairing, *, today: dt.date | None = None) -> int:
+def add_pairing(store: Store, pairing: Pairing, *, today: dt.date | None = None) -> Changes:
     """Record a pairing with both dates (history typed in later); it may not overlap another."""
-    start = rules.parse_date(pairing.start_date, today=today).isoformat()
-    end = rules.parse_date(pairing.end_date, today=today, required=False)
-    end_text = end.isoformat() if end else None
-    if end_text and end_text < start:
-        raise EventOutOfOrder(date=end_text, last=start)
+    pairing, problems = records.check("pairings", pairing, today=today)
+    raise_problems(problems)
+    assert pairing.cadre_id is not None and pairing.household_id is not None
     cadre = store.assistance.cadre(pairing.cadre_id)
-    cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id)}
-    rules_a.check_new_pairing(start, end_text, store.assistance.pairings(pairing.household_id), cadres)
-    with store.db.atomic():
-        return store.writer.insert(
-            "pairings", dataclasses.replace(pairing, start_date=start, end_date=end_text).to_record()
-        )["id"]
+    cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id or 0)}
+    assistance_rules.check_new_pairing(
+        pairing.start_date, pairing.end_date, store.assistance.pairings(pairing.household_id), cadres
+    )
+    with store.operation() as op:
+        pid = store.writer.insert("pairings", pairing.to_record())["id"]
+    return op.changes(pid)
 
 
-def correct_pairing(store: Store, pairing_id: int, cadre_id: int) -> None:
+def correct_pairing(store: Store, pairing_id: int, cadre_id: int) -> Changes:
     """A pairing entered with the wrong cadre: the cadre is corrected in place (audited: the
     audit log keeps who was recorded first), rather than left in the history as if real."""
     pairing = store.assistance.pairing(pairing_id)
     cadre = store.assistance.cadre(cadre_id)
     if cadre.left_date and cadre.left_date < pairing.start_date:
         raise CadreHasLeft(cadre=cadre.name, left_date=cadre.left_date)
-    with store.db.atomic():
+    with store.operation() as op:
         store.writer.update("pairings", pairing_id, {"cadre_id": cadre_id})
+    return op.changes(pairing_id)
 
 
-def end_pairing(store: Store, pairing_id: int, end_date: str, reason: str, *, today: dt.date | None = None) -> None:
+def end_pairing(store: Store, pairing_id: int, end_date: str, reason: str, *, today: dt.date | None = None) -> Changes:
     pairing = store.assistance.pairing(pairing_id)
-    day = rules.parse_date(end_date, today=today).isoformat()
+    day = _day(end_date, "pairings", "end_date", today=today)
+    assert day is not None and pairing.cadre_id is not None and pairing.household_id is not None
     if day < pairing.start_date:
         raise EventOutOfOrder(date=day, last=pairing.start_date)
     cadre = store.assistance.cadre(pairing.cadre_id)
-    cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id)}
+    cadres = {c.id: c for c in store.assistance.cadres(cadre.village_id or 0)}
     others = [p for p in store.assistance.pairings(pairing.household_id) if p.id != pairing_id]
-    rules_a.check_new_pairing(pairing.start_date, day, others, cadres)
-    with store.db.atomic():
-        store.writer.update("pairings", pairing_id, {"end_date": day, "end_reason": reason.strip()})
+    assistance_rules.check_new_pairing(pairing.start_date, day, others, cadres)
+    ended, problems = records.check("pairings", dataclasses.replace(pairing, end_date=day, end_reason=reason))
+    raise_problems(problems)
+    with store.operation() as op:
+        store.writer.update("pairings", pairing_id, {"end_date": day, "end_reason": ended.end_reason})
+    return op.changes(pairing_id)
 
 
 # --- Visits ----------------------------------------------------------------------
 
 
-def add_visit(store: Store, visit: Visit, *, today: dt.date | None = None) -> int:
-    day = rules.parse_date(visit.visit_date, today=today).isoformat()
+def add_visit(store: Store, visit: Visit, *, today: dt.date | None = None) -> Changes:
+    visit, problems = records.check("visits", visit, today=today)
+    raise_problems(problems)
+    assert visit.cadre_id is not None and visit.household_id is not None
     cadre = store.assistance.cadre(visit.cadre_id)
-    rules_a.check_visit(cadre, day, store.assistance.pairings(visit.household_id))
-    if not (visit.found.strip() or visit.done.strip()):
-        raise Required(field="found")
-    with store.db.atomic():
-        return store.writer.insert("visits", dataclasses.replace(visit, visit_date=day).to_record())["id"]
+    assistance_rules.check_visit(cadre, visit.visit_date, store.assistance.pairings(visit.household_id))
+    with store.operation() as op:
+        vid = store.writer.insert("visits", visit.to_record())["id"]
+    return op.changes(vid)
 
 
 # --- 一户一策 --------------------------------------------------------------------
 
 
-def validate_plan(plan: Plan, measures: Sequence[Measure], *, today: dt.date | None = None) -> list[Problem]:
-    p: list[Problem] = []
-    for name in ("year", "target_exit_year"):
-        value = getattr(plan, name)
-        if value in (None, "") and name == "target_exit_year":
-            continue
-        try:
-            rules.check_year(value, today=today, ahead=10 if name == "target_exit_year" else 1)
-        except CundangError as exc:
-            p.append(Problem(("plan", name), exc))
-    if plan.target_income_fen is not None and plan.target_income_fen < 0:
-        p.append(Problem(("plan", "target_income_fen"), NegativeValue(value=str(plan.target_income_fen))))
+def check_plan(
+    plan: Plan, measures: Sequence[Measure], *, today: dt.date | None = None
+) -> tuple[Plan, list[Measure], list[Problem]]:
+    """The plan and its measures as stored, and their problems."""
+    plan, problems = records.check("plans", plan, today=today)
+    ready = []
     for i, m in enumerate(measures):
-        w = ("measures", i)
-        for name, clist in (
-            ("category", codes.MEASURE_CATEGORY),
-            ("status", codes.MEASURE_STATUS),
-            ("funds_source", codes.FUND_SOURCE),
-        ):
-            try:
-                clist.check(getattr(m, name), allow_empty=name == "funds_source")
-            except CundangError as exc:
-                p.append(Problem(w + (name,), exc))
-        if m.funds_fen < 0:
-            p.append(Problem(w + ("funds_fen",), NegativeValue(value=str(m.funds_fen / 100))))
-        if m.deadline:
-            try:
-                dt.date.fromisoformat(m.deadline)
-            except ValueError:
-                p.append(Problem(w + ("deadline",), InvalidDate(value=m.deadline)))
-    return p
+        m, found = records.check("measures", m, ("measures", i), today=today)
+        ready.append(m)
+        problems += found
+    return plan, ready, problems
 
 
-def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: dt.date | None = None) -> int:
+def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: dt.date | None = None) -> Changes:
     """A household's plan for a year with its measures, all validated, then written together.
     Measures no longer listed are deleted (audited)."""
-    problems = validate_plan(plan, measures, today=today)
+    plan, measures, problems = check_plan(plan, measures, today=today)
+    assert plan.household_id is not None
     own_members = {m.id for m in store.households.members(plan.household_id)}
     problems += [
         Problem(("measures", i, "member_id"), NotFound(kind="member", key=m.member_id))
@@ -248,20 +233,23 @@ def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: d
     raise_problems(problems)
     existing = store.assistance.plan(plan.household_id, plan.year)
     if existing is not None:  # a measure id from another plan is not this plan's to move: add it as new
+        assert existing.id is not None
         own = {m.id for m in store.assistance.measures(existing.id)}
         measures = [m if m.id in own else dataclasses.replace(m, id=None) for m in measures]
     else:
         measures = [dataclasses.replace(m, id=None) for m in measures]
-    with store.db.atomic():
+    with store.operation() as op:
         if existing is None:
             plan_id = store.writer.insert("plans", dataclasses.replace(plan, id=None, uuid="").to_record())["id"]
             kept: set[int] = set()
         else:
+            assert existing.id is not None
             plan_id = existing.id
             store.writer.update("plans", plan_id, {k: v for k, v in plan.to_record().items() if k != "uuid"})
             kept = {m.id for m in measures if m.id is not None}
             for old in store.assistance.measures(plan_id):
                 if old.id not in kept:
+                    assert old.id is not None
                     store.writer.delete("measures", old.id)
         for i, m in enumerate(measures):
             m = dataclasses.replace(m, plan_id=plan_id, sort_order=i)
@@ -269,13 +257,13 @@ def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: d
                 store.writer.insert("measures", dataclasses.replace(m, id=None, uuid="").to_record())
             else:
                 store.writer.update("measures", m.id, {k: v for k, v in m.to_record().items() if k != "uuid"})
-    return plan_id
+    return op.changes(plan_id)
 
 
-def copy_plan(store: Store, household_id: int, from_year: int, to_year: int) -> int:
+def copy_plan(store: Store, household_id: int, from_year: int, to_year: int) -> Changes:
     """Last year's plan as this year's start: measures not finished carry over as 计划."""
     source = store.assistance.plan(household_id, from_year)
-    if source is None:
+    if source is None or source.id is None:
         raise NotFound(kind="plan", key=from_year)
     if store.assistance.plan(household_id, to_year) is not None:
         raise PlanExists(year=to_year)  # copying would overwrite what was planned
@@ -291,54 +279,56 @@ def copy_plan(store: Store, household_id: int, from_year: int, to_year: int) -> 
 # --- Poverty lines and settings ----------------------------------------------------
 
 
-def save_poverty_line(store: Store, line: PovertyLine, *, today: dt.date | None = None) -> int:
-    rules.check_year(line.year, today=today, first=2010, ahead=1)
-    if not line.province.strip():
-        raise Required(field="province")
-    if line.line_fen <= 0:
-        raise NotPositive(value=format_fen(line.line_fen))
-    existing = store.assistance.poverty_line(line.year, line.province.strip())
-    with store.db.atomic():
+def save_poverty_line(store: Store, line: PovertyLine, *, today: dt.date | None = None) -> Changes:
+    line, problems = records.check("poverty_lines", line, today=today)
+    raise_problems(problems)
+    existing = store.assistance.poverty_line(line.year, line.province)
+    with store.operation() as op:
         if existing is None:
-            return store.writer.insert(
-                "poverty_lines", dataclasses.replace(line, id=None, uuid="", province=line.province.strip()).to_record()
-            )["id"]
-        store.writer.update("poverty_lines", existing.id, {"line_fen": line.line_fen, "source": line.source})
-        return existing.id
+            lid = store.writer.insert("poverty_lines", dataclasses.replace(line, id=None, uuid="").to_record())["id"]
+        else:
+            assert existing.id is not None
+            lid = existing.id
+            store.writer.update("poverty_lines", lid, {"line_fen": line.line_fen, "source": line.source})
+    return op.changes(lid)
 
 
-def delete_poverty_line(store: Store, line_id: int) -> None:
-    store.writer.delete("poverty_lines", line_id)
+def delete_poverty_line(store: Store, line_id: int) -> Changes:
+    with store.operation() as op:
+        store.writer.delete("poverty_lines", line_id)
+    return op.changes(line_id)
 
 
-def save_config(store: Store, config: config_module.Config) -> None:
-    config.validate()
-    with store.db.atomic():
+def save_config(store: Store, config: config_module.Config) -> Changes:
+    check_config(config)
+    defaults = config_module.to_settings(config_module.Config())
+    with store.operation() as op:
         for key, value in config_module.to_settings(config).items():
             existing = store.assistance.setting_id(key)
             if existing is None:
-                if value != config_module.to_settings(config_module.Config())[key]:
+                if value != defaults[key]:
                     store.writer.insert("settings", {"key": key, "value": value})
             else:
                 store.writer.update("settings", existing, {"value": value})
+    return op.changes()
 
 
 # --- Procedures and the exit check -----------------------------------------------
 
 
-def add_step(store: Store, step: ProcedureStep, *, today: dt.date | None = None) -> int:
+def add_step(store: Store, step: ProcedureStep, *, today: dt.date | None = None) -> Changes:
     """Record the next step of a household's 识别 or 退出 procedure."""
-    codes.PROCEDURE.check(step.procedure, allow_empty=False)
-    start = rules.parse_date(step.start_date, today=today).isoformat()
-    end = rules.parse_date(step.end_date, required=False, today=dt.date.max)
-    step = dataclasses.replace(step, start_date=start, end_date=end.isoformat() if end else None)
+    step, problems = records.check("procedure_steps", step, today=today)
+    raise_problems(problems)
+    assert step.household_id is not None
     f = store.households.file(step.household_id)
-    if f.status_events and start < f.status_events[-1].event_date:
-        raise EventOutOfOrder(date=start, last=f.status_events[-1].event_date)
+    if f.status_events and step.start_date < f.status_events[-1].event_date:
+        raise EventOutOfOrder(date=step.start_date, last=f.status_events[-1].event_date)
     done = procedures.current_round(step.procedure, store.assistance.steps(step.household_id), f.status_events)
     procedures.check_step(step.procedure, step, done, store.config().notice_days)
-    with store.db.atomic():
-        return store.writer.insert("procedure_steps", step.to_record())["id"]
+    with store.operation() as op:
+        sid = store.writer.insert("procedure_steps", step.to_record())["id"]
+    return op.changes(sid)
 
 
 def line_for(store: Store, year: int, province: str) -> int:

@@ -6,8 +6,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from models import codes, rules
-from models.domain import INCOME_ITEMS, Assurance, Household, Income, Member, MemberEvent, StatusEvent
+from models import codes, wording
+from models.changes import Changes
+from models.domain import Assurance, Household, Income, Member, MemberEvent, StatusEvent
 from models.errors import (
     CundangError,
     DuplicateHouseholdNo,
@@ -15,12 +16,13 @@ from models.errors import (
     ExitCheckFailed,
     HeadCount,
     MemberAlreadyLeft,
-    NegativeValue,
     Problem,
-    Required,
+    ValidationFailed,
     raise_problems,
 )
-from models.money import format_fen
+from models.rules import members as member_rules
+from models.rules import records, register
+from models.rules.values import check_year, parse_date
 from models.store import Store
 
 # Set only by events, never by a form.
@@ -31,7 +33,11 @@ _MEMBER_EVENT_FIELDS = {"left_date", "left_kind", "joined_date", "household_id",
 def _registration_problems(store: Store, village_id: int, members: list[Member]) -> list[Problem]:
     """ID numbers that some other current member of the village already holds."""
     own = {m.id for m in members if m.id is not None}
-    index = {rules.person_key(m): i for i, m in enumerate(members) if m.is_current and rules.person_key(m)}
+    index = {}
+    for i, m in enumerate(members):
+        key = member_rules.person_key(m.id_type, m.id_number)
+        if m.is_current and key:
+            index[key] = i
     problems = []
     for number, household_no, name, member_id in store.households.registrations(village_id, list(index)):
         if member_id not in own:
@@ -44,21 +50,27 @@ def _registration_problems(store: Store, village_id: int, members: list[Member])
     return problems
 
 
-def validate(
-    store: Store, household: Household, members: list[Member], *, applicant: bool = False, today: dt.date | None = None
-) -> list[Problem]:
-    """Every problem with a household and its members, each tied to its field."""
-    # 识别年度 is known once identified; an applicant (new, or saved as 未识别) has none yet.
-    identified = not applicant if household.id is None else household.status != ""
-    problems = rules.validate_household(household, identified=identified, today=today)
-    problems += rules.validate_members(members, today=today)
-    same_no = store.households.by_no(household.village_id, household.household_no.strip())
+def prepare(
+    store: Store, household: Household, members: list[Member], *, identified: bool, today: dt.date | None = None
+) -> tuple[Household, list[Member], list[Problem]]:
+    """The household and its members as they will be stored (text normalised, birth date and
+    sex from the ID number), and every problem with them, each tied to its field. ``identified``:
+    the household is or becomes 建档立卡 with this save (an applicant is not yet)."""
+    # Checked as it will stand after the save: an identified household has its 识别年度.
+    as_saved = dataclasses.replace(household, status=household.status or ("not_exited" if identified else ""))
+    checked, problems = records.check("households", as_saved, today=today)
+    household = dataclasses.replace(checked, status=household.status)
+    ready = [member_rules.completed(m, today=today) for m in members]
+    for i, m in enumerate(ready):
+        problems += records.check("members", m, ("members", i), today=today)[1]
+    problems += member_rules.household_problems(ready)
+    same_no = store.households.by_no(household.village_id, household.household_no)
     if same_no is not None and same_no.id != household.id:
         problems.append(
-            Problem(("household", "household_no"), DuplicateHouseholdNo(household_no=household.household_no))
+            Problem(("households", "household_no"), DuplicateHouseholdNo(household_no=household.household_no))
         )
-    problems += _registration_problems(store, household.village_id, members)
-    return problems
+    problems += _registration_problems(store, household.village_id, ready)
+    return household, ready, problems
 
 
 def register_household(
@@ -70,21 +82,23 @@ def register_household(
     reason: str = "",
     applicant: bool = False,
     today: dt.date | None = None,
-) -> int:
+) -> Changes:
     """建档立卡: a household already identified in its year (records typed in), or with
     ``applicant`` a household that has just applied: it is 未识别 until its identification
     procedure ends with 识别."""
     household, members = _as_new(household, members)
     if applicant:
         household = dataclasses.replace(household, identified_year=None)
-    raise_problems(validate(store, household, members, applicant=applicant, today=today))
-    return _write_new(store, household, members, event_date=event_date, reason=reason, identified=not applicant)
+    household, members, problems = prepare(store, household, members, identified=not applicant, today=today)
+    warnings = raise_problems(problems)
+    with store.operation() as op:
+        hid = _write_new(store, household, members, event_date=event_date, reason=reason, identified=not applicant)
+    op.warnings += warnings
+    return op.changes(hid)
 
 
 def _as_new(household: Household, members: list[Member]) -> tuple[Household, list[Member]]:
-    household = dataclasses.replace(
-        household, id=None, status="", exit_year=None, household_no=household.household_no.strip()
-    )
+    household = dataclasses.replace(household, id=None, status="", exit_year=None)
     return household, [dataclasses.replace(m, id=None, left_date=None, left_kind="") for m in members]
 
 
@@ -97,30 +111,33 @@ def _write_new(
     reason: str = "",
     identified: bool = True,
 ) -> int:
-    with store.db.atomic():
-        row = store.writer.insert("households", household.to_record())
-        hid = row["id"]
-        store.writer.insert_many(
-            "members",
-            [
-                dataclasses.replace(m, household_id=hid, village_id=household.village_id, sort_order=i).to_record()
-                for i, m in enumerate(members)
-            ],
-        )
-        if identified:
-            # Recorded as identified at the end of its year, or today when that is still to come.
-            day = event_date or min(dt.date(household.identified_year, 12, 31), dt.date.today()).isoformat()
-            _status_event(store, hid, "identify", day, household.identified_year, reason)
+    row = store.writer.insert("households", household.to_record())
+    hid = row["id"]
+    store.writer.insert_many(
+        "members",
+        [
+            dataclasses.replace(m, household_id=hid, village_id=household.village_id, sort_order=i).to_record()
+            for i, m in enumerate(members)
+        ],
+    )
+    if identified:
+        assert household.identified_year is not None
+        day = event_date or register.recorded_day(household.identified_year)
+        _status_event(store, hid, "identify", day, household.identified_year, reason)
     return hid
 
 
 def update_household(
     store: Store, household: Household, members: list[Member], *, today: dt.date | None = None
-) -> bool:
+) -> Changes:
     """Save a household's facts and its members' facts; membership and status change by events."""
     household, listed = _as_update(store, household, members)
-    raise_problems(validate(store, household, listed, today=today))
-    return _write_update(store, household, listed)
+    household, listed, problems = prepare(store, household, listed, identified=household.status != "", today=today)
+    warnings = raise_problems(problems)
+    with store.operation() as op:
+        _write_update(store, household, listed)
+    op.warnings += warnings
+    return op.changes(household.id)
 
 
 def _as_update(store: Store, household: Household, members: list[Member]) -> tuple[Household, list[Member]]:
@@ -128,7 +145,7 @@ def _as_update(store: Store, household: Household, members: list[Member]) -> tup
         raise ValueError("update_household needs a saved household")
     stored = store.households.get(household.id)
     household = dataclasses.replace(
-        household, village_id=stored.village_id, household_no=household.household_no.strip()
+        household, village_id=stored.village_id, status=stored.status, exit_year=stored.exit_year
     )
     if any(m.id is None for m in members):
         raise ValueError("new members join through add_member")
@@ -141,26 +158,23 @@ def _as_update(store: Store, household: Household, members: list[Member]) -> tup
     return household, listed
 
 
-def _write_update(store: Store, household: Household, listed: list[Member]) -> bool:
-    changed = False
-    stored_ids = {m.id: rules.person_key(m) for m in store.households.members(household.id)}
-    with store.db.atomic():
-        record = {k: v for k, v in household.to_record().items() if k not in _EVENT_FIELDS | {"uuid"}}
-        changed |= store.writer.update("households", household.id, record)
-        # Members swapping ID numbers would meet in the one-registration index half-way:
-        # clear the numbers that move to another member first.
-        wanted = {m.id: rules.person_key(m) for m in listed}
-        moving = [
-            mid for mid, key in wanted.items() if key and key != stored_ids.get(mid) and key in stored_ids.values()
-        ]
-        for mid in moving:
-            store.writer.update("members", mid, {"id_number": ""})
-        # Clear the head first so the one-head index never sees two during the swap.
-        order = sorted(listed, key=lambda m: m.relation == codes.HEAD)
-        for m in order:
-            rec = {k: v for k, v in m.to_record().items() if k not in _MEMBER_EVENT_FIELDS | {"uuid"}}
-            changed |= store.writer.update("members", m.id, rec)
-    return changed
+def _write_update(store: Store, household: Household, listed: list[Member]) -> None:
+    assert household.id is not None
+    stored_ids = {m.id: member_rules.person_key(m.id_type, m.id_number) for m in store.households.members(household.id)}
+    record = {k: v for k, v in household.to_record().items() if k not in _EVENT_FIELDS | {"uuid"}}
+    store.writer.update("households", household.id, record)
+    # Members swapping ID numbers would meet in the one-registration index half-way:
+    # clear the numbers that move to another member first.
+    wanted = {m.id: member_rules.person_key(m.id_type, m.id_number) for m in listed}
+    moving = [mid for mid, key in wanted.items() if key and key != stored_ids.get(mid) and key in stored_ids.values()]
+    for mid in moving:
+        assert mid is not None
+        store.writer.update("members", mid, {"id_number": ""})
+    # Clear the head first so the one-head index never sees two during the swap.
+    for m in sorted(listed, key=lambda m: m.relation == codes.HEAD):
+        assert m.id is not None
+        rec = {k: v for k, v in m.to_record().items() if k not in _MEMBER_EVENT_FIELDS | {"uuid"}}
+        store.writer.update("members", m.id, rec)
 
 
 def add_member(
@@ -172,11 +186,11 @@ def add_member(
     reason: str = "",
     *,
     today: dt.date | None = None,
-) -> int:
+) -> Changes:
     """人员变更 (增加): 新生儿, 嫁入, 迁入 … bring a new member into the household."""
     codes.MEMBER_JOIN.check(kind, allow_empty=False)
     household = store.households.get(household_id)
-    day = rules.parse_date(event_date, today=today).isoformat()
+    day = _event_day(event_date, today)
     member = dataclasses.replace(
         member,
         id=None,
@@ -187,20 +201,27 @@ def add_member(
         left_kind="",
     )
     current = [m for m in store.households.members(household_id) if m.is_current]
-    problems = rules.validate_members(current + [member], today=today)
-    problems = [Problem(("member",) + p.where[2:], p.error) for p in problems if p.where[1] == len(current)]
-    problems += [
-        Problem(("member", "id_number"), p.error) for p in _registration_problems(store, household.village_id, [member])
+    _, ready, problems = prepare(store, household, [*current, member], identified=household.status != "", today=today)
+    # Only the newcomer's problems, and the household's (a second head), at the dialog's fields.
+    mine = [
+        Problem(("members", *p.where[2:]), p.error, p.level)
+        for p in problems
+        if p.where[0] == "members" and p.where[1] == len(current)
     ]
-    raise_problems(problems)
-    with store.db.atomic():
+    mine += [p for p in problems if p.where[0] == "members" and p.where[1] is None]
+    warnings = raise_problems(mine)
+    member = ready[-1]
+    with store.operation() as op:
         member.sort_order = len(store.households.members(household_id))
         mid = store.writer.insert("members", member.to_record())["id"]
         store.writer.insert(
             "member_events",
-            MemberEvent(household_id=household_id, member_id=mid, kind=kind, event_date=day, reason=reason).to_record(),
+            MemberEvent(
+                household_id=household_id, member_id=mid, kind=kind, event_date=day, reason=reason.strip()
+            ).to_record(),
         )
-    return mid
+    op.warnings += warnings
+    return op.changes(mid)
 
 
 def remove_member(
@@ -212,7 +233,7 @@ def remove_member(
     *,
     new_head_id: int | None = None,
     today: dt.date | None = None,
-) -> None:
+) -> Changes:
     """人员变更 (减少): 死亡, 嫁出, 迁出 … the member stays on record, marked as left.
 
     When the head leaves and others remain, ``new_head_id`` names the new head.
@@ -221,27 +242,38 @@ def remove_member(
     member = store.households.member(member_id)
     if not member.is_current:
         raise MemberAlreadyLeft(name=member.name)
-    day = rules.parse_date(event_date, today=today).isoformat()
+    day = _event_day(event_date, today)
     others = [m for m in store.households.members(member.household_id) if m.is_current and m.id != member_id]
     if member.relation == codes.HEAD and others and new_head_id not in {m.id for m in others}:
         raise HeadCount(count=0)
-    with store.db.atomic():
+    with store.operation() as op:
         store.writer.update("members", member_id, {"left_date": day, "left_kind": kind})
         if member.relation == codes.HEAD and others:
+            assert new_head_id is not None
             store.writer.update("members", new_head_id, {"relation": codes.HEAD})
         store.writer.insert(
             "member_events",
             MemberEvent(
-                household_id=member.household_id, member_id=member_id, kind=kind, event_date=day, reason=reason
+                household_id=member.household_id, member_id=member_id, kind=kind, event_date=day, reason=reason.strip()
             ).to_record(),
         )
+    return op.changes(member_id)
+
+
+def _event_day(text: str, today: dt.date | None) -> str:
+    try:
+        day = parse_date(text, today=today)
+    except CundangError as exc:
+        raise ValidationFailed([Problem(("member_events", "event_date"), exc)]) from None
+    assert day is not None
+    return day.isoformat()
 
 
 def _status_event(
     store: Store, household_id: int, kind: str, day: str, year: int, reason: str, override_reason: str = ""
 ) -> None:
     household = store.households.get(household_id)
-    new = rules.next_status(household.status, kind)
+    new = register.next_status(household.status, kind)
     exit_year = year if kind == "exit" else (None if kind == "return" else household.exit_year)
     store.writer.insert(
         "status_events",
@@ -270,21 +302,28 @@ def change_status(
     *,
     override_reason: str = "",
     today: dt.date | None = None,
-) -> str:
-    """识别 / 标注脱贫 / 返贫 / 清退, with a date, year and reason; returns the new status.
+) -> Changes:
+    """识别 / 标注脱贫 / 返贫 / 清退, with a date, year and reason.
 
     识别 and 标注脱贫 come after their procedure's steps (公示 run, 公告 made). 标注脱贫 also needs
     the exit check of that year to pass, or an explicit override reason, which is recorded."""
-    from models import procedures
+    from models.rules import procedures
     from models.services.assistance import run_exit_check
 
-    day = rules.parse_date(event_date, today=today).isoformat()
-    year = rules.check_year(year, today=today)
-    if not reason.strip() and kind in ("return", "remove"):
-        raise Required(field="reason")
+    event = StatusEvent(
+        household_id=household_id,
+        kind=kind,
+        event_date=event_date,
+        year=year,  # type: ignore[arg-type]
+        reason=reason,
+        override_reason=override_reason,
+    )
+    event, problems = records.check("status_events", event, today=today)
+    raise_problems(problems)
+    day, year = event.event_date, check_year(event.year, today=today)
     household = store.households.get(household_id)
     events = store.households.file(household_id).status_events
-    rules.check_status_event(household, events, kind, day, year)
+    register.check_status_event(household, events, kind, day, year)
     config = store.config()
     skipped = ""
     if kind in ("identify", "exit"):
@@ -294,64 +333,56 @@ def change_status(
         except CundangError:
             if config.enforce_procedures:
                 raise
-            # Allowed by the settings, but never silently: the event says so.
-            skipped = f"（程序检查已在设置中关闭，本次{codes.STATUS_EVENT.label(kind)}未按程序办理完毕）"
+            skipped = wording.procedure_skipped(kind)  # allowed by the settings, but never silently
     if kind == "exit":
         [check] = run_exit_check(store, year, household_ids=[household_id])
-        if not check.passed and not override_reason.strip():
+        if not check.passed and not event.override_reason:
             raise ExitCheckFailed(failed=check.failed)
-    with store.db.atomic():
+    with store.operation() as op:
         _status_event(
             store,
             household_id,
             kind,
             day,
             year,
-            reason.strip(),
-            (override_reason.strip() if kind == "exit" else "") + skipped,
+            event.reason,
+            (event.override_reason if kind == "exit" else "") + skipped,
         )
         if kind == "remove":  # wrongly identified: nobody is paired with it any more
             for p in store.assistance.pairings(household_id):
                 if p.end_date is None:
+                    assert p.id is not None
                     store.writer.update(
                         "pairings", p.id, {"end_date": max(day, p.start_date), "end_reason": "该户已清退"}
                     )
-    return store.households.get(household_id).status
+    return op.changes(household_id)
 
 
-def _income_problems(income: Income, where: tuple[object, ...], *, today: dt.date | None) -> list[Problem]:
-    problems = []
-    try:
-        rules.check_year(income.year, today=today)
-    except CundangError as exc:
-        problems.append(Problem(where + ("year",), exc))
-    problems += [
-        Problem(where + (name,), NegativeValue(value=format_fen(getattr(income, name))))
-        for name in INCOME_ITEMS
-        if getattr(income, name) < 0
-    ]
-    return problems
-
-
-def save_income(store: Store, income: Income, *, today: dt.date | None = None) -> int:
+def save_income(store: Store, income: Income, *, today: dt.date | None = None) -> Changes:
     """Insert or replace a household's income for one year (amounts in fen, never negative)."""
-    raise_problems(_income_problems(income, ("income",), today=today))
-    return _upsert_year(store, income, store.households.income(income.household_id, income.year))
+    raise_problems(records.check("incomes", income, ("incomes", income.year), today=today)[1])
+    with store.operation() as op:
+        rid = _upsert_year(store, income, store.households.income(income.household_id, income.year))
+    return op.changes(rid)
 
 
-def save_assurance(store: Store, assurance: Assurance, *, today: dt.date | None = None) -> int:
-    rules.check_year(assurance.year, today=today)
-    return _upsert_year(store, assurance, store.households.assurance(assurance.household_id, assurance.year))
+def save_assurance(store: Store, assurance: Assurance, *, today: dt.date | None = None) -> Changes:
+    assurance, problems = records.check("assurances", assurance, ("assurances", assurance.year), today=today)
+    raise_problems(problems)
+    with store.operation() as op:
+        rid = _upsert_year(store, assurance, store.households.assurance(assurance.household_id, assurance.year))
+    return op.changes(rid)
 
 
 def _upsert_year(store: Store, record: Income | Assurance, existing: Income | Assurance | None) -> int:
+    assert record.household_id is not None
     store.households.get(record.household_id)
-    with store.db.atomic():
-        if existing is None:
-            return store.writer.insert(record.TABLE, dataclasses.replace(record, id=None, uuid="").to_record())["id"]
-        values = {k: v for k, v in record.to_record().items() if k != "uuid"}
-        store.writer.update(record.TABLE, existing.id, values)
-        return existing.id
+    if existing is None:
+        return store.writer.insert(record.TABLE, dataclasses.replace(record, id=None, uuid="").to_record())["id"]
+    assert existing.id is not None
+    values = {k: v for k, v in record.to_record().items() if k != "uuid"}
+    store.writer.update(record.TABLE, existing.id, values)
+    return existing.id
 
 
 def save_household_file(
@@ -365,41 +396,40 @@ def save_household_file(
     delete_assurances: Sequence[int] = (),
     applicant: bool = False,
     today: dt.date | None = None,
-) -> int:
+) -> Changes:
     """What the household form saves: the household, its members, and its yearly income and
-    两不愁三保障, all validated first and then written in one transaction. Returns the id."""
+    两不愁三保障, all validated first and then written in one transaction."""
     new = household.id is None
     household, members = _as_new(household, members) if new else _as_update(store, household, members)
     applicant = applicant and new
     if applicant:
         household = dataclasses.replace(household, identified_year=None)
-    problems = validate(store, household, members, applicant=applicant, today=today)
-    for income in incomes:
-        problems += _income_problems(income, ("incomes", income.year), today=today)
-    for assurance in assurances:
-        try:
-            rules.check_year(assurance.year, today=today)
-        except CundangError as exc:
-            problems.append(Problem(("assurances", assurance.year, "year"), exc))
-    raise_problems(problems)
-    with store.db.atomic():
+    identified = not applicant if new else household.status != ""
+    household, members, problems = prepare(store, household, members, identified=identified, today=today)
+    cleaned = []
+    for record in (*incomes, *assurances):
+        record, found = records.check(record.TABLE, record, (record.TABLE, record.year), today=today)
+        cleaned.append(record)
+        problems += found
+    warnings = raise_problems(problems)
+    with store.operation() as op:
         if new:
             hid = _write_new(store, household, members, identified=not applicant)
         else:
+            assert household.id is not None
             hid = household.id
             _write_update(store, household, members)
         for year in delete_incomes:
-            found = store.households.income(hid, year)
-            if found is not None:
-                store.writer.delete("incomes", found.id)
+            found_income = store.households.income(hid, year)
+            if found_income is not None and found_income.id is not None:
+                store.writer.delete("incomes", found_income.id)
         for year in delete_assurances:
-            found = store.households.assurance(hid, year)
-            if found is not None:
-                store.writer.delete("assurances", found.id)
-        for record in (*incomes, *assurances):
+            found_assurance = store.households.assurance(hid, year)
+            if found_assurance is not None and found_assurance.id is not None:
+                store.writer.delete("assurances", found_assurance.id)
+        for record in cleaned:
             record = dataclasses.replace(record, household_id=hid)
-            existing = (store.households.income if isinstance(record, Income) else store.households.assurance)(
-                hid, record.year
-            )
-            _upsert_year(store, record, existing)
-    return hid
+            lookup = store.households.income if isinstance(record, Income) else store.households.assurance
+            _upsert_year(store, record, lookup(hid, record.year))
+    op.warnings += warnings
+    return op.changes(hid)

@@ -4,51 +4,57 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from models.changes import Changes
 from models.domain import Group, Village
-from models.errors import DuplicateGroup, DuplicateVillage, GroupInUse, Required
-from models.rules import check_village_code
+from models.errors import DuplicateVillage, GroupInUse, Problem, raise_problems
+from models.rules import records
+from models.rules.register import repeated_group
 from models.store import Store
 
 
-def create_village(store: Store, village: Village, group_names: list[str]) -> Village:
-    """A new village with its groups, in one transaction."""
-    code = check_village_code(village.code)
-    if not village.name.strip():
-        raise Required(field="name")
-    if store.villages.by_code(code) is not None:
-        raise DuplicateVillage(code=code)
-    names = [n.strip() for n in group_names if n.strip()]
-    _check_group_names(names)
-    with store.db.atomic():
-        row = store.writer.insert("villages", replace(village, code=code).to_record())
+def _checked(store: Store, village: Village, names: list[str]) -> tuple[Village, list[str]]:
+    """The village and its group names as stored, or ValidationFailed with every problem."""
+    village, problems = records.check("villages", village)
+    other = store.villages.by_code(village.code)
+    if other is not None and other.id != village.id and not problems:
+        problems.append(Problem(("villages", "code"), DuplicateVillage(code=village.code)))
+    clean = []
+    for i, name in enumerate(names):
+        group, found = records.check("village_groups", Group(name=name), ("village_groups", i))
+        problems += found
+        clean.append(group.name)
+    duplicate = repeated_group(clean)
+    if duplicate is not None:
+        problems.append(Problem(("village_groups", clean.index(duplicate.name), "name"), duplicate))
+    raise_problems(problems)
+    return village, clean
+
+
+def create_village(store: Store, village: Village, group_names: list[str]) -> Changes:
+    """A new village with its groups, in one transaction (empty group names are skipped)."""
+    village, names = _checked(store, village, [n for n in group_names if n.strip()])
+    with store.operation() as op:
+        row = store.writer.insert("villages", village.to_record())
         store.writer.insert_many(
             "village_groups",
             [Group(village_id=row["id"], name=name, sort_order=i).to_record() for i, name in enumerate(names)],
         )
-    return store.villages.get(row["id"])
+    return op.changes(row["id"])
 
 
-def update_village(store: Store, village: Village, groups: list[Group]) -> None:
+def update_village(store: Store, village: Village, groups: list[Group]) -> Changes:
     """Save the village's facts and its groups: renamed, added, reordered or (if empty) removed."""
     if village.id is None:
         raise ValueError("update_village needs a saved village")
-    code = check_village_code(village.code)
-    if not village.name.strip():
-        raise Required(field="name")
-    other = store.villages.by_code(code)
-    if other is not None and other.id != village.id:
-        raise DuplicateVillage(code=code)
-    names = [g.name.strip() for g in groups]
-    if any(not n for n in names):
-        raise Required(field="groups")
-    _check_group_names(names)
+    village, names = _checked(store, village, [g.name for g in groups])
     stored = {g.id: g for g in store.villages.groups(village.id)}
     kept = {g.id for g in groups if g.id is not None}
-    with store.db.atomic():
-        values = {k: v for k, v in replace(village, code=code).to_record().items() if k not in ("uuid", "is_demo")}
+    with store.operation() as op:
+        values = {k: v for k, v in replace(village).to_record().items() if k not in ("uuid", "is_demo")}
         store.writer.update("villages", village.id, values)
         for gid in set(stored) - kept:
-            used = store.db.execute("SELECT count(*) FROM households WHERE group_id = ?", [gid]).fetchone()[0]
+            assert gid is not None
+            used = store.villages.households_in_group(gid)
             if used:
                 raise GroupInUse(name=stored[gid].name, households=used)
             store.writer.delete("village_groups", gid)
@@ -65,8 +71,4 @@ def update_village(store: Store, village: Village, groups: list[Group]) -> None:
                 )
             else:
                 store.writer.update("village_groups", g.id, {"name": names[i], "sort_order": i})
-
-
-def _check_group_names(names: list[str]) -> None:
-    if len(set(names)) != len(names):
-        raise DuplicateGroup(name=next(n for n in names if names.count(n) > 1))
+    return op.changes(village.id)

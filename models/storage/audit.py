@@ -13,13 +13,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from models import idnumber, pinyin
-from models.errors import InvalidIdNumber, NeverDeleted, NotFound
+from models import pinyin
+from models.errors import NeverDeleted, NotFound
+from models.fields import spec
+from models.rules.members import id_number_problem
+from models.rules.values import stored_column_problem, stored_text_problem
 
 
 def _check_member(row: dict[str, Any]) -> None:
-    """An ID number with a wrong check character is refused, whoever writes it
-    (the schema refuses it too; this gives the typed error)."""
+    """An ID number wrong for its 证件类型 is refused, whoever writes it (the schema refuses a
+    wrong check character too; this gives the typed error). The rule is the rule book's."""
     number = row.get("id_number") or ""
     if number:
         _check_id(number, row.get("id_type") or "resident")
@@ -28,11 +31,30 @@ def _check_member(row: dict[str, Any]) -> None:
 @lru_cache(maxsize=65536)  # an import checks each number, then writes it: the second look is free
 def _check_id(number: str, kind: str) -> None:
     """Raises for a bad number; a number found valid is remembered (it stays valid)."""
-    looks_like_id = kind == "other" and len(number) == 18 and number[:17].isdigit()
-    if kind in ("resident", "disability") or looks_like_id:
-        idnumber.parse(number[:18] if kind == "disability" else number)
-        if kind == "disability" and not (len(number) == 20 and number[18:].isdigit()):
-            raise InvalidIdNumber(id_number=number, reason="disability_length")
+    problem = id_number_problem(kind, number)
+    if problem is not None:
+        raise problem
+
+
+def _check_text(table: str, record: dict[str, Any]) -> None:
+    """Text the normaliser would change or refuse never gets in, whoever writes it."""
+    for column, value in record.items():
+        if type(value) is str and value:
+            problem = stored_text_problem(table, column, value)
+            if problem is not None:
+                raise problem
+
+
+def _check_text_columns(table: str, columns: dict[str, list[Any]]) -> None:
+    for column, values in columns.items():
+        found = stored_column_problem(table, column, values)
+        if found is not None:
+            raise found[1]
+
+
+@lru_cache(maxsize=256)
+def _text_columns(table: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in names if spec(table, n).is_text)
 
 
 def _derive_member(values: dict[str, Any]) -> None:
@@ -93,6 +115,7 @@ class AuditedWriter:
         self.actor = actor
         self._clock = clock
         self._columns: dict[str, tuple[str, ...]] = {}
+        self.touched: set[str] = set()  # tables written since the operation began (Store.operation)
 
     # --- Reading helpers ------------------------------------------------------
 
@@ -171,12 +194,14 @@ class AuditedWriter:
                     by_shape.setdefault(tuple(row), []).append(row)
             for names, group in by_shape.items():
                 self._check(table, names)
+                _check_text_columns(table, {n: [r[n] for r in group] for n in _text_columns(table, names)})
                 cols = ", ".join(f"[{n}]" for n in names)
                 marks = ", ".join("?" * len(names))
                 self.db.conn.executemany(
                     f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", map(itemgetter(*names), group)
                 )
             self._log_rows("insert", table, first, next_id - 1, now)
+            self.touched.add(table)
         return rows
 
     def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> range:
@@ -198,6 +223,7 @@ class AuditedWriter:
                 read = [n for n in _GUARDED_COLUMNS[table] if n in columns]
                 for values in zip(*(columns[n] for n in read)):
                     _GUARDS[table](dict(zip(read, values)))
+            _check_text_columns(table, columns)
             if table in _DERIVED_COLUMNS:
                 _DERIVED_COLUMNS[table](columns)
             columns["uuid"] = [u or uuid7() for u in columns.get("uuid", repeat(None, count))]
@@ -208,6 +234,7 @@ class AuditedWriter:
                 zip(ids, *columns.values(), repeat(now), repeat(now)),
             )
             self._log_rows("insert", table, first, ids[-1], now)
+            self.touched.add(table)
         return ids
 
     def update(self, table: str, row_id: int, changes: dict[str, Any]) -> bool:
@@ -223,6 +250,7 @@ class AuditedWriter:
             changes = {k: v for k, v in changes.items() if stored[k] != v}
             if not changes:
                 return False
+            _check_text(table, changes)
             if table in _GUARDS:
                 _GUARDS[table]({**stored, **changes})
             if table in _DERIVED:
@@ -238,6 +266,7 @@ class AuditedWriter:
                 f" SELECT ?, ?, 'update', ?, id, uuid, ?, {self._json_expr(table)} FROM [{table}] WHERE id = ?",
                 [now, self.actor, table, before, row_id],
             )
+            self.touched.add(table)
         return True
 
     def delete(self, table: str, row_id: int) -> None:
@@ -249,3 +278,4 @@ class AuditedWriter:
                 raise NotFound(kind=table, key=row_id)
             self._log_rows("delete", table, row_id, row_id, self._clock())
             self.db.execute(f"DELETE FROM [{table}] WHERE id = ?", [row_id])
+            self.touched.add(table)

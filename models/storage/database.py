@@ -31,12 +31,13 @@ def has_data(folder: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
-def open_database(folder: Path | str) -> Database:
+def open_database(folder: Path | str, applied: list[str] | None = None) -> Database:
     """Open (creating if needed) the database of a data folder.
 
     Refuses, without changing a byte of the file, a file that is not a
     database, a corrupt one, one written by a newer version of the program,
     and a folder that cannot be written. Backs the file up before upgrading it.
+    ``applied`` receives the names of the migrations this opening applied to an existing file.
     """
     folder = Path(folder)
     _ensure_writable(folder)
@@ -45,6 +46,8 @@ def open_database(folder: Path | str) -> Database:
         pending = _inspect(path)
         if pending:
             _backup(path, pending)
+            if applied is not None:
+                applied.extend(pending)
     conn = sqlite3.connect(str(path), timeout=10)
     db = Database(conn)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from models.domain import INCOME_ITEMS, TRANSFER_ITEMS
-from models.exit_check import IN_SCHOOL_AGES, HouseholdFacts
+from models.rules.exit_check import IN_SCHOOL_AGES, HouseholdFacts
 
 # The members a year counts: in the household on 31 December (as rules.counted_in_year says;
 # tests/models/test_assistance.py checks the two agree on the demo village).

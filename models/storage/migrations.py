@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from models import idnumber
+from models.storage.audit import AuditedWriter
+from models.storage.cleanup import ACTOR, clean_stored_text, report_json
+
 migrations = Migrations("cundang")
 
 _COMMON = """
@@ -16,13 +20,13 @@ _COMMON = """
 def _id_number_ok(column: str) -> str:
     """SQL that is true when ``column`` starts with a GB 11643 number whose check character is right.
 
-    Kept in the schema so that no writer, not even a raw SQL one, stores a mistyped number.
-    """
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = " + ".join(f"substr({column}, {i + 1}, 1) * {w}" for i, w in enumerate(weights))
+    Kept in the schema so that no writer, not even a raw SQL one, stores a mistyped number. The
+    weights and check characters are models/idnumber.py's (the SQL is the same as when 0001
+    shipped; tests/models/test_id_rule.py holds the two to the same answers)."""
+    total = " + ".join(f"substr({column}, {i + 1}, 1) * {w}" for i, w in enumerate(idnumber.WEIGHTS))
     return (
         f"(substr({column}, 1, 18) GLOB '[1-8]{'[0-9]' * 16}[0-9X]'"
-        f" AND substr('10X98765432', ({total}) % 11 + 1, 1) = substr({column}, 18, 1))"
+        f" AND substr('{idnumber.CHECK_CHARACTERS}', ({total}) % 11 + 1, 1) = substr({column}, 18, 1))"
     )
 
 
@@ -288,6 +292,19 @@ def _0005_imports(db: Database) -> None:
         "CREATE INDEX imports_village ON imports(village_id, exported_at)",
         _never_deleted("imports"),
     )
+
+
+@migrations(name="0006_clean_text")
+def _0006_clean_text(db: Database) -> None:
+    """Stored text brought up to the normaliser (control characters, spaces, full-width digits,
+    over-long text), each change audited; what was done is kept in upgrade_reports for the clerk."""
+    _run(
+        db,
+        f"""CREATE TABLE upgrade_reports ({_COMMON},
+            migration TEXT NOT NULL, report TEXT NOT NULL)""",
+    )
+    report = clean_stored_text(db)
+    AuditedWriter(db, ACTOR).insert("upgrade_reports", {"migration": "0006_clean_text", "report": report_json(report)})
 
 
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -33,3 +33,6 @@ class VillageRepo:
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM villages").fetchone()[0]
+
+    def households_in_group(self, group_id: int) -> int:
+        return self.db.execute("SELECT count(*) FROM households WHERE group_id = ?", [group_id]).fetchone()[0]

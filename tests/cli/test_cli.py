@@ -103,7 +103,7 @@ def test_check_exit_and_cadres(tmp_path):
 
 @pytest.mark.parametrize(
     "kind, expect",
-    [("projects", "合计：预算"), ("team", "驻村工作队"), ("programmes", "合计"), ("inspections", "逾期未整改")],
+    [("projects", "合计：总投资"), ("team", "驻村工作队"), ("programmes", "合计"), ("inspections", "逾期未整改")],
 )
 def test_ledgers_on_the_command_line(tmp_path, kind, expect):
     data = str(tmp_path / "d")

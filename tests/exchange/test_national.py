@@ -10,9 +10,11 @@ import openpyxl
 import pytest
 
 from models import codes, idnumber
+from models.errors import HeadCount
 from models.exchange.national import import_national
 from models.exchange.problems import ERROR, WARNING
 from models.exchange.reader import FileRefused
+from models.wording import describe
 from tests.conftest import REGION, VILLAGE_CODE
 
 HEADER = [
@@ -499,7 +501,7 @@ def test_household_rules_refuse_the_file(store, village, tmp_path):
     result = import_national(store, write_xlsx(tmp_path / "bad.xlsx", rows))
     assert not result.written
     messages = {(p.row, p.column): p.message for p in result.errors}
-    assert "2 名户主" in messages[(5, "与户主关系")]
+    assert messages[(5, "与户主关系")] == describe(HeadCount(count=2))  # the form's rule and sentence
     assert "没有户主" in messages[(7, "与户主关系")]
     assert "与第 6 行的证件号码相同" in messages[(9, "证件号码")]
     assert audit_count(store) == before

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 
-from models.assistance import missing_requirements, suggest_measures
 from models.domain import Assurance, Cadre, Income, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
 from models.errors import (
     BeforeAnnouncement,
@@ -24,9 +23,10 @@ from models.errors import (
     ValidationFailed,
     VisitBeforePairing,
 )
+from models.rules.assistance import missing_requirements, suggest_measures
 from models.services import assistance as asv
 from models.services import households as svc
-from tests.conftest import exit_procedure, family, new_household, passing_year
+from tests.conftest import exit_procedure, family, new_household, passing_year, refused
 
 
 @pytest.fixture
@@ -39,27 +39,27 @@ def cadres(store, village):
     ):
         ids[name] = asv.save_cadre(
             store, Cadre(village_id=village.id, name=name, roles=roles, on_team=team, unit="县农业局" if team else "")
-        )
+        ).id
     return ids
 
 
 @pytest.fixture
 def households(store, village):
     return [
-        svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 4)
+        svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)).id for i in range(1, 4)
     ]
 
 
 def test_reassigning_ends_the_old_pairing_and_keeps_history(store, cadres, households):
-    assert asv.pair(store, cadres["李干部"], households, "2019-03-01") == 3
-    assert asv.pair(store, cadres["赵干部"], households[:1], "2020-06-01") == 1
+    assert asv.pair(store, cadres["李干部"], households, "2019-03-01").count == 3
+    assert asv.pair(store, cadres["赵干部"], households[:1], "2020-06-01").count == 1
     history = store.assistance.pairings(households[0])
     assert [(p.cadre_id, p.start_date, p.end_date) for p in history] == [
         (cadres["李干部"], "2019-03-01", "2020-05-31"),
         (cadres["赵干部"], "2020-06-01", None),
     ]
     assert store.assistance.loads(store.villages.all()[0].id) == {cadres["李干部"]: 2, cadres["赵干部"]: 1}
-    assert asv.pair(store, cadres["赵干部"], households[:1], "2021-01-01") == 0  # already theirs
+    assert asv.pair(store, cadres["赵干部"], households[:1], "2021-01-01").count == 0  # already theirs
 
 
 def test_overlapping_pairings_are_refused_and_nothing_is_half_written(store, cadres, households):
@@ -147,7 +147,8 @@ def test_procedure_order_and_notice_period(store, village, households):
     asv.add_step(store, dataclasses.replace(step, step="announce", start_date="2020-10-09"))
     with pytest.raises(BeforeAnnouncement):
         svc.change_status(store, hid, "exit", "2020-10-05", 2020, "")  # dated before the announcement
-    assert svc.change_status(store, hid, "exit", "2020-10-20", 2020, "") == "exited"
+    svc.change_status(store, hid, "exit", "2020-10-20", 2020, "")
+    assert store.households.get(hid).status == "exited"
 
 
 def _facts(store, village, hid, year=2020):
@@ -205,7 +206,7 @@ def test_income_alone_never_decides_and_a_missing_line_is_refused(store, village
 
 
 def test_applicant_goes_through_identification(store, village):
-    hid = svc.register_household(store, new_household(store, village, "0100"), family(60), applicant=True)
+    hid = svc.register_household(store, new_household(store, village, "0100"), family(60), applicant=True).id
     assert store.households.get(hid).status == "" and store.households.get(hid).identified_year is None
     with pytest.raises(ProcedureIncomplete):
         svc.change_status(store, hid, "identify", "2021-01-20", 2021, "")
@@ -224,20 +225,21 @@ def test_applicant_goes_through_identification(store, village):
         ),
     )
     asv.add_step(store, ProcedureStep(household_id=hid, procedure="identify", step="announce", start_date="2021-01-11"))
-    assert svc.change_status(store, hid, "identify", "2021-01-12", 2021, "") == "not_exited"
+    svc.change_status(store, hid, "identify", "2021-01-12", 2021, "")
+    assert store.households.get(hid).status == "not_exited"
     assert store.households.get(hid).identified_year == 2021
 
 
 def test_the_checks_sql_counts_members_as_the_rules_do(demo_store):
     """exit_data counts a year's members in SQL; it must agree with rules.counted_in_year."""
-    from models import rules
+    from models.rules import income as income_rules
 
     [village] = demo_store.villages.all()
     for year in (2016, 2020):
         facts = {f.id: f for f in demo_store.exit_data.households(year, village.id)}
         for hid, f in facts.items():
             members = demo_store.households.members(hid)
-            assert f.size == rules.household_size(members, year), (hid, year)
+            assert f.size == income_rules.household_size(members, year), (hid, year)
             income = demo_store.households.income(hid, year)
             assert f.net_fen == (income.net_fen if income else None)
 
@@ -257,11 +259,11 @@ def test_a_round_can_be_stopped_and_started_again(store, village, households):
     hid = households[0]
     step = ProcedureStep(household_id=hid, procedure="exit", step="review", start_date="2019-10-01")
     asv.add_step(store, step)
-    with pytest.raises(Required):
+    with refused(Required):
         asv.add_step(store, dataclasses.replace(step, step="stop", start_date="2019-10-02", note=""))  # needs why
     asv.add_step(store, dataclasses.replace(step, step="stop", start_date="2019-10-02", note="民主评议未通过"))
     asv.add_step(store, dataclasses.replace(step, start_date="2020-10-01"))  # a new round a year later
-    from models.procedures import current_round
+    from models.rules.procedures import current_round
 
     done = current_round("exit", store.assistance.steps(hid), store.households.file(hid).status_events)
     assert [s.step for s in done] == ["review"] and done[0].start_date == "2020-10-01"
@@ -290,7 +292,7 @@ def test_compulsory_school_age_counts_from_september_and_ends_with_junior_school
         education="junior",
         medical_insurance=1,
     )
-    hid = svc.register_household(store, new_household(store, village, "0070"), people + [fifteen])
+    hid = svc.register_household(store, new_household(store, village, "0070"), people + [fifteen]).id
     passing_year(store, village, hid, 2020)
     check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]
     assert check.passed, check.results  # born in November 2014: school starts in 2021; 15 with 初中 done
@@ -324,8 +326,8 @@ def test_removal_ends_the_pairing_and_procedures_skipped_by_setting_are_recorded
 
 def test_a_cadre_leaves_once(store, cadres, households):
     asv.pair(store, cadres["李干部"], households[:1], "2019-03-01")
-    with pytest.raises(EventOutOfOrder):
+    with refused(EventOutOfOrder):
         asv.cadre_leaves(store, cadres["李干部"], "2019-01-01")  # before the pairing began
-    assert asv.cadre_leaves(store, cadres["李干部"], "2020-01-31") == 1
+    assert asv.cadre_leaves(store, cadres["李干部"], "2020-01-31").count == 1
     with pytest.raises(CadreHasLeft):
         asv.cadre_leaves(store, cadres["李干部"], "2020-02-28")

@@ -8,7 +8,7 @@ import pytest
 from models.domain import Income
 from models.errors import InvalidIdNumber, NeverDeleted
 from models.services.households import register_household, save_income
-from tests.conftest import family, new_household
+from tests.conftest import family, new_household, refused
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def _log(store, table):
 
 
 def test_insert_and_update_record_who_and_before_after(store, village):
-    hid = register_household(store, new_household(store, village), family())
+    hid = register_household(store, new_household(store, village), family()).id
     h = store.households.get(hid)
     inserted = [e for e in _log(store, "households") if e["action"] == "insert"]
     assert len(inserted) == 1 and inserted[0]["actor"] == "测试员" and inserted[0]["record_uuid"] == h.uuid
@@ -38,7 +38,7 @@ def test_insert_and_update_record_who_and_before_after(store, village):
 
 
 def test_households_and_members_are_never_deleted(store, village):
-    hid = register_household(store, new_household(store, village), family())
+    hid = register_household(store, new_household(store, village), family()).id
     member = store.households.members(hid)[0]
     with pytest.raises(NeverDeleted):
         store.writer.delete("households", hid)
@@ -48,8 +48,8 @@ def test_households_and_members_are_never_deleted(store, village):
 
 
 def test_deleting_other_records_keeps_the_before_image(store, village):
-    hid = register_household(store, new_household(store, village), family())
-    iid = save_income(store, Income(household_id=hid, year=2016, wage_fen=123456))
+    hid = register_household(store, new_household(store, village), family()).id
+    iid = save_income(store, Income(household_id=hid, year=2016, wage_fen=123456)).id
     store.writer.delete("incomes", iid)
     last = _log(store, "incomes")[-1]
     assert last["action"] == "delete" and json.loads(last["before"])["wage_fen"] == 123456 and last["after"] is None
@@ -90,12 +90,12 @@ def test_wrong_check_character_is_refused_whoever_writes(store, village):
 
     from models.errors import InvalidIdNumber
 
-    hid = register_household(store, new_household(store, village), family())
+    hid = register_household(store, new_household(store, village), family()).id
     member = store.households.members(hid)[0]
     bad = member.id_number[:17] + ("0" if member.id_number[17] != "0" else "1")
-    with pytest.raises(InvalidIdNumber):
+    with refused(InvalidIdNumber):
         store.writer.update("members", member.id, {"id_number": bad})
-    with pytest.raises(InvalidIdNumber):
+    with refused(InvalidIdNumber):
         store.writer.insert("members", {"household_id": hid, "village_id": village.id, "name": "某", "id_number": bad})
     with pytest.raises(sqlite3.IntegrityError, match="members_id_number_valid"):  # even raw SQL
         store.db.execute("UPDATE members SET id_number = ? WHERE id = ?", [bad, member.id])
@@ -105,7 +105,7 @@ def test_wrong_check_character_is_refused_whoever_writes(store, village):
 def test_schema_refuses_deletes_and_audit_edits(store, village):
     import sqlite3
 
-    hid = register_household(store, new_household(store, village), family())
+    hid = register_household(store, new_household(store, village), family()).id
     for sql in (
         f"DELETE FROM households WHERE id = {hid}",
         "DELETE FROM members",
@@ -117,10 +117,10 @@ def test_schema_refuses_deletes_and_audit_edits(store, village):
 
 
 def test_insert_columns_writes_guards_derives_and_audits_like_insert_many(store, village):
-    hid = register_household(store, new_household(store, village), family())
+    hid = register_household(store, new_household(store, village), family()).id
     good = family()[0].id_number
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    with pytest.raises(InvalidIdNumber):
+    with refused(InvalidIdNumber):
         store.writer.insert_columns(
             "members",
             {"household_id": [hid, hid], "village_id": [village.id] * 2, "name": ["甲", "乙"], "id_number": ["", bad]},

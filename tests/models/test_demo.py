@@ -1,8 +1,10 @@
 import pytest
 
-from models import idnumber, rules
+from models import idnumber
 from models.demo.generator import generate, village_code
 from models.errors import DataFolderNotEmpty
+from models.rules import members as member_rules
+from models.rules import records, register
 from models.store import Store
 
 _COLUMNS = {
@@ -35,8 +37,9 @@ def test_demo_village_is_believable(demo_store):
         f = demo_store.households.file(hid)
         current = f.current_members
         assert f.head is not None, f.household.household_no
-        assert rules.validate_household(f.household) == []
-        assert rules.validate_members(f.members) == []
+        assert records.check("households", f.household)[1] == []
+        assert [p for i, m in enumerate(f.members) for p in records.check("members", m, ("members", i))[1]] == []
+        assert member_rules.household_problems(f.members) == []
         for m in f.members:
             info = idnumber.parse(m.id_number)
             assert info.region == village.region
@@ -51,7 +54,7 @@ def test_demo_village_is_believable(demo_store):
         assert f.incomes and all(i.net_fen > 0 for i in f.incomes)
         transitions = ""
         for e in f.status_events:  # the history replays through the rules to the stored status
-            transitions = rules.next_status(transitions, e.kind)
+            transitions = register.next_status(transitions, e.kind)
         assert transitions == f.household.status
     assert {"not_exited", "exited"} <= statuses
     assert len(years) >= 2

@@ -4,6 +4,7 @@ import pytest
 
 from models.errors import InvalidAmount, NegativeValue
 from models.money import format_fen, parse_yuan
+from tests.conftest import refused
 
 
 def test_tenths_add_up_exactly():
@@ -20,14 +21,14 @@ def test_parses_what_clerks_type(text, fen):
 
 @pytest.mark.parametrize("text", ["abc", "1.234", "1e400", "NaN", "12..3"])
 def test_refuses_what_is_not_an_amount(text):
-    with pytest.raises(InvalidAmount):
+    with refused(InvalidAmount):
         parse_yuan(text)
 
 
 def test_refuses_floats_and_negatives():
-    with pytest.raises(InvalidAmount):
+    with refused(InvalidAmount):
         parse_yuan(0.1)  # type: ignore[arg-type]
-    with pytest.raises(NegativeValue):
+    with refused(NegativeValue):
         parse_yuan("-5")
     assert parse_yuan("-5", allow_negative=True) == -500
     assert format_fen(-505) == "-5.05"

@@ -13,10 +13,10 @@ from ui.tables import key_of
 
 def _setup(store, village):
     hids = [
-        svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)) for i in range(1, 5)
+        svc.register_household(store, new_household(store, village, f"{i:04d}"), family(10 * i)).id for i in range(1, 5)
     ]
-    li = asv.save_cadre(store, Cadre(village_id=village.id, name="李干部", roles="pair_cadre", unit="县林业局"))
-    zhao = asv.save_cadre(store, Cadre(village_id=village.id, name="赵干部", roles="pair_cadre", unit="县水务局"))
+    li = asv.save_cadre(store, Cadre(village_id=village.id, name="李干部", roles="pair_cadre", unit="县林业局")).id
+    zhao = asv.save_cadre(store, Cadre(village_id=village.id, name="赵干部", roles="pair_cadre", unit="县水务局")).id
     return hids, li, zhao
 
 

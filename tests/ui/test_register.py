@@ -131,7 +131,7 @@ def test_bad_household_fields_are_refused_next_to_them(qtbot, window, store, fie
     _enter_family(qtbot, form)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.household_id is None
-    label = form.errors.labels[("household", field)]
+    label = form.errors.labels[("households", field)]
     assert label.isVisible() and message in label.text()
     widgets = {**form.basic.widgets, **form.conditions.widgets}
     assert widgets[field].text() == text
@@ -216,7 +216,7 @@ def test_list_filters_sorting_and_export(qtbot, demo_window, demo_store, tmp_pat
 
 
 def test_status_and_member_changes_are_events_from_the_form(qtbot, window, store, village):
-    hid = svc.register_household(store, new_household(store, village), family())
+    hid = svc.register_household(store, new_household(store, village), family()).id
     passing_year(store, village, hid, 2019)
     window.households.set_village(village.id)
     form = window.households.open_household(hid)
@@ -256,7 +256,7 @@ def test_village_screen_edits_facts_and_groups(qtbot, window, store, village):
     screen.groups.list.currentItem().setText("三组")
     screen.form.widgets["households_total"].setText("-5")
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
-    assert "不能为负数" in screen.errors.labels[("village", "households_total")].text()
+    assert "不能为负数" in screen.errors.labels[("villages", "households_total")].text()
     screen.form.widgets["households_total"].setText("412")
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
     assert screen.notice.text() == "村情已保存。"
@@ -267,7 +267,7 @@ def test_village_screen_edits_facts_and_groups(qtbot, window, store, village):
 
 def test_basic_fields_are_reached_in_order_with_tab(qtbot, window):
     form = _new_form(qtbot, window)
-    names = [f.name for f in form.basic.fields]
+    names = [f.name for f in form.basic.specs]
     widgets = form.basic.widgets
     form.activateWindow()
     qtbot.waitUntil(form.isActiveWindow)
@@ -301,7 +301,7 @@ def test_first_start_creates_the_village(qtbot, store):
 
 
 def test_yearly_tabs_take_input_only_for_a_chosen_year_and_can_drop_one(qtbot, window, store, village):
-    hid = svc.register_household(store, new_household(store, village, farmland_mu=12.345678), family())
+    hid = svc.register_household(store, new_household(store, village, farmland_mu=12.345678), family()).id
     svc.save_income(
         store, __import__("models.domain", fromlist=["Income"]).Income(household_id=hid, year=2018, wage_fen=100)
     )

@@ -4,36 +4,30 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
-from models import codes
+from models import codes, fields
+from models.changes import Changes
 from models.domain import Cadre
 from models.errors import CundangError, ValidationFailed
 from models.services.assistance import save_cadre
 from models.store import Store
-from ui.field_form import Field, FieldForm
+from models.wording import describe
+from ui.field_form import FieldForm
 from ui.widgets import ErrorLabel, FieldErrors
 
-CADRE_FIELDS = [
-    Field("name", "姓名"),
-    Field("sex", "性别", "code", codes.SEX),
-    Field("id_number", "证件号码"),
-    Field("phone", "联系电话"),
-    Field("unit", "单位"),
-    Field("unit_type", "单位类型", "code", codes.UNIT_TYPE),
-    Field("position", "职务"),
-    Field("on_team", "驻村工作队成员", "flag"),
-]
+CADRE_FIELDS = ("name", "sex", "id_number", "phone", "unit", "unit_type", "position", "on_team")
 
 
 class CadreDialog(QDialog):
     def __init__(self, store: Store, cadre: Cadre, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.cadre = store, cadre
+        self.changes = Changes()
         self.setWindowTitle("帮扶干部" if cadre.id else "添加帮扶干部")
         self.summary = ErrorLabel()
         self.errors = FieldErrors(self.summary)
-        self.form = FieldForm(CADRE_FIELDS, self.errors, ("cadre",), columns=1)
+        self.form = FieldForm("cadres", CADRE_FIELDS, self.errors, columns=1)
         self.form.load(cadre)
-        box = QGroupBox("角色（可多选）")
+        box = QGroupBox(f"{fields.record('cadres').label('roles')}（可多选）")
         grid = QGridLayout(box)
         self.roles = {}
         for i, (key, label) in enumerate(codes.CADRE_ROLE.items):
@@ -41,15 +35,14 @@ class CadreDialog(QDialog):
             check.setChecked(key in cadre.role_keys)
             self.roles[key] = check
             grid.addWidget(check, i // 3, i % 3)
-        self.errors.labels[("cadre", "roles")] = ErrorLabel()
-        self.errors.fields[("cadre", "roles")] = box
+        roles_error = self.errors.add(("cadres", "roles"), box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(box)
-        layout.addWidget(self.errors.labels[("cadre", "roles")])
+        layout.addWidget(roles_error)
         layout.addWidget(self.summary)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
@@ -61,11 +54,12 @@ class CadreDialog(QDialog):
         try:
             if problems:
                 raise ValidationFailed(problems)
-            self.cadre_id = save_cadre(self.store, cadre)
+            self.changes = save_cadre(self.store, cadre)
         except ValidationFailed as exc:
             self.errors.show(exc.problems)
             return
         except CundangError as exc:
-            self.summary.set_error(str(exc))
+            self.summary.set_error(describe(exc))
             return
+        self.cadre_id = self.changes.id
         self.accept()

@@ -14,17 +14,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes
+from models import codes, fields
+from models.errors import CundangError
+from models.fields import views
 from models.services.assistance import correct_pairing, pair
 from models.store import Store
-from ui.events import AppEvents, Changes
+from models.wording import describe
+from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.messages import describe
 from ui.tables import fill, key_of, make_table, selected_keys
 from ui.widgets import ErrorLabel
 
-HOUSEHOLD_HEADERS = ("户编号", "户主", "脱贫状态", "帮扶责任人", "结对开始")
-HISTORY_HEADERS = ("帮扶责任人", "单位", "开始日期", "结束日期", "结束原因")
+_H, _P = fields.record("households"), fields.record("pairings")
+HOUSEHOLD_HEADERS = (
+    _H.header("household_no"),
+    views.HEAD.header,
+    _H.header("status"),
+    views.HELPER.header,
+    _P["start_date"].short,
+)
+HISTORY_HEADERS = (
+    _P.header("cadre_id"),
+    fields.record("cadres").header("unit"),
+    *_P.headers("start_date", "end_date", "end_reason"),
+)
 
 
 class PairingTab(QWidget):
@@ -117,16 +130,15 @@ class PairingTab(QWidget):
             self.error.set_error("请先选中要结对的户和帮扶责任人。")
             return
         try:
-            started = pair(self.store, cadre_id, ids, self.start.date().toString("yyyy-MM-dd"))
-        except Exception as exc:  # an overlap with history, a cadre who left, a bad date
+            changes = pair(self.store, cadre_id, ids, self.start.date().toString("yyyy-MM-dd"))
+        except CundangError as exc:  # an overlap with history, a cadre who left, a bad date
             self.error.set_error(f"没有结对（全部未改动）：{describe(exc)}")
             return
         self.error.set_error("")
-        self.notice.setText(f"已结对 {started} 户。")
+        self.notice.setText(f"已结对 {changes.count} 户。")
         current = self.households.currentRow()
-        self.refresh()
+        self.events.emit_changes(changes, self)
         self.households.selectRow(current)
-        self.events.emit_changes(Changes(households=True), self)
 
     def _on_correct(self) -> None:
         row = self.history.currentRow()
@@ -135,13 +147,12 @@ class PairingTab(QWidget):
             self.error.set_error("请先在结对历史中选中要更正的一条。")
             return
         try:
-            correct_pairing(self.store, key_of(self.history, row), cadre_id)
-        except Exception as exc:  # a cadre who had left by then
+            changes = correct_pairing(self.store, key_of(self.history, row), cadre_id)
+        except CundangError as exc:  # a cadre who had left by then
             self.error.set_error(f"未更正：{describe(exc)}")
             return
         self.error.set_error("")
         self.notice.setText("已更正（原记录保留在变更记录中）。")
         current = self.households.currentRow()
-        self.refresh()
+        self.events.emit_changes(changes, self)
         self.households.selectRow(current)
-        self.events.emit_changes(Changes(households=True), self)

@@ -30,10 +30,7 @@ class AssistanceScreen(LazyVillage, QTabWidget):
             tab.set_village(village_id)
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
-        if changes.households and initiator not in (self.team, self.pairing, self.visits):
-            self.set_village(self.village_id)  # reloads now if shown, else when next shown
-        elif changes.households:
-            for tab in (self.team, self.pairing):
-                if tab is not initiator:
-                    tab.refresh()
-            self.visits.set_village(self.village_id)  # new or departed cadres
+        """Cadres, pairings and visits are shown on all three tabs (names, loads, choices); the
+        register's households too. Reloaded now if shown, else when next shown."""
+        if changes.touches("cadres", "pairings", "visits", "households", "village", "settings"):
+            self.set_village(self.village_id)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from models import codes
-from models.assistance import missing_requirements
+from models import codes, fields
 from models.domain import Cadre
+from models.errors import CundangError
+from models.fields import views
+from models.rules.assistance import missing_requirements
 from models.services.assistance import cadre_leaves
 from models.store import Store
+from models.wording import describe
 from ui.assistance.cadre_dialog import CadreDialog
-from ui.events import AppEvents, Changes
+from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.messages import describe
 from ui.tables import fill, key_of, make_table
 from ui.widgets import ErrorLabel
 
-HEADERS = ("姓名", "角色", "单位", "职务", "联系电话", "驻村工作队", "当前结对户数", "状态")
+_C = fields.record("cadres")
+HEADERS = (*_C.headers("name", "roles", "unit", "position", "phone"), _C["on_team"].short, *views.CADRE_LIST.headers())
 
 
 class TeamTab(QWidget):
@@ -96,19 +99,18 @@ class TeamTab(QWidget):
     def _edit(self, cadre: Cadre) -> None:
         if self.village_id is None:
             return
-        if CadreDialog(self.store, cadre, self).exec():
-            self.refresh()
-            self.events.emit_changes(Changes(households=True), self)
+        dialog = CadreDialog(self.store, cadre, self)
+        if dialog.exec():
+            self.events.emit_changes(dialog.changes, self)
 
     def _on_leave(self) -> None:
         row = self.table.currentRow()
         if row < 0:
             return
         try:
-            cadre_leaves(self.store, key_of(self.table, row), self.leave_date.date().toString("yyyy-MM-dd"))
-        except Exception as exc:  # the date, or a cadre already gone
+            changes = cadre_leaves(self.store, key_of(self.table, row), self.leave_date.date().toString("yyyy-MM-dd"))
+        except CundangError as exc:  # the date, or a cadre already gone
             self.error.set_error(describe(exc))
             return
         self.error.set_error("")
-        self.refresh()
-        self.events.emit_changes(Changes(households=True), self)
+        self.events.emit_changes(changes, self)

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from models import fields
 from models.domain import Visit
+from models.errors import CundangError
+from models.fields import views
 from models.services.assistance import add_visit
 from models.store import Store
+from models.wording import describe
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.messages import describe
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 
-HEADERS = ("日期", "户编号", "户主", "走访干部", "发现的情况", "做了什么", "下一步")
+_V = fields.record("visits")
+HEADERS = (
+    _V.header("visit_date"),
+    fields.record("households").header("household_no"),
+    views.HEAD.header,
+    *_V.headers("cadre_id", "found", "done", "next_step"),
+)
 
 
 class VisitsTab(QWidget):
@@ -39,10 +48,9 @@ class VisitsTab(QWidget):
         row = QHBoxLayout()
         for w in (self.household, self.cadre, self.date):
             row.addWidget(w)
-        form.addRow("户 / 干部 / 日期", row)
-        form.addRow("发现的情况", self.found)
-        form.addRow("做了什么", self.done)
-        form.addRow("下一步", self.next_step)
+        form.addRow(views.VISIT_WHO.label, row)
+        for name, edit in (("found", self.found), ("done", self.done), ("next_step", self.next_step)):
+            form.addRow(_V.header(name), edit)
         top = QHBoxLayout()
         top.addWidget(self.by)
         top.addWidget(self.which, 1)
@@ -115,11 +123,11 @@ class VisitsTab(QWidget):
             self.error.set_error("请选择户和走访干部。")
             return
         try:
-            add_visit(self.store, visit)
-        except Exception as exc:  # before the pairing, not paired, no content
+            changes = add_visit(self.store, visit)
+        except CundangError as exc:  # before the pairing, not paired, no content
             self.error.set_error(f"未登记：{describe(exc)}")
             return
         self.error.set_error("")
         for edit in (self.found, self.done, self.next_step):
             edit.clear()
-        self.show_visits()
+        self.events.emit_changes(changes, self)

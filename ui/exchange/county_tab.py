@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.errors import CundangError
 from models.exchange.county import duplicates, export_county, overview
 from models.store import Store
+from models.wording import describe
 from ui.events import AppEvents, Changes
-from ui.messages import describe
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 
@@ -155,7 +156,7 @@ class CountyTab(QWidget):
         self.error.set_error("")
         try:
             rows = export_county(self.store, path, self.year.value())
-        except Exception as exc:  # a file that cannot be written: said in words, nothing half-written
+        except (CundangError, OSError) as exc:  # a file that cannot be written: said in words, nothing half-written
             self.error.set_error(describe(exc))
             return ""
         self.status.setText(f"已导出：{path}（" + "，".join(f"{k} {n} 行" for k, n in rows.items()) + "）")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVB
 
 from models.errors import Cancelled
 from models.store import Store
-from ui.messages import describe
+from models.wording import describe
 from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
 

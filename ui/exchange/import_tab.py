@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.changes import EVERYTHING
 from models.exchange.package_import import CHECKED, IMPORTED, UNCHANGED, Outcome, import_packages
 from models.store import Store
-from ui.events import AppEvents, Changes
+from models.wording import describe
+from ui.events import AppEvents
 from ui.exchange.problem_table import problem_table, save_report, show_problems
-from ui.messages import describe
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
@@ -159,7 +160,7 @@ class ImportTab(QWidget):
         )
         self.import_button.setEnabled(any(o.status == CHECKED for o in outcomes))
         if not dry_run:
-            self.events.emit_changes(Changes(village=True, households=True, ledgers=True), self)
+            self.events.emit_changes(EVERYTHING, self)  # an import writes every kind of record
 
     def _failed(self, error: BaseException) -> None:
         self.choose.setEnabled(True)

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models.store import Store
+from models.wording import describe
 from ui.events import AppEvents, Changes
 from ui.exchange.problem_table import problem_table, save_report, show_problems
-from ui.messages import describe
 from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
 
@@ -119,7 +119,7 @@ class NationalTab(QWidget):
             self.summary.setText("无变化：文件中的内容与本程序中的一致。")
         else:
             self.summary.setText(f"已写入：{counts}。")
-            self.events.emit_changes(Changes(village=True, households=True), self)
+            self.events.emit_changes(Changes.of("village", "households"), self)
 
     def _failed(self, error: BaseException) -> None:
         self.choose.setEnabled(True)

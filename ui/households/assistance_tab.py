@@ -5,32 +5,41 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from models import codes
+from models import codes, fields
 from models.domain import ProcedureStep
+from models.errors import CundangError
 from models.money import format_fen
-from models.procedures import current_round, expected_step
+from models.rules.procedures import current_round, expected_step
 from models.services.assistance import add_step
 from models.store import Store
+from models.wording import describe
+from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.messages import describe
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 
+_P, _C, _V, _S, _B = (fields.record(t) for t in ("pairings", "cadres", "visits", "procedure_steps", "benefits"))
+
 
 class AssistanceTab(QWidget):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, events: AppEvents) -> None:
         super().__init__()
-        self.store = store
+        self.store, self.events = store, events
         self.household_id: int | None = None
         self.pairings = make_table(
-            ("帮扶责任人", "单位", "联系电话", "开始日期", "结束日期", "结束原因"), "form-pairings"
+            (_P.header("cadre_id"), *_C.headers("unit", "phone"), *_P.headers("start_date", "end_date", "end_reason")),
+            "form-pairings",
         )
         self.plans = QLabel()
         self.plans.setObjectName("form-plans")
         self.plans.setWordWrap(True)
-        self.visits = make_table(("日期", "走访干部", "发现的情况", "做了什么", "下一步"), "form-visits")
-        self.steps = make_table(("程序", "步骤", "日期", "公示截止", "说明"), "form-steps")
-        self.benefits = make_table(("日期", "项目", "金额(元)", "资金来源", "备注"), "form-benefits")
+        self.visits = make_table(_V.headers("visit_date", "cadre_id", "found", "done", "next_step"), "form-visits")
+        self.steps = make_table(
+            (*_S.headers("procedure", "step", "start_date"), _S["end_date"].short, _S.header("note")), "form-steps"
+        )
+        self.benefits = make_table(
+            _B.headers("benefit_date", "programme", "amount_fen", "source", "note"), "form-benefits"
+        )
         self.procedure = QComboBox()
         for key, label in codes.PROCEDURE.items:
             self.procedure.addItem(label, key)
@@ -182,7 +191,7 @@ class AssistanceTab(QWidget):
         )
         step = "stop" if stop else expected_step(procedure, done)
         try:
-            add_step(
+            changes = add_step(
                 self.store,
                 ProcedureStep(
                     household_id=self.household_id,
@@ -193,9 +202,10 @@ class AssistanceTab(QWidget):
                     note=self.step_note.text().strip(),
                 ),
             )
-        except Exception as exc:  # order, dates, a notice too short
+        except CundangError as exc:  # order, dates, a notice too short
             self.error.set_error(f"未登记：{describe(exc)}")
             return
         self.error.set_error("")
         self.step_note.clear()
         self.load(self.household_id)
+        self.events.emit_changes(changes, self)

@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes
+from models import codes, fields
+from models.changes import Changes
 from models.domain import Member
-from models.errors import CundangError, ValidationFailed
+from models.errors import CundangError
+from models.fields import views
 from models.services import households as svc
 from models.store import Store
+from models.wording import describe
 from ui.look import DATE_FORMAT
-from ui.messages import describe
 from ui.widgets import CodeCombo, ErrorLabel
 
 
@@ -52,13 +54,13 @@ class _EventDialog(QDialog):
 
     def _on_ok(self) -> None:
         try:
-            self.apply()
-        except (CundangError, ValidationFailed) as exc:
+            self.changes = self.apply()
+        except CundangError as exc:
             self.error.set_error(describe(exc))
             return
         self.accept()
 
-    def apply(self) -> None:
+    def apply(self) -> Changes:
         raise NotImplementedError
 
 
@@ -76,14 +78,15 @@ class StatusDialog(_EventDialog):
         self.reason.setPlaceholderText("必填" if kind in ("return", "remove") else "")
         self.override = QLineEdit()
         self.override.setPlaceholderText("仅当退出核查未通过而确需标注时填写，将记录在案")
-        self.form.addRow("日期", self.date)
-        self.form.addRow("年度", self.year)
-        self.form.addRow("原因", self.reason)
+        events = fields.record("status_events")
+        self.form.addRow(events.header("event_date"), self.date)
+        self.form.addRow(events.header("year"), self.year)
+        self.form.addRow(events.header("reason"), self.reason)
         if kind == "exit":
-            self.form.addRow("未通过核查的说明", self.override)
+            self.form.addRow(events.header("override_reason"), self.override)
 
-    def apply(self) -> None:
-        svc.change_status(
+    def apply(self) -> Changes:
+        return svc.change_status(
             self.store,
             self.household_id,
             self.kind,
@@ -121,20 +124,24 @@ class MemberChangeDialog(_EventDialog):
             self.member.addItem(f"{m.name}（{codes.RELATION.label(m.relation)}）", m.id)
             if m.relation != codes.HEAD:
                 self.new_head.addItem(m.name, m.id)
-        self.form.addRow("变更类型", self.kind)
-        self.form.addRow("日期", self.date)
+        events, members = fields.record("member_events"), fields.record("members")
+        self.form.addRow(events.header("kind"), self.kind)
+        self.form.addRow(events.header("event_date"), self.date)
         self.rows_join = [
-            ("姓名", self.name),
-            ("证件类型", self.id_type),
-            ("证件号码", self.id_number),
-            ("性别", self.sex),
-            ("出生日期", self.birth_date),
-            ("与户主关系", self.relation),
+            (members.header(name), widget)
+            for name, widget in (
+                ("name", self.name),
+                ("id_type", self.id_type),
+                ("id_number", self.id_number),
+                ("sex", self.sex),
+                ("birth_date", self.birth_date),
+                ("relation", self.relation),
+            )
         ]
-        self.rows_leave = [("减少的成员", self.member), ("新户主", self.new_head)]
+        self.rows_leave = [(views.LEAVING.label, self.member), (views.NEW_HEAD.label, self.new_head)]
         for label, widget in self.rows_join + self.rows_leave:
             self.form.addRow(label, widget)
-        self.form.addRow("原因", self.reason)
+        self.form.addRow(events.header("reason"), self.reason)
         self.kind.currentIndexChanged.connect(self._refresh)
         self.member.currentIndexChanged.connect(self._refresh)
         self._refresh()
@@ -152,7 +159,7 @@ class MemberChangeDialog(_EventDialog):
         self.form.setRowVisible(self.member, not joining)
         self.form.setRowVisible(self.new_head, leaving_head)
 
-    def apply(self) -> None:
+    def apply(self) -> Changes:
         day = self.date.date().toString("yyyy-MM-dd")
         if self.joining():
             member = Member(
@@ -163,13 +170,12 @@ class MemberChangeDialog(_EventDialog):
                 birth_date=self.birth_date.text().strip(),
                 relation=self.relation.key(),
             )
-            svc.add_member(self.store, self.household_id, member, self.kind.key(), day, self.reason.text())
-        else:
-            svc.remove_member(
-                self.store,
-                self.member.currentData(),
-                self.kind.key(),
-                day,
-                self.reason.text(),
-                new_head_id=self.new_head.currentData(),
-            )
+            return svc.add_member(self.store, self.household_id, member, self.kind.key(), day, self.reason.text())
+        return svc.remove_member(
+            self.store,
+            self.member.currentData(),
+            self.kind.key(),
+            day,
+            self.reason.text(),
+            new_head_id=self.new_head.currentData(),
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -21,73 +22,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, labels, rules
+from models import codes
 from models.domain import Household
-from models.errors import Problem, ValidationFailed
-from models.ledgers import proposed_transfer_income
+from models.errors import CundangError, Problem, ValidationFailed
+from models.rules import register
+from models.rules.ledgers import proposed_transfer_income
 from models.services import households as svc
 from models.store import Store
+from models.wording import describe, describe_problem
 from printing.jobs import PrintJob
 from ui.events import AppEvents, Changes
-from ui.field_form import Field, FieldForm
+from ui.field_form import FieldForm
 from ui.households.assistance_tab import AssistanceTab
 from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
 from ui.households.history_tab import HistoryTab
 from ui.households.members_model import MemberDelegate, MemberTableModel
 from ui.households.yearly_tabs import AssuranceTab, IncomeTab
-from ui.messages import describe
 from ui.print_actions import save_pdf_now
 from ui.widgets import ErrorLabel, FieldErrors
 
-H = labels.HOUSEHOLD
-
-
-def basic_fields(group_combo: QComboBox) -> list[Field]:
-    return [
-        Field("household_no", H["household_no"]),
-        Field("group_id", H["group_id"], "widget", widget=group_combo),
-        Field("address", H["address"]),
-        Field("phone", H["phone"]),
-        Field("bank_name", H["bank_name"]),
-        Field("bank_account", H["bank_account"]),
-        Field("standard", H["standard"], "code", codes.STANDARD),
-        Field("identified_year", H["identified_year"], "year"),
-        Field("attribute", H["attribute"], "code", codes.ATTRIBUTE),
-        Field("main_cause", H["main_cause"], "code", codes.CAUSE),
-        Field("other_cause1", H["other_cause1"], "code", codes.CAUSE),
-        Field("other_cause2", H["other_cause2"], "code", codes.CAUSE),
-        Field("planned_exit_year", H["planned_exit_year"], "year", ahead=10),
-        Field("military_family", H["military_family"], "flag"),
-        Field("only_child", H["only_child"], "flag"),
-        Field("two_daughters", H["two_daughters"], "flag"),
-    ]
-
-
-CONDITION_FIELDS = [
-    *(
-        Field(n, H[n], "number")
-        for n in (
-            "farmland_mu",
-            "irrigated_mu",
-            "forest_mu",
-            "returned_forest_mu",
-            "orchard_mu",
-            "pasture_mu",
-            "water_surface_mu",
-        )
-    ),
-    *(
-        Field(n, H[n], "yesno")
-        for n in ("power_production", "power_household", "water_difficulty", "water_safe", "broadcast_tv")
-    ),
-    Field("distance_km", H["distance_km"], "number"),
-    Field("road_type", H["road_type"], "code", codes.ROAD),
-    Field("house_area", H["house_area"], "number"),
-    Field("dangerous_house", H["dangerous_house"], "code", codes.DANGEROUS_HOUSE),
-    Field("sanitary_toilet", H["sanitary_toilet"], "yesno"),
-    Field("fuel", H["fuel"], "code", codes.FUEL),
-    Field("cooperative", H["cooperative"], "yesno"),
-]
+BASIC_FIELDS = (
+    "household_no",
+    "group_id",
+    "address",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "standard",
+    "identified_year",
+    "attribute",
+    "main_cause",
+    "other_cause1",
+    "other_cause2",
+    "planned_exit_year",
+    "military_family",
+    "only_child",
+    "two_daughters",
+)
+CONDITION_FIELDS = (
+    "farmland_mu",
+    "irrigated_mu",
+    "forest_mu",
+    "returned_forest_mu",
+    "orchard_mu",
+    "pasture_mu",
+    "water_surface_mu",
+    "power_production",
+    "power_household",
+    "water_difficulty",
+    "water_safe",
+    "broadcast_tv",
+    "distance_km",
+    "road_type",
+    "house_area",
+    "dangerous_house",
+    "sanitary_toilet",
+    "fuel",
+    "cooperative",
+)
 
 
 class HouseholdForm(QDialog):
@@ -114,8 +106,8 @@ class HouseholdForm(QDialog):
         self.group_combo = QComboBox()
         for g in store.villages.groups(village_id):
             self.group_combo.addItem(g.name, g.id)
-        self.basic = FieldForm(basic_fields(self.group_combo), self.errors, ("household",))
-        self.conditions = FieldForm(CONDITION_FIELDS, self.errors, ("household",))
+        self.basic = FieldForm("households", BASIC_FIELDS, self.errors, widgets={"group_id": self.group_combo})
+        self.conditions = FieldForm("households", CONDITION_FIELDS, self.errors)
         self.status_label = QLabel()
         self.status_label.setObjectName("status-label")
         self.applicant = QCheckBox("新申请户：尚未识别，保存后在“帮扶”页按识别程序办理（识别年度留空）")
@@ -148,7 +140,7 @@ class HouseholdForm(QDialog):
         self.income = IncomeTab(lambda: self.members.members, self._proposed_transfers)
         self.assurance = AssuranceTab()
         self.history = HistoryTab(store)
-        self.assistance = AssistanceTab(store)
+        self.assistance = AssistanceTab(store, events)
 
         basic_page = QWidget()
         blayout = QVBoxLayout(basic_page)
@@ -197,6 +189,7 @@ class HouseholdForm(QDialog):
         self.members.dataChanged.connect(lambda *_: self.income.refresh_totals())
         for kind, button in self.status_buttons.items():
             button.clicked.connect(lambda _=False, k=kind: self._on_status(k))
+        events.data_changed.connect(self._on_data_changed)
         self.load()
 
     # --- Loading ----------------------------------------------------------------------
@@ -247,7 +240,7 @@ class HouseholdForm(QDialog):
         self.applicant.setVisible(not saved)
         for kind, button in self.status_buttons.items():
             button.setVisible(saved)
-            button.setEnabled(saved and (status, kind) in rules.TRANSITIONS)
+            button.setEnabled(saved and (status, kind) in register.TRANSITIONS)
         self.change_button.setEnabled(saved)
         self.add_member_button.setEnabled(not saved)
         self.remove_member_button.setEnabled(not saved)
@@ -275,9 +268,10 @@ class HouseholdForm(QDialog):
         household = self.conditions.apply(self.basic.apply(self.household, problems), problems)
         incomes, income_problems = self.income.collect(self.household_id)
         problems += income_problems
+        changes = None
         if not problems:
             try:
-                hid = svc.save_household_file(
+                changes = svc.save_household_file(
                     self.store,
                     household,
                     self.members.members,
@@ -289,18 +283,31 @@ class HouseholdForm(QDialog):
                 )
             except ValidationFailed as exc:
                 problems = exc.problems
-            except Exception as exc:  # refused by the database itself: nothing was written
+            except (CundangError, sqlite3.Error) as exc:  # refused by the database itself: nothing was written
                 self.summary.set_error(f"未保存：{describe(exc)}")
                 return False
-        if problems:
+        if problems or changes is None:
             self._show_problems(problems)
             return False
-        self.household_id = hid
+        self.household_id = changes.id
         self.load()
         self.summary.set_error("")
-        self.events.emit_changes(Changes(households=True), self)
-        self.saved.emit(hid)
+        if changes.warnings:  # saved; what the clerk should still look at
+            self.summary.set_error("已保存。请核对：\n" + "\n".join(describe_problem(p) for p in changes.warnings))
+        self.events.emit_changes(changes, self)
+        assert changes.id is not None
+        self.saved.emit(changes.id)
         return True
+
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:
+        """Pairings, plans, visits, benefits and procedure steps are edited elsewhere too: their
+        tab and the history follow; what the clerk is typing here is left alone."""
+        if initiator is self or self.household_id is None:
+            return
+        if changes.touches("pairings", "plans", "visits", "benefits", "procedure_steps", "cadres"):
+            self.assistance.load(self.household_id)
+        if changes.touches("households", "pairings", "plans", "visits", "benefits"):
+            self.history.load(self.household_id)
 
     def _show_problems(self, problems: list[Problem]) -> None:
         first: dict[tuple[object, ...], Problem] = {}
@@ -311,14 +318,7 @@ class HouseholdForm(QDialog):
         self.members.show_problems(problems)
         self.income.show_problems(problems)
         member_lines = [p for p in problems if p.where[0] == "members"]
-        self.member_errors.set_error(
-            "\n".join(
-                f"第 {p.where[1] + 1} 名成员 · {labels.field_label(p.where)}：{describe(p.error)}"
-                if isinstance(p.where[1], int)
-                else describe(p.error)
-                for p in member_lines
-            )
-        )
+        self.member_errors.set_error("\n".join(describe_problem(p) for p in member_lines))
         # Go to the first problem, so the clerk sees it.
         where = problems[0].where
         if where[0] == "members":
@@ -367,10 +367,10 @@ class HouseholdForm(QDialog):
         answer = QMessageBox.question(self, "先保存", "有未保存的修改。要先保存再登记变更吗？")
         return answer == QMessageBox.StandardButton.Yes and self.save()
 
-    def _run_event(self, dialog: QDialog) -> None:
+    def _run_event(self, dialog: MemberChangeDialog | StatusDialog) -> None:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.load()
-            self.events.emit_changes(Changes(households=True), self)
+            self.events.emit_changes(dialog.changes, self)
 
     def _on_member_change(self) -> None:
         if self.household_id is not None and self._ask_save_first():

@@ -24,10 +24,10 @@ from models import codes
 from models.exchange.register_export import export_register
 from models.storage.register import HouseholdFilter
 from models.store import Store
+from models.wording import describe
 from ui.events import AppEvents, Changes
 from ui.households.form import HouseholdForm
 from ui.households.table_model import HouseholdTableModel
-from ui.messages import describe
 from ui.widgets import ERROR_STYLE, CodeCombo
 
 ALL = "全部"
@@ -218,7 +218,7 @@ class HouseholdListScreen(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
-        if changes.households or changes.village:
+        if changes.touches("households", "village", "pairings", "cadres"):
             selected = self.selected_id()
             self.set_village(self.village_id)
             if selected is not None:

@@ -9,10 +9,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
-from models import codes, idnumber, labels
+from models import codes, fields
 from models.domain import Member
-from models.errors import InvalidIdNumber, Problem
-from ui.messages import describe
+from models.errors import Problem
+from models.fields.views import MEMBER_STATE
+from models.rules.members import id_facts, id_number_problem
+from models.rules.values import clean_text
+from models.wording import describe
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -60,15 +63,20 @@ def health_label(keys: str) -> str:
     return "、".join(codes.HEALTH.label(k) for k in keys.split(",") if k)
 
 
+_M = fields.record("members")
+
+
 def choices(column: str) -> list[tuple[Any, str]] | None:
     """(value, label) pairs for a dropdown column, None for free text."""
+    spec = _M[column]
     if column == "health":
         return [("", "")] + [(k, health_label(k)) for k in HEALTH_CHOICES]
-    if column in codes.FIELD_CODES:
-        required = column in ("id_type", "sex", "relation")
-        return ([] if required else [("", "")]) + list(codes.FIELD_CODES[column].items)
-    if column in codes.FLAG_FIELDS:
-        return [(None, ""), (1, codes.YES_NO.label("1")), (0, codes.YES_NO.label("0"))]
+    if spec.kind == "code" and spec.codes is not None:
+        required = spec.required or column == "sex"
+        return ([] if required else [("", "")]) + list(spec.codes.items)
+    if spec.kind == "flag":
+        unknown = [(None, "")] if spec.default is None else []
+        return [*unknown, (1, codes.YES_NO.label("1")), (0, codes.YES_NO.label("0"))]
     return None
 
 
@@ -98,7 +106,7 @@ class MemberTableModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        return "状态" if section == len(COLUMNS) else labels.MEMBER[COLUMNS[section]]
+        return MEMBER_STATE.label if section == len(COLUMNS) else _M.header(COLUMNS[section])
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -151,15 +159,16 @@ class MemberTableModel(QAbstractTableModel):
         return True
 
     def _fill_from_id(self, row: int) -> None:
-        """Typing an ID number checks it at once and fills in birth date and sex."""
+        """Typing an ID number checks it at once (the rule book's ID rule) and fills in birth
+        date and sex."""
         m = self.members[row]
-        m.id_number = idnumber.normalize(m.id_number)
-        if not m.id_number or m.id_type == "other":
+        m.id_number = clean_text(_M["id_number"], m.id_number)
+        problem = id_number_problem(m.id_type, m.id_number)
+        if problem is not None and m.id_number:
+            self.errors[(row, "id_number")] = describe(problem)
             return
-        try:
-            info = idnumber.parse(m.id_number[:18] if m.id_type == "disability" else m.id_number)
-        except InvalidIdNumber as exc:
-            self.errors[(row, "id_number")] = describe(exc)
+        info = id_facts(m.id_type, m.id_number)
+        if info is None:
             return
         m.birth_date, m.sex = info.birth_date.isoformat(), info.sex
         for column in ("birth_date", "sex"):

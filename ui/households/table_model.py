@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from models import codes, labels
+from models import codes
+from models.fields.views import REGISTER
 from models.storage.register import COLUMNS, HouseholdFilter, HouseholdRow, RegisterRepo
 
 Index = QModelIndex | QPersistentModelIndex
@@ -78,7 +79,7 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return labels.REGISTER[COLUMNS[section]]
+            return REGISTER.header(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import form_input, labels
+from models import fields
 from models.domain import ASSURANCE_ITEMS, INCOME_ITEMS, Assurance, Income, Member
 from models.errors import Problem
 from models.money import format_fen
-from ui.messages import describe
+from models.rules import income as income_rules
+from models.wording import describe
 from ui.widgets import ErrorLabel, YesNoCombo
 
 
@@ -138,7 +139,7 @@ class IncomeTab(YearlyTab):
             box.setContentsMargins(0, 0, 0, 0)
             box.addWidget(edit)
             box.addWidget(self.errors[name])
-            form.addRow(labels.INCOME[name], cell)
+            form.addRow(fields.record("incomes").label(name), cell)
         self.propose_button = QPushButton("按享受的政策填入转移性收入（核对后保存）")
         self.propose_button.setVisible(proposal is not None)
         self.propose_button.clicked.connect(self._on_propose)
@@ -197,11 +198,11 @@ class IncomeTab(YearlyTab):
         year = self.picker.current()
         if not year:
             return
-        income, problems = form_input.income(None, year, self.by_year[year])
+        income, problems = income_rules.from_texts(None, year, self.by_year[year])
         if problems:
             self.totals.setText("有金额填写不正确，暂无法计算合计。")
             return
-        transfer, net, size, per_head = form_input.income_summary(income, self.members())
+        transfer, net, size, per_head = income_rules.summary(income, self.members())
         self.totals.setText(
             f"{year} 年：转移性收入 {format_fen(transfer)} 元　纯收入 {format_fen(net)} 元　"
             f"家庭人口 {size} 人　人均纯收入 {format_fen(per_head) if per_head is not None else '—'} 元"
@@ -212,7 +213,7 @@ class IncomeTab(YearlyTab):
         for year, texts in sorted(self.by_year.items()):
             if not any(t.strip() for t in texts.values()):
                 continue  # a year looked at but left empty is not a year of zero income
-            income, found = form_input.income(household_id, year, texts)
+            income, found = income_rules.from_texts(household_id, year, texts)
             incomes.append(income)
             problems += found
         return incomes, problems
@@ -241,10 +242,10 @@ class AssuranceTab(YearlyTab):
             combo.setObjectName(f"assurance-{name}")
             combo.activated.connect(self._on_edit)
             self.combos[name] = combo
-            form.addRow(labels.ASSURANCE[name], combo)
+            form.addRow(fields.record("assurances").label(name), combo)
         self.note = QLineEdit()
         self.note.textEdited.connect(self._on_edit)
-        form.addRow(labels.ASSURANCE["note"], self.note)
+        form.addRow(fields.record("assurances").label("note"), self.note)
         layout = QVBoxLayout(self)
         layout.addWidget(self.picker)
         layout.addLayout(form)

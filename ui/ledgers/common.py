@@ -1,14 +1,17 @@
-"""What every ledger tab shares: a period (year, or all), an export of the rows shown."""
+"""What every ledger tab shares: a period (year, or all), showing a ledger table, and exporting
+what is shown (the same table the PDF and the CLI give)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QTableWidget, QWidget
 
-from models.exchange.xlsx import write_table
-from ui.messages import describe
+from models.errors import CundangError
+from models.exchange.xlsx import write_sheets
+from models.services.ledger_tables import Ledger, LedgerTable, Period
+from models.wording import describe
+from ui.tables import fill
 
 
 def year_box() -> QComboBox:
@@ -19,26 +22,27 @@ def year_box() -> QComboBox:
     return box
 
 
-def period(box: QComboBox) -> tuple[str, str, int | None]:
-    year = box.currentData()
-    return (f"{year}-01-01", f"{year}-12-31", year) if year else ("0000-01-01", "9999-12-31", None)
+def period(box: QComboBox) -> Period:
+    return Period(box.currentData())
 
 
-def export(
-    parent: QWidget,
-    title: str,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    path: str | None = None,
-    footer: Sequence[Sequence[object]] = (),
-) -> str:
-    """Write what is shown; amounts stay numbers, IDs and codes text. Returns a sentence for the clerk."""
+def show(widget: QTableWidget, table: LedgerTable) -> None:
+    """A ledger table on screen: its rows as read, each keyed by its record, late ones red."""
+    fill(widget, table.text(), keys=table.keys, warn=table.warn)
+
+
+def export(parent: QWidget, book: Ledger, path: str | None = None) -> str:
+    """Write the ledger as shown: a sheet per table, amounts as numbers, IDs and codes as text,
+    its total rows under each. Returns a sentence for the clerk."""
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, f"导出{title}", f"{title}.xlsx", "Excel 工作簿 (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(
+            parent, f"导出{book.title}", f"{book.title}.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
         if not path:
             return ""
+    path = path if path.endswith(".xlsx") else path + ".xlsx"
     try:
-        count = write_table(path if path.endswith(".xlsx") else path + ".xlsx", title[:30], headers, rows, footer)
-    except Exception as exc:  # an unwritable path
+        write_sheets(path, [(t.title[:30], t.headers, t.cells(), t.cells(t.totals)) for t in book.tables])
+    except (CundangError, OSError) as exc:  # an unwritable path
         return f"导出失败：{describe(exc)}"
-    return f"已导出 {count} 行到“{path}”。"
+    return f"已导出 {sum(len(t.rows) for t in book.tables)} 行到“{path}”。"

@@ -9,18 +9,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from models import codes
 from models.domain import Finding, Inspection
 from models.errors import CundangError, ValidationFailed
-from models.ledgers import finding_status
+from models.services.ledger_tables import INSPECTION_FIELDS, Ledger, ledger
 from models.services.ledgers import save_inspection
 from models.store import Store
-from ui.events import AppEvents, Changes
+from models.wording import describe, describe_problem
+from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.ledgers.common import export, period, year_box
-from ui.messages import describe, describe_problem
+from ui.ledgers.common import export, period, show, year_box
 from ui.print_actions import print_ledger
-from ui.tables import fill, key_of, make_table
+from ui.tables import key_of, make_table
 from ui.widgets import CodeCombo, ErrorLabel
-
-HEADERS = ("检查日期", "类型", "检查单位", "发现的问题", "整改措施", "责任人", "整改期限", "状态", "完成情况")
 
 
 class InspectionsTab(QWidget):
@@ -29,7 +27,7 @@ class InspectionsTab(QWidget):
         self.store, self.events = store, events
         self.village_id: int | None = None
         self.year = year_box()
-        self.table = make_table(HEADERS, "inspection-table")
+        self.table = make_table([f.header for f in INSPECTION_FIELDS], "inspection-table")
         self.summary = QLabel()
         # a new inspection with its first problem
         self.day = date_edit()
@@ -87,49 +85,32 @@ class InspectionsTab(QWidget):
         self.more_button.clicked.connect(lambda: self._on_add(to_selected=True))
         self.complete_button.clicked.connect(self._on_complete)
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.export_button.clicked.connect(
-            lambda: self.notice.setText(export(self, "督查考核台账", HEADERS, self._rows()[0]))
-        )
+        self.export_button.clicked.connect(lambda: self.notice.setText(self.export()))
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
-        return print_ledger(self, "inspections", period(self.year)[2], path)
+        return print_ledger(self, "inspections", period(self.year).year, path)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
         self.refresh()
 
-    def _rows(self) -> tuple[list[tuple], list[tuple[int, int]], list[bool]]:
+    def book(self) -> Ledger | None:
         if self.village_id is None:
-            return [], [], []
-        start, end, _ = period(self.year)
-        today = dt.date.today()
-        rows, keys, overdue = [], [], []
-        for i in self.store.ledgers.inspections(self.village_id, start, end):
-            for f in self.store.ledgers.findings(i.id):
-                status = finding_status(f, today)
-                rows.append(
-                    (
-                        i.inspect_date,
-                        codes.INSPECTION_KIND.label(i.kind),
-                        i.body,
-                        f.description,
-                        f.measure,
-                        f.responsible,
-                        f.deadline,
-                        codes.PROBLEM_STATUS.label(status),
-                        f"{f.completed_date or ''} {f.completion_note}".strip(),
-                    )
-                )
-                keys.append((i.id, f.id))
-                overdue.append(status == "overdue")
-        return rows, keys, overdue
+            return None
+        return ledger(self.store, self.village_id, "inspections", period(self.year))
+
+    def export(self, path: str | None = None) -> str:
+        book = self.book()
+        return export(self, book, path) if book else ""
 
     def refresh(self) -> None:
-        rows, keys, overdue = self._rows()
-        fill(self.table, rows, keys=keys, warn=overdue)
-        self.summary.setText(f"共 {len(rows)} 个问题，逾期未整改 {sum(overdue)} 个（红色）。")
-        self.summary.setStyleSheet("color: #c0392b;" if any(overdue) else "")
+        book = self.book()
+        if book is None:
+            return
+        show(self.table, book.tables[0])
+        self.summary.setText("".join(book.summary))
+        self.summary.setStyleSheet("color: #c0392b;" if any(book.tables[0].warn) else "")
 
     def _selected_inspection(self) -> tuple[Inspection, list[Finding]] | None:
         row = self.table.currentRow()
@@ -165,7 +146,7 @@ class InspectionsTab(QWidget):
             )
             findings = []
         try:
-            save_inspection(self.store, inspection, [*findings, finding])
+            changes = save_inspection(self.store, inspection, [*findings, finding])
         except ValidationFailed as exc:
             self.error.set_error("未登记：" + "；".join(describe_problem(p) for p in exc.problems))
             return
@@ -175,8 +156,7 @@ class InspectionsTab(QWidget):
         self.error.set_error("")
         for edit in (self.problem, self.measure):
             edit.clear()
-        self.refresh()
-        self.events.emit_changes(Changes(ledgers=True), self)
+        self.events.emit_changes(changes, self)
 
     def _on_complete(self) -> None:
         row = self.table.currentRow()
@@ -193,11 +173,10 @@ class InspectionsTab(QWidget):
                 f.completed_date = dt.date.today().isoformat()
                 f.completion_note = self.complete_note.text().strip()
         try:
-            save_inspection(self.store, inspection, findings)
-        except (ValidationFailed, CundangError) as exc:
+            changes = save_inspection(self.store, inspection, findings)
+        except CundangError as exc:
             self.error.set_error(describe(exc))
             return
         self.error.set_error("")
         self.complete_note.clear()
-        self.refresh()
-        self.events.emit_changes(Changes(ledgers=True), self)
+        self.events.emit_changes(changes, self)

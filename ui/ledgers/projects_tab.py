@@ -18,50 +18,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes
+from models import codes, fields
+from models.changes import Changes
 from models.domain import Disbursement, Project
 from models.errors import CundangError, ValidationFailed
-from models.ledgers import project_totals, sums
-from models.money import format_fen, parse_yuan, to_decimal
+from models.money import parse_yuan
+from models.rules.values import to_text
+from models.services.ledger_tables import PROJECT_FIELDS as PROJECT_LEDGER_FIELDS
+from models.services.ledger_tables import Ledger, ledger
 from models.services.ledgers import add_disbursement, save_project
 from models.store import Store
-from ui.events import AppEvents, Changes
-from ui.field_form import Field, FieldForm
+from models.wording import describe
+from ui.events import AppEvents
+from ui.field_form import FieldForm
 from ui.households.event_dialogs import date_edit
-from ui.ledgers.common import export, period, year_box
-from ui.messages import describe
+from ui.ledgers.common import export, period, show, year_box
 from ui.print_actions import print_ledger
 from ui.tables import fill, key_of, make_table
 from ui.widgets import ErrorLabel, FieldErrors
 
-SOURCE_LABELS = [(column, codes.FUND_SOURCE.label(key)) for key, column in codes.PROJECT_FUND_COLUMNS.items()]
-PROJECT_FIELDS = [
-    Field("name", "项目名称"),
-    Field("category", "项目类别", "code", codes.PROJECT_CATEGORY),
-    Field("year", "年度", "year", ahead=2),
-    Field("place", "实施地点"),
-    Field("content", "建设内容与规模"),
-    *(Field(column, f"{label}(元)", "money") for column, label in SOURCE_LABELS),
-    Field("unit", "实施单位"),
-    Field("responsible", "责任人"),
-    Field("start_date", "开工日期", placeholder="yyyy-MM-dd"),
-    Field("finish_date", "完工日期", placeholder="yyyy-MM-dd"),
-    Field("progress", "进度(%)", "int"),
-    Field("status", "状态", "code", codes.PROJECT_STATUS),
-    Field("goal", "绩效目标"),
-    Field("mechanism", "带贫减贫机制"),
-]
-HEADERS = (
-    "项目名称",
-    "类别",
-    "年度",
-    "总投资(元)",
-    *(label for _, label in SOURCE_LABELS),
-    "已拨付(元)",
-    "受益户数",
-    "状态",
-    "提示",
+PROJECT_FIELDS = (
+    "name",
+    "category",
+    "year",
+    "place",
+    "content",
+    *codes.PROJECT_FUND_COLUMNS.values(),
+    "unit",
+    "responsible",
+    "start_date",
+    "finish_date",
+    "progress",
+    "status",
+    "goal",
+    "mechanism",
 )
+_D = fields.record("disbursements")
+PAYMENT_FIELDS = ("pay_date", "amount_fen", "payee", "voucher", "purpose")
 
 
 class ProjectDialog(QDialog):
@@ -73,7 +66,8 @@ class ProjectDialog(QDialog):
         self.setWindowTitle("扶贫项目")
         self.summary = ErrorLabel()
         self.errors = FieldErrors(self.summary)
-        self.form = FieldForm(PROJECT_FIELDS, self.errors, ("project",))
+        self.changes = Changes()
+        self.form = FieldForm("projects", PROJECT_FIELDS, self.errors)
         self.form.load(project)
         self.households = QListWidget()
         self.households.setObjectName("beneficiaries")
@@ -95,7 +89,7 @@ class ProjectDialog(QDialog):
         body = QHBoxLayout()
         body.addWidget(self.form, 3)
         side = QVBoxLayout()
-        side.addWidget(QLabel("受益户（勾选）"))
+        side.addWidget(QLabel(f"{fields.record('project_beneficiaries').label('household_id')}（勾选）"))
         side.addWidget(self.households)
         body.addLayout(side, 1)
         layout = QVBoxLayout(self)
@@ -114,22 +108,17 @@ class ProjectDialog(QDialog):
     def save(self) -> None:
         problems: list = []
         project = self.form.apply(self.project, problems)
-        for column, _ in SOURCE_LABELS:
-            if getattr(project, column) is None:
-                setattr(project, column, 0)
-        project.progress = project.progress or 0
-        project.start_date = project.start_date or None
-        project.finish_date = project.finish_date or None
         try:
             if problems:
                 raise ValidationFailed(problems)
-            self.project_id = save_project(self.store, project, self.chosen())
+            self.changes = save_project(self.store, project, self.chosen())
         except ValidationFailed as exc:
             self.errors.show(exc.problems)
             return
         except CundangError as exc:
             self.summary.set_error(describe(exc))
             return
+        self.project_id = self.changes.id
         self.accept()
 
 
@@ -139,22 +128,21 @@ class ProjectsTab(QWidget):
         self.store, self.events = store, events
         self.village_id: int | None = None
         self.year = year_box()
-        self.table = make_table(HEADERS, "project-table")
+        self.table = make_table([f.header for f in PROJECT_LEDGER_FIELDS], "project-table")
         self.totals = QLabel()
         self.totals.setObjectName("project-totals")
         self.totals.setWordWrap(True)
-        self.payments = make_table(("拨付日期", "金额(元)", "收款方", "凭证号", "用途"), "disbursement-table")
+        self.payments = make_table(_D.headers(*PAYMENT_FIELDS), "disbursement-table")
         self.new_button = QPushButton("新建项目…")
         self.edit_button = QPushButton("修改项目…")
         self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出所列到 Excel…")
         self.pay_date = date_edit()
         self.pay_amount = QLineEdit()
-        self.pay_amount.setPlaceholderText("金额（元）")
+        self.pay_amount.setPlaceholderText(_D.header("amount_fen"))
         self.payee, self.voucher, self.purpose = QLineEdit(), QLineEdit(), QLineEdit()
-        self.payee.setPlaceholderText("收款方")
-        self.voucher.setPlaceholderText("凭证号")
-        self.purpose.setPlaceholderText("用途")
+        for name, edit in (("payee", self.payee), ("voucher", self.voucher), ("purpose", self.purpose)):
+            edit.setPlaceholderText(_D.header(name))
         self.pay_button = QPushButton("登记拨付")
         self.notice = QLabel()
         self.error = ErrorLabel()
@@ -190,87 +178,32 @@ class ProjectsTab(QWidget):
         self.edit_button.clicked.connect(self._on_edit)
         self.pay_button.clicked.connect(self._on_pay)
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.export_button.clicked.connect(
-            lambda: self.notice.setText(
-                export(self, "扶贫项目资金台账", HEADERS, self.rows_for_export(), footer=self.totals_for_export())
-            )
-        )
+        self.export_button.clicked.connect(lambda: self.notice.setText(self.export()))
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
-        return print_ledger(self, "projects", period(self.year)[2], path)
+        return print_ledger(self, "projects", period(self.year).year, path)
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
         self.refresh()
 
-    def _totals(self) -> list:
+    def book(self) -> Ledger | None:
+        """The ledger of the period shown: the table, its totals and its warnings."""
         if self.village_id is None:
-            return []
-        return [
-            project_totals(p, paid, people, dt.date.today())
-            for p, paid, people in self.store.ledgers.projects(self.village_id, period(self.year)[2])
-        ]
+            return None
+        return ledger(self.store, self.village_id, "projects", period(self.year))
 
-    def rows_for_export(self) -> list[tuple]:
-        return [
-            (
-                t.project.name,
-                codes.PROJECT_CATEGORY.label(t.project.category),
-                t.project.year,
-                to_decimal(t.project.total_fen),
-                *(to_decimal(getattr(t.project, c)) for c, _ in SOURCE_LABELS),
-                to_decimal(t.disbursed_fen),
-                t.beneficiaries,
-                codes.PROJECT_STATUS.label(t.project.status),
-                self._warning(t),
-            )
-            for t in self._totals()
-        ]
-
-    def totals_for_export(self) -> list[tuple]:
-        """The totals shown under the table: by source, by year, paid out."""
-        s = sums(self._totals())
-        return [
-            (
-                "合计",
-                "",
-                "",
-                to_decimal(s.budget_fen),
-                *(to_decimal(s.by_source[k]) for k in codes.FUND_SOURCE.keys),
-                to_decimal(s.disbursed_fen),
-            ),
-            *((f"{year} 年", "", "", to_decimal(v)) for year, v in sorted(s.by_year.items())),
-        ]
-
-    @staticmethod
-    def _warning(t) -> str:
-        return "、".join(w for w, on in (("拨付超预算", t.over_budget), ("逾期未完工", t.late)) if on)
+    def export(self, path: str | None = None) -> str:
+        book = self.book()
+        return export(self, book, path) if book else ""
 
     def refresh(self) -> None:
-        totals = self._totals()
-        rows = [
-            (
-                t.project.name,
-                codes.PROJECT_CATEGORY.label(t.project.category),
-                t.project.year,
-                format_fen(t.project.total_fen),
-                *(format_fen(getattr(t.project, c)) for c, _ in SOURCE_LABELS),
-                format_fen(t.disbursed_fen),
-                t.beneficiaries,
-                codes.PROJECT_STATUS.label(t.project.status),
-                self._warning(t),
-            )
-            for t in totals
-        ]
-        fill(self.table, rows, keys=[t.project.id for t in totals], warn=[bool(self._warning(t)) for t in totals])
-        s = sums(totals)
-        by_source = "，".join(f"{codes.FUND_SOURCE.label(k)} {format_fen(v)}" for k, v in s.by_source.items())
-        by_year = "，".join(f"{y} 年 {format_fen(v)}" for y, v in sorted(s.by_year.items()))
-        self.totals.setText(
-            f"合计：总投资 {format_fen(s.budget_fen)} 元，已拨付 {format_fen(s.disbursed_fen)} 元。"
-            f"\n按来源：{by_source}。\n按年度：{by_year or '—'}。"
-        )
+        book = self.book()
+        if book is None:
+            return
+        show(self.table, book.tables[0])
+        self.totals.setText("\n".join(book.summary))
         self._show_payments()
 
     def selected_project(self) -> int | None:
@@ -280,7 +213,7 @@ class ProjectsTab(QWidget):
     def _show_payments(self) -> None:
         pid = self.selected_project()
         payments = self.store.ledgers.disbursements(pid) if pid else []
-        fill(self.payments, [(d.pay_date, format_fen(d.amount_fen), d.payee, d.voucher, d.purpose) for d in payments])
+        fill(self.payments, [[to_text(_D[n], getattr(d, n)) for n in PAYMENT_FIELDS] for d in payments])
 
     def _on_edit(self) -> None:
         pid = self.selected_project()
@@ -290,9 +223,9 @@ class ProjectsTab(QWidget):
     def _edit(self, project: Project) -> None:
         if self.village_id is None:
             return
-        if ProjectDialog(self.store, project, self).exec():
-            self.refresh()
-            self.events.emit_changes(Changes(ledgers=True), self)
+        dialog = ProjectDialog(self.store, project, self)
+        if dialog.exec():
+            self.events.emit_changes(dialog.changes, self)
 
     def _on_pay(self) -> None:
         pid = self.selected_project()
@@ -301,7 +234,7 @@ class ProjectsTab(QWidget):
             return
         try:
             amount = parse_yuan(self.pay_amount.text(), allow_negative=True)
-            add_disbursement(
+            changes = add_disbursement(
                 self.store,
                 Disbursement(
                     project_id=pid,
@@ -319,6 +252,5 @@ class ProjectsTab(QWidget):
         for edit in (self.pay_amount, self.voucher, self.purpose):
             edit.clear()
         row = self.table.currentRow()
-        self.refresh()
+        self.events.emit_changes(changes, self)
         self.table.selectRow(row)
-        self.events.emit_changes(Changes(ledgers=True), self)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget
 
+from models.changes import LEDGERS
+from models.services.ledger_tables import TITLES
 from models.store import Store
 from ui.events import AppEvents, Changes
 from ui.lazy import LazyVillage
@@ -20,10 +22,8 @@ class LedgerScreen(LazyVillage, QTabWidget):
         self.team = TeamLedgerTab(store, events)
         self.programmes = ProgrammesTab(store, events)
         self.inspections = InspectionsTab(store, events)
-        self.addTab(self.projects, "扶贫项目资金台账")
-        self.addTab(self.team, "驻村帮扶台账")
-        self.addTab(self.programmes, "扶贫专项台账")
-        self.addTab(self.inspections, "督查考核台账")
+        for kind, tab in zip(TITLES, (self.projects, self.team, self.programmes, self.inspections), strict=True):
+            self.addTab(tab, TITLES[kind])
         self.village_id: int | None = None
         events.data_changed.connect(self._on_data_changed)
 
@@ -33,5 +33,10 @@ class LedgerScreen(LazyVillage, QTabWidget):
             tab.set_village(village_id)
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
-        if changes.households and initiator not in (self.projects, self.team, self.programmes, self.inspections):
-            self.set_village(self.village_id)
+        """Every ledger shows households, cadres or settings besides its own records: reloaded now
+        if shown, else when next shown."""
+        if changes.touches("households", "cadres", "village"):
+            self.set_village(self.village_id)  # the households and cadres to choose from
+        elif changes.touches(*LEDGERS, "settings") and self._pending is None:
+            for tab in (self.projects, self.team, self.programmes, self.inspections):
+                tab.refresh()

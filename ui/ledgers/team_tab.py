@@ -8,18 +8,16 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from models.domain import WorkLog
 from models.errors import CundangError
-from models.ledgers import attendance_by_month, month_days, shortfall
+from models.services.ledger_tables import ATTENDANCE_FIELDS, TEAM_VISIT_FIELDS, WORK_LOG_FIELDS, Ledger, Period, ledger
 from models.services.ledgers import add_work_log, record_attendance
 from models.store import Store
+from models.wording import describe
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
-from ui.ledgers.common import export
-from ui.messages import describe
+from ui.ledgers.common import export, show
 from ui.print_actions import print_ledger
-from ui.tables import fill, make_table
+from ui.tables import make_table
 from ui.widgets import ErrorLabel
-
-HEADERS = ("驻村工作队员", "本月在村天数", "要求不少于", "差额")
 
 
 class TeamLedgerTab(QWidget):
@@ -35,17 +33,15 @@ class TeamLedgerTab(QWidget):
         self.month.setRange(1, 12)
         self.month.setValue(today.month)
         self.month.setSuffix(" 月")
-        self.table = make_table(HEADERS, "attendance-table")
+        self.table = make_table([f.header for f in ATTENDANCE_FIELDS], "attendance-table")
         self.cadre = QComboBox()
         self.day = date_edit()
         self.attend_button = QPushButton("登记在村")
         self.log_text = QLineEdit()
         self.log_text.setPlaceholderText("工作日志内容")
         self.log_button = QPushButton("记工作日志")
-        self.logs = make_table(("日期", "记录人", "内容"), "work-log-table")
-        self.visits = make_table(
-            ("走访日期", "户编号", "户主", "走访干部", "发现的情况", "做了什么", "下一步"), "ledger-visits"
-        )
+        self.logs = make_table([f.header for f in WORK_LOG_FIELDS], "work-log-table")
+        self.visits = make_table([f.header for f in TEAM_VISIT_FIELDS], "ledger-visits")
         self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出本月考勤…")
         self.error = ErrorLabel()
@@ -74,11 +70,7 @@ class TeamLedgerTab(QWidget):
         self.attend_button.clicked.connect(self._on_attend)
         self.log_button.clicked.connect(self._on_log)
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.export_button.clicked.connect(
-            lambda: self.notice.setText(
-                export(self, f"驻村考勤{self.year.value()}年{self.month.value()}月", HEADERS, self.rows())
-            )
-        )
+        self.export_button.clicked.connect(lambda: self.notice.setText(self.export()))
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""
@@ -93,49 +85,37 @@ class TeamLedgerTab(QWidget):
                     self.cadre.addItem(c.name, c.id)
         self.refresh()
 
-    def rows(self) -> list[tuple]:
+    def book(self) -> Ledger | None:
+        """The month shown: attendance against the minimum, the work log and the visits."""
         if self.village_id is None:
-            return []
-        year, month = self.year.value(), self.month.value()
-        start, end = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{month_days(year, month):02d}"
-        counts = attendance_by_month(self.store.ledgers.attendance(self.village_id, start, end), year, month)
-        minimum = self.store.config().min_attendance_days
-        # the team of that month: members who had not left before it began
-        team = [
-            c
-            for c in self.store.assistance.cadres(self.village_id)
-            if c.on_team and (c.left_date is None or c.left_date >= start)
-        ]
-        short = shortfall(counts, [c.id for c in team], minimum)
-        return [(c.name, counts.get(c.id, 0), minimum, short.get(c.id, 0)) for c in team]
+            return None
+        return ledger(self.store, self.village_id, "team", Period(self.year.value(), self.month.value()))
+
+    def export(self, path: str | None = None) -> str:
+        book = self.book()
+        return export(self, book, path) if book else ""
 
     def refresh(self) -> None:
-        rows = self.rows()
-        fill(self.table, rows, warn=[r[3] > 0 for r in rows])
-        if self.village_id is None:
+        book = self.book()
+        if book is None:
             return
-        year, month = self.year.value(), self.month.value()
-        start, end = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{month_days(year, month):02d}"
-        names = {c.id: c.name for c in self.store.assistance.cadres(self.village_id)}
-        logs = self.store.ledgers.work_logs(self.village_id, start, end)
-        fill(self.logs, [(w.log_date, names.get(w.cadre_id, ""), w.content) for w in logs])
-        fill(
-            self.visits,
-            [(d, no[-4:], *rest) for d, no, *rest in self.store.ledgers.visits(self.village_id, start, end)],
-        )
+        attendance, logs, visits = book.tables
+        show(self.table, attendance)
+        show(self.logs, logs)
+        show(self.visits, visits)
 
     def _on_attend(self) -> None:
         try:
-            record_attendance(self.store, self.cadre.currentData(), self.day.date().toString("yyyy-MM-dd"))
+            changes = record_attendance(self.store, self.cadre.currentData(), self.day.date().toString("yyyy-MM-dd"))
         except CundangError as exc:
             self.error.set_error(f"未登记：{describe(exc)}")
             return
         self.error.set_error("")
-        self.refresh()
+        self.events.emit_changes(changes, self)
 
     def _on_log(self) -> None:
         try:
-            add_work_log(
+            changes = add_work_log(
                 self.store,
                 WorkLog(
                     village_id=self.village_id,
@@ -149,4 +129,4 @@ class TeamLedgerTab(QWidget):
             return
         self.error.set_error("")
         self.log_text.clear()
-        self.refresh()
+        self.events.emit_changes(changes, self)

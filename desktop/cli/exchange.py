@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliExit, require_data, village_store
+from desktop.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliExit, open_store, require_data, village_store
 
 
 def export(folder: Path, args: argparse.Namespace) -> int:
@@ -115,11 +115,10 @@ def import_packages(folder: Path, args: argparse.Namespace) -> int:
 
 def duplicates(folder: Path, args: argparse.Namespace) -> int:
     from models.exchange.county import duplicates as find
-    from models.store import Store
 
     if not require_data(folder):
         raise CliExit(EXIT_ERROR)
-    with Store.open(folder) as store:
+    with open_store(folder) as store:
         found = find(store)
     if args.json:
         print(json.dumps({"duplicates": [d.as_json() for d in found]}, ensure_ascii=False, indent=1))
@@ -134,17 +133,17 @@ def duplicates(folder: Path, args: argparse.Namespace) -> int:
 
 
 def import_national(folder: Path, args: argparse.Namespace) -> int:
+    from models.errors import FileRefused
     from models.exchange.national import import_national as run
     from models.exchange.problems import table_text
-    from models.exchange.reader import FileRefused, refusal_text
-    from models.store import Store
+    from models.wording import describe
 
     _check_report_path(args)
-    with Store.open(folder) as store:
+    with open_store(folder) as store:
         try:
             result = run(store, args.file, village_code=args.village, dry_run=args.dry_run)
         except FileRefused as refused:
-            print(f"错误：{args.file}：{refusal_text(refused)}", file=sys.stderr)
+            print(f"错误：{describe(refused)}", file=sys.stderr)
             return EXIT_ERROR
     errors = [p for p in result.problems if p.is_error]
     if args.json:

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, village_store
+from desktop.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, village_store
 
 NOTICE_KINDS = ("identify", "exit", "pairing", "funds")
 LEDGER_KINDS = ("projects", "team", "programmes", "inspections")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import NamedTuple
 
-from models import rules
 from models.config import Config
+from models.rules.income import per_head as per_head_fen
 
 IN_SCHOOL_AGES = range(6, 16)  # 义务教育: every member aged 6-15 in school (age on 1 September)
 
 
 class Result(NamedTuple):
-    """One criterion for one household: passed, or why not (facts; ui/messages words them)."""
+    """One criterion for one household: passed, or why not (facts; models/wording words them)."""
 
     criterion: str
     passed: bool
-    facts: dict[str, object] = {}
+    facts: Mapping[str, object] = MappingProxyType({})
 
 
 @dataclass
@@ -58,8 +60,8 @@ class HouseholdCheck:
         return [r.criterion for r in self.results if r.criterion in self.required and not r.passed]
 
 
-_NO_FACTS: dict[str, object] = {}  # shared by the many passing results; never mutated
-_MISSING: dict[str, object] = {"missing": True}
+_NO_FACTS: Mapping[str, object] = MappingProxyType({})  # shared by the many passing results
+_MISSING: Mapping[str, object] = MappingProxyType({"missing": True})
 
 
 def _flag(value: int | None, criterion: str) -> Result:
@@ -77,7 +79,7 @@ def check_household(h: HouseholdFacts, year: int, line_fen: int | None, config: 
     elif line_fen is None:
         results.append(Result("income", False, {"no_line": True}))
     else:
-        per_head = rules.per_head(h.net_fen, h.size)
+        per_head = per_head_fen(h.net_fen, h.size)
         results.append(
             Result(
                 "income",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from models import codes
 from models.domain import Benefit, Finding, Project
+from models.errors import DeadlineBeforeInspection, DisbursementBeforeStart, EventOutOfOrder
+from models.rules.base import Found, row_rule
 
 
 @dataclass
@@ -91,4 +93,34 @@ def proposed_transfer_income(benefits: Iterable[Benefit], year: int) -> dict[str
         item = codes.PROGRAMME_INCOME_ITEM.get(b.programme)
         if item and b.benefit_date.startswith(str(year)):
             out[item] = out.get(item, 0) + b.amount_fen
+    return out
+
+
+# --- Rules of one record (the services and the imports run these) ----------------------------
+
+
+@row_rule("start_date", "finish_date", distinct=True)
+def built_in_order(start_date: str | None, finish_date: str | None) -> Found:
+    if start_date and finish_date and finish_date < start_date:
+        return [("finish_date", EventOutOfOrder(date=finish_date, last=start_date))]
+    return []
+
+
+PROJECT_RULES = (built_in_order,)
+
+
+def paid_after_start(pay_date: str, start_date: str | None) -> DisbursementBeforeStart | None:
+    """A payment of a project is never dated before the project started."""
+    if start_date and pay_date and pay_date < start_date:
+        return DisbursementBeforeStart(pay_date=pay_date, start_date=start_date)
+    return None
+
+
+def finding_dates(deadline: str, completed: str | None, inspect_date: str) -> Found:
+    """A problem's deadline and completion come on or after the inspection that found it."""
+    out: Found = []
+    if deadline and inspect_date and deadline < inspect_date:
+        out.append(("deadline", DeadlineBeforeInspection(deadline=deadline, inspect_date=inspect_date)))
+    if completed and inspect_date and completed < inspect_date:
+        out.append(("completed_date", EventOutOfOrder(date=completed, last=inspect_date)))
     return out

@@ -6,11 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
-from desktop.cli import EXIT_OK, village_store
+from desktop.cli.common import EXIT_OK, village_store
 from models import codes
-from models.assistance import missing_requirements
+from models.rules.assistance import missing_requirements
 from models.services.assistance import run_exit_check, village_exit_summary
-from ui.messages import criterion_label, describe_result
+from models.wording import criterion_label, describe_result
 
 
 def check_exit(folder: Path, args: argparse.Namespace) -> int:

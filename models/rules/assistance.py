@@ -1,4 +1,5 @@
-"""Rules of assistance work: pairing periods, visits, the village's required roles, plan suggestions."""
+"""Rules of assistance work: cadres, pairing periods, visits, the village's required forces, and
+一户一策 suggestions from the causes and facts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Iterable
 
 from models import codes
 from models.domain import Cadre, Household, Measure, Member, Pairing
-from models.errors import CadreHasLeft, NotPaired, OverlappingPairing, VisitBeforePairing
+from models.errors import CadreHasLeft, EventOutOfOrder, NotPaired, OverlappingPairing, Required, VisitBeforePairing
+from models.rules.base import Found, row_rule
+from models.rules.members import check_id_number
 
 FAR_FUTURE = "9999-12-31"
 
@@ -116,3 +119,46 @@ def is_overdue(measure: Measure, today: dt.date) -> bool:
         and measure.deadline < today.isoformat()
         and measure.status in ("planned", "in_progress")
     )
+
+
+# --- Rules of one record (the services and the imports run these) ----------------------------
+
+
+@row_rule("id_number", "sex", today=True)
+def cadre_id_rule(id_number: str, sex: str, *, today: dt.date | None = None) -> Found:
+    """A cadre's ID number, when given, is checked as a resident's, and the sex must agree."""
+    if not id_number:
+        return []
+    return check_id_number("resident", id_number, "", sex or "", today=today)
+
+
+@row_rule("start_date", "end_date", distinct=True)
+def period_in_order(start_date: str, end_date: str | None) -> Found:
+    """A pairing ends on or after its first day."""
+    if start_date and end_date and end_date < start_date:
+        return [("end_date", EventOutOfOrder(date=end_date, last=start_date))]
+    return []
+
+
+@row_rule("found", "done")
+def visit_says_something(found: str, done: str) -> Found:
+    """A visit records what was found or what was done."""
+    if not (found or "").strip() and not (done or "").strip():
+        return [("found", Required())]
+    return []
+
+
+CADRE_RULES = (cadre_id_rule,)
+PAIRING_RULES = (period_in_order,)
+VISIT_RULES = (visit_says_something,)
+
+
+def overlapping(periods: list[tuple[str, str | None]]) -> list[tuple[int, int]]:
+    """(later, earlier) pairs of a household's pairings that share a day."""
+    out = []
+    for i, (start, end) in enumerate(periods):
+        for j in range(i):
+            if overlaps(start, end, *periods[j]):
+                out.append((i, j))
+                break
+    return out

@@ -1,4 +1,5 @@
-"""识别 and 退出 procedures: steps in order, a notice period that must run, before the status changes."""
+"""The rules of the 识别 and 退出 procedures: steps in order, a notice period that must run, before
+the status changes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from models.errors import (
     Required,
     StepOutOfOrder,
 )
+from models.rules.base import Found, row_rule
 
 STOP = "stop"  # a round ended without a status change: rejected at 评议, an objection in 公示 …
 
@@ -47,8 +49,6 @@ def check_step(procedure: str, step: ProcedureStep, done: list[ProcedureStep], n
     if step.step == STOP:
         if not done:
             raise StepOutOfOrder(procedure=procedure, expected=expected_step(procedure, done), got=STOP)
-        if not step.note.strip():
-            raise Required(field="note")
         if step.start_date < done[-1].start_date:
             raise EventOutOfOrder(date=step.start_date, last=done[-1].start_date)
         return
@@ -59,9 +59,7 @@ def check_step(procedure: str, step: ProcedureStep, done: list[ProcedureStep], n
         last = done[-1]
         if step.start_date < (last.end_date or last.start_date) and last.step != "notice":
             raise EventOutOfOrder(date=step.start_date, last=last.end_date or last.start_date)
-    if step.step == "notice":
-        if not step.end_date:
-            raise Required(field="end_date")
+    if step.step == "notice" and step.end_date:
         days = (_day(step.end_date) - _day(step.start_date)).days + 1
         if days < notice_days:
             raise NoticeTooShort(days=days, required=notice_days)
@@ -77,3 +75,19 @@ def check_complete(procedure: str, done: list[ProcedureStep], day: str) -> None:
     announce = done[-1]
     if day < announce.start_date:
         raise BeforeAnnouncement(announced=announce.start_date)
+
+
+@row_rule("step", "start_date", "end_date", "note", distinct=True)
+def step_complete(step: str, start_date: str, end_date: str | None, note: str) -> Found:
+    """A notice states its last day, on or after its first; a stopped round states why."""
+    out: Found = []
+    if step == "notice" and not end_date:
+        out.append(("end_date", Required()))
+    if start_date and end_date and end_date < start_date:
+        out.append(("end_date", EventOutOfOrder(date=end_date, last=start_date)))
+    if step == STOP and not (note or "").strip():
+        out.append(("note", Required()))
+    return out
+
+
+STEP_RULES = (step_complete,)

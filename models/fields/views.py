@@ -1,0 +1,141 @@
+"""Fields of what is shown but not stored as such: lists, ledgers, checks, reports and settings.
+
+A view reuses a record's field where it shows one (so the label is the record's) and describes
+only what it computes: 户主, 人口, 已拨付, 差额 …"""
+
+from __future__ import annotations
+
+from models import codes
+from models.fields import records as r
+from models.fields.spec import CODE, DATE, FEN, FLAG, INT, MACHINE, STATUS, TEXT, YEAR, Fields, FieldSpec
+
+F = FieldSpec
+H, M, C, P = r.HOUSEHOLD, r.MEMBER, r.CADRE, r.PROJECT
+
+HEAD = F("head", "户主", TEXT, width=10)
+SIZE = F("size", "人口", INT, unit="人")
+HELPER = F("helper", "帮扶责任人", TEXT, width=10)
+VILLAGE_CODE = r.VILLAGE["code"]
+VILLAGE_NAME = r.VILLAGE["name"]
+TOWNSHIP = r.VILLAGE["township"]
+
+MEMBER_STATE = F("state", "状态", TEXT)  # 现有, or how and when the member left
+
+REGISTER = Fields(
+    "register",
+    "贫困户名单",
+    "户",
+    H["household_no"],
+    HEAD,
+    F("group", H.label("group_id"), TEXT),
+    SIZE,
+    H["attribute"],
+    H["main_cause"],
+    H["status"],
+    HELPER,
+    F("head_id_number", "户主证件号码", "id_number", mask="partial"),
+    H["phone"],
+    H["address"],
+)
+
+# The ledgers' computed columns (models/services/ledger_tables.py).
+DISBURSED = F("disbursed_fen", "已拨付", FEN, unit="元")
+BENEFICIARIES = F("beneficiaries", "受益户数", INT, unit="户")
+WARNINGS = F("warnings", "提示", TEXT)
+MONTH = F("month", "月份", INT, unit="月")
+TEAM_MEMBER = F("cadre", "驻村工作队员", TEXT)
+DAYS = F("days", "在村天数", INT, unit="天")
+MINIMUM = F("minimum", "要求不少于", INT, unit="天")
+SHORT = F("short", "差额", INT, unit="天")
+LEDGERS = Fields(
+    "ledgers", "台账", "台账", DISBURSED, BENEFICIARIES, WARNINGS, MONTH, TEAM_MEMBER, DAYS, MINIMUM, SHORT
+)
+
+# The notices' columns: what a notice may show (masked), in its order.
+MAIN_CAUSE = H["main_cause"]
+PER_CAPITA = F("per_capita_fen", "{year}年人均纯收入", FEN, unit="元")
+NOTICE_PEOPLE = (
+    HEAD,
+    F("head_id_number", "身份证号（部分隐藏）", "id_number", mask="partial"),
+    F("group", H.label("group_id"), TEXT),
+    F("size", "家庭人口", INT),
+    H["attribute"],
+)
+NOTICE_PAIRING = (HEAD, F("group", H.label("group_id"), TEXT), HELPER, C["unit"], r.PAIRING["start_date"])
+NOTICE_FUNDS = (
+    P["name"],
+    P["place"],
+    P["content"],
+    P["total_fen"],
+    F("sources", "资金来源", TEXT),
+    F("period", "实施期限", TEXT),
+    F("unit_and_person", "实施单位及责任人", TEXT),
+    P["goal"],
+    P["mechanism"],
+)
+NOTICES = Fields(
+    "notice_columns",
+    "公示",
+    "公示",
+    *NOTICE_PEOPLE[:4],
+    PER_CAPITA,
+    *(f for f in NOTICE_FUNDS if not f.stored or f.name in ("sources", "period", "unit_and_person")),
+)
+
+# The cadres' list: what each cadre carries now.
+CADRE_LIST = Fields(
+    "cadre_list", "帮扶干部", "干部", F("load", "当前结对户数", INT, unit="户"), F("state", "状态", TEXT)
+)
+
+VISIT_WHO = F("who", "户 / 干部 / 日期", TEXT)  # the visit form's first row: three choices side by side
+LEAVING = F("member", "减少的成员", TEXT)  # 人员变更: who leaves
+NEW_HEAD = F("new_head", "新户主", TEXT)  # and who heads the household then
+FORMS = Fields("form_rows", "表单", "表单", VISIT_WHO, LEAVING, NEW_HEAD)
+
+# 一户一策 overview: each household's plan for the year.
+PLAN_OVERVIEW = Fields(
+    "plan_overview",
+    "本年度计划",
+    "计划",
+    H["status"],
+    F("measures", "措施", INT, unit="条"),
+    F("done", "已完成", INT, unit="条"),
+    F("overdue", "逾期", INT, unit="条"),
+)
+
+# The exit check, household by household (the criteria are the code list's labels).
+EXIT_CHECK = Fields(
+    "exit_check",
+    "退出核查",
+    "核查",
+    H["household_no"],
+    HEAD,
+    H["status"],
+    *(F(key, label, TEXT) for key, label in codes.EXIT_CRITERION.items),
+    F("verdict", "结论", TEXT),
+)
+
+CONFIG = Fields(
+    "config",
+    "核查设置",
+    "设置",
+    F("required_roles", "必须有的帮扶力量", TEXT),
+    F("exit_criteria", "贫困户退出标准", TEXT),
+    F("notice_days", "公示天数不少于", INT, unit="天"),
+    F("funds_notice_days", "项目资金公示天数不少于", INT, unit="天"),
+    F("enforce_procedures", "识别、标注脱贫前必须完成程序", FLAG),
+    F("incidence_max_permille", "贫困发生率低于", INT, unit="‰"),
+    F("village_requirements", "贫困村退出还须具备", TEXT),
+    F("collective_income_min_fen", "村集体经济收入不低于", FEN, unit="元"),
+    F("min_attendance_days", "驻村工作队员每月在村不少于", INT, unit="天"),
+    F("local_hotline", "本地监督电话", TEXT),
+    F("pdf_font", "PDF 字体文件（TrueType）", TEXT),
+)
+
+MEMBERS = Fields("member_list", "家庭成员", "成员", MEMBER_STATE)
+
+VIEWS: dict[str, Fields] = {
+    v.table: v for v in (REGISTER, LEDGERS, MEMBERS, NOTICES, CADRE_LIST, FORMS, PLAN_OVERVIEW, EXIT_CHECK, CONFIG)
+}
+
+__all__ = ["CODE", "DATE", "MACHINE", "STATUS", "VIEWS", "YEAR", "codes"]

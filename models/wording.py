@@ -1,0 +1,436 @@
+"""The Chinese sentence of every typed error, for the screens, the CLI, printing and the reports.
+
+Each error class has its sentences here, written with named placeholders that are facts the
+error carries (``{value}``); a placeholder may name a renderer after a colon (``{current:status}``
+shows a status key by its label). tests/models/test_wording.py holds every class to a sentence
+and every placeholder to a declared fact."""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from models import codes, fields
+from models import errors as e
+from models.money import format_fen
+
+
+@dataclass(frozen=True)
+class Sentence:
+    template: str
+    when: Callable[[Any], bool] | None = None  # this variant applies (the first that does is said)
+
+
+def S(template: str, when: Callable[[Any], bool] | None = None) -> Sentence:  # noqa: N802 (reads as a table)
+    return Sentence(template, when)
+
+
+ID_REASONS = {
+    "length": "应为18位",
+    "chars": "只能由数字组成，最后一位可以是X",
+    "region": "前6位地区码不正确",
+    "birth_date": "其中的出生日期不存在或晚于今天",
+    "checksum": "校验位不正确，请核对是否输错了某一位",
+    "disability_length": "残疾人证号应为18位身份证号码加2位数字",
+}
+
+REFUSALS = {
+    "missing": "文件不存在",
+    "too_big": "文件太大（{detail}），上限 200 MB",
+    "not_workbook": "不是 Excel 工作簿（.xlsx/.xls）或 CSV 文件",
+    "damaged": "工作簿已损坏，无法读取：{detail}",
+    "bomb": "工作簿解压后超过 1 GB（疑似“压缩炸弹”），已拒绝",
+    "too_many_rows": "工作表“{detail}”超过 200000 行，已拒绝",
+    "too_large": "工作表“{detail}”的使用范围过大（行数乘列数超过一千万个单元格，可能有远处的零散单元格），已拒绝",
+    "cell_too_long": "单元格 {detail} 超过 32767 个字符（Excel 的上限），已拒绝",
+    "encoding": "CSV 文件既不是 UTF-8 也不是 GBK 编码",
+    "own_database": "这是本程序自己的数据文件，不是要导入的文件",
+}
+
+_CONTROL_NAMES = {
+    0x00: "空字符",
+    0x09: "制表符",
+    0x0A: "换行符",
+    0x0B: "垂直制表符，多为从 Word 复制来的换行",
+    0x0C: "换页符",
+    0x0D: "回车符",
+    0x1B: "ESC 控制符",
+    0x7F: "删除符",
+    0x2028: "行分隔符",
+    0x2029: "段分隔符",
+}
+
+
+def _char(value: str) -> str:
+    code = int(value[2:], 16)
+    return f"{value}，{_CONTROL_NAMES.get(code, '控制字符')}"
+
+
+def _column(value: str, error: Any) -> str:
+    try:
+        return fields.spec(error.table, value).label
+    except KeyError:
+        return "一项"
+
+
+def _table(value: str, error: Any) -> str:
+    record = fields.RECORDS.get(value)
+    return record.title if record else "记录"
+
+
+def _member_field(value: str, error: Any) -> str:
+    return fields.record("members").label(value) if value in fields.record("members") else "一项"
+
+
+def _setting(value: str, error: Any) -> str:
+    view = fields.VIEWS["config"]
+    return view.label(value) if value in view else "一项设置"
+
+
+def _step(value: str, error: Any) -> str:
+    return step_label(error.procedure, value)
+
+
+def _year_range(value: int, error: Any) -> str:
+    return f"应在 {error.first} 年到 {error.last} 年之间" if error.last else f"应不早于 {error.first} 年"
+
+
+_RENDERERS: dict[str, Callable[[Any, Any], str]] = {
+    "status": lambda v, _: codes.status_label(v),
+    "status_event": lambda v, _: codes.STATUS_EVENT.label(v),
+    "cause": lambda v, _: codes.CAUSE.label(v) if v in codes.CAUSE else v,
+    "relation": lambda v, _: codes.RELATION.label(v) if v in codes.RELATION else v,
+    "sex": lambda v, _: codes.SEX.label(v) if v in codes.SEX else v,
+    "procedure": lambda v, _: codes.PROCEDURE.label(v) if v in codes.PROCEDURE else v,
+    "step": _step,
+    "criteria": lambda v, _: "、".join(codes.EXIT_CRITERION.label(k) for k in v),
+    "id_reason": lambda v, _: ID_REASONS.get(v, "格式不正确"),
+    "member_field": _member_field,
+    "setting": _setting,
+    "column": _column,
+    "table": _table,
+    "char": lambda v, _: _char(v),
+    "file": lambda v, _: Path(v).name,
+    "or_now": lambda v, _: v or "今",
+    "years": _year_range,
+    "count": lambda v, _: str(len(v)),
+}
+
+SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
+    # Storage
+    e.StorageError: (S("数据文件夹无法使用。"),),
+    e.NotADatabase: (S("“{path}”不是村档的数据文件，无法打开。文件没有被改动。"),),
+    e.CorruptDatabase: (S("数据文件“{path}”已损坏，无法打开。文件没有被改动，请用备份恢复。（{detail}）"),),
+    e.NewerDatabase: (S("数据文件“{path}”由更新版本的村档创建，请先升级本程序再打开。文件没有被改动。"),),
+    e.DataFolderNotWritable: (S("数据文件夹“{path}”无法写入（{detail}）。请换一个文件夹，或检查权限和磁盘空间。"),),
+    e.DatabaseBusy: (S("数据文件“{path}”正被另一个窗口或程序使用，请关闭它后再试。"),),
+    e.UncleanText: (
+        S("“{table:table}”的“{column:column}”含有未经整理的文字（首尾空格、全角数字或控制字符），没有保存。"),
+    ),
+    e.DataFolderNotEmpty: (
+        S("数据文件夹“{path}”中已有数据。演示村只能建在空的数据文件夹里，请用 --data 指定一个新文件夹。"),
+    ),
+    # Values
+    e.NotFound: (S("{key} 年没有计划可复制。", lambda x: x.kind == "plan"), S("找不到这条记录，可能已被删除。")),
+    e.NeverDeleted: (S("户和成员不能删除，请通过清退、死亡、迁出等变更登记。"),),
+    e.UnknownCode: (S("“{value}”不是“{list_name}”中的选项。"),),
+    e.Required: (S("此项必须填写。"),),
+    e.InvalidAmount: (S("“{value}”不是有效的金额（以元为单位，最多两位小数）。"),),
+    e.InvalidNumber: (S("“{value}”应为数字。"),),
+    e.NotAWholeNumber: (S("“{value}”应为整数。"),),
+    e.NegativeValue: (S("“{value}”不能为负数。"),),
+    e.NotPositive: (S("“{value}”应大于零。"),),
+    e.OutOfRange: (S("“{value}”应在 {low} 到 {high} 之间。", lambda x: x.high), S("“{value}”不能小于 {low}。")),
+    e.InvalidDate: (
+        S("日期 {value} 晚于今天，不能登记还没有到的日子。", lambda x: x.reason == "future"),
+        S("日期 {value} 太早了（应在 1880 年以后）。", lambda x: x.reason == "too_early"),
+        S("日期“{value}”无效，请按 yyyy-MM-dd 填写（如 2020-06-01）。"),
+    ),
+    e.InvalidYear: (S("年度“{value}”无效，{first:years}。"),),
+    e.InvalidFlag: (S("“{value}”应为“是”或“否”。"),),
+    e.InvalidPhone: (S("联系电话“{value}”格式不正确（应为手机或固定电话号码）。"),),
+    e.ControlCharacter: (S("含有看不见的控制字符（{char:char}，在第 {position} 个字处），请删除后再保存。"),),
+    e.TextTooLong: (S("太长了：共 {length} 个字，最多 {limit} 个字。"),),
+    e.UnknownGroup: (S("本村没有“{name}”这个村民小组。"),),
+    # Register
+    e.InvalidIdNumber: (S("身份证号码“{id_number}”有误：{reason:id_reason}。"),),
+    e.IdNumberMismatch: (S("{field:member_field}“{typed}”与身份证号码不符，按身份证号码应为“{derived}”。"),),
+    e.RelationSexMismatch: (S("与户主关系“{relation:relation}”与性别“{sex:sex}”不符，请核对与户主关系或性别。"),),
+    e.SameSexCouple: (S("户主和配偶的性别都是“{sex:sex}”，请核对。"),),
+    e.SchoolStatusMissing: (S("{name} 今年 {age} 岁，正处义务教育年龄，没有填写在校生状况。"),),
+    e.DuplicateIdNumber: (
+        S(
+            "身份证号码 {id_number} 已登记在户编号 {household_no} 的“{name}”名下，同一人在本村只能登记一次。",
+            lambda x: x.household_no,
+        ),
+        S("身份证号码 {id_number} 与本户的“{name}”相同，同一人只能登记一次。", lambda x: x.name),
+        S("身份证号码 {id_number} 重复，同一人只能登记一次。"),
+    ),
+    e.RepeatedCause: (S("致贫原因“{value:cause}”重复填写了。"),),
+    e.HeadCount: (
+        S("每户必须有且只有一名户主，且户主是本户现有成员。现在没有户主。", lambda x: x.count == 0),
+        S("每户必须有且只有一名户主，且户主是本户现有成员。现在有 {count} 名。"),
+    ),
+    e.NoMembers: (S("一户至少要有一名成员（户主）。"),),
+    e.EventOutOfOrder: (S("日期 {date} 早于应在其前的 {last}，请核对日期和年度。"),),
+    e.InvalidStatusChange: (S("当前状态为“{current:status}”，不能进行“{event:status_event}”。"),),
+    e.StatusDisagrees: (S("脱贫状态“{status:status}”与状态变更记录（应为“{derived:status}”）不一致。"),),
+    e.MemberAlreadyLeft: (S("“{name}”已不是本户现有成员。"),),
+    e.VillageCodeInvalid: (S("村代码“{code}”应为12位数字（统计用区划代码）。"),),
+    e.DuplicateVillage: (S("村代码 {code} 已经存在。"),),
+    e.DuplicateGroup: (S("村民小组“{name}”重名了。"),),
+    e.GroupInUse: (S("村民小组“{name}”还有 {households} 户，不能删除。请先把这些户调到其他小组。"),),
+    e.DuplicateHouseholdNo: (S("户编号 {household_no} 已被本村其他户使用。"),),
+    e.Repeated: (S("与{first}重复。"),),
+    # Assistance
+    e.OverlappingPairing: (
+        S(
+            "结对时间（{start} 至 {end:or_now}）与{other_cadre}的结对（{other_start} 至 {other_end:or_now}）重叠。"
+            "一户同一时间只能有一名帮扶责任人。"
+        ),
+    ),
+    e.VisitBeforePairing: (S("走访日期 {visit_date} 早于该干部与本户结对的开始日期 {pairing_start}。"),),
+    e.NotPaired: (S("{cadre}没有与本户结对，也不是驻村工作队成员，不能登记为走访人。"),),
+    e.CadreHasLeft: (S("{cadre}已于 {left_date} 离开，不能再结对或走访。"),),
+    e.PovertyLineMissing: (S("还没有 {year} 年{province}的扶贫标准，无法核查收入。请先在“扶贫标准”中填写。"),),
+    e.PlanExists: (S("{year} 年已有计划，不能再复制上年计划覆盖它。"),),
+    e.StepOutOfOrder: (
+        S("{procedure:procedure}的步骤已全部登记。", lambda x: not x.expected),
+        S("{procedure:procedure}还没有开始，无需终止。", lambda x: x.got == "stop"),
+        S("{procedure:procedure}要按顺序进行：下一步应是“{expected:step}”，不能先登记“{got:step}”。"),
+    ),
+    e.NoticeTooShort: (S("公示期只有 {days} 天，至少要 {required} 天。"),),
+    e.ProcedureIncomplete: (S("{procedure:procedure}还没有完成：下一步是“{missing:step}”。"),),
+    e.NoticeNotOver: (S("公示期还没有结束，{until} 起才能进行下一步。"),),
+    e.ExitCheckFailed: (
+        S("该户本年度退出核查未通过（{failed:criteria}），不能标注脱贫。确需标注的，请填写说明理由，将记录在案。"),
+    ),
+    e.IncomeAloneNeverDecides: (S("退出标准不能只有收入一项：两不愁三保障必须一并核查。"),),
+    e.InvalidSetting: (S("设置“{name:setting}”的值“{value}”不合理。"),),
+    e.BeforeAnnouncement: (S("公告日期为 {announced}，不能早于公告办理。"),),
+    # Ledgers
+    e.DisbursementBeforeStart: (S("拨付日期 {pay_date} 早于项目开工日期 {start_date}。"),),
+    e.NotRegisteredHousehold: (S("受益户“{household}”不是本村的建档立卡户。"),),
+    e.AttendanceTwice: (S("{cadre} {day} 的考勤已经登记过了。"),),
+    e.NotOnTeam: (S("{cadre}不是驻村工作队成员，不记驻村考勤。"),),
+    e.DeadlineBeforeInspection: (S("整改期限 {deadline} 早于检查日期 {inspect_date}。"),),
+    e.PeriodReversed: (S("公示结束日期 {end} 早于开始日期 {start}。"),),
+    # Files and jobs
+    e.FontUnusable: (S("字体文件“{path}”不能用于 PDF（需要含中文和英文数字的 TrueType 字体）：{detail}"),),
+    e.FileRefused: tuple(
+        S(f"{{path:file}}：{text}。", lambda x, r=reason: x.reason == r) for reason, text in REFUSALS.items()
+    )
+    + (S("{path:file}：无法读取这个文件。"),),
+    e.MissingColumn: (S("“{column}”必须填写，文件中没有这一列。"),),
+    e.ExportBlocked: (S("“{sheet}”工作表第 {row} 行的“{column}”含有无法写入 Excel 的字符，请在程序中改正后再导出。"),),
+    e.Cancelled: (S("已取消，没有生成文件。"),),
+    e.ValidationFailed: (S("有 {problems:count} 处需要改正，没有保存。"),),
+    e.CundangError: (S("操作没有完成。"),),
+}
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, error: Any) -> None:
+        self.error = error
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec:
+            return _RENDERERS[format_spec](value, self.error)
+        return str(value)
+
+
+def sentence_for(error: e.CundangError) -> Sentence:
+    """The sentence that words this error (its class's, else its nearest base class's)."""
+    for klass in type(error).__mro__:
+        for s in SENTENCES.get(klass, ()):  # type: ignore[call-overload]
+            if s.when is None or s.when(error):
+                return s
+    raise KeyError(type(error).__name__)
+
+
+def word(error: e.CundangError) -> str:
+    """One clear sentence for a typed error."""
+    return _Formatter(error).vformat(sentence_for(error).template, (), error.facts)
+
+
+def describe(error: BaseException) -> str:
+    """One clear sentence for a clerk, for any error the program expects (and a plain one for
+    those it does not: the details go to the log, never English to the screen)."""
+    if isinstance(error, e.ValidationFailed):
+        return "\n".join(describe_problem(p) for p in error.problems)
+    if isinstance(error, e.CundangError):
+        return word(error)
+    if isinstance(error, sqlite3.Error):
+        return _database(error)
+    if isinstance(error, OSError):
+        return _os(error)
+    if isinstance(error, MemoryError):
+        return "内存不足，操作没有完成。请关闭其他程序后再试。"
+    return f"发生意外错误（{type(error).__name__}），操作没有完成。请记下当时的操作，告诉技术人员。"
+
+
+_CONSTRAINTS = (
+    ("members_one_registration", "同一人在本村只能登记一次（证件号码重复）"),
+    ("members_one_head", "每户只能有一名户主"),
+    ("members_id_number_valid", "证件号码不正确"),
+    ("pairings_one_current", "一户同时只能有一名帮扶责任人"),
+    ("UNIQUE", "与已有的记录重复"),
+    ("FOREIGN KEY", "引用的记录不存在"),
+    ("CHECK", "数值不符合要求"),
+    ("NOT NULL", "有必须填写的项目没有填"),
+    ("never deleted", "户、成员及其变更记录不能删除"),
+    ("append-only", "变更记录不能修改"),
+)
+
+
+def _database(error: sqlite3.Error) -> str:
+    text = str(error)
+    if isinstance(error, sqlite3.IntegrityError):
+        for key, why in _CONSTRAINTS:
+            if key in text:
+                return f"保存被数据库拒绝：{why}。没有写入任何内容。"
+        return "保存被数据库拒绝，没有写入任何内容。"
+    if "locked" in text or "busy" in text:
+        return "数据文件正被另一个窗口或程序使用，请稍后再试。没有写入任何内容。"
+    if "full" in text:
+        return "磁盘已满，没有写入任何内容。请腾出磁盘空间后再试。"
+    if "malformed" in text or "not a database" in text:
+        return "数据文件已损坏，无法读取。没有写入任何内容，请用备份恢复。"
+    if "readonly" in text or "read-only" in text:
+        return "数据文件是只读的，不能写入。请检查文件的权限。"
+    return "数据文件读写出错，数据没有被部分写入。请检查磁盘后再试。"
+
+
+_ERRNO = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EISDIR: "这是一个文件夹，请给出文件名",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EROFS: "磁盘是只读的",
+    errno.EEXIST: "文件已存在",
+    errno.EPIPE: "输出被关闭",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "文件正被其他程序使用",
+}
+
+
+def _os(error: OSError) -> str:
+    why = _ERRNO.get(error.errno or 0, "无法读写文件")
+    where = f"（{error.filename}）" if error.filename else ""
+    return f"文件操作失败：{why}{where}。"
+
+
+def describe_problem(problem: e.Problem) -> str:
+    """A problem with its place: “第 2 名成员 · 证件号码：…”."""
+    where = problem.where
+    prefix = fields.field_label(where)
+    if len(where) >= 3 and isinstance(where[1], int) and where[0] in _ROW_NOUNS:
+        prefix = f"第 {where[1] + 1} {_ROW_NOUNS[str(where[0])]} · {prefix}"
+    text = describe(problem.error)
+    if problem.level != e.ERROR:
+        text = f"（{problem.level}）{text}"
+    return f"{prefix}：{text}" if prefix else text
+
+
+_ROW_NOUNS = {"members": "名成员", "measures": "条措施", "problems": "个问题", "village_groups": "个村民小组"}
+
+
+# --- Words the program says of its own results ----------------------------------------------
+
+
+def step_label(procedure: str, step: str) -> str:
+    """A procedure step by its label (the step list depends on the procedure)."""
+    try:
+        return codes.step_label(procedure, step)
+    except (KeyError, e.UnknownCode):
+        return step
+
+
+def level_label(level: str) -> str:
+    return level
+
+
+def criterion_label(key: str) -> str:
+    """Household criteria from the code list; village ones from the village's field labels."""
+    if key in codes.EXIT_CRITERION:
+        return codes.EXIT_CRITERION.label(key)
+    village = fields.record("villages")
+    if key == "collective_income":
+        return village.label("collective_income_fen")
+    return "贫困发生率" if key == "incidence" else village.label(key) if key in village else key
+
+
+def describe_result(result: Any) -> str:
+    """Why a criterion of the exit check (models.rules.exit_check.Result) passed or failed."""
+    f: Mapping[str, Any] = result.facts
+    key = result.criterion
+    if f.get("missing"):
+        return "未填写" if key != "income" else "未填写该年收入"
+    if f.get("no_line"):
+        return "没有该年的扶贫标准"
+    if key == "income" and f.get("per_capita_fen") is None:
+        return "该年家庭人口为 0，无法计算人均纯收入"
+    if key == "income":
+        verdict = "高于" if result.passed else "未超过"
+        return f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 {format_fen(f['line_fen'])} 元"
+    if key == "education" and not result.passed:
+        parts = []
+        if f.get("names"):
+            parts.append("适龄儿童未在校：" + "、".join(f["names"]))
+        if f.get("unknown"):
+            parts.append("未填写在校生状况：" + "、".join(f["unknown"]))
+        return "；".join(parts) or "义务教育未保障"
+    if key == "medical" and not result.passed:
+        parts = []
+        if f.get("names"):
+            parts.append("未参加基本医疗保险：" + "、".join(f["names"]))
+        if f.get("unknown"):
+            parts.append("未填写医保情况：" + "、".join(f["unknown"]))
+        return "；".join(parts) or "基本医疗未保障"
+    if key == "housing" and not result.passed:
+        house = f.get("dangerous_house")
+        return f"危房（{codes.DANGEROUS_HOUSE.label(house)}）" if house else "住房不安全"
+    if key == "incidence":
+        return f"贫困发生率 {f['permille'] / 10:.2f}%（标准：低于 {f['max'] / 10:g}%）"
+    if key == "collective_income":
+        got = format_fen(f["fen"]) if f.get("fen") is not None else "未填写"
+        return f"村集体经济收入 {got} 元（标准：不低于 {format_fen(f['min'])} 元）"
+    return "达标" if result.passed else "未达标"
+
+
+CONTROLS_REMOVED = "已从输入框中去掉这些字符，请核对后再保存。"
+
+
+def procedure_skipped(kind: str) -> str:
+    """Said in the status change's record when the settings let it pass an unfinished procedure."""
+    return f"（程序检查已在设置中关闭，本次{codes.STATUS_EVENT.label(kind)}未按程序办理完毕）"
+
+
+_CHANGE_KINDS = {
+    "control": "去掉看不见的控制字符",
+    "trimmed": "去掉首尾空格",
+    "folded": "全角数字字母改为半角",
+    "truncated": "超长部分截去",
+}
+
+
+def upgrade_notes(report: Mapping[str, Any]) -> list[str]:
+    """What an upgrade that cleaned stored text did, in sentences for the clerk."""
+    lines = []
+    for table, column, kind, count in report.get("changed", []):
+        record = fields.RECORDS.get(table)
+        where = f"{record.title}的“{record.label(column)}”" if record and column in record else "一些记录"
+        lines.append(f"{where} {count} 处：{_CHANGE_KINDS.get(kind, '已整理')}")
+    kept = report.get("kept", [])
+    if kept:
+        lines.append(f"另有 {len(kept)} 处整理后会与其他记录重复，保留原样，请人工核对")
+    if not lines:
+        return []
+    return ["升级数据时整理了已保存的文字（原来的内容记在变更记录中）：" + "；".join(lines) + "。"]

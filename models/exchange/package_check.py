@@ -307,11 +307,12 @@ def _rules(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
     if not len(table):
         return
     stored = {n: c for n, c in table.columns.items() if n not in sheet.refs}
-    table.columns.update(rules.clean_columns(sheet.table, stored))
+    changed, refused = rules.clean_columns(sheet.table, stored)
+    table.columns.update(changed)
     stored = {n: table.columns[n] for n in stored}
     told = {(p.row, p.column) for p in out.problems if p.sheet == sheet.name and p.is_error}
     headers = out.headers.get(sheet.name, {})
-    for i, name, error, level in rules.check_columns(sheet.table, stored, len(table)):
+    for i, name, error, level in rules.check_columns(sheet.table, stored, len(table), refused=refused):
         row, header = table.rows[i], headers.get(name, name)
         if (row, header) in told:
             continue

@@ -140,7 +140,7 @@ MEMBER = Fields(
     F("name_initials", "姓名首字母", MACHINE),
     F("id_type", "证件类型", CODE, codes.ID_TYPE, required=True),
     F("id_number", "证件号码", ID, mask=PARTIAL),
-    F("birth_date", "出生日期", DATE, placeholder="yyyy-MM-dd"),
+    F("birth_date", "出生日期", DATE, default="", placeholder="yyyy-MM-dd"),
     F("relation", "与户主关系", CODE, codes.RELATION, required=True),
     F("ethnicity", "民族", CODE, codes.ETHNICITY),
     F("politics", "政治面貌", CODE, codes.POLITICS),
@@ -313,7 +313,7 @@ POVERTY_LINE = Fields(
     "扶贫标准",
     F("year", "年度", YEAR, required=True, low=2010, ahead=1),
     F("province", "省份", required=True, max_length=PLACE_LENGTH),
-    F("line_fen", "扶贫标准", FEN, positive=True, unit="元"),
+    F("line_fen", "扶贫标准", FEN, required=True, positive=True, unit="元"),
     F("source", "来源", max_length=200, placeholder="文件名称或文号"),
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from models import codes, idnumber
 from models.domain import Member
@@ -42,26 +43,26 @@ def looks_like_id(id_type: str, id_number: str) -> bool:
 def id_number_problem(id_type: str, id_number: str, *, today: dt.date | None = None) -> CundangError | None:
     """Whether a number is right for its 证件类型: a resident ID a valid GB 11643 number, a
     disability card that number and two digits, any other with the shape of an ID checked as one."""
-    if not id_number:
-        return Required() if id_type in CHECKED_TYPES else None
-    if id_type not in CHECKED_TYPES and not looks_like_id(id_type, id_number):
-        return None
-    if id_type == "disability" and not (len(id_number) == 20 and id_number[18:].isdigit()):
-        return InvalidIdNumber(id_number=id_number, reason="disability_length")
-    try:
-        idnumber.parse(id_number[:18] if id_type == "disability" else id_number, today=today)
-    except InvalidIdNumber as exc:
-        return exc
-    return None
+    return _verdict(id_type, id_number, today or dt.date.today())[0]
 
 
 def id_facts(id_type: str, id_number: str, *, today: dt.date | None = None) -> idnumber.IdInfo | None:
     """The birth date and sex a checked, valid ID number states (else None)."""
-    if not id_number or (id_type not in CHECKED_TYPES and not looks_like_id(id_type, id_number)):
-        return None
-    if id_number_problem(id_type, id_number, today=today) is not None:
-        return None
-    return idnumber.parse(id_number[:18], today=today)
+    return _verdict(id_type, id_number, today or dt.date.today())[1]
+
+
+@lru_cache(maxsize=65536)  # an import asks of each number several times (rules, then the writer)
+def _verdict(id_type: str, id_number: str, today: dt.date) -> tuple[CundangError | None, idnumber.IdInfo | None]:
+    if not id_number:
+        return (Required() if id_type in CHECKED_TYPES else None), None
+    if id_type not in CHECKED_TYPES and not looks_like_id(id_type, id_number):
+        return None, None
+    if id_type == "disability" and not (len(id_number) == 20 and id_number[18:].isdigit()):
+        return InvalidIdNumber(id_number=id_number, reason="disability_length"), None
+    try:
+        return None, idnumber.parse(id_number[:18], today=today)
+    except InvalidIdNumber as exc:
+        return exc, None
 
 
 def check_id_number(id_type: str, id_number: str, birth_date: str, sex: str, *, today: dt.date | None = None) -> Found:

@@ -32,6 +32,7 @@ def check(
     """A record with its text normalised, and every problem of it: its fields' own checks, then
     the table's row rules. One problem per field, the first found (as the form shows them)."""
     where = (table,) if where is None else where
+    today = today or dt.date.today()
     record, problems = values.check_record(table, record, where, today=today)
     taken = {p.where[-1] for p in problems}
     get = record.get if isinstance(record, dict) else lambda n: getattr(record, n, None)
@@ -48,27 +49,37 @@ def check(
 Found = list[tuple[int, str, CundangError, str]]  # (row index, field, error, level)
 
 
-def clean_columns(table: str, columns: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
-    """The text columns the normaliser changes (trimmed, half-width digits), as they are stored;
-    columns it leaves alone are not returned."""
+def clean_columns(table: str, columns: Mapping[str, list[Any]]) -> tuple[dict[str, list[Any]], Found]:
+    """The normaliser over a sheet: the text columns it changes (trimmed, half-width digits), as
+    they are stored, and the values it refuses (control characters, too long), each looked at
+    once. Columns it leaves alone are not returned."""
     schema = RECORDS[table]
-    out = {}
+    changed: dict[str, list[Any]] = {}
+    refused: Found = []
     for name, column in columns.items():
         field = schema.get(name)
-        if field is not None and field.kind not in ("ref", "group", "machine"):
-            cleaned = values.clean_column(field, column)
-            if cleaned is not column:
-                out[name] = cleaned
-    return out
+        if field is None or field.kind in ("ref", "group", "machine"):
+            continue
+        cleaned, problems = values.clean_and_check_column(field, column)
+        if cleaned is not column:
+            changed[name] = cleaned
+        refused += [(i, name, error, "错误") for i, error in problems]
+    return changed, refused
 
 
 def check_columns(
-    table: str, columns: Mapping[str, Sequence[Any]], count: int, *, today: dt.date | None = None
+    table: str,
+    columns: Mapping[str, Sequence[Any]],
+    count: int,
+    *,
+    today: dt.date | None = None,
+    refused: Found = (),
 ) -> Found:
-    """The same rules over a sheet given a column at a time (``count`` rows, text already as
-    ``clean_columns`` leaves it): what ``check`` would find for each row, in row order. Columns
-    the sheet lacks are read as empty."""
+    """The same rules over a sheet given a column at a time (``count`` rows, text as
+    ``clean_columns`` leaves it, with what it ``refused``): what ``check`` would find for each
+    row, in row order. Columns the sheet lacks are read as empty."""
     schema = RECORDS[table]
+    today = today or dt.date.today()  # once for the sheet, not once a row
     found: Found = []
     taken: set[tuple[int, str]] = set()
 
@@ -77,12 +88,12 @@ def check_columns(
             taken.add((i, name))
             found.append((i, name, error, level))
 
+    for i, name, error, level in refused:  # what the normaliser refused comes first
+        add(i, name, error, level)
     for name, column in columns.items():
         field = schema.get(name)
         if field is None or field.kind in ("ref", "group", "machine"):
             continue
-        for i, error in values.column_problems(field, column):
-            add(i, name, error, "错误")
         for i, error in values.column_check(field, column, today=today):
             add(i, name, error, "错误")
     for rule in ROW_RULES.get(table, ()):

@@ -52,7 +52,6 @@ _BAD_NOTE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\uf
 # The same over a column joined with \x00 (which no clean text holds), \r flagged too.
 _BAD_LINE_JOINED = re.compile("[\x01-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _BAD_NOTE_JOINED = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-_UNTRIMMED_JOINED = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
 _ID_UNFOLDED = re.compile(r"[a-z\s]")
 _NOTE, _ID = "note", "id_number"
 
@@ -94,42 +93,21 @@ def clean_text(field: FieldSpec, value: Any) -> Any:
     return value if error else cleaned
 
 
-def column_problems(field: FieldSpec, values: Sequence[Any]) -> list[tuple[int, CundangError]]:
-    """The normaliser over a whole column: (index, error) for each value it refuses. A value it
-    would change but accepts (spaces, full-width digits) is not a problem: ``clean_column``."""
-    if not field.is_text or not _suspect(field, values):
-        return []
-    out = []
-    for i, v in enumerate(values):
-        if isinstance(v, str) and v:
-            error = normalise(field, v)[1]
-            if error is not None:
-                out.append((i, error))
-    return out
-
-
-def clean_column(field: FieldSpec, values: list[Any]) -> list[Any]:
-    """The column as it is stored (values the normaliser would change, changed; refused ones as
-    they were). Returns the same list when nothing changes."""
-    if not field.is_text or not _suspect(field, values):
-        return values
-    return [clean_text(field, v) for v in values]
-
-
 def _suspect(field: FieldSpec, values: Sequence[Any]) -> bool:
-    """Whether any value of the column might be refused or changed (all in C: one look at the
-    joined column)."""
+    """Whether any value of the column might be refused or changed (all in C: one join, one
+    regular expression, one strip of each, a length)."""
     texts = [v for v in values if v]
     if not texts:
         return False
-    if not all(type(v) is str for v in texts):
-        return True
-    joined = "\x00".join(texts)
+    try:
+        joined = "\x00".join(texts)
+    except TypeError:
+        return True  # not all text: looked at one by one
     if joined.count("\x00") != len(texts) - 1:
         return True  # a value holds \x00 itself
     if (_BAD_NOTE_JOINED if field.kind == _NOTE else _BAD_LINE_JOINED).search(joined):
         return True
-    if _UNTRIMMED_JOINED.search(joined):
+    if list(map(str.strip, texts)) != texts:
         return True
     limit = field.limit
     if limit is not None and max(map(len, texts)) > limit:
@@ -137,6 +115,24 @@ def _suspect(field: FieldSpec, values: Sequence[Any]) -> bool:
     if field.kind in ("id_number", "phone", "digits", "date") and not joined.isascii():
         return True
     return field.kind == _ID and _ID_UNFOLDED.search(joined) is not None
+
+
+def clean_and_check_column(field: FieldSpec, values: list[Any]) -> tuple[list[Any], list[tuple[int, CundangError]]]:
+    """The normaliser over a column, looked at once: the column as stored (the same list when
+    nothing changes) and (index, error) for each value it refuses."""
+    if not field.is_text or not _suspect(field, values):
+        return values, []
+    cleaned, problems = [], []
+    for i, v in enumerate(values):
+        if isinstance(v, str) and v:
+            text, error = normalise(field, v)
+            if error is not None:
+                problems.append((i, error))
+                text = v
+            cleaned.append(text)
+        else:
+            cleaned.append(v)
+    return cleaned, problems
 
 
 def stored_text_problem(table: str, column: str, value: Any) -> UncleanText | None:
@@ -222,11 +218,20 @@ def _shown(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
+# Kinds whose values ``check`` has nothing to say about beyond being required (their rules are
+# the normaliser's, or a row rule's, as for ID numbers).
+_UNCHECKED_KINDS = frozenset({"text", "note", "id_number", "digits", "machine", "step"})
+
+
 def column_check(
     field: FieldSpec, values: Sequence[Any], *, today: dt.date | None = None
 ) -> list[tuple[int, CundangError]]:
     """``check`` over a column: each distinct value once, numbers by their smallest and largest
     first. Returns (index, error) in row order."""
+    if field.kind in _UNCHECKED_KINDS:  # free text: only whether it is there
+        if not field.required:
+            return []
+        return [(i, Required()) for i, v in enumerate(values) if v is None or v == ""]
     present = [v for v in values if v is not None and v != ""]
     if field.required and len(present) < len(values):
         missing = True

@@ -33,7 +33,7 @@ def _check_id(number: str, kind: str) -> None:
     """Raises for a bad number; a number found valid is remembered (it stays valid)."""
     problem = id_number_problem(kind, number)
     if problem is not None:
-        raise problem
+        raise type(problem)(**problem.facts)  # a fresh error: the rule book's verdicts are shared
 
 
 def _check_text(table: str, record: dict[str, Any]) -> None:

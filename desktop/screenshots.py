@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,137 +23,163 @@ from desktop.paths import resource_root
 from models.demo.generator import generate
 from models.store import Store
 from ui import look
+from ui.assistance.cadre_dialog import CadreDialog
 from ui.events import AppEvents
 from ui.first_start import FirstStartDialog
 from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
+from ui.ledgers.projects_tab import ProjectDialog
 from ui.main_window import SECTIONS, MainWindow
 from ui.settings_dialogs import ConfigDialog, PovertyLineDialog
+from ui.tables import key_of
 
-
-def _save(widget: QWidget, folder: Path, name: str) -> Path:
-    QApplication.processEvents()
-    path = folder / f"{name}.png"
-    widget.grab().save(str(path))
-    return path
+Stop = tuple[str, QWidget]  # a named stop of the tour and the window or dialog shown there
 
 
 def render(folder: Path) -> list[Path]:
+    """Save a picture of every stop of the tour."""
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     look.apply(app)
     shots = []
     with tempfile.TemporaryDirectory() as tmp:
-        with Store.open(Path(tmp) / "empty") as empty:
-            dialog = FirstStartDialog(empty)
-            dialog.show()
-            shots.append(_save(dialog, folder, "00-first-start"))
-            dialog.close()
-        store = Store.open(Path(tmp) / "demo", actor="演示")
-        generate(store, seed=1)
-        window = MainWindow(store, AppEvents())
-        window.resize(1280, 800)
-        window.show()
-        for i, section in enumerate(SECTIONS[:2]):
-            window.show_section(section)
-            shots.append(_save(window, folder, f"{i + 1:02d}-{section}"))
-        screen = window.households
-        screen.search.setText("zh")
-        screen.apply_filter()
-        shots.append(_save(window, folder, "03-搜索-拼音首字母"))
-        screen.clear_filters()
-        window.show_section("贫困户")
-        # A household with history: the first one that has left members or status changes.
-        hid = next(
-            h for h in store.households.ids(window.header.village_id) if len(store.households.file(h).status_events) > 2
-        )
-        form = screen.open_household(hid)
-        form.resize(1280, 760)
-        for i in range(form.tabs.count()):
-            form.tabs.setCurrentIndex(i)
-            shots.append(_save(form, folder, f"1{i}-户-{form.tabs.tabText(i)}"))
-        dialog = MemberChangeDialog(store, hid, form)
-        dialog.resize(520, dialog.sizeHint().height())
-        dialog.show()
-        shots.append(_save(dialog, folder, "20-人员变更"))
-        dialog.close()
-        dialog = StatusDialog(store, hid, "remove", form)
-        dialog.show()
-        shots.append(_save(dialog, folder, "21-清退"))
-        dialog.close()
-        form.close()
-        for i, tab in enumerate(("干部与工作队", "结对帮扶", "走访记录")):
-            window.show_section("帮扶")
-            window.assistance.setCurrentIndex(i)
-            if i == 1:
-                window.assistance.pairing.households.selectRow(0)
-            shots.append(_save(window, folder, f"3{i}-帮扶-{tab}"))
-        window.show_section("一户一策")
-        window.plans.show_household(hid, store.assistance.plan_years(hid)[-1])
-        shots.append(_save(window, folder, "33-一户一策"))
-        window.show_section("统计")
-        window.exit_check.year.setValue(2020)
-        window.exit_check.run()
-        window.exit_check.only_failed.setChecked(True)
-        shots.append(_save(window, folder, "34-统计-退出核查"))
-        for name, dialog in (
-            ("35-扶贫标准", PovertyLineDialog(store, "贵州省", window)),
-            ("36-核查设置", ConfigDialog(store, window)),
-        ):
-            dialog.show()
-            shots.append(_save(dialog, folder, name))
-            dialog.close()
-        window.show_section("台账")
-        for i, name in enumerate(("项目资金", "驻村帮扶", "扶贫专项", "督查考核")):
-            window.ledgers.setCurrentIndex(i)
-            if i == 0:
-                window.ledgers.projects.year.setCurrentIndex(window.ledgers.projects.year.findData(2020))
-                window.ledgers.projects.table.selectRow(0)
-            if i == 1:
-                window.ledgers.team.year.setValue(2020)
-                window.ledgers.team.month.setValue(3)
-            if i in (2, 3):
-                tab = window.ledgers.programmes if i == 2 else window.ledgers.inspections
-                tab.year.setCurrentIndex(tab.year.findData(2020))
-            shots.append(_save(window, folder, f"4{i}-台账-{name}"))
-        window.show_section("公示与打印")
-        printing = window.printing
-        printing.document.setCurrentIndex(printing.document.findData("notice:exit"))
-        pdf = Path(tmp) / "preview.pdf"
-        from printing.jobs import PrintJob, run_job
-
-        pages = run_job(
-            store.folder,
-            PrintJob(
-                document="notice",
-                village_id=window.header.village_id,
-                year=2020,
-                kind="exit",
-                start="2020-12-01",
-                end="2020-12-07",
-            ),
-            pdf,
-        )
-        printing._on_finished((pages, pdf))
-        QTest.qWait(1500)  # QPdfView renders its pages on a thread of its own
-        shots.append(_save(window, folder, "50-公示与打印"))
-        shots += _exchange(window, store, folder, Path(tmp))
-        window.show_section("贫困户")
-        new = screen.new_household()
-        new.save()  # an empty new household: every required field says so
-        new.resize(1280, 760)
-        shots.append(_save(new, folder, "22-新建户-未填写时保存"))
-        new.tabs.setCurrentIndex(1)
-        shots.append(_save(new, folder, "23-新建户-成员"))
-        new.hide()
-        window.close()
-        # Tear down while Qt lives (left to interpreter exit, Qt objects outlive the app and crash).
-        window.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        store.close()
+        for name, widget in tour(Path(tmp)):
+            path = folder / f"{name}.png"
+            widget.grab().save(str(path))
+            shots.append(path)
     return shots
 
 
-def _exchange(window: MainWindow, store: Store, folder: Path, tmp: Path) -> list[Path]:
+def _stop(name: str, widget: QWidget) -> Stop:
+    QApplication.processEvents()
+    return name, widget
+
+
+def tour(tmp: Path) -> Iterator[Stop]:
+    """Every screen and dialog of the program, filled from a demo village, in turn (the
+    screenshots and the label test walk the same tour)."""
+    with Store.open(tmp / "empty") as empty:
+        dialog = FirstStartDialog(empty)
+        dialog.show()
+        yield _stop("00-first-start", dialog)
+        dialog.close()
+    store = Store.open(tmp / "demo", actor="演示")
+    generate(store, seed=1)
+    window = MainWindow(store, AppEvents())
+    window.resize(1280, 800)
+    window.show()
+    for i, section in enumerate(SECTIONS[:2]):
+        window.show_section(section)
+        yield _stop(f"{i + 1:02d}-{section}", window)
+    screen = window.households
+    screen.search.setText("zh")
+    screen.apply_filter()
+    yield _stop("03-搜索-拼音首字母", window)
+    screen.clear_filters()
+    window.show_section("贫困户")
+    # A household with history: the first one that has left members or status changes.
+    hid = next(
+        h for h in store.households.ids(window.header.village_id) if len(store.households.file(h).status_events) > 2
+    )
+    form = screen.open_household(hid)
+    form.resize(1280, 760)
+    for i in range(form.tabs.count()):
+        form.tabs.setCurrentIndex(i)
+        yield _stop(f"1{i}-户-{form.tabs.tabText(i)}", form)
+    dialog = MemberChangeDialog(store, hid, form)
+    dialog.resize(520, dialog.sizeHint().height())
+    dialog.show()
+    yield _stop("20-人员变更", dialog)
+    dialog.close()
+    dialog = StatusDialog(store, hid, "remove", form)
+    dialog.show()
+    yield _stop("21-清退", dialog)
+    dialog.close()
+    form.close()
+    for i, tab in enumerate(("干部与工作队", "结对帮扶", "走访记录")):
+        window.show_section("帮扶")
+        window.assistance.setCurrentIndex(i)
+        if i == 1:
+            window.assistance.pairing.households.selectRow(0)
+        yield _stop(f"3{i}-帮扶-{tab}", window)
+        if i == 0:
+            team = window.assistance.team
+            dialog = CadreDialog(store, store.assistance.cadre(key_of(team.table, 0)), window)
+            dialog.show()
+            yield _stop("37-帮扶干部", dialog)
+            dialog.close()
+    window.show_section("一户一策")
+    window.plans.show_household(hid, store.assistance.plan_years(hid)[-1])
+    yield _stop("33-一户一策", window)
+    window.show_section("统计")
+    window.exit_check.year.setValue(2020)
+    window.exit_check.run()
+    window.exit_check.only_failed.setChecked(True)
+    yield _stop("34-统计-退出核查", window)
+    for name, dialog in (
+        ("35-扶贫标准", PovertyLineDialog(store, "贵州省", window)),
+        ("36-核查设置", ConfigDialog(store, window)),
+    ):
+        dialog.show()
+        yield _stop(name, dialog)
+        dialog.close()
+    window.show_section("台账")
+    for i, name in enumerate(("项目资金", "驻村帮扶", "扶贫专项", "督查考核")):
+        window.ledgers.setCurrentIndex(i)
+        if i == 0:
+            window.ledgers.projects.year.setCurrentIndex(window.ledgers.projects.year.findData(2020))
+            window.ledgers.projects.table.selectRow(0)
+        if i == 1:
+            window.ledgers.team.year.setValue(2020)
+            window.ledgers.team.month.setValue(3)
+        if i in (2, 3):
+            tab = window.ledgers.programmes if i == 2 else window.ledgers.inspections
+            tab.year.setCurrentIndex(tab.year.findData(2020))
+        yield _stop(f"4{i}-台账-{name}", window)
+        if i == 0:
+            pid = window.ledgers.projects.selected_project()
+            assert pid is not None
+            dialog = ProjectDialog(store, store.ledgers.project(pid), window)
+            dialog.show()
+            yield _stop("44-扶贫项目", dialog)
+            dialog.close()
+    window.show_section("公示与打印")
+    printing = window.printing
+    printing.document.setCurrentIndex(printing.document.findData("notice:exit"))
+    pdf = tmp / "preview.pdf"
+    from printing.jobs import PrintJob, run_job
+
+    pages = run_job(
+        store.folder,
+        PrintJob(
+            document="notice",
+            village_id=window.header.village_id,
+            year=2020,
+            kind="exit",
+            start="2020-12-01",
+            end="2020-12-07",
+        ),
+        pdf,
+    )
+    printing._on_finished((pages, pdf))
+    QTest.qWait(1500)  # QPdfView renders its pages on a thread of its own
+    yield _stop("50-公示与打印", window)
+    yield from _exchange(window, store, tmp)
+    window.show_section("贫困户")
+    new = screen.new_household()
+    new.save()  # an empty new household: every required field says so
+    new.resize(1280, 760)
+    yield _stop("22-新建户-未填写时保存", new)
+    new.tabs.setCurrentIndex(1)
+    yield _stop("23-新建户-成员", new)
+    new.hide()
+    window.close()
+    # Tear down while Qt lives (left to interpreter exit, Qt objects outlive the app and crash).
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    store.close()
+
+
+def _exchange(window: MainWindow, store: Store, tmp: Path) -> Iterator[Stop]:
     """The 上报 section: the export done, a county's check with problems, its view, a national file."""
     import openpyxl
 
@@ -160,14 +187,13 @@ def _exchange(window: MainWindow, store: Store, folder: Path, tmp: Path) -> list
     from models.exchange.package import export_village
     from models.exchange.package_import import import_packages
 
-    shots = []
     window.show_section("上报")
     screen = window.exchange
     village_id = window.header.village_id
     good = tmp / "龙坡村上报包.xlsx"
     facts = export_village(store, village_id, good)
     screen.export_tab._done(str(good), facts)
-    shots.append(_save(window, folder, "60-上报-本村上报包"))
+    yield _stop("60-上报-本村上报包", window)
     wb = openpyxl.load_workbook(good)  # a clerk's edits after export, as the county finds them
     ws = wb["家庭成员"]
     header = [c.value for c in ws[1]]
@@ -191,12 +217,12 @@ def _exchange(window: MainWindow, store: Store, folder: Path, tmp: Path) -> list
     window2.exchange.tabs.setCurrentWidget(imp)
     imp.files = [str(good), str(bad), str(second)]
     imp._done(import_packages(county, imp.files, dry_run=True, workers=1), True)
-    shots.append(_save(window2, folder, "61-上报-导入检查"))
+    yield _stop("61-上报-导入检查", window2)
     imp._done(import_packages(county, [str(good), str(second)], workers=1), False)
-    shots.append(_save(window2, folder, "62-上报-导入完成"))
+    yield _stop("62-上报-导入完成", window2)
     window2.exchange.tabs.setCurrentWidget(window2.exchange.county_tab)
     window2.exchange.county_tab.refresh()
-    shots.append(_save(window2, folder, "63-上报-全县概况"))
+    yield _stop("63-上报-全县概况", window2)
     national = tmp / "国家系统导出.csv"
     lines = [
         "全国扶贫开发信息系统 贫困人口信息",
@@ -234,12 +260,11 @@ def _exchange(window: MainWindow, store: Store, folder: Path, tmp: Path) -> list
     window2.exchange.tabs.setCurrentWidget(tab)
     tab.code.setText(v.code)
     tab._done(import_national(county, national, village_code=v.code, dry_run=True), True)
-    shots.append(_save(window2, folder, "64-上报-从国家系统导入"))
+    yield _stop("64-上报-从国家系统导入", window2)
     window2.close()
     window2.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     county.close()
-    return shots
 
 
 def main(argv: list[str]) -> int:

@@ -296,61 +296,6 @@ MEMBER_EVENT = CodeList("人员变更", MEMBER_JOIN.items + MEMBER_LEAVE.items)
 
 YES_NO = CodeList("是否", (("1", "是"), ("0", "否")))
 
-# --- Which list a field's values come from --------------------------------------
-
-FIELD_CODES: dict[str, CodeList] = {
-    "standard": STANDARD,
-    "attribute": ATTRIBUTE,
-    "main_cause": CAUSE,
-    "other_cause1": CAUSE,
-    "other_cause2": CAUSE,
-    "status": STATUS,
-    "road_type": ROAD,
-    "dangerous_house": DANGEROUS_HOUSE,
-    "fuel": FUEL,
-    "sex": SEX,
-    "id_type": ID_TYPE,
-    "relation": RELATION,
-    "ethnicity": ETHNICITY,
-    "politics": POLITICS,
-    "education": EDUCATION,
-    "school_status": SCHOOL,
-    "disability_kind": DISABILITY_KIND,
-    "disability_grade": DISABILITY_GRADE,
-    "labour": LABOUR,
-    "work_status": WORK,
-    "left_kind": MEMBER_LEAVE,
-}
-
-# Yes/no fields, stored as 1/0 (None: not recorded).
-FLAG_FIELDS = frozenset(
-    {
-        "is_poor_village",
-        "hard_road",
-        "clinic",
-        "culture_room",
-        "broadband",
-        "safe_water",
-        "is_demo",
-        "military_family",
-        "only_child",
-        "two_daughters",
-        "power_production",
-        "power_household",
-        "water_difficulty",
-        "water_safe",
-        "broadcast_tv",
-        "sanitary_toilet",
-        "cooperative",
-        "medical_insurance",
-        "serious_illness_insurance",
-        "pension_insurance",
-        "dibao",
-        "tekun",
-        "soldier",
-    }
-)
-
 
 def flag_label(value: object) -> str:
     if value is None or value == "":

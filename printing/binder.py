@@ -11,6 +11,7 @@ from reportlab.platypus import PageBreak, Paragraph
 
 from models import codes
 from models.errors import Cancelled
+from models.fields.views import BINDER_OVERVIEW as O
 from models.services.assistance import village_exit_summary
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, contents, table
@@ -41,7 +42,7 @@ def render_binder(
     )
     ids = store.households.ids(village_id)
     entries = [
-        ("村情概况与主要数据", "toc_overview"),
+        (O.title, "toc_overview"),
         *((f"{village.name}{year}年{title}", f"toc_ledger_{kind}") for kind, title in LEDGER_TITLES.items()),
         *(
             (f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", f"toc_notice_{i}")
@@ -52,19 +53,19 @@ def render_binder(
     story: list = [
         *contents(entries, s, f"{village.name}迎检资料（{year}年）"),
         PageBreak(),
-        Heading("村情概况与主要数据", s.title, 0, key="toc_overview"),
+        Heading(O.title, s.title, 0, key="toc_overview"),
         table(
             [
-                ("项目", "数值"),
-                ("村代码", village.code),
-                ("所在", f"{village.province}{village.city}{village.county}{village.township}"),
-                ("建档立卡户", f"{stats.registered} 户"),
-                ("现有人口", f"{stats.members} 人"),
-                *((codes.status_label(k), f"{n} 户") for k, n in stats.by_status.items()),
-                ("贫困发生率（年末）", incidence),
-                ("农业人口", village.agri_population or "未填写"),
+                (O.label("code"), village.code),
+                (O.label("place"), f"{village.province}{village.city}{village.county}{village.township}"),
+                (O.label("registered"), f"{stats.registered} 户"),
+                (O.label("members"), f"{stats.members} 人"),
+                *((O.label(f"status_{k}"), f"{n} 户") for k, n in stats.by_status.items()),
+                (O.label("incidence"), incidence),
+                (O.label("agri_population"), village.agri_population or "未填写"),
             ],
             s,
+            header=False,
         ),
         PageBreak(),
     ]

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from models import codes, fields
+from models.fields.views import NOTICES
 from models.money import format_fen
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, table
@@ -26,12 +27,13 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     current = [p for p in store.assistance.pairings(household_id) if p.end_date is None]
     team = [c for c in cadres.values() if c.is_current and "first_secretary" in c.role_keys]
     head = f.head.name if f.head else ""
+    hf = fields.record("households")
     story: list = [
         Heading(f"精准扶贫明白卡 · {head}", s.title, 0),
         Paragraph(
-            f"{village.township}{village.name}　户编号 {h.household_no}　家庭人口 "
-            f"{len(f.current_members)} 人　{codes.ATTRIBUTE.label(h.attribute)}　"
-            f"主要致贫原因：{codes.CAUSE.label(h.main_cause)}",
+            f"{village.township}{village.name}　{hf.label('household_no')} {h.household_no}　"
+            f"{NOTICES.label('size')} {len(f.current_members)} 人　{codes.ATTRIBUTE.label(h.attribute)}　"
+            f"{hf.label('main_cause')}：{codes.CAUSE.label(h.main_cause)}",
             s.body,
         ),
         Spacer(1, 4 * mm),

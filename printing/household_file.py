@@ -11,7 +11,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from models import codes, fields
 from models.domain import ASSURANCE_ITEMS, Member
 from models.errors import Cancelled
-from models.fields.views import MEMBER_STATE
+from models.fields.views import HEAD, MEMBER_STATE, NOTICES
 from models.money import format_fen
 from models.rules import income as income_rules
 from models.rules.values import to_text
@@ -38,17 +38,17 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
         Heading(title_of(store, household_id), s.title, 0, key=f"toc{household_id}"),
         Spacer(1, 12 * mm),
     ]
+    hf = fields.record("households")
     for line in (
         f"{village.province}{village.city}{village.county}",
         f"{village.township}{village.name}{groups.get(h.group_id, '')}",
-        f"户主：{head.name if head else ''}　家庭人口：{len(f.current_members)} 人",
-        f"识别年度：{h.identified_year or '—'}　脱贫状态：{codes.status_label(h.status)}"
-        + (f"（{h.exit_year} 年）" if h.exit_year else ""),
+        f"{HEAD.label}：{head.name if head else ''}　{NOTICES.label('size')}：{len(f.current_members)} 人",
+        f"{hf.label('identified_year')}：{h.identified_year or '—'}　{hf.label('status')}："
+        f"{codes.status_label(h.status)}" + (f"（{h.exit_year} 年）" if h.exit_year else ""),
         f"建档：{village.name}村民委员会",
     ):
         story.append(Paragraph(line, s.big))
     story.append(PageBreak())
-    hf = fields.record("households")
     facts = (
         "household_no",
         "address",

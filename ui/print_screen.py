@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.fields import views
 from models.files import atomic_file
 from models.store import Store
 from models.wording import describe
@@ -74,11 +75,14 @@ class PrintScreen(QWidget):
         self.status.setObjectName("print-status")
         self.error = ErrorLabel()
         form = QFormLayout()
-        form.addRow("文件", self.document)
-        form.addRow("年度", self.year)
-        form.addRow("户（户档案、明白卡）", self.households)
-        form.addRow("公示开始", self.start)
-        form.addRow("公示结束", self.end)
+        for name, widget in (
+            ("document", self.document),
+            ("year", self.year),
+            ("households", self.households),
+            ("start", self.start),
+            ("end", self.end),
+        ):
+            form.addRow(views.PRINT_CHOICES.label(name), widget)
         form.addRow("", self.a3)
         side = QVBoxLayout()
         side.addLayout(form)

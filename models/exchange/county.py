@@ -9,10 +9,10 @@ from pathlib import Path
 
 from models import codes
 from models.exchange.xlsx import write_sheets
+from models.fields import views
+from models.fields.records import VILLAGE
 from models.money import to_decimal
 from models.store import Store
-
-FUND_SOURCES = ("special", "integrated", "social", "credit", "self")
 
 
 @dataclass
@@ -133,32 +133,20 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
         vid: list(values)
         for vid, *values in store.db.execute(
             "SELECT village_id, "
-            + ", ".join(f"sum(fund_{k}_fen)" for k in FUND_SOURCES)
+            + ", ".join(f"sum({column})" for column in codes.PROJECT_FUND_COLUMNS.values())
             + " FROM projects GROUP BY village_id"
         )
     }
     open_problems = store.ledgers.open_findings_by_village()
     status_keys = list(codes.STATUS.keys)
-    main_headers = [
-        "村代码",
-        "乡镇",
-        "村名",
-        *(f"{codes.STATUS.label(k)}(现在)" for k in status_keys),
-        "建档立卡户(现在)",
-        "在册人口(现在)",
-        f"{year}年末贫困人口",
-        "农业人口",
-        f"{year}年末贫困发生率(%)",
-        *(f"{codes.FUND_SOURCE.label(k)}(各年合计,元)" for k in FUND_SOURCES),
-        "项目资金合计(各年合计,元)",
-        "未整改问题(现在)",
-    ]
+    main_headers = views.COUNTY_SUMMARY.headers(*views.COUNTY_SUMMARY, year=year)
+    incidence_i = list(views.COUNTY_SUMMARY).index("incidence")
     main: list[list[object]] = []
     totals: list[object] = ["合计", "", f"{len(villages)} 个村"] + [0] * (len(main_headers) - 3)
     for v in villages:
         s = stats.get(v.code)
         summary = village_exit_summary(store, v.id, year)
-        money = [to_decimal(f or 0) for f in funds.get(v.id, [0] * len(FUND_SOURCES))]
+        money = [to_decimal(f or 0) for f in funds.get(v.id, [0] * len(codes.PROJECT_FUND_COLUMNS))]
         incidence = (
             (Decimal(summary.poor_people * 100) / Decimal(v.agri_population)).quantize(Decimal("0.01"))
             if v.agri_population
@@ -180,10 +168,10 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
         ]
         main.append(row)
         for i, value in enumerate(row[3:], 3):
-            if isinstance(value, (int, Decimal)) and i != main_headers.index(f"{year}年末贫困发生率(%)"):
+            if isinstance(value, (int, Decimal)) and i != incidence_i:
                 totals[i] += value  # type: ignore[operator]
-    poor_i, agri_i = main_headers.index(f"{year}年末贫困人口"), main_headers.index("农业人口")
-    totals[main_headers.index(f"{year}年末贫困发生率(%)")] = (
+    poor_i, agri_i = (list(views.COUNTY_SUMMARY).index(n) for n in ("poor_people", "agri_population"))
+    totals[incidence_i] = (
         (Decimal(totals[poor_i] * 100) / Decimal(totals[agri_i])).quantize(Decimal("0.01"))  # type: ignore[operator]
         if totals[agri_i]
         else ""
@@ -196,7 +184,7 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
         keys = list(clist.keys)
         rows = [[v.code, v.name, *(by[kind].get(v.id, {}).get(k, 0) for k in keys)] for v in villages]
         rows.append(["合计", "", *(sum(by[kind].get(v.id, {}).get(k, 0) for v in villages) for k in keys)])
-        sheets[title] = (["村代码", "村名", *(clist.label(k) for k in keys)], rows)
+        sheets[title] = ([VILLAGE.header("code"), VILLAGE.header("name"), *(clist.label(k) for k in keys)], rows)
     return sheets
 
 

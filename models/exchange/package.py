@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from models.errors import ExportBlocked
-from models.fields import RECORDS, Fields, FieldSpec
+from models.fields import RECORDS, Fields, FieldSpec, ref_header, views
 from models.fields.records import HOUSEHOLD
 from models.files import atomic_file
 from models.rules.values import to_text
@@ -32,8 +32,10 @@ FORMAT_VERSION = "1"
 SOFTWARE = "村档 0.1.0"
 MANIFEST = "清单"
 CODE_SHEET = "代码表"
-CHECKSUM_KEY = "校验值(SHA-256)"
-ROW_HASH = "行校验值"  # hidden last column of each data sheet: a hash of the row, then 4 bits per cell
+_M = views.MANIFEST
+VILLAGE_CODE, VILLAGE_NAME, EXPORTED_AT, SOFTWARE_KEY, FORMAT_KEY, CHECKSUM_KEY, SHEET_KEY, ROWS_KEY, ROW_HASH = (
+    _M.header(name) for name in _M
+)  # ROW_HASH: hidden last column of each data sheet: a hash of the row, then 4 bits per cell
 # A changed cell is found exactly (its 4 bits differ); the rare change its 4 bits miss (1 in 16)
 # still shows in the row's hash, and the row is named.
 
@@ -65,7 +67,7 @@ class Sheet:
         return [s for s in self.record.specs() if s.name not in skip and s.kind not in ("ref", "machine")]
 
     def ref_header(self, column: str) -> str:
-        return RECORDS[self.record[column].ref].noun + "UUID"
+        return ref_header(self.record[column])
 
     @property
     def headers(self) -> list[str]:
@@ -142,7 +144,7 @@ def sheet_rows(
     return rows
 
 
-SIGNED_FACTS = ("村代码", "村名", "导出时间", "软件版本", "格式版本")  # the manifest lines the checksum covers
+SIGNED_FACTS = (VILLAGE_CODE, VILLAGE_NAME, EXPORTED_AT, SOFTWARE_KEY, FORMAT_KEY)  # what the checksum covers
 
 
 def checksum(sheets: Iterable[tuple[str, list[str], list[list[str]]]], facts: dict[str, str]) -> str:
@@ -198,11 +200,11 @@ def export_village(
     village = store.villages.get(village_id)
     data = village_data(store, village_id, progress=progress)
     facts = {
-        "村代码": village.code,
-        "村名": f"{village.province}{village.city}{village.county}{village.township}{village.name}",
-        "导出时间": (now or dt.datetime.now()).isoformat(timespec="seconds"),
-        "软件版本": SOFTWARE,
-        "格式版本": FORMAT_VERSION,
+        VILLAGE_CODE: village.code,
+        VILLAGE_NAME: f"{village.province}{village.city}{village.county}{village.township}{village.name}",
+        EXPORTED_AT: (now or dt.datetime.now()).isoformat(timespec="seconds"),
+        SOFTWARE_KEY: SOFTWARE,
+        FORMAT_KEY: FORMAT_VERSION,
     }
     facts[CHECKSUM_KEY] = checksum(data, facts)
     write_package(path, facts, data)
@@ -225,7 +227,7 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
     for key, value in facts.items():
         manifest.append([text(manifest, key), text(manifest, str(value))])
     manifest.append([])
-    manifest.append([text(manifest, "工作表"), text(manifest, "行数")])
+    manifest.append([text(manifest, SHEET_KEY), text(manifest, ROWS_KEY)])
     for name, _, rows in data:
         manifest.append([text(manifest, name), len(rows)])
     lists = wb.create_sheet(CODE_SHEET)

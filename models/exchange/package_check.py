@@ -83,11 +83,11 @@ class CheckedPackage:
 
     @property
     def village_code(self) -> str:
-        return self.facts.get("村代码", "")
+        return self.facts.get(pkg.VILLAGE_CODE, "")
 
     @property
     def exported_at(self) -> str:
-        return self.facts.get("导出时间", "")
+        return self.facts.get(pkg.EXPORTED_AT, "")
 
     @property
     def checksum(self) -> str:
@@ -112,13 +112,13 @@ def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPac
         out.add("", None, "", "", f"没有“{pkg.MANIFEST}”工作表：这不是村档导出的上报包")
         return out
     counts = _manifest(out, grids[pkg.MANIFEST])
-    version = out.facts.get("格式版本", "")
+    version = out.facts.get(pkg.FORMAT_KEY, "")
     if version != pkg.FORMAT_VERSION:
         newer = version.isdigit() and int(version) > int(pkg.FORMAT_VERSION)
         out.add(
             pkg.MANIFEST,
             None,
-            "格式版本",
+            pkg.FORMAT_KEY,
             version,
             f"上报包由较新版本的村档导出（格式版本 {version}），本程序只认格式版本 {pkg.FORMAT_VERSION}，请先升级村档"
             if newer
@@ -126,7 +126,7 @@ def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPac
         )
         return out
     if not (len(out.village_code) == 12 and out.village_code.isdigit()):
-        out.add(pkg.MANIFEST, None, "村代码", out.village_code, "清单中的村代码应为 12 位数字")
+        out.add(pkg.MANIFEST, None, pkg.VILLAGE_CODE, out.village_code, "清单中的村代码应为 12 位数字")
     _export_time(out)
     known = {s.name for s in pkg.SHEETS} | {pkg.MANIFEST, pkg.CODE_SHEET}
     for name in grids:
@@ -162,13 +162,13 @@ def _export_time(out: CheckedPackage) -> None:
         out.add(
             pkg.MANIFEST,
             None,
-            "导出时间",
+            pkg.EXPORTED_AT,
             text,
             "导出时间格式不对（应为村档写入的 yyyy-MM-ddTHH:mm:ss），清单被改动过？",
         )
         return
     if when > dt.datetime.now() + dt.timedelta(days=1):
-        out.add(pkg.MANIFEST, None, "导出时间", text, "导出时间晚于现在：清单被改动过，或导出电脑的日期不对")
+        out.add(pkg.MANIFEST, None, pkg.EXPORTED_AT, text, "导出时间晚于现在：清单被改动过，或导出电脑的日期不对")
 
 
 def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
@@ -177,7 +177,7 @@ def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
     for row in grid.rows:
         key = row[0].strip() if row else ""
         value = row[1].strip() if len(row) > 1 else ""
-        if key == "工作表":
+        if key == pkg.SHEET_KEY:
             in_counts = True
         elif in_counts and key:
             counts[key] = int(value) if value.isdigit() else -1
@@ -421,9 +421,16 @@ def _references(out: CheckedPackage) -> None:
                     out.add(sheet.name, r, "村民小组", g, "“村民小组”工作表中没有这个小组")
     villages = out.table("villages")
     if len(villages) != 1:
-        out.add("村情", None, "", str(len(villages)), "“村情”工作表应有且只有一行")
+        name = pkg.SHEET_OF["villages"].name
+        out.add(name, None, "", str(len(villages)), f"“{name}”工作表应有且只有一行")
     elif villages.get("code")[0] != out.village_code:
-        out.add("村情", villages.rows[0], "村代码", str(villages.get("code")[0]), "与清单中的村代码不一致")
+        out.add(
+            pkg.SHEET_OF["villages"].name,
+            villages.rows[0],
+            pkg.VILLAGE_CODE,
+            str(villages.get("code")[0]),
+            "与清单中的村代码不一致",
+        )
 
 
 # Keys the database holds unique within a village's records.

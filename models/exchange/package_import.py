@@ -193,7 +193,7 @@ def _another_village(store: Store, checked: CheckedPackage, existing, village) -
             f"本县的“{existing.name}”（{existing.code}）是在县里建立的（如从国家系统导入），"
             f"与“{name}”上报包中的记录对不上，不能合并：请先与村里核对，再决定以哪份数据为准"
         )
-    checked.add("村情", village.row, "村代码", existing.code, message)
+    checked.add(pkg.SHEET_OF["villages"].name, village.row, pkg.VILLAGE_CODE, existing.code, message)
 
 
 def _against_county(
@@ -231,7 +231,7 @@ def _same_as_last(store: Store, village_id: int, checked: CheckedPackage, outcom
         checked.add(
             pkg.MANIFEST,
             None,
-            "导出时间",
+            pkg.EXPORTED_AT,
             checked.exported_at,
             f"这个上报包比已导入的旧（已导入的导出于 {exported_at}），不能用旧数据覆盖新数据",
         )
@@ -245,7 +245,7 @@ def _same_as_last(store: Store, village_id: int, checked: CheckedPackage, outcom
         checked.add(
             pkg.MANIFEST,
             None,
-            "导出时间",
+            pkg.EXPORTED_AT,
             checked.exported_at,
             "与已导入的上报包导出时间相同但内容不同，请让村里重新导出",
         )
@@ -456,8 +456,8 @@ class _Plan:
                 "file_name": file_name(self.checked.file),
                 "exported_at": self.checked.exported_at,
                 "checksum": self.checked.content_checksum,
-                "software": self.checked.facts.get("软件版本", ""),
-                "format_version": self.checked.facts.get("格式版本", ""),
+                "software": self.checked.facts.get(pkg.SOFTWARE_KEY, ""),
+                "format_version": self.checked.facts.get(pkg.FORMAT_KEY, ""),
                 "accepted_modified": int(accept_modified),
                 "changes": json.dumps(
                     {

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from models.errors import ERROR, WARNING
 from models.exchange.xlsx import write_table
+from models.fields import views
 
 __all__ = ["ERROR", "WARNING", "RowProblem", "table_text", "write_report"]
 
-HEADERS = ("文件", "工作表", "行", "列", "值", "问题", "级别")
+HEADERS = views.PROBLEMS.headers(*views.PROBLEMS)
 
 
 @dataclass(frozen=True)

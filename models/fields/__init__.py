@@ -9,7 +9,7 @@ from models.fields.records import COMMON, RECORDS
 from models.fields.spec import Fields, FieldSpec
 from models.fields.views import VIEWS
 
-__all__ = ["RECORDS", "VIEWS", "FieldSpec", "Fields", "all_labels", "field_label", "record", "spec"]
+__all__ = ["RECORDS", "VIEWS", "FieldSpec", "Fields", "all_labels", "field_label", "record", "ref_header", "spec"]
 
 
 def record(table: str) -> Fields:
@@ -41,14 +41,22 @@ def field_label(where: tuple[object, ...]) -> str:
     return label
 
 
+def ref_header(field: FieldSpec) -> str:
+    """How a package names a reference column: the referred record's noun and UUID (户UUID)."""
+    return RECORDS[field.ref].noun + "UUID"
+
+
 @cache
 def all_labels() -> frozenset[str]:
-    """Every text a field may be shown under: labels, headers with units, short headers."""
+    """Every text a field may be shown under: labels, headers with units, short headers, and
+    a reference's package header."""
     out: set[str] = {s.label for s in COMMON}
     for fields in (*RECORDS.values(), *VIEWS.values()):
         out.add(fields.title)
         for s in fields.values():
             out.update(t for t in (s.label, s.header, s.short) if t)
+            if s.ref:
+                out.add(ref_header(s))
     return frozenset(out)
 
 

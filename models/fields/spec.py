@@ -127,8 +127,10 @@ class Fields(Mapping[str, FieldSpec]):
             return [s for s in self._specs.values() if s.stored]
         return [self._specs[n] for n in names]
 
-    def headers(self, *names: str) -> list[str]:
-        return [s.header for s in self.specs(*names)]
+    def headers(self, *names: str, year: int | None = None) -> list[str]:
+        """Headers for a screen or workbook; ``year`` fills the labels that name one."""
+        out = [s.header for s in self.specs(*names)]
+        return out if year is None else [h.format(year=year) for h in out]
 
     def __repr__(self) -> str:
         return f"Fields({self.table!r}, {len(self)} fields)"

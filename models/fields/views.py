@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from models import codes
 from models.fields import records as r
-from models.fields.spec import CODE, DATE, FEN, FLAG, INT, MACHINE, STATUS, TEXT, YEAR, Fields, FieldSpec
+from models.fields.spec import CODE, DATE, FEN, FLAG, INT, TEXT, YEAR, Fields, FieldSpec
 
 F = FieldSpec
 H, M, C, P = r.HOUSEHOLD, r.MEMBER, r.CADRE, r.PROJECT
@@ -134,8 +134,153 @@ CONFIG = Fields(
 
 MEMBERS = Fields("member_list", "家庭成员", "成员", MEMBER_STATE)
 
-VIEWS: dict[str, Fields] = {
-    v.table: v for v in (REGISTER, LEDGERS, MEMBERS, NOTICES, CADRE_LIST, FORMS, PLAN_OVERVIEW, EXIT_CHECK, CONFIG)
-}
+# A household's change history (the audit log as a clerk reads it).
+A = r.AUDIT
+HISTORY = Fields(
+    "history",
+    "变更记录",
+    "记录",
+    A["at"],
+    A["actor"],
+    A["table_name"],
+    A["action"],
+    F("change", "变更内容（原 → 新）", TEXT),
+)
 
-__all__ = ["CODE", "DATE", "MACHINE", "STATUS", "VIEWS", "YEAR", "codes"]
+# 公示与打印: what the clerk chooses before printing.
+PRINT_CHOICES = Fields(
+    "print_choices",
+    "打印",
+    "打印",
+    F("document", "文件", TEXT),
+    F("year", "年度", YEAR),
+    F("households", "户（户档案、明白卡）", TEXT),
+    F("start", "公示开始", DATE),
+    F("end", "公示结束", DATE),
+)
+
+# A problem found in a file the county or a village reads: where it is, and what.
+PROBLEMS = Fields(
+    "problems",
+    "问题清单",
+    "问题",
+    F("file", "文件", TEXT),
+    F("sheet", "工作表", TEXT),
+    F("row", "行", INT),
+    F("column", "列", TEXT),
+    F("value", "值", TEXT),
+    F("problem", "问题", TEXT),
+    F("level", "级别", TEXT),
+)
+
+# The county import, package by package.
+IMPORT_RESULTS = Fields(
+    "import_results",
+    "导入结果",
+    "上报包",
+    F("file", "文件", TEXT),
+    VILLAGE_CODE,
+    VILLAGE_NAME,
+    F("exported_at", "导出时间", TEXT),
+    F("result", "结果", TEXT),
+    F("errors", "错误", INT),
+    F("warnings", "提醒", INT),
+    F("added", "新增", INT),
+    F("changed", "修改", INT),
+    F("removed", "删除", INT),
+)
+
+# 全县概况: each village as the county last imported it.
+COUNTY_OVERVIEW = Fields(
+    "county_overview",
+    "全县概况",
+    "村",
+    VILLAGE_CODE,
+    TOWNSHIP,
+    VILLAGE_NAME,
+    F("imported_at", "最近导入", TEXT),
+    F("exported_at", "上报包导出时间", TEXT),
+    F("registered", "建档立卡户", INT),
+    F("members", "在册人口", INT),
+    F("poor", "未脱贫户", INT),
+    F("out", "已脱贫户", INT),
+    F("open_findings", "未整改问题", INT),
+    F("duplicates", "重复登记人员", INT),
+)
+DUPLICATES = Fields(
+    "duplicates", "多村重复登记", "人员", M["id_number"], F("villages", "登记的村数", INT), F("places", "各处", TEXT)
+)
+
+# The county summary workbook's main sheet: counts now, the year's incidence, funds of all years.
+NOW, ALL_YEARS = "现在", "各年合计,元"
+COUNTY_SUMMARY = Fields(
+    "county_summary",
+    "各村汇总",
+    "村",
+    VILLAGE_CODE,
+    TOWNSHIP,
+    VILLAGE_NAME,
+    *(F(f"status_{key}", label, INT, unit=NOW) for key, label in codes.STATUS.items),
+    F("registered", "建档立卡户", INT, unit=NOW),
+    F("members", "在册人口", INT, unit=NOW),
+    F("poor_people", "{year}年末贫困人口", INT),
+    r.VILLAGE["agri_population"],
+    F("incidence", "{year}年末贫困发生率", TEXT, unit="%"),
+    *(F(column, P.label(column), FEN, unit=ALL_YEARS) for column in codes.PROJECT_FUND_COLUMNS.values()),
+    F("funds", "项目资金合计", FEN, unit=ALL_YEARS),
+    F("open_findings", "未整改问题", INT, unit=NOW),
+)
+
+# 迎检资料's first page: the village at a glance.
+BINDER_OVERVIEW = Fields(
+    "binder_overview",
+    "村情概况与主要数据",
+    "村",
+    VILLAGE_CODE,
+    F("place", "所在", TEXT),
+    F("registered", "建档立卡户", INT, unit="户"),
+    F("members", "现有人口", INT, unit="人"),
+    *(F(f"status_{key}", label, INT, unit="户") for key, label in codes.STATUS.items),
+    F("incidence", "贫困发生率（年末）", TEXT),
+    r.VILLAGE["agri_population"],
+)
+
+# The county package's manifest (format 1: these texts are the file format; never rename them).
+MANIFEST = Fields(
+    "manifest",
+    "清单",
+    "清单",
+    F("village_code", "村代码", CODE),
+    F("village", "村名", TEXT),
+    F("exported_at", "导出时间", TEXT),
+    F("software", "软件版本", TEXT),
+    F("format", "格式版本", TEXT),
+    F("checksum", "校验值", TEXT, unit="SHA-256"),
+    F("sheet", "工作表", TEXT),
+    F("rows", "行数", INT),
+    F("row_hash", "行校验值", TEXT),  # the hidden last column of each data sheet
+)
+
+VIEWS: dict[str, Fields] = {
+    v.table: v
+    for v in (
+        REGISTER,
+        LEDGERS,
+        MEMBERS,
+        NOTICES,
+        CADRE_LIST,
+        FORMS,
+        PLAN_OVERVIEW,
+        EXIT_CHECK,
+        CONFIG,
+        HISTORY,
+        PRINT_CHOICES,
+        PROBLEMS,
+        IMPORT_RESULTS,
+        COUNTY_OVERVIEW,
+        DUPLICATES,
+        COUNTY_SUMMARY,
+        BINDER_OVERVIEW,
+        MANIFEST,
+    )
+}

@@ -20,26 +20,15 @@ from PySide6.QtWidgets import (
 
 from models.errors import CundangError
 from models.exchange.county import duplicates, export_county, overview
+from models.fields import views
 from models.store import Store
 from models.wording import describe
 from ui.events import AppEvents, Changes
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 
-HEADERS = (
-    "村代码",
-    "乡镇",
-    "村名",
-    "最近导入",
-    "上报包导出时间",
-    "建档立卡户",
-    "在册人口",
-    "未脱贫户",
-    "已脱贫户",
-    "未整改问题",
-    "重复登记人员",
-)
-DUP_HEADERS = ("证件号码", "登记的村数", "各处")
+HEADERS = views.COUNTY_OVERVIEW.headers(*views.COUNTY_OVERVIEW)
+DUP_HEADERS = views.DUPLICATES.headers(*views.DUPLICATES)
 
 
 def _time(iso: str) -> str:

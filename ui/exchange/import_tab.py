@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from models.changes import EVERYTHING
 from models.exchange.package_import import CHECKED, IMPORTED, UNCHANGED, Outcome, import_packages
+from models.fields import views
 from models.store import Store
 from models.wording import describe
 from ui.events import AppEvents
@@ -28,7 +29,7 @@ from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
 
-RESULT_HEADERS = ("文件", "村代码", "村名", "导出时间", "结果", "错误", "提醒", "新增", "修改", "删除")
+RESULT_HEADERS = views.IMPORT_RESULTS.headers(*views.IMPORT_RESULTS)
 
 
 def import_in_worker(folder: Path, files: list[str], *, dry_run: bool, accept_modified: bool):

@@ -6,10 +6,11 @@ import datetime as dt
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from models.fields import views
 from models.history import Change, describe_entries
 from models.store import Store
 
-HEADERS = ("时间", "操作人", "对象", "操作", "变更内容（原 → 新）")
+HEADERS = views.HISTORY.headers(*views.HISTORY)
 
 
 def local_time(at: str) -> str:

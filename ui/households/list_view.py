@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import codes
+from models.errors import CundangError
 from models.exchange.register_export import export_register
 from models.storage.register import HouseholdFilter
 from models.store import Store
@@ -239,7 +240,7 @@ class HouseholdListScreen(QWidget):
             path += ".xlsx"
         try:
             count = export_register(self.store.register, list(self.model.ids), path)
-        except Exception as exc:  # a full disk, a locked file, a folder that is gone
+        except (CundangError, OSError) as exc:  # a full disk, a locked file, a folder that is gone, unwritable text
             self.notice.setStyleSheet(ERROR_STYLE)
             self.notice.setText(f"导出失败：{describe(exc)}")
             return None

@@ -14,13 +14,11 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from models.errors import ExportBlocked
+from models.exchange.xlsx import refuse_unwritable
 from models.fields import RECORDS, Fields, FieldSpec, ref_header, views
 from models.fields.records import HOUSEHOLD
 from models.files import atomic_file
@@ -215,6 +213,8 @@ def export_village(
 
 def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str, list[str], list[list[str]]]]) -> None:
     """The workbook: manifest, hidden code lists, then the data sheets (write-only openpyxl)."""
+    for name, headers, rows in data:  # before anything is written: a refused export leaves nothing
+        refuse_unwritable(name, headers, rows)
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
 
@@ -263,14 +263,9 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
             c.font = bold
             header_cells.append(c)
         ws.append(header_cells)
-        for r, row in enumerate(rows, 2):
+        for row in rows:
             # Plain strings are written as strings; only a leading '=' would make openpyxl write a formula.
             # Empty cells are left out (read back as ""): far fewer cells to write and to read.
-            try:
-                ws.append([*(None if not v else text(ws, v) if v[0] == "=" else v for v in row), row_hash(row)])
-            except IllegalCharacterError:
-                # Only text written past the audited writer (which refuses it) can hold such a character.
-                column = next(i for i, v in enumerate(row) if ILLEGAL_CHARACTERS_RE.search(v))
-                raise ExportBlocked(sheet=name, row=r, column=headers[column]) from None
+            ws.append([*(None if not v else text(ws, v) if v[0] == "=" else v for v in row), row_hash(row)])
     with atomic_file(path) as tmp:
         wb.save(tmp)

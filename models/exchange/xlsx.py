@@ -7,10 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 
+from models.errors import ExportBlocked
 from models.files import atomic_file
 
 
@@ -71,7 +73,10 @@ def add_sheet(
     count = 0
     for count, row in enumerate(rows, 1):
         for col, value in enumerate(row, 1):
-            _put(ws.cell(row=count + 1, column=col), value)
+            try:
+                _put(ws.cell(row=count + 1, column=col), value)
+            except IllegalCharacterError:  # only text written past the audited writer holds one
+                raise ExportBlocked(sheet=sheet, row=count + 1, column=headers[col - 1]) from None
             if isinstance(value, str):
                 widths[col - 1] = max(widths[col - 1], min(len(value.encode("gbk", "replace")) + 2, 40))
     for offset, line in enumerate(footer, count + 3):
@@ -80,6 +85,17 @@ def add_sheet(
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     return count
+
+
+def refuse_unwritable(sheet: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Raise ExportBlocked for the first cell of a sheet of text that Excel cannot hold (one
+    search over the whole sheet; rows are walked only when one is there)."""
+    if not ILLEGAL_CHARACTERS_RE.search("\n".join("\t".join(row) for row in rows)):
+        return
+    for r, row in enumerate(rows, 2):
+        for i, value in enumerate(row):
+            if ILLEGAL_CHARACTERS_RE.search(value):
+                raise ExportBlocked(sheet=sheet, row=r, column=headers[i])
 
 
 def _put(cell: Cell, value: object) -> Cell:

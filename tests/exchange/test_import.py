@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -535,3 +536,29 @@ def test_reference_problems_come_in_row_order_and_an_empty_name_reads_empty(demo
     assert outcome.status == REFUSED and outcome.village_name == ""
     named = [(p.row, p.column) for p in outcome.problems if p.sheet == "结对帮扶" and "找不到" in p.message]
     assert named == [(2, "干部UUID"), (3, "户UUID")]
+
+
+def test_a_formula_and_a_bad_id_two_rows_below_are_both_found_in_one_run(demo_store, county, tmp_path):
+    """The check goes on past a formula: every problem of the sheet comes out at once."""
+    path = _export(demo_store, tmp_path / "village.xlsx")
+    ws = openpyxl.load_workbook(path)["家庭成员"]
+    col = [c.value for c in ws[1]].index("证件号码") + 1
+    good = ws.cell(5, col).value
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    edited = _edit(
+        path, tmp_path / "edited.xlsx", {("家庭成员", "姓名", 3): "=A1&B1", ("家庭成员", "证件号码", 5): wrong}
+    )
+    [outcome] = import_packages(county, [edited], accept_modified=True)
+    assert outcome.status == REFUSED
+    where = {(p.sheet, p.row, p.column): p.message for p in outcome.problems if p.is_error}
+    assert "公式" in where[("家庭成员", 3, "姓名")]
+    assert "校验位" in where[("家庭成员", 5, "证件号码")], where
+    assert outcome.rows["家庭成员"] == ws.max_row - 1  # the sheet's rows are counted, not 0
+
+
+def test_a_format_1_package_from_the_first_release_still_imports(county):
+    """The package the first release wrote (kept as a fixture) passes today's rules and imports."""
+    fixture = Path(__file__).parent / "fixtures" / "package-format1.xlsx"
+    [outcome] = import_packages(county, [fixture])
+    assert outcome.status == IMPORTED, [(p.sheet, p.row, p.column, p.message) for p in outcome.problems[:5]]
+    assert county.db.execute("SELECT count(*) FROM members").fetchone()[0] > 0

@@ -641,3 +641,26 @@ def test_a_column_the_file_lacks_is_said_once(store, tmp_path):
     lacking = [p for p in result.problems if "没有这一列" in p.message]
     assert lacking and len(lacking) == len({p.message for p in lacking})  # once each, not once per household
     assert all(p.row is None for p in lacking)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x1b", "\x7f"], ids=repr)
+def test_a_control_character_in_a_national_export_is_refused_by_its_column(store, tmp_path, char):
+    """A CSV can carry any character: the name's row and column are told, and nothing is written."""
+    rows = sample()
+    rows[1]["姓名"] = f"韦秀{char}兰"
+    before = audit_count(store)
+    result = import_national(store, write_csv(tmp_path / "bad.csv", rows, "utf-8"), village_code=VILLAGE_CODE)
+    assert not result.written
+    [problem] = [p for p in result.errors if p.column == "姓名"]
+    assert problem.row == 3 and "控制字符" in problem.message, problem
+    assert store.villages.count() == 0 and audit_count(store) == before
+
+
+def test_a_relation_that_disagrees_with_sex_is_the_forms_rule(store, tmp_path):
+    rows = sample()
+    rows[2]["性别"] = "女"  # 黄小军, 之子, now female: his ID says male too
+    rows[2]["证件号码"] = pid("1996-01-20", 14, "2")
+    result = import_national(store, write_xlsx(tmp_path / "bad.xlsx", rows), village_code=VILLAGE_CODE)
+    assert not result.written
+    messages = {(p.row, p.column): p.message for p in result.errors}
+    assert "之子" in messages[(6, "与户主关系")] and "女" in messages[(6, "与户主关系")], messages

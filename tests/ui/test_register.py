@@ -344,3 +344,45 @@ def test_a_new_applicant_is_saved_unidentified(qtbot, window, store):
     saved = store.households.get(form.household_id)
     assert saved.status == "" and saved.identified_year is None
     assert form.status_buttons["identify"].isEnabled() and "未识别" in form.status_label.text()
+
+
+def _paste(qtbot, widget, text: str) -> None:
+    """Paste as a clerk does from Word or a web page: the clipboard, then Ctrl+V."""
+    QApplication.clipboard().setText(text)
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_pasted_control_character_is_named_taken_out_and_nothing_else_is_lost(qtbot, window, store):
+    """A Word line break (\\x0b) pasted into the address: the save is refused next to the field,
+    the invisible character is taken out of the box, and the next save goes through."""
+    form = _new_form(qtbot, window)
+    choose(qtbot, form.basic.widgets["main_cause"], "因病")
+    qtbot.keyClicks(form.basic.widgets["identified_year"], "2016")
+    address = form.basic.widgets["address"]
+    _paste(qtbot, address, "一组\x0b3号")
+    assert address.text() == "一组\x0b3号"  # the box took it as pasted
+    people = _enter_family(qtbot, form)
+    qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.household_id is None
+    label = form.errors.labels[("households", "address")]
+    assert label.isVisible()
+    assert "控制字符" in label.text() and "已从输入框中去掉这些字符" in label.text(), label.text()
+    assert address.text() == "一组3号"
+    assert [m.name for m in form.members.members] == [m.name for m in people]  # the family typed is kept
+    assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] == 0
+    qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.household_id is not None, form.summary.text()
+    assert store.households.get(form.household_id).address == "一组3号"
+
+
+def test_a_control_character_in_a_member_name_is_refused_with_the_member_named(qtbot, window, store):
+    form = _new_form(qtbot, window)
+    choose(qtbot, form.basic.widgets["main_cause"], "因病")
+    qtbot.keyClicks(form.basic.widgets["identified_year"], "2016")
+    _enter_family(qtbot, form)
+    form.members.setData(form.members.index(1, COL["name"]), "李四\x1b妹")  # as a paste into the cell leaves it
+    qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.household_id is None
+    assert "第 2 名成员 · 姓名" in form.member_errors.text() and "控制字符" in form.member_errors.text()
+    assert store.db.execute("SELECT count(*) FROM members").fetchone()[0] == 0

@@ -25,6 +25,7 @@ def build_app(
 ) -> tuple[QApplication, MainWindow]:
     """The application and its main window, without entering the event loop (tests use this)."""
     app = QApplication.instance() or QApplication(argv)
+    assert isinstance(app, QApplication)  # the program and its tests make only QApplications
     app.setApplicationName("村档")
     app.setOrganizationName("Cundang")
     look.apply(app)
@@ -52,6 +53,7 @@ def _install_excepthook() -> None:
 def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
     """Open the window: the folder given, else $CUNDANG_DATA, else the last one used, else the default."""
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)  # the program makes only QApplications
     look.apply(app)
     _install_excepthook()
     settings = QSettings("Cundang", "Cundang")

@@ -4,6 +4,7 @@
 Standard library only, so that a fresh machine with nothing but python3 can run it:
     python3 desktop/bootstrap.py app     # opens the window (the demo village when no data exists)
     python3 desktop/bootstrap.py test    # runs the whole test suite
+    python3 desktop/bootstrap.py check   # lint, format, type and layer checks (as .ci/run does)
 Extra arguments go to the app (``cundang``) or to pytest.
 """
 
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
@@ -53,8 +55,8 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if WINDOWS else "bin/python")
 
 
-def run(cmd: list[str], **kw: object) -> None:
-    result = subprocess.run(cmd, **kw)  # type: ignore[call-overload]
+def run(cmd: list[str], **kw: Any) -> None:
+    result = subprocess.run(cmd, **kw)
     if result.returncode != 0:
         say(f"命令失败（退出码 {result.returncode}）：{' '.join(cmd)}")
         sys.exit(1)
@@ -125,10 +127,37 @@ def ensure_venv() -> None:
         STAMP.write_text(wanted)
 
 
+# The static checks, each configured in pyproject.toml: lint, format, types, layers.
+CHECKS = (
+    ("ruff", "check", "."),
+    ("ruff", "format", "--check", "."),
+    ("mypy",),
+    ("lint-imports",),
+)
+
+
+def check() -> int:
+    """Run every static check; report each, fail if any failed."""
+    scripts = venv_python().parent
+    failed = []
+    for tool, *args in CHECKS:
+        exe = scripts / (tool + (".exe" if WINDOWS else ""))
+        say(" ".join([tool, *args]))
+        if subprocess.call([str(exe), *args], cwd=ROOT) != 0:
+            failed.append(tool)
+    if failed:
+        say("未通过：" + "、".join(failed))
+        return 1
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("app", "test"):
+    if not argv or argv[0] not in ("app", "test", "check"):
         print(__doc__)
         return 2
+    if argv[0] == "check":
+        ensure_venv()
+        return check()
     ensure_system_packages(window=argv[0] == "app")
     ensure_venv()
     python = str(venv_python())

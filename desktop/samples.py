@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from desktop.paths import resource_root
@@ -33,23 +34,25 @@ def render(folder: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "demo", actor="演示") as store:
         generate(store, seed=1, households=40)
         [village] = store.villages.all()
-        ids = store.households.ids(village.id)
+        village_id = village.id
+        assert village_id is not None  # read from the database
+        ids = store.households.ids(village_id)
         font = find_font()
 
         def notice(kind: str, path: Path) -> int:
             return render_notice(
-                store, village.id, kind, 2020 if kind != "identify" else 2014, path, font, start="2020-12-01"
+                store, village_id, kind, 2020 if kind != "identify" else 2014, path, font, start="2020-12-01"
             )
 
-        jobs = {
+        jobs: dict[str, Callable[[Path], object]] = {
             "户档案": lambda p: render_households(store, ids[:1], p, font),
             "明白卡": lambda p: render_cards(store, ids[:1], p, font, 2020),
             **{f"公示-{k}": functools.partial(notice, k) for k in ("identify", "exit", "pairing", "funds")},
             **{
-                f"台账-{k}": functools.partial(render_ledger, store, village.id, k, 2020, font=font)
+                f"台账-{k}": functools.partial(render_ledger, store, village_id, k, 2020, font=font)
                 for k in ("projects", "team", "programmes", "inspections")
             },
-            "迎检资料": lambda p: render_binder(store, village.id, 2020, p, font),
+            "迎检资料": lambda p: render_binder(store, village_id, 2020, p, font),
         }
         for name, job in jobs.items():
             full = Path(tmp) / f"{name}.pdf"

@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from desktop.paths import resource_root
 from models.demo.generator import generate
@@ -39,6 +39,7 @@ def render(folder: Path) -> list[Path]:
     """Save a picture of every stop of the tour."""
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)  # the program makes only QApplications
     look.apply(app)
     shots = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,7 +59,7 @@ def tour(tmp: Path) -> Iterator[Stop]:
     """Every screen and dialog of the program, filled from a demo village, in turn (the
     screenshots and the label test walk the same tour)."""
     with Store.open(tmp / "empty") as empty:
-        dialog = FirstStartDialog(empty)
+        dialog: QDialog = FirstStartDialog(empty)
         dialog.show()
         yield _stop("00-first-start", dialog)
         dialog.close()
@@ -76,11 +77,12 @@ def tour(tmp: Path) -> Iterator[Stop]:
     yield _stop("03-搜索-拼音首字母", window)
     screen.clear_filters()
     window.show_section("贫困户")
+    village_id = window.header.village_id
+    assert village_id is not None  # the demo village is shown
     # A household with history: the first one that has left members or status changes.
-    hid = next(
-        h for h in store.households.ids(window.header.village_id) if len(store.households.file(h).status_events) > 2
-    )
+    hid = next(h for h in store.households.ids(village_id) if len(store.households.file(h).status_events) > 2)
     form = screen.open_household(hid)
+    assert form is not None
     form.resize(1280, 760)
     for i in range(form.tabs.count()):
         form.tabs.setCurrentIndex(i)
@@ -103,7 +105,9 @@ def tour(tmp: Path) -> Iterator[Stop]:
         yield _stop(f"3{i}-帮扶-{tab}", window)
         if i == 0:
             team = window.assistance.team
-            dialog = CadreDialog(store, store.assistance.cadre(key_of(team.table, 0)), window)
+            cadre_id = key_of(team.table, 0)
+            assert isinstance(cadre_id, int)  # each row is keyed by its cadre's id
+            dialog = CadreDialog(store, store.assistance.cadre(cadre_id), window)
             dialog.show()
             yield _stop("37-帮扶干部", dialog)
             dialog.close()
@@ -132,8 +136,8 @@ def tour(tmp: Path) -> Iterator[Stop]:
             window.ledgers.team.year.setValue(2020)
             window.ledgers.team.month.setValue(3)
         if i in (2, 3):
-            tab = window.ledgers.programmes if i == 2 else window.ledgers.inspections
-            tab.year.setCurrentIndex(tab.year.findData(2020))
+            ledger_tab = window.ledgers.programmes if i == 2 else window.ledgers.inspections
+            ledger_tab.year.setCurrentIndex(ledger_tab.year.findData(2020))
         yield _stop(f"4{i}-台账-{name}", window)
         if i == 0:
             pid = window.ledgers.projects.selected_project()
@@ -152,7 +156,7 @@ def tour(tmp: Path) -> Iterator[Stop]:
         store.folder,
         PrintJob(
             document="notice",
-            village_id=window.header.village_id,
+            village_id=village_id,
             year=2020,
             kind="exit",
             start="2020-12-01",
@@ -166,6 +170,7 @@ def tour(tmp: Path) -> Iterator[Stop]:
     yield from _exchange(window, store, tmp)
     window.show_section("贫困户")
     new = screen.new_household()
+    assert new is not None
     new.save()  # an empty new household: every required field says so
     new.resize(1280, 760)
     yield _stop("22-新建户-未填写时保存", new)
@@ -190,6 +195,7 @@ def _exchange(window: MainWindow, store: Store, tmp: Path) -> Iterator[Stop]:
     window.show_section("上报")
     screen = window.exchange
     village_id = window.header.village_id
+    assert village_id is not None  # the demo village is shown
     good = tmp / "龙坡村上报包.xlsx"
     facts = export_village(store, village_id, good)
     screen.export_tab._done(str(good), facts)
@@ -207,7 +213,9 @@ def _exchange(window: MainWindow, store: Store, tmp: Path) -> Iterator[Stop]:
     other = Store.open(tmp / "other", actor="演示")
     generate(other, seed=2, households=120, villages=2)
     second = tmp / "第二村上报包.xlsx"
-    export_village(other, other.villages.all()[1].id, second)
+    second_id = other.villages.all()[1].id
+    assert second_id is not None  # read from the database
+    export_village(other, second_id, second)
     other.close()
     window2 = MainWindow(county, AppEvents())
     window2.resize(1280, 800)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.errors import UnknownCode
 
@@ -13,6 +13,9 @@ class CodeList:
 
     name: str
     items: tuple[tuple[str, str], ...]
+    # Lookups made from the items once, in __post_init__.
+    _by_key: dict[str, str] = field(init=False, repr=False, compare=False)
+    _by_label: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         keys = [k for k, _ in self.items]
@@ -31,21 +34,21 @@ class CodeList:
         return tuple(lab for _, lab in self.items)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._by_key  # type: ignore[attr-defined]
+        return key in self._by_key
 
     def label(self, key: str | None) -> str:
         """The label of ``key``; an empty key has an empty label."""
         if key is None or key == "":
             return ""
         try:
-            return self._by_key[key]  # type: ignore[attr-defined]
+            return self._by_key[key]
         except KeyError:
             raise UnknownCode(list_name=self.name, value=key) from None
 
     def key(self, label: str) -> str:
         """The key whose label is ``label`` (surrounding spaces ignored)."""
         try:
-            return self._by_label[label.strip()]  # type: ignore[attr-defined]
+            return self._by_label[label.strip()]
         except KeyError:
             raise UnknownCode(list_name=self.name, value=label) from None
 
@@ -297,10 +300,10 @@ MEMBER_EVENT = CodeList("人员变更", MEMBER_JOIN.items + MEMBER_LEAVE.items)
 YES_NO = CodeList("是否", (("1", "是"), ("0", "否")))
 
 
-def flag_label(value: object) -> str:
+def flag_label(value: int | str | None) -> str:
     if value is None or value == "":
         return ""
-    return YES_NO.label("1" if int(value) else "0")  # type: ignore[call-overload]
+    return YES_NO.label("1" if int(value) else "0")
 
 
 # --- Assistance: cadres, pairing, plans, procedures, exit check --------------------

@@ -14,6 +14,7 @@ class Record:
     """Common fields: row id, stable UUID (for matching across exports), times."""
 
     TABLE: ClassVar[str] = ""
+    _columns: ClassVar[frozenset[str]]  # each class's own, made by columns() on first use
     id: int | None = None
     uuid: str = ""
     created_at: str = ""
@@ -24,7 +25,7 @@ class Record:
         cached = cls.__dict__.get("_columns")
         if cached is None:
             cached = frozenset(f.name for f in dataclasses.fields(cls))
-            cls._columns = cached  # type: ignore[attr-defined]  # per class: reading a county calls this often
+            cls._columns = cached  # per class: reading a county calls this often
         return cached
 
     @classmethod

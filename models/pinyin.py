@@ -35,7 +35,7 @@ def _syllable(char: str) -> str:
     """One character's reading (its most common one); other characters stand for themselves."""
     from pypinyin import lazy_pinyin  # loaded on first use: the CLI's reads never need it
 
-    return lazy_pinyin(char, errors=lambda chars: [chars.lower()])[0].lower()
+    return lazy_pinyin(char, errors=lambda chars: chars.lower())[0].lower()
 
 
 @lru_cache(maxsize=65536)

@@ -30,6 +30,11 @@ def S(template: str, when: Callable[[Any], bool] | None = None) -> Sentence:  # 
     return Sentence(template, when)
 
 
+def _reason_is(reason: str) -> Callable[[Any], bool]:
+    """The condition of a FileRefused sentence: the error's reason is this one."""
+    return lambda x: x.reason == reason
+
+
 ID_REASONS = {
     "length": "应为18位",
     "chars": "只能由数字组成，最后一位可以是X",
@@ -43,7 +48,7 @@ REFUSALS = {
     "missing": "文件不存在",
     "too_big": "文件太大（{detail}），上限 200 MB",
     "not_workbook": "不是 Excel 工作簿（.xlsx/.xls）或 CSV 文件",
-    "damaged": "工作簿已损坏，无法读取：{detail}",
+    "damaged": "工作簿已损坏，无法读取",
     "bomb": "工作簿解压后超过 1 GB（疑似“压缩炸弹”），已拒绝",
     "too_many_rows": "工作表“{detail}”超过 200000 行，已拒绝",
     "too_large": "工作表“{detail}”的使用范围过大（行数乘列数超过一千万个单元格，可能有远处的零散单元格），已拒绝",
@@ -125,9 +130,9 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     # Storage
     e.StorageError: (S("数据文件夹无法使用。"),),
     e.NotADatabase: (S("“{path}”不是村档的数据文件，无法打开。文件没有被改动。"),),
-    e.CorruptDatabase: (S("数据文件“{path}”已损坏，无法打开。文件没有被改动，请用备份恢复。（{detail}）"),),
+    e.CorruptDatabase: (S("数据文件“{path}”已损坏，无法打开。文件没有被改动，请用备份恢复。"),),
     e.NewerDatabase: (S("数据文件“{path}”由更新版本的村档创建，请先升级本程序再打开。文件没有被改动。"),),
-    e.DataFolderNotWritable: (S("数据文件夹“{path}”无法写入（{detail}）。请换一个文件夹，或检查权限和磁盘空间。"),),
+    e.DataFolderNotWritable: (S("数据文件夹“{path}”无法写入。请换一个文件夹，或检查权限和磁盘空间。"),),
     e.DatabaseBusy: (S("数据文件“{path}”正被另一个窗口或程序使用，请关闭它后再试。"),),
     e.UncleanText: (
         S("“{table:table}”的“{column:column}”含有未经整理的文字（首尾空格、全角数字或控制字符），没有保存。"),
@@ -222,9 +227,7 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     e.PeriodReversed: (S("公示结束日期 {end} 早于开始日期 {start}。"),),
     # Files and jobs
     e.FontUnusable: (S("字体文件“{path}”不能用于 PDF（需要含中文和英文数字的 TrueType 字体）：{detail}"),),
-    e.FileRefused: tuple(
-        S(f"{{path:file}}：{text}。", lambda x, r=reason: x.reason == r) for reason, text in REFUSALS.items()
-    )
+    e.FileRefused: tuple(S(f"{{path:file}}：{text}。", _reason_is(reason)) for reason, text in REFUSALS.items())
     + (S("{path:file}：无法读取这个文件。"),),
     e.MissingColumn: (S("“{column}”必须填写，文件中没有这一列。"),),
     e.ExportBlocked: (S("“{sheet}”工作表第 {row} 行的“{column}”含有无法写入 Excel 的字符，请在程序中改正后再导出。"),),
@@ -247,7 +250,7 @@ class _Formatter(string.Formatter):
 def sentence_for(error: e.CundangError) -> Sentence:
     """The sentence that words this error (its class's, else its nearest base class's)."""
     for klass in type(error).__mro__:
-        for s in SENTENCES.get(klass, ()):  # type: ignore[call-overload]
+        for s in SENTENCES.get(klass, ()):
             if s.when is None or s.when(error):
                 return s
     raise KeyError(type(error).__name__)
@@ -256,6 +259,11 @@ def sentence_for(error: e.CundangError) -> Sentence:
 def word(error: e.CundangError) -> str:
     """One clear sentence for a typed error."""
     return _Formatter(error).vformat(sentence_for(error).template, (), error.facts)
+
+
+def refusal(error: e.FileRefused) -> str:
+    """Why a file was refused, without its name (where a list already names the file)."""
+    return REFUSALS.get(error.reason, "无法读取这个文件").format(detail=error.detail) + "。"
 
 
 def describe(error: BaseException) -> str:

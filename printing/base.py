@@ -249,7 +249,7 @@ def _lay_out(
                 raise Cancelled()
             original(flowables)
 
-        doc.handle_flowable = watched  # type: ignore[method-assign]
+        doc.handle_flowable = watched
     doc.build(
         story,
         canvasmaker=lambda *a, **k: NumberedCanvas(

@@ -21,6 +21,7 @@ from printing.fonts import PdfFont
 def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     f = store.households.file(household_id)
     h = f.household
+    assert h.village_id is not None  # a stored household belongs to a village
     village = store.villages.get(h.village_id)
     config = store.config()
     cadres = {c.id: c for c in store.assistance.cadres(h.village_id)}
@@ -39,7 +40,7 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
         Spacer(1, 4 * mm),
     ]
     pairing, cadre = fields.record("pairings"), fields.record("cadres")
-    rows = [(pairing.label("cadre_id"), cadre.label("unit"), cadre.label("phone"))]
+    rows: list[tuple] = [(pairing.label("cadre_id"), cadre.label("unit"), cadre.label("phone"))]
     rows += [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone) for p in current]
     rows += [(f"{c.name}（第一书记）", c.unit, c.phone) for c in team]
     story += [Paragraph("谁帮扶我家、怎么联系", s.h1), table(rows, s, widths=[50 * mm, 70 * mm, 50 * mm])]
@@ -47,6 +48,7 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     measure = fields.record("measures")
     rows = [tuple(measure.headers("category", "content", "deadline", "status"))]
     if plan:
+        assert plan.id is not None
         rows += [
             (
                 codes.MEASURE_CATEGORY.label(m.category),

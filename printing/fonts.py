@@ -46,8 +46,10 @@ def load_ttf(path: str | Path, name: str | None = None) -> PdfFont:
     name = name or f"CundangCJK-{zlib.crc32(path.encode()):08x}"  # one name per file: none replaces another
     try:
         font = TTFont(name, path, subfontIndex=0) if path.lower().endswith(".ttc") else TTFont(name, path)
-    except Exception as exc:  # CFF outlines, not a font, truncated (struct.error), unreadable
-        raise FontUnusable(path=path, detail=str(exc) or type(exc).__name__) from exc
+    except OSError as exc:  # the file cannot be read at all
+        raise FontUnusable(path=path, detail="无法读取文件") from exc
+    except Exception as exc:  # CFF outlines, not a font, truncated (struct.error): reportlab's English stays out
+        raise FontUnusable(path=path, detail="不是可用的 TrueType 字体，或文件已损坏") from exc
     glyphs = font.face.charToGlyph
     missing = [c for c in "中文档户1A" if ord(c) not in glyphs]
     if missing:  # DroidSansFallback, for one, has no Latin glyphs
@@ -64,6 +66,7 @@ def find_font(configured: str | None = None) -> PdfFont:
     system font, else STSong-Light (not embedded)."""
     if configured in _cache:
         return _cache[configured]
+    result: PdfFont | None
     if configured:
         result = load_ttf(configured)
     else:

@@ -29,6 +29,7 @@ def title_of(store: Store, household_id: int) -> str:
 def household_story(store: Store, household_id: int, s: Styles) -> list:
     f = store.households.file(household_id)
     h = f.household
+    assert h.village_id is not None  # a stored household belongs to a village
     village = store.villages.get(h.village_id)
     groups = {g.id: g.name for g in store.villages.groups(h.village_id)}
     head = f.head
@@ -62,7 +63,7 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
         "planned_exit_year",
         "exit_year",
     )
-    pairs = [(hf.label(n), to_text(hf[n], getattr(h, n))) for n in facts]
+    pairs: list[tuple[str, object]] = [(hf.label(n), to_text(hf[n], getattr(h, n))) for n in facts]
     story += [
         Heading("一、基本情况", s.h1, 1),
         table(_two_columns(pairs), s, widths=[35 * mm, 50 * mm, 35 * mm, 50 * mm], header=False),
@@ -79,7 +80,7 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
         table(rows, s, widths=[16 * mm, 9 * mm, 34 * mm, 15 * mm, 15 * mm, 15 * mm, 16 * mm, 18 * mm, 18 * mm, 18 * mm])
     )
     story.append(Heading("三、生产生活条件", s.h1, 1))
-    cond = [
+    cond: list[tuple[str, object]] = [
         (hf.label(n), to_text(hf[n], getattr(h, n)))
         for n in (
             *Household_AREAS,

@@ -53,9 +53,9 @@ def notice_rows(store: Store, village_id: int, kind: str, year: int) -> tuple[li
     """What a notice shows, masked: never a full ID number, phone, bank account or health detail."""
     groups = {g.id: g.name for g in store.villages.groups(village_id)}
     if kind in ("identify", "exit"):
-        last = views.MAIN_CAUSE if kind == "identify" else views.PER_CAPITA
-        headers = [f.header.format(year=year) for f in (*views.NOTICE_PEOPLE, last)]
-        rows = []
+        last_field = views.MAIN_CAUSE if kind == "identify" else views.PER_CAPITA
+        headers = [f.header.format(year=year) for f in (*views.NOTICE_PEOPLE, last_field)]
+        rows: list[tuple] = []
         for hid in _households_of(store, village_id, kind, year):
             f = store.households.file(hid)
             head = f.head

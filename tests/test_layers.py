@@ -1,4 +1,5 @@
-"""The layering rules: models/ and printing/ never import Qt, ui or desktop."""
+"""The layering rules: models/ and printing/ never import Qt, ui or desktop; inside models/ each
+layer imports only those below it (the contracts in pyproject.toml)."""
 
 import shutil
 import subprocess

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -59,8 +60,10 @@ class FirstStartDialog(QDialog):
         self.demo_button.clicked.connect(self.open_demo)
         self.setMinimumWidth(520)
 
-    def create(self) -> None:
-        village = Village(**{k: e.text().strip() for k, e in self.edits.items()})
+    # The button's slot; it shadows QWidget.create, which Qt itself never calls through Python.
+    def create(self) -> None:  # type: ignore[override]
+        typed: dict[str, Any] = {k: e.text().strip() for k, e in self.edits.items()}
+        village = Village(**typed)
         names = self.groups.toPlainText().replace("，", "\n").replace(",", "\n").splitlines()
         try:
             create_village(self.store, village, names)

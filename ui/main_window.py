@@ -27,6 +27,19 @@ from ui.village_screen import VillageScreen
 SECTIONS = ("村情", "贫困户", "帮扶", "一户一策", "台账", "公示与打印", "上报", "统计")
 
 
+# Every section's screen: a widget with set_village.
+Screen = (
+    VillageScreen
+    | HouseholdListScreen
+    | AssistanceScreen
+    | PlanScreen
+    | LedgerScreen
+    | PrintScreen
+    | ExchangeScreen
+    | ExitCheckScreen
+)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, events: AppEvents, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -47,7 +60,7 @@ class MainWindow(QMainWindow):
         self.ledgers = LedgerScreen(store, events)
         self.printing = PrintScreen(store, events)
         self.exchange = ExchangeScreen(store, events)
-        self.screens: dict[str, QWidget] = {
+        self.screens: dict[str, Screen] = {
             "村情": self.village_screen,
             "贫困户": self.households,
             "帮扶": self.assistance,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -58,8 +59,10 @@ class PlanScreen(LazyVillage, QWidget):
         self.household.setObjectName("plan-household")
         self.household.setEditable(True)
         self.household.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.household.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.household.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.household.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.household.setMinimumContentsLength(22)
         self.year = QSpinBox()
         self.year.setRange(2014, dt.date.today().year + 1)
@@ -218,8 +221,10 @@ class PlanScreen(LazyVillage, QWidget):
         self.target_exit.setText(str(self.plan.target_exit_year or ""))
         self.target_income.setText(format_fen(self.plan.target_income_fen))
         self.note.setText(self.plan.note)
-        for m in self.store.assistance.measures(plan.id) if plan else []:
-            self._add_row(m)
+        if plan:
+            assert plan.id is not None  # read from the database
+            for m in self.store.assistance.measures(plan.id):
+                self._add_row(m)
         self._refresh_state()
         self.loaded = self._snapshot()
 
@@ -232,16 +237,18 @@ class PlanScreen(LazyVillage, QWidget):
                 combo.set_key(getattr(m, name))
                 self.table.setCellWidget(row, col, combo)
             elif name == "member_id":
-                combo = QComboBox()
-                combo.addItem("全户", None)
+                member_combo = QComboBox()
+                member_combo.addItem("全户", None)
                 for person in self._members():
-                    combo.addItem(person.name if person.is_current else f"{person.name}（已减少）", person.id)
-                combo.setCurrentIndex(max(combo.findData(m.member_id), 0))
-                self.table.setCellWidget(row, col, combo)
+                    member_combo.addItem(person.name if person.is_current else f"{person.name}（已减少）", person.id)
+                member_combo.setCurrentIndex(max(member_combo.findData(m.member_id), 0))
+                self.table.setCellWidget(row, col, member_combo)
             else:
                 value = format_fen(m.funds_fen) if name == "funds_fen" else (getattr(m, name) or "")
                 self.table.setItem(row, col, QTableWidgetItem(str(value)))
-        self.table.item(row, COLUMNS.index("content")).setData(Qt.ItemDataRole.UserRole, m.id)
+        content = self.table.item(row, COLUMNS.index("content"))
+        assert content is not None  # set just above: content is a text column
+        content.setData(Qt.ItemDataRole.UserRole, m.id)
         self.table.resizeColumnsToContents()
 
     def _refresh_state(self) -> None:
@@ -263,7 +270,7 @@ class PlanScreen(LazyVillage, QWidget):
     def collect(self) -> tuple[list[Measure], list[Problem]]:
         measures, problems = [], []
         for row in range(self.table.rowCount()):
-            values: dict[str, object] = {}
+            values: dict[str, Any] = {}
             for col, name in enumerate(COLUMNS):
                 widget = self.table.cellWidget(row, col)
                 if isinstance(widget, CodeCombo):
@@ -301,7 +308,8 @@ class PlanScreen(LazyVillage, QWidget):
             uuid=self.plan.uuid,
             household_id=self.plan.household_id,
             year=self.plan.year,
-            target_exit_year=int(target_exit) if target_exit.isdigit() else (target_exit or None),
+            # Text that is not a year goes on as typed: the rules word the problem at the field.
+            target_exit_year=int(target_exit) if target_exit.isdigit() else (target_exit or None),  # type: ignore[arg-type]
             target_income_fen=target_income,
             note=self.note.text().strip(),
         )

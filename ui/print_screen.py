@@ -143,6 +143,7 @@ class PrintScreen(QWidget):
             if found is None:
                 self.error.set_error(f"本村没有户编号为 {number} 的户。")
                 return None
+            assert found.id is not None  # read from the database
             ids.append(found.id)
         return PrintJob(
             document=document,

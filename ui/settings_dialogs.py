@@ -106,7 +106,9 @@ class PovertyLineDialog(QDialog):
     def _on_delete(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
-            self.changes |= delete_poverty_line(self.store, key_of(self.table, row))
+            line_id = key_of(self.table, row)
+            assert isinstance(line_id, int)  # each row is keyed by its line's id
+            self.changes |= delete_poverty_line(self.store, line_id)
             self.refresh()
 
 

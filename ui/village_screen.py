@@ -134,6 +134,7 @@ class VillageScreen(QWidget):
         self.village = self.store.villages.get(village_id) if village_id is not None else None
         self.setEnabled(self.village is not None)
         if self.village is not None:
+            assert self.village.id is not None  # read from the database
             self.form.load(self.village)
             self.groups.load(self.store.villages.groups(self.village.id))
         self.errors.clear()

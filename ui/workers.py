@@ -5,10 +5,16 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from models.errors import Cancelled
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog
+
+T = TypeVar("T")  # what the work function returns
 
 
 class WorkerSignals(QObject):
@@ -20,6 +26,8 @@ class WorkerSignals(QObject):
 class Worker(QRunnable):
     """Runs ``fn(progress=..., cancelled=...)``. Create it on the UI thread; ``cancel()`` sets a flag
     the function polls. The function never touches widgets."""
+
+    dialog: QProgressDialog  # set by run_with_progress (tests watch it)
 
     def __init__(self, fn: Callable[..., object]) -> None:
         super().__init__()
@@ -60,8 +68,8 @@ def pool() -> QThreadPool:
 def run_with_progress(
     parent,
     title: str,
-    fn: Callable[..., object],
-    on_done: Callable[[object], None],
+    fn: Callable[..., T],
+    on_done: Callable[[T], None],
     on_failed: Callable[[BaseException], None],
     *,
     label: str = "正在处理……",
@@ -90,7 +98,7 @@ def run_with_progress(
     worker.signals.progress.connect(progress)
     worker.signals.finished.connect(lambda result: finish(on_done, result))
     worker.signals.failed.connect(lambda error: finish(on_failed, error))
-    worker.dialog = dialog  # type: ignore[attr-defined]  (tests watch it)
+    worker.dialog = dialog
     pool().start(worker)
     dialog.show()
     return worker

@@ -24,4 +24,4 @@ _ZH = {
 
 def install() -> None:
     """argparse looks ``_`` up in its module at call time, so replacing it translates it."""
-    argparse._ = lambda text: _ZH.get(text, text)  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ZH.get(text, text)  # type: ignore[attr-defined]  # typeshed omits argparse's _

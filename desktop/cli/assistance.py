@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from desktop.cli.common import EXIT_OK, village_store
 from models import codes
@@ -17,6 +18,7 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
     with village_store(folder, args.village) as (store, villages):
         out = {"year": args.year, "households": [], "villages": []}
         for v in villages:
+            assert v.id is not None  # read from the database
             for c in run_exit_check(store, args.year, village_id=v.id):
                 out["households"].append(
                     {
@@ -74,8 +76,9 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
 def cadres(folder: Path, args: argparse.Namespace) -> int:
     with village_store(folder, args.village) as (store, villages):
         config = store.config()
-        out = []
+        out: list[dict[str, Any]] = []
         for v in villages:
+            assert v.id is not None  # read from the database
             people = store.assistance.cadres(v.id)
             loads = store.assistance.loads(v.id)
             out.append(
@@ -90,7 +93,7 @@ def cadres(folder: Path, args: argparse.Namespace) -> int:
                             "phone": c.phone,
                             "roles": [codes.CADRE_ROLE.label(r) for r in c.role_keys],
                             "on_team": bool(c.on_team),
-                            "current_households": loads.get(c.id, 0),
+                            "current_households": loads.get(c.id, 0) if c.id is not None else 0,
                             "left_date": c.left_date,
                         }
                         for c in people
@@ -104,15 +107,15 @@ def cadres(folder: Path, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"villages": out}, ensure_ascii=False, indent=1))
         return EXIT_OK
-    for v in out:
-        print(f"{v['name']}（{v['code']}）帮扶干部 {len(v['cadres'])} 人")
-        for c in v["cadres"]:
+    for entry in out:
+        print(f"{entry['name']}（{entry['code']}）帮扶干部 {len(entry['cadres'])} 人")
+        for c in entry["cadres"]:
             team = "驻村工作队 " if c["on_team"] else ""
             left = f"，已于 {c['left_date']} 离开" if c["left_date"] else ""
             print(
                 f"  {c['name']}（{team}{'、'.join(c['roles']) or '无角色'}；{c['unit']}）"
                 f"结对 {c['current_households']} 户{left}"
             )
-        missing = "、".join(v["missing_roles"]) or "无"
-        print(f"  缺少的帮扶力量：{missing}；无帮扶责任人的未脱贫户：{v['unpaired_households']} 户")
+        missing = "、".join(entry["missing_roles"]) or "无"
+        print(f"  缺少的帮扶力量：{missing}；无帮扶责任人的未脱贫户：{entry['unpaired_households']} 户")
     return EXIT_OK

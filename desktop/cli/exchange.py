@@ -31,9 +31,11 @@ def export(folder: Path, args: argparse.Namespace) -> int:
     from models.exchange.package import export_village
 
     with village_store(folder, args.village, single=True) as (store, villages):
-        facts = export_village(store, villages[0].id, args.out)
-    rows = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
-    print(f"已导出 {args.out}：{rows}。")
+        village_id = villages[0].id
+        assert village_id is not None  # read from the database
+        facts = export_village(store, village_id, args.out)
+    sheets = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
+    print(f"已导出 {args.out}：{sheets}。")
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ def print_document(folder: Path, args: argparse.Namespace) -> int:
 
     with village_store(folder, args.village, single=True) as (store, villages):
         village = villages[0]
+        assert village.id is not None  # read from the database
         font = find_font(store.config().pdf_font or None)
         if font.warning:
             print(f"提示：{font.warning}", file=sys.stderr)
@@ -53,6 +54,7 @@ def print_document(folder: Path, args: argparse.Namespace) -> int:
                     if found is None:
                         print(f"错误：本村没有户编号为 {number} 的户。没有生成文件。", file=sys.stderr)
                         return EXIT_ERROR
+                    assert found.id is not None  # read from the database
                     ids.append(found.id)
             else:
                 print("错误：请用 --household 指定户，或用 --all 打印全村。", file=sys.stderr)

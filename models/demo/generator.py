@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from models import codes, idnumber
 from models.demo import names
@@ -456,7 +457,7 @@ class _VillageGen:
         group_ids = [g["id"] for g in groups]
         group_names = {g["id"]: g["name"] for g in groups}
         plans = [self.household(i + 1, group_ids) for i in range(self.n)]
-        events = []
+        events: list[dict] = []
         for hh, people, status_events in plans:
             hh["village_id"] = village["id"]
             hh["address"] = f"{village['township']}{village['name']}{group_names[hh['group_id']]}"
@@ -774,7 +775,10 @@ def _demo_poverty_lines(store: Store) -> None:
     )
 
 
-def _weighted(r: random.Random, weights: dict) -> object:
+K = TypeVar("K")
+
+
+def _weighted(r: random.Random, weights: dict[K, int]) -> K:
     return r.choices(list(weights), weights=list(weights.values()))[0]
 
 

@@ -55,6 +55,7 @@ def overview(store: Store, found: list[Duplicate] | None = None) -> list[Village
         for place in {p.village_code for p in d.places}:
             dup_count[place] = dup_count.get(place, 0) + 1
     for v in store.villages.all():
+        assert v.id is not None  # read from the database
         s = stats.get(v.code)
         at, exported, acc = last.get(v.id, ("", "", False))
         lines.append(
@@ -144,6 +145,7 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
     main: list[list[object]] = []
     totals: list[object] = ["合计", "", f"{len(villages)} 个村"] + [0] * (len(main_headers) - 3)
     for v in villages:
+        assert v.id is not None  # read from the database
         s = stats.get(v.code)
         summary = village_exit_summary(store, v.id, year)
         money = [to_decimal(f or 0) for f in funds.get(v.id, [0] * len(codes.PROJECT_FUND_COLUMNS))]
@@ -169,21 +171,22 @@ def summary_rows(store: Store, year: int) -> dict[str, tuple[list[str], list[lis
         main.append(row)
         for i, value in enumerate(row[3:], 3):
             if isinstance(value, (int, Decimal)) and i != incidence_i:
-                totals[i] += value  # type: ignore[operator]
+                total = totals[i]
+                assert isinstance(total, (int, Decimal))  # a number column's total starts at 0
+                totals[i] = total + value
     poor_i, agri_i = (list(views.COUNTY_SUMMARY).index(n) for n in ("poor_people", "agri_population"))
-    totals[incidence_i] = (
-        (Decimal(totals[poor_i] * 100) / Decimal(totals[agri_i])).quantize(Decimal("0.01"))  # type: ignore[operator]
-        if totals[agri_i]
-        else ""
-    )
+    poor, agri = totals[poor_i], totals[agri_i]
+    assert isinstance(poor, int) and isinstance(agri, int)  # sums of people counts
+    totals[incidence_i] = (Decimal(poor * 100) / Decimal(agri)).quantize(Decimal("0.01")) if agri else ""
     sheets = {"各村汇总": (main_headers, [*main, totals])}
     for title, kind, clist in (
         ("按贫困户属性", "attribute", codes.ATTRIBUTE),
         ("按主要致贫原因", "cause", codes.CAUSE),
     ):
         keys = list(clist.keys)
-        rows = [[v.code, v.name, *(by[kind].get(v.id, {}).get(k, 0) for k in keys)] for v in villages]
-        rows.append(["合计", "", *(sum(by[kind].get(v.id, {}).get(k, 0) for v in villages) for k in keys)])
+        counted = [by[kind].get(v.id, {}) if v.id is not None else {} for v in villages]
+        rows = [[v.code, v.name, *(c.get(k, 0) for k in keys)] for v, c in zip(villages, counted, strict=True)]
+        rows.append(["合计", "", *(sum(c.get(k, 0) for c in counted) for k in keys)])
         sheets[title] = ([VILLAGE.header("code"), VILLAGE.header("name"), *(clist.label(k) for k in keys)], rows)
     return sheets
 

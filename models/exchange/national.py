@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from models import codes
 from models.domain import Group, Household, Member, MemberEvent, StatusEvent, Village
@@ -51,10 +52,16 @@ class NationalResult:
 class _Person:
     row: int  # Excel row
     cells: dict[str, str]  # field -> cleaned text
-    facts: dict[str, object] = field(default_factory=dict)  # member fields from its non-empty cells
+    facts: dict[str, Any] = field(default_factory=dict)  # member fields from its non-empty cells
     member: Member | None = None  # as it will be stored; None when it is left alone
     stored: Member | None = None
-    changes: dict[str, object] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_head(p: _Person) -> bool:
+    """Whether a member with changes becomes (or stays) the head: those are written last."""
+    assert p.member is not None  # a member with changes is planned
+    return p.member.relation == codes.HEAD
 
 
 @dataclass
@@ -65,7 +72,7 @@ class _Family:
     stored: Household | None = None
     household: Household | None = None  # a new household as it will be stored
     group: str = ""
-    changes: dict[str, object] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
     events: list[tuple[str, int]] = field(default_factory=list)  # (status event kind, year)
     data_year: int | None = None
     id: int | None = None
@@ -202,7 +209,8 @@ class _Import(columns.ExportReader):
                 )
                 return None
             if village is None:
-                return Village(code=code, **{("name" if f == "village" else f): v.get(f, "") for f in PLACE})
+                place: dict[str, Any] = {("name" if f == "village" else f): v.get(f, "") for f in PLACE}
+                return Village(code=code, **place)
             theirs = [v.get(f, "") for f in PLACE[2:]]
             ours = [village.county, village.township, village.name]
             if any(t and columns.fold(t) != columns.fold(o) for t, o in zip(theirs, ours)):
@@ -239,7 +247,7 @@ class _Import(columns.ExportReader):
         households = [Household.from_row(r) for r in self.store.db["households"].rows_where("village_id = ?", [vid])]
         self.households = {h.household_no: h for h in households}
         self.numbers = {h.id: h.household_no for h in households}
-        self.members: dict[int, list[Member]] = {}
+        self.members: dict[int | None, list[Member]] = {}
         self.registered: dict[str, Member] = {}
         for r in self.store.db["members"].rows_where("village_id = ?", [vid], order_by="sort_order, id"):
             m = Member.from_row(r)
@@ -282,7 +290,8 @@ class _Import(columns.ExportReader):
         else:
             self.update_family(fam, facts, status)
 
-    def new_family(self, fam: _Family, facts: dict[str, object], status: str | None) -> None:
+    def new_family(self, fam: _Family, facts: dict[str, Any], status: str | None) -> None:
+        assert fam.head is not None  # plan_family chose it
         row = fam.head.row
         if not fam.head.cells.get("identified_year") and fam.data_year is not None:
             facts["identified_year"] = fam.data_year
@@ -332,9 +341,9 @@ class _Import(columns.ExportReader):
                 + "），请核对识别年度、脱贫年度和年度。",
             )
 
-    def update_family(self, fam: _Family, facts: dict[str, object], status: str | None) -> None:
+    def update_family(self, fam: _Family, facts: dict[str, Any], status: str | None) -> None:
         stored = fam.stored
-        assert stored is not None
+        assert stored is not None and fam.head is not None
         row = fam.head.row
         merged, problems = records.check("households", dataclasses.replace(stored, **facts))
         self.rule_problems(fam, problems, set(facts))
@@ -394,6 +403,7 @@ class _Import(columns.ExportReader):
                 }
 
     def rule_problems(self, fam: _Family, problems: list[Problem], fields: set[str]) -> None:
+        assert fam.head is not None  # plan_family chose it
         for problem in problems:
             name = str(problem.where[-1])
             if name in fields:
@@ -423,6 +433,7 @@ class _Import(columns.ExportReader):
         ]
         for problem in found + member_rules.household_problems(members):
             _, i, name = problem.where
+            assert i is None or isinstance(i, int)  # ("members", index or None, field)
             if isinstance(problem.error, DuplicateIdNumber) or (
                 not isinstance(problem.error, HeadCount) and (i is None or i >= len(listed))
             ):
@@ -509,6 +520,7 @@ class _Import(columns.ExportReader):
         with store.db.atomic():
             if village.id is None:
                 village = store.villages.get(create_village(store, village, new_groups).id or 0)
+                assert village.id is not None
             elif new_groups:
                 start = len(self.group_names)
                 w.insert_many(
@@ -520,13 +532,13 @@ class _Import(columns.ExportReader):
                 )
             gids = {g.name: g.id for g in store.villages.groups(village.id)}
             new = [f for f in families if f.stored is None]
-            rows = w.insert_many(
-                "households",
-                [
+            planned: list[dict[str, Any]] = []
+            for f in new:
+                assert f.household is not None  # new_family planned it
+                planned.append(
                     dataclasses.replace(f.household, village_id=village.id, group_id=gids.get(f.group)).to_record()
-                    for f in new
-                ],
-            )
+                )
+            rows = w.insert_many("households", planned)
             for f, row in zip(new, rows):
                 f.id = row["id"]
             w.insert_many(
@@ -540,20 +552,23 @@ class _Import(columns.ExportReader):
                 ],
             )
             joined: list[tuple[int, _Family]] = []  # (index in records, family) of members joining a household
-            records = []
+            records: list[dict[str, Any]] = []
             for f in families:
                 if f.stored is not None:
                     f.id = f.stored.id
+                    assert f.id is not None
                     changes = dict(f.changes)
                     if "group" in changes:
                         changes["group_id"] = gids[changes.pop("group")]
                     if changes:
                         w.update("households", f.id, changes)
                     # Clear a head before another member becomes one: one head at every moment.
-                    for p in sorted((p for p in f.people if p.changes), key=lambda p: p.member.relation == codes.HEAD):
+                    for p in sorted((p for p in f.people if p.changes), key=_is_head):
+                        assert p.stored is not None and p.stored.id is not None  # only a stored member has changes
                         w.update("members", p.stored.id, p.changes)
                 start = len(self.members.get(f.id, [])) if f.stored is not None else 0
                 for i, p in enumerate(p for p in f.people if p.member is not None and p.stored is None):
+                    assert p.member is not None
                     m = dataclasses.replace(p.member, household_id=f.id, village_id=village.id, sort_order=start + i)
                     if f.stored is not None:
                         m.joined_date = self.day(f.data_year or self.today.year)

@@ -111,7 +111,7 @@ SHEET_OF = {s.table: s for s in SHEETS}
 
 
 def sheet_rows(
-    store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]], groups: dict[int, str]
+    store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]], groups: dict[int | None, str]
 ) -> list[list[str]]:
     """The sheet's rows as text, in id order; records each row's uuid for later references."""
     cur = store.db.execute(f"SELECT * FROM {sheet.table} WHERE {sheet.scope} ORDER BY id", {"village": village_id})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -26,8 +26,8 @@ from models.rules import register
 from models.rules.assistance import overlapping
 from models.rules.base import repeated
 from models.rules.ledgers import finding_dates, paid_after_start
-from models.rules.values import column_from_text
-from models.wording import describe
+from models.rules.values import column_from_text, to_text
+from models.wording import describe, refusal
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -99,6 +99,15 @@ class CheckedPackage:
     def add(self, sheet: str, row: int | None, column: str, value: str, message: str, level: str = ERROR) -> None:
         self.problems.append(RowProblem(self.file, sheet, row, column, value, message, level))
 
+    def add_at(self, table: str, i: int, name: str, error: Exception, level: str = ERROR) -> None:
+        """A rule's problem with the ``i``-th record of a table's sheet, at its field's column,
+        its value shown as the cell reads (labels, not keys)."""
+        sheet = pkg.SHEET_OF[table]
+        found = self.table(table)
+        header = self.headers.get(sheet.name, {}).get(name, sheet.record.header(name))
+        value = to_text(sheet.record[name], found.get(name)[i])
+        self.add(sheet.name, found.rows[i], header, value, describe(error), level)
+
 
 def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPackage:
     """Everything about the file on its own; the county checks follow in package_import."""
@@ -106,7 +115,7 @@ def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPac
     try:
         grids = {g.name: g for g in read_file(path)}
     except FileRefused as refused:
-        out.add("", None, "", "", describe(refused))
+        out.add("", None, "", "", refusal(refused))  # the problem's file column names the file
         return out
     if pkg.MANIFEST not in grids:
         out.add("", None, "", "", f"没有“{pkg.MANIFEST}”工作表：这不是村档导出的上报包")
@@ -280,7 +289,7 @@ def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbe
         for r, u in zip(numbers, uuids, strict=True):
             if not UUID_RE.match(u):
                 out.add(sheet.name, r, "UUID", u, "UUID 为空或格式不对")
-    converted: list[Sequence[Any]] = [[t.strip() or None for t in cols[1 + i]] for i in range(len(refs))]
+    converted: list[list[Any]] = [[t.strip() or None for t in cols[1 + i]] for i in range(len(refs))]
     for j, spec in enumerate(fields):
         texts = cols[1 + len(refs) + j]
         if spec.kind in ("text", "note", "id_number", "phone", "digits"):
@@ -317,7 +326,8 @@ def _rules(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
         if (row, header) in told:
             continue
         value = table.columns.get(name, [None] * len(table))[i]
-        out.add(sheet.name, row, header, "" if value is None else str(value), describe(error), level)
+        shown = to_text(sheet.record[name], value) if name in sheet.record else str(value or "")
+        out.add(sheet.name, row, header, shown, describe(error), level)  # as the cell reads (女, not 2)
 
 
 def _steps(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
@@ -331,7 +341,7 @@ def _steps(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
             steps[i] = codes.PROCEDURE_STEPS[procedure].key(text)
         elif procedure:
             steps[i] = None
-            out.add(sheet.name, r, "步骤", text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")
+            out.add(sheet.name, r, sheet.record.label("step"), text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")
 
 
 _AS_NUMBER = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
@@ -348,14 +358,14 @@ def _member_ids(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
             out.add(
                 sheet.name,
                 r,
-                "证件号码",
+                sheet.record.label("id_number"),
                 number,
                 "证件号码被存成了数字，后几位已经丢失，无法还原：请从村档重新导出，不要在 Excel 中改动这一列",
             )
             numbers[i] = None
             continue
         if number.strip() != number.strip().upper():
-            out.add(sheet.name, r, "证件号码", number, "末位的小写 x 已改为大写 X", WARNING)
+            out.add(sheet.name, r, sheet.record.label("id_number"), number, "末位的小写 x 已改为大写 X", WARNING)
             numbers[i] = number.strip().upper()
 
 
@@ -434,7 +444,7 @@ def _references(out: CheckedPackage) -> None:
 
 
 # Keys the database holds unique within a village's records.
-_UNIQUE = {
+_UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "village_groups": [("name",)],
     "households": [("household_no",)],
     "incomes": [("household_id", "year")],
@@ -471,17 +481,14 @@ def _together(out: CheckedPackage) -> None:
     (one head, the couple), nobody registered twice in the village, a household's status and
     its status changes, its pairings, a project's payments, an inspection's problems."""
     members = out.table("members")
-    headers = out.headers.get("家庭成员", {})
     relations, sexes, lefts = members.get("relation"), members.get("sex"), members.get("left_date")
     for _, rows in _groups(members.get("household_id")).items():
         current = [not lefts[i] for i in rows]
         mine = [relations[i] or "" for i in rows]
         for at, error in member_rules.head_problems(mine, current):
-            i = rows[at if at is not None else 0]
-            out.add("家庭成员", members.rows[i], headers.get("relation", ""), relations[i] or "", describe(error))
+            out.add_at("members", rows[at if at is not None else 0], "relation", error)
         for at, error in member_rules.couple_warnings(mine, [sexes[i] or "" for i in rows], current):
-            i = rows[at]
-            out.add("家庭成员", members.rows[i], headers.get("sex", ""), sexes[i] or "", describe(error), WARNING)
+            out.add_at("members", rows[at], "sex", error, WARNING)
     # One registration per person in the village, among current members.
     types, numbers = members.get("id_type"), members.get("id_number")
     keys = [
@@ -495,7 +502,7 @@ def _together(out: CheckedPackage) -> None:
         error = DuplicateIdNumber(
             id_number=keys[i], household_no=number_of.get(owners[first]) or "", name=names[first] or ""
         )
-        out.add("家庭成员", members.rows[i], headers.get("id_number", ""), numbers[i] or "", describe(error))
+        out.add_at("members", i, "id_number", error)
     _status_history(out, households)
     _pairings(out)
     _payments_and_problems(out)
@@ -506,7 +513,7 @@ def _status_history(out: CheckedPackage, households: Table) -> None:
     events = out.table("status_events")
     by_household = _groups(events.get("household_id"))
     kinds, days = events.get("kind"), events.get("event_date")
-    for row, uuid, status in zip(households.rows, households.uuids, households.get("status"), strict=True):
+    for at, (uuid, status) in enumerate(zip(households.uuids, households.get("status"), strict=True)):
         if status is None:
             continue  # already refused for its value
         mine = sorted(by_household.get(uuid, []), key=lambda i: (days[i] or "", events.rows[i]))
@@ -514,52 +521,38 @@ def _status_history(out: CheckedPackage, households: Table) -> None:
             continue
         error = register.status_problem(status, [kinds[i] for i in mine])
         if error is not None:
-            out.add(
-                "贫困户",
-                row,
-                out.headers.get("贫困户", {}).get("status", ""),
-                codes.status_label(status),
-                describe(error),
-            )
+            out.add_at("households", at, "status", error)
 
 
 def _pairings(out: CheckedPackage) -> None:
     pairings = out.table("pairings")
     starts, ends = pairings.get("start_date"), pairings.get("end_date")
-    headers = out.headers.get("结对帮扶", {})
     for _, rows in _groups(pairings.get("household_id")).items():
         if len(rows) < 2:
             continue
         periods = [(starts[i] or "", ends[i]) for i in rows]
         for later, earlier in overlapping(periods):
             i, j = rows[later], rows[earlier]
-            out.add(
-                "结对帮扶",
-                pairings.rows[i],
-                headers.get("start_date", ""),
-                starts[i] or "",
-                describe(Repeated(first=f"第 {pairings.rows[j]} 行的结对时间（一户同一时间只能有一名帮扶责任人）")),
-            )
+            first = f"第 {pairings.rows[j]} 行的结对时间（一户同一时间只能有一名帮扶责任人）"
+            out.add_at("pairings", i, "start_date", Repeated(first=first))
 
 
 def _payments_and_problems(out: CheckedPackage) -> None:
     projects = out.table("projects")
     start_of = dict(zip(projects.uuids, projects.get("start_date"), strict=True))
     paid = out.table("disbursements")
-    for row, project, day in zip(paid.rows, paid.get("project_id"), paid.get("pay_date"), strict=True):
+    for i, (project, day) in enumerate(zip(paid.get("project_id"), paid.get("pay_date"), strict=True)):
         error = paid_after_start(day or "", start_of.get(project))
         if error is not None:
-            out.add("资金拨付", row, out.headers.get("资金拨付", {}).get("pay_date", ""), day or "", describe(error))
+            out.add_at("disbursements", i, "pay_date", error)
     inspections = out.table("inspections")
     day_of = dict(zip(inspections.uuids, inspections.get("inspect_date"), strict=True))
     found = out.table("problems")
-    headers = out.headers.get("整改问题", {})
-    for row, inspection, deadline, done in zip(
-        found.rows, found.get("inspection_id"), found.get("deadline"), found.get("completed_date"), strict=True
+    for i, (inspection, deadline, done) in enumerate(
+        zip(found.get("inspection_id"), found.get("deadline"), found.get("completed_date"), strict=True)
     ):
-        for name, error in finding_dates(deadline or "", done, day_of.get(inspection) or ""):
-            value = deadline if name == "deadline" else done
-            out.add("整改问题", row, headers.get(name, ""), value or "", describe(error))
+        for name, date_error in finding_dates(deadline or "", done, day_of.get(inspection) or ""):
+            out.add_at("problems", i, name, date_error)
 
 
 def _repeats(

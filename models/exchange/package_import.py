@@ -71,39 +71,39 @@ def import_packages(
 
     Many files are read and checked by worker processes side by side (a county's 2 cores), each
     writing its package in turn under SQLite's write lock; outcomes come back in the files' order."""
-    paths = [str(p) for p in paths]
+    files = [str(p) for p in paths]
     if workers is None:
         # One more worker than cores when writing: one checks while another holds the write lock.
-        workers = min((os.cpu_count() or 1) + (0 if dry_run else 1), 3, len(paths))
+        workers = min((os.cpu_count() or 1) + (0 if dry_run else 1), 3, len(files))
     if workers <= 1:
-        outcomes = []
-        for i, path in enumerate(paths):
+        outcomes: list[Outcome] = []
+        for i, path in enumerate(files):
             if cancelled():
-                outcomes.extend(Outcome(p, SKIPPED) for p in paths[i:])
+                outcomes.extend(Outcome(p, SKIPPED) for p in files[i:])
                 break
             if progress:
-                progress(i, len(paths), Path(path).name)
+                progress(i, len(files), Path(path).name)
             outcomes.append(import_one(store, path, dry_run=dry_run, accept_modified=accept_modified))
         if progress:
-            progress(len(paths), len(paths), "")
+            progress(len(files), len(files), "")
         return outcomes
     results: dict[int, Outcome] = {}
     context = multiprocessing.get_context("spawn")  # no fork of a process that runs Qt threads
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_open_worker_store, initargs=(str(store.folder), store.writer.actor)
     ) as pool:
-        futures = {pool.submit(_import_in_worker, path, dry_run, accept_modified): i for i, path in enumerate(paths)}
+        futures = {pool.submit(_import_in_worker, path, dry_run, accept_modified): i for i, path in enumerate(files)}
         for done, future in enumerate(as_completed(futures), 1):
             results[futures[future]] = future.result()
             if progress:
-                progress(done, len(paths), Path(paths[futures[future]]).name)
+                progress(done, len(files), Path(files[futures[future]]).name)
             if cancelled():
                 pool.shutdown(wait=True, cancel_futures=True)
                 for f, i in futures.items():  # files already under way finish whole
                     if f.done() and not f.cancelled() and i not in results:
                         results[i] = f.result()
                 break
-    return [results.get(i, Outcome(p, SKIPPED)) for i, p in enumerate(paths)]
+    return [results.get(i, Outcome(p, SKIPPED)) for i, p in enumerate(files)]
 
 
 _WORKER_STORE: Store | None = None
@@ -201,7 +201,7 @@ def _against_county(
 ) -> str:
     """Under the write lock: the village as it stands now (another worker may have just taken it)."""
     existing = store.villages.by_code(checked.village_code)
-    if existing and _same_as_last(store, existing.id, checked, outcome):
+    if existing and existing.id is not None and _same_as_last(store, existing.id, checked, outcome):
         return outcome.status
     if plan.village_id != (existing.id if existing else None) or not plan.existing:
         plan = _Plan(store, checked, existing.id if existing else None)
@@ -282,9 +282,9 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
     for person, name, other_code, no in found:
         for r, number in people[person]:
             checked.add(
-                "家庭成员",
+                pkg.SHEET_OF["members"].name,
                 r,
-                "证件号码",
+                pkg.SHEET_OF["members"].record.label("id_number"),
                 number,
                 f"这个人已在 {name}（{other_code}）第 {no} 户登记；已导入，并列入重复人员清单",
                 WARNING,
@@ -402,9 +402,11 @@ class _Plan:
             if column in values:
                 values[column] = f(values[column]) if count is None else list(map(f, values[column]))
 
+        def resolve(known: dict[str, int]) -> Callable[[Any], Any]:
+            return lambda u: None if u is None else known[u]
+
         for column in sheet.refs:
-            known = ids[sheet.record[column].ref]
-            each(column, lambda u, known=known: None if u is None else known[u])
+            each(column, resolve(ids[sheet.record[column].ref]))
         if sheet.table == "households":
             each("group_id", lambda g: groups.get(g or ""))
         if sheet.table in _VILLAGE_COLUMN:
@@ -414,9 +416,9 @@ class _Plan:
     def write(self, accept_modified: bool) -> None:
         writer = self.store.writer
         for sheet in reversed(pkg.SHEETS):  # removals first, children before parents
-            incoming = set(self.checked.table(sheet.table).uuids)
+            incoming_uuids = set(self.checked.table(sheet.table).uuids)
             for uuid, row in self.existing[sheet.table].items():
-                if uuid not in incoming and sheet.table != "villages":
+                if uuid not in incoming_uuids and sheet.table != "villages":
                     writer.delete(sheet.table, row["id"])
         ids: dict[str, dict[str, int]] = {t: {u: r["id"] for u, r in rows.items()} for t, rows in self.existing.items()}
         groups: dict[str, int] = {}

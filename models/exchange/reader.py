@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -102,20 +103,21 @@ def _read_calamine(
             if sheet.height > MAX_ROWS:
                 raise FileRefused(path=str(path), reason="too_many_rows", detail=name)
             raw = sheet.to_python(skip_empty_area=False)
-            grid = Grid(name, raw, formulas.get(name, []))  # rows holding other than text are replaced
-            for r, values in enumerate(raw):
+            rows = cast("list[list[str]]", raw)  # text once the loop below has replaced the rows that are not
+            grid = Grid(name, rows, formulas.get(name, []))  # rows holding other than text are replaced
+            for r, values in enumerate(rows):
                 try:  # one join per row tells both: every cell is text, and none can be too long
                     plain = len("".join(values)) <= MAX_CELL_CHARS
                 except TypeError:
                     plain = False
-                    row = []
-                    for c, v in enumerate(values):
+                    row: list[str] = []
+                    for c, v in enumerate(raw[r]):
                         if type(v) is not str:
                             if keep_numbers and type(v) is float:
                                 grid.numbers[(r, c)] = v
                             v = cell_text(v)
                         row.append(v)
-                    values = raw[r] = row
+                    values = rows[r] = row
                 if not plain and values and max(map(len, values)) > MAX_CELL_CHARS:
                     longest = max(range(len(values)), key=lambda i: len(values[i]))
                     raise FileRefused(
@@ -276,7 +278,7 @@ def _read_csv(path: Path) -> Grid:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = []
+    rows: list[list[str]] = []
     for row in csv.reader(io.StringIO(text), dialect):
         if row and max(map(len, row)) > MAX_CELL_CHARS:
             raise FileRefused(path=str(path), reason="cell_too_long", detail=f"第 {len(rows) + 1} 行")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from models import codes
 from models.fields.spec import (
     CODE,
@@ -37,13 +39,13 @@ def _ref(name: str, label: str, table: str, *, required: bool = True) -> FieldSp
     return F(name, label, REF, ref=table, required=required)
 
 
-def _flag(name: str, label: str, *, known: bool = False, **kw: object) -> FieldSpec:
+def _flag(name: str, label: str, *, known: bool = False, **kw: Any) -> FieldSpec:
     """A yes/no field; ``known``: always 是 or 否 (stored 0 when not said), else it may be unknown."""
-    return F(name, label, FLAG, default=0 if known else None, **kw)  # type: ignore[arg-type]
+    return F(name, label, FLAG, default=0 if known else None, **kw)
 
 
-def _money(name: str, label: str, short: str = "", **kw: object) -> FieldSpec:
-    return F(name, label, FEN, default=0, unit="元", short=short, **kw)  # type: ignore[arg-type]
+def _money(name: str, label: str, short: str = "", **kw: Any) -> FieldSpec:
+    return F(name, label, FEN, default=0, unit="元", short=short, **kw)
 
 
 def _area(name: str, label: str) -> FieldSpec:

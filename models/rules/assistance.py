@@ -20,7 +20,9 @@ def overlaps(a_start: str, a_end: str | None, b_start: str, b_end: str | None) -
     return a_start <= (b_end or FAR_FUTURE) and b_start <= (a_end or FAR_FUTURE)
 
 
-def check_new_pairing(start: str, end: str | None, existing: Iterable[Pairing], cadres: dict[int, Cadre]) -> None:
+def check_new_pairing(
+    start: str, end: str | None, existing: Iterable[Pairing], cadres: dict[int | None, Cadre]
+) -> None:
     for p in existing:
         if overlaps(start, end, p.start_date, p.end_date):
             other = cadres.get(p.cadre_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from models import fields
 from models.domain import INCOME_ITEMS, Income
@@ -56,7 +56,7 @@ def from_texts(household_id: int | None, year: int, texts: dict[str, str]) -> tu
     """An Income from the 元 amounts a clerk typed; an amount that cannot be read is a problem
     at ("incomes", year, item) and counts as 0 meanwhile."""
     problems: list[Problem] = []
-    values = {}
+    values: dict[str, Any] = {}
     record = fields.record("incomes")
     for name in INCOME_ITEMS:
         value = parse_input(record[name], texts.get(name, ""), ("incomes", year, name), problems)

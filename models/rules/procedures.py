@@ -63,8 +63,11 @@ def check_step(procedure: str, step: ProcedureStep, done: list[ProcedureStep], n
         days = (_day(step.end_date) - _day(step.start_date)).days + 1
         if days < notice_days:
             raise NoticeTooShort(days=days, required=notice_days)
-    if done and done[-1].step == "notice" and step.start_date <= done[-1].end_date:
-        raise NoticeNotOver(until=(_day(done[-1].end_date) + dt.timedelta(days=1)).isoformat())
+    if done and done[-1].step == "notice":
+        notice_end = done[-1].end_date
+        assert notice_end is not None  # step_complete requires a notice's end date at every door
+        if step.start_date <= notice_end:
+            raise NoticeNotOver(until=(_day(notice_end) + dt.timedelta(days=1)).isoformat())
 
 
 def check_complete(procedure: str, done: list[ProcedureStep], day: str) -> None:

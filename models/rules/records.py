@@ -73,7 +73,7 @@ def check_columns(
     count: int,
     *,
     today: dt.date | None = None,
-    refused: Found = (),
+    refused: Sequence[tuple[int, str, CundangError, str]] = (),
 ) -> Found:
     """The same rules over a sheet given a column at a time (``count`` rows, text as
     ``clean_columns`` leaves it, with what it ``refused``): what ``check`` would find for each

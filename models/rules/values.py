@@ -199,7 +199,7 @@ def _number(field: FieldSpec, value: Any) -> CundangError | None:
         return InvalidNumber(value=str(value))
     if field.kind == "int" and not isinstance(value, int):
         return NotAWholeNumber(value=str(value))
-    shown = format_fen(value) if field.kind == "fen" else _shown(value)
+    shown = format_fen(value) if field.kind == "fen" and isinstance(value, int) else _shown(value)
     if field.positive and value <= 0:
         return NotPositive(value=shown)
     low = 0 if field.kind == "fen" and field.low is None else field.low
@@ -408,7 +408,7 @@ def column_from_text(field: FieldSpec, texts: Sequence[str]) -> tuple[list[Any],
     return values, [(i, errors[t]) for i, t in enumerate(texts) if t in errors]
 
 
-def to_text(field: FieldSpec, value: Any, groups: dict[int, str] | None = None) -> str:
+def to_text(field: FieldSpec, value: Any, groups: dict[int | None, str] | None = None) -> str:
     """A stored value as a person reads it: labels for codes, 元 for fen, 是/否 for flags."""
     if value is None or value == "":
         return codes.UNIDENTIFIED if field.kind == "status" and value == "" else ""

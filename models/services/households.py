@@ -64,6 +64,7 @@ def prepare(
     for i, m in enumerate(ready):
         problems += records.check("members", m, ("members", i), today=today)[1]
     problems += member_rules.household_problems(ready)
+    assert household.village_id is not None  # every household belongs to a village
     same_no = store.households.by_no(household.village_id, household.household_no)
     if same_no is not None and same_no.id != household.id:
         problems.append(
@@ -147,6 +148,7 @@ def _as_update(store: Store, household: Household, members: list[Member]) -> tup
     household = dataclasses.replace(
         household, village_id=stored.village_id, status=stored.status, exit_year=stored.exit_year
     )
+    assert household.id is not None  # replace kept the id checked above
     if any(m.id is None for m in members):
         raise ValueError("new members join through add_member")
     stored_members = {m.id: m for m in store.households.members(household.id)}
@@ -243,6 +245,7 @@ def remove_member(
     if not member.is_current:
         raise MemberAlreadyLeft(name=member.name)
     day = _event_day(event_date, today)
+    assert member.household_id is not None  # a stored member belongs to a household
     others = [m for m in store.households.members(member.household_id) if m.is_current and m.id != member_id]
     if member.relation == codes.HEAD and others and new_head_id not in {m.id for m in others}:
         raise HeadCount(count=0)
@@ -314,7 +317,7 @@ def change_status(
         household_id=household_id,
         kind=kind,
         event_date=event_date,
-        year=year,  # type: ignore[arg-type]
+        year=year,  # type: ignore[arg-type]  # int or text as given: the rules check it, check_year reads it
         reason=reason,
         override_reason=override_reason,
     )
@@ -361,6 +364,7 @@ def change_status(
 def save_income(store: Store, income: Income, *, today: dt.date | None = None) -> Changes:
     """Insert or replace a household's income for one year (amounts in fen, never negative)."""
     raise_problems(records.check("incomes", income, ("incomes", income.year), today=today)[1])
+    assert income.household_id is not None  # _upsert_year holds it to the same
     with store.operation() as op:
         rid = _upsert_year(store, income, store.households.income(income.household_id, income.year))
     return op.changes(rid)
@@ -369,6 +373,7 @@ def save_income(store: Store, income: Income, *, today: dt.date | None = None) -
 def save_assurance(store: Store, assurance: Assurance, *, today: dt.date | None = None) -> Changes:
     assurance, problems = records.check("assurances", assurance, ("assurances", assurance.year), today=today)
     raise_problems(problems)
+    assert assurance.household_id is not None  # _upsert_year holds it to the same
     with store.operation() as op:
         rid = _upsert_year(store, assurance, store.households.assurance(assurance.household_id, assurance.year))
     return op.changes(rid)
@@ -407,7 +412,8 @@ def save_household_file(
     identified = not applicant if new else household.status != ""
     household, members, problems = prepare(store, household, members, identified=identified, today=today)
     cleaned = []
-    for record in (*incomes, *assurances):
+    yearly: tuple[Income | Assurance, ...] = (*incomes, *assurances)
+    for record in yearly:
         record, found = records.check(record.TABLE, record, (record.TABLE, record.year), today=today)
         cleaned.append(record)
         problems += found

@@ -209,7 +209,8 @@ def _team(store: Store, village_id: int, period: Period, today: dt.date) -> tupl
         short = shortfall(counts, [c.id for c in team if c.id is not None], minimum)
         short_months += bool(short)
         for c in team:
-            attendance.rows.append((month, c.name, counts.get(c.id, 0), minimum, short.get(c.id, 0)))  # type: ignore[arg-type]
+            assert c.id is not None  # read from the database
+            attendance.rows.append((month, c.name, counts.get(c.id, 0), minimum, short.get(c.id, 0)))
             attendance.keys.append(c.id)
             attendance.warn.append(c.id in short)
     names = {c.id: c.name for c in cadres}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from models.changes import Changes
 from models.domain import Attendance, Benefit, Disbursement, Finding, Income, Inspection, Project, WorkLog
@@ -134,7 +135,7 @@ def apply_transfer_income(store: Store, household_id: int, year: int) -> Changes
     Other income items stay as they were."""
     from models.services.households import save_income
 
-    proposal = proposed_transfer_income(store.ledgers.household_benefits(household_id), year)
+    proposal: dict[str, Any] = proposed_transfer_income(store.ledgers.household_benefits(household_id), year)
     income = store.households.income(household_id, year) or Income(household_id=household_id, year=year)
     return save_income(store, dataclasses.replace(income, **proposal))
 

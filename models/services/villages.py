@@ -47,6 +47,7 @@ def update_village(store: Store, village: Village, groups: list[Group]) -> Chang
     if village.id is None:
         raise ValueError("update_village needs a saved village")
     village, names = _checked(store, village, [g.name for g in groups])
+    assert village.id is not None  # the checked copy keeps the id
     stored = {g.id: g for g in store.villages.groups(village.id)}
     kept = {g.id for g in groups if g.id is not None}
     with store.operation() as op:

@@ -255,7 +255,9 @@ class AuditedWriter:
                 _GUARDS[table]({**stored, **changes})
             if table in _DERIVED:
                 _DERIVED[table](changes)
-            _uuid, before = self._row_json(table, row_id)  # type: ignore[misc]
+            row = self._row_json(table, row_id)
+            assert row is not None  # read just above, in the same transaction
+            _uuid, before = row
             now = self._clock()
             sets = ", ".join(f"[{k}] = ?" for k in changes)
             self.db.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlite_utils import Database
 
 from models.domain import Record
@@ -11,5 +13,5 @@ class Repo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def _where(self, cls: type[Record], where: str, params: list[object], order: str = "id") -> list:
+    def _where(self, cls: type[Record], where: str, params: Sequence[object], order: str = "id") -> list:
         return [cls.from_row(r) for r in self.db[cls.TABLE].rows_where(where, params, order_by=order)]

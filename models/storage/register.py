@@ -99,7 +99,8 @@ class RegisterRepo:
         self.db = db
 
     def _where(self, f: HouseholdFilter) -> tuple[str, list[object]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if f.village_id is not None:
             clauses.append("h.village_id = ?")
             params.append(f.village_id)

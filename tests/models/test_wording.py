@@ -197,3 +197,16 @@ def test_database_and_file_errors_are_said_in_chinese_without_their_english():
     ):
         text = wording.describe(error)
         assert not re.search(r"constraint|locked|space|Permission|malformed", text), text
+
+
+def test_the_english_an_error_carries_for_the_log_is_never_said():
+    """Details from a library (calamine, sqlite, the OS) stay in the error, out of the sentence."""
+    from pathlib import Path
+
+    for error in (
+        errors.FileRefused(path="村.xlsx", reason="damaged", detail="Zip error: invalid Zip archive"),
+        errors.CorruptDatabase(path=Path("cundang.db"), detail="file is not a database"),
+        errors.DataFolderNotWritable(path=Path("数据"), detail="Permission denied"),
+    ):
+        said = wording.describe(error).replace("cundang.db", "").replace("xlsx", "")
+        assert not re.search(r"[A-Za-z]{3,}", said), said

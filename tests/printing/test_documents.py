@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from models.errors import FontUnusable, PeriodReversed
+from models.wording import describe
 from printing.card import render_cards
 from printing.fonts import find_font, load_ttf
 from printing.household_file import render_households
@@ -81,8 +82,10 @@ def test_refusals_leave_no_file(demo_store, tmp_path, font):
         render_households(demo_store, demo_store.households.ids(village.id)[:1], tmp_path / "missing" / "x.pdf", font)
     bad = tmp_path / "bad.ttf"
     bad.write_text("not a font")
-    with pytest.raises(FontUnusable):
+    with pytest.raises(FontUnusable) as caught:
         load_ttf(bad)
+    said = describe(caught.value).replace(str(bad), "").replace("TrueType", "")
+    assert "字体" in said and not re.search(r"[a-z]{3,}", said), said  # reportlab's English stays out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttf"]
 
 

@@ -95,6 +95,7 @@ class PairingTab(QWidget):
             return
         loads = self.store.assistance.loads(self.village_id)
         for c in self.store.assistance.cadres(self.village_id):
+            assert c.id is not None  # read from the database
             if c.is_current:
                 self.cadre.addItem(f"{c.name}（{c.unit}，现结对 {loads.get(c.id, 0)} 户）", c.id)
         self.cadre.setCurrentIndex(max(self.cadre.findData(chosen), 0))  # the next batch goes to the same cadre
@@ -112,8 +113,11 @@ class PairingTab(QWidget):
         if row < 0:
             fill(self.history, [])
             return
+        household_id = key_of(self.households, row)
+        # A row is there only when a village is shown; each is keyed by its household's id.
+        assert self.village_id is not None and isinstance(household_id, int)
         cadres = {c.id: c for c in self.store.assistance.cadres(self.village_id)}
-        history = self.store.assistance.pairings(key_of(self.households, row))
+        history = self.store.assistance.pairings(household_id)
         fill(
             self.history,
             [
@@ -124,7 +128,7 @@ class PairingTab(QWidget):
         )
 
     def _on_pair(self) -> None:
-        ids = [k for k in selected_keys(self.households) if k is not None]
+        ids = [k for k in selected_keys(self.households) if isinstance(k, int)]
         cadre_id = self.cadre.currentData()
         if not ids or cadre_id is None:
             self.error.set_error("请先选中要结对的户和帮扶责任人。")
@@ -146,8 +150,10 @@ class PairingTab(QWidget):
         if row < 0 or cadre_id is None:
             self.error.set_error("请先在结对历史中选中要更正的一条。")
             return
+        pairing_id = key_of(self.history, row)
+        assert isinstance(pairing_id, int)  # each row is keyed by its pairing's id
         try:
-            changes = correct_pairing(self.store, key_of(self.history, row), cadre_id)
+            changes = correct_pairing(self.store, pairing_id, cadre_id)
         except CundangError as exc:  # a cadre who had left by then
             self.error.set_error(f"未更正：{describe(exc)}")
             return

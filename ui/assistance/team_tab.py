@@ -73,7 +73,7 @@ class TeamTab(QWidget):
                     c.position,
                     c.phone,
                     "是" if c.on_team else "",
-                    loads.get(c.id, 0),
+                    loads.get(c.id, 0) if c.id is not None else 0,
                     f"{c.left_date} 离开" if c.left_date else "在岗",
                 )
                 for c in cadres
@@ -94,7 +94,9 @@ class TeamTab(QWidget):
     def _on_edit(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
-            self._edit(self.store.assistance.cadre(key_of(self.table, row)))
+            cadre_id = key_of(self.table, row)
+            assert isinstance(cadre_id, int)  # each row is keyed by its cadre's id
+            self._edit(self.store.assistance.cadre(cadre_id))
 
     def _edit(self, cadre: Cadre) -> None:
         if self.village_id is None:
@@ -107,8 +109,10 @@ class TeamTab(QWidget):
         row = self.table.currentRow()
         if row < 0:
             return
+        cadre_id = key_of(self.table, row)
+        assert isinstance(cadre_id, int)  # each row is keyed by its cadre's id
         try:
-            changes = cadre_leaves(self.store, key_of(self.table, row), self.leave_date.date().toString("yyyy-MM-dd"))
+            changes = cadre_leaves(self.store, cadre_id, self.leave_date.date().toString("yyyy-MM-dd"))
         except CundangError as exc:  # the date, or a cadre already gone
             self.error.set_error(describe(exc))
             return

@@ -91,6 +91,7 @@ class VisitsTab(QWidget):
         if key is None:
             fill(self.table, [])
             return
+        assert self.village_id is not None  # there is a choice only when a village is shown
         by_household = self.by.currentData() == "household"
         visits = self.store.assistance.visits(**({"household_id": key} if by_household else {"cadre_id": key}))
         names = {c.id: c.name for c in self.store.assistance.cadres(self.village_id)}

@@ -86,6 +86,7 @@ class AssistanceTab(QWidget):
         if household_id is None:
             return
         village_id = self.store.households.get(household_id).village_id
+        assert village_id is not None  # a stored household belongs to a village
         cadres = {c.id: c for c in self.store.assistance.cadres(village_id)}
         pairings = self.store.assistance.pairings(household_id)
         fill(
@@ -105,6 +106,7 @@ class AssistanceTab(QWidget):
         years = self.store.assistance.plan_years(household_id)
         if years:
             plan = self.store.assistance.plan(household_id, years[-1])
+            assert plan is not None and plan.id is not None  # one of the years it has plans for
             measures = self.store.assistance.measures(plan.id)
             items = "；".join(
                 f"{codes.MEASURE_CATEGORY.label(m.category)}：{m.content}（{codes.MEASURE_STATUS.label(m.status)}）"
@@ -174,6 +176,7 @@ class AssistanceTab(QWidget):
         if step == "notice":
             self.step_end.setMaximumDate(self.step_start.maximumDate().addDays(60))
             village_id = self.store.households.get(self.household_id).village_id
+            assert village_id is not None  # a stored household belongs to a village
             printed = self.store.ledgers.latest_notice(village_id, procedure)
             if printed:  # the notice printed for the board gives the period
                 self.step_start.setDate(QDate.fromString(printed[0], "yyyy-MM-dd"))
@@ -183,6 +186,7 @@ class AssistanceTab(QWidget):
                 self.step_end.setDate(self.step_start.date().addDays(self.store.config().notice_days - 1))
 
     def _on_step(self, stop: bool = False) -> None:
+        assert self.household_id is not None  # the tab is enabled only for a saved household
         procedure = self.procedure.currentData()
         done = current_round(
             procedure,

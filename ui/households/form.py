@@ -177,7 +177,7 @@ class HouseholdForm(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(bottom)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
         self.save_button.clicked.connect(self.save)
         self.print_file_button.clicked.connect(lambda: self.print_pdf("household"))
         self.print_card_button.clicked.connect(lambda: self.print_pdf("card"))
@@ -197,6 +197,7 @@ class HouseholdForm(QDialog):
     def load(self) -> None:
         if self.household_id is None:
             village = self.store.villages.get(self.village_id)
+            assert village.id is not None  # read from the database
             household = Household(
                 village_id=self.village_id,
                 household_no=self.store.households.next_household_no(village.code, village.id),

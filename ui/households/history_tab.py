@@ -40,6 +40,7 @@ class HistoryTab(QWidget):
     def load(self, household_id: int | None) -> None:
         if household_id:
             household = self.store.households.get(household_id)
+            assert household.village_id is not None  # a stored household belongs to a village
             names: dict[tuple[str, object], str] = {
                 ("group", g.id): g.name for g in self.store.villages.groups(household.village_id)
             }

@@ -107,15 +107,15 @@ class HouseholdListScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
-        self.new_action = QAction(
-            "新建贫困户", self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_household
-        )
-        self.find_action = QAction(
-            "查找贫困户", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.focus_search
-        )
-        self.export_action = QAction("导出所列贫困户…", self, triggered=self.export)
+        self.new_action = QAction("新建贫困户", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
+        self.new_action.triggered.connect(self.new_household)
+        self.find_action = QAction("查找贫困户", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.triggered.connect(self.focus_search)
+        self.export_action = QAction("导出所列贫困户…", self)
+        self.export_action.triggered.connect(self.export)
 
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self.apply_filter)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _: self._timer.start())
         for combo in (self.group, self.status, self.attribute, self.cause, self.year, self.year_kind):
             combo.currentIndexChanged.connect(lambda _: self.apply_filter())

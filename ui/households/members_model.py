@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QWidget
 
 from models import codes, fields
 from models.domain import Member
@@ -218,7 +218,8 @@ class MemberDelegate(QStyledItemDelegate):
         if options is None:
             editor = super().createEditor(parent, option, index)
             if COLUMNS[index.column()] == "birth_date":
-                editor.setPlaceholderText("yyyy-MM-dd")  # type: ignore[attr-defined]
+                assert isinstance(editor, QLineEdit)  # a text cell's editor
+                editor.setPlaceholderText("yyyy-MM-dd")
             return editor
         combo = QComboBox(parent)
         for value, label in options:

@@ -50,8 +50,12 @@ class YearPicker(QWidget):
         row.addWidget(self.add_button)
         row.addStretch(1)
         row.addWidget(self.remove_button)
-        self.combo.currentIndexChanged.connect(lambda _: self.current() and self.year_changed.emit(self.current()))
+        self.combo.currentIndexChanged.connect(self._on_index_changed)
         self.add_button.clicked.connect(lambda: self.add(self.new_year.value()))
+
+    def _on_index_changed(self, _: int) -> None:
+        if self.current():
+            self.year_changed.emit(self.current())
 
     def current(self) -> int:
         return self.combo.currentData() or 0
@@ -222,7 +226,9 @@ class IncomeTab(YearlyTab):
         mine = [p for p in problems if p.where[0] == "incomes"]
         if not mine:
             return
-        year = int(mine[0].where[1])  # type: ignore[call-overload]
+        where_year = mine[0].where[1]  # ("incomes", year, item)
+        assert isinstance(where_year, (int, str))
+        year = int(where_year)
         self.picker.add(year)
         for p in mine:
             if p.where[1] == year and str(p.where[2]) in self.errors:
@@ -272,7 +278,7 @@ class AssuranceTab(YearlyTab):
         self._set_enabled(True)
         values = self.by_year.setdefault(year, {**{n: None for n in ASSURANCE_ITEMS}, "note": ""})
         for name, combo in self.combos.items():
-            combo.set_value(values[name])  # type: ignore[arg-type]
+            combo.set_value(values[name])
         self.note.setText(str(values["note"]))
 
     def _on_edit(self, *_: object) -> None:

@@ -116,7 +116,9 @@ class InspectionsTab(QWidget):
         row = self.table.currentRow()
         if row < 0:
             return None
-        inspection_id, _ = key_of(self.table, row)
+        key = key_of(self.table, row)
+        assert isinstance(key, tuple) and self.village_id is not None  # rows are (inspection, problem) ids of a village
+        inspection_id, _ = key
         inspection = next(
             i
             for i in self.store.ledgers.inspections(self.village_id, "0000-01-01", "9999-12-31")
@@ -163,8 +165,12 @@ class InspectionsTab(QWidget):
         if row < 0:
             self.error.set_error("请先选中一个问题。")
             return
-        _, finding_id = key_of(self.table, row)
-        inspection, findings = self._selected_inspection()
+        key = key_of(self.table, row)
+        assert isinstance(key, tuple)  # (inspection id, problem id)
+        _, finding_id = key
+        chosen = self._selected_inspection()
+        assert chosen is not None  # a row is selected
+        inspection, findings = chosen
         for f in findings:
             if f.id == finding_id:
                 if f.completed_date:

@@ -72,6 +72,7 @@ class ProjectDialog(QDialog):
         self.households = QListWidget()
         self.households.setObjectName("beneficiaries")
         chosen = set(store.ledgers.beneficiaries(project.id)) if project.id else set()
+        assert project.village_id is not None  # the tab opens a project only for its village
         rows = [r for r in store.register.pairing_rows(project.village_id) if r[3]]  # identified households
         listed = {r[0] for r in rows}
         labels = store.register.household_labels(project.village_id)
@@ -208,7 +209,11 @@ class ProjectsTab(QWidget):
 
     def selected_project(self) -> int | None:
         row = self.table.currentRow()
-        return key_of(self.table, row) if row >= 0 else None
+        if row < 0:
+            return None
+        project_id = key_of(self.table, row)
+        assert project_id is None or isinstance(project_id, int)  # each row is keyed by its project's id
+        return project_id
 
     def _show_payments(self) -> None:
         pid = self.selected_project()

@@ -53,8 +53,8 @@ class TeamLedgerTab(QWidget):
         top.addWidget(self.print_button)
         top.addWidget(self.export_button)
         entry = QHBoxLayout()
-        for w in (self.cadre, self.day, self.attend_button, self.log_text, self.log_button):
-            entry.addWidget(w)
+        for widget in (self.cadre, self.day, self.attend_button, self.log_text, self.log_button):
+            entry.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 2)

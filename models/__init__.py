@@ -1,0 +1,1 @@
+"""The program without a screen: records, rules, storage, services, exchange and wording (no Qt)."""

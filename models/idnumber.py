@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import mul
 
 from models.errors import InvalidIdNumber
 
@@ -24,8 +23,11 @@ class IdInfo:
 
 
 def check_character(first17: str) -> str:
-    """ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    return CHECK_CHARACTERS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
+    """ISO 7064 MOD 11-2 check character for the first 17 digits.
+
+    The weights are 2^(17-i) mod 11, and 13 = 2 (mod 11), so the weighted sum is, mod 11, twice
+    the digits read as a base-13 number: one call in C instead of seventeen products."""
+    return CHECK_CHARACTERS[2 * int(first17, 13) % 11]
 
 
 def normalize(id_number: str) -> str:

@@ -56,3 +56,10 @@ def test_made_numbers_are_valid_and_any_single_digit_error_is_caught(birth, seq,
 
 def test_mask_keeps_first_six_and_last_four():
     assert idnumber.mask("11010519491231002X") == "110105********002X"
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_check_character_is_the_standards_weighted_sum(first17):
+    """The fast form (base 13) gives what GB 11643 defines: sum of digit x weight, mod 11."""
+    weighted = sum(int(d) * w for d, w in zip(first17, idnumber.WEIGHTS, strict=True))
+    assert idnumber.check_character(first17) == idnumber.CHECK_CHARACTERS[weighted % 11]

@@ -222,11 +222,13 @@ EDUCATION = CodeList(
 )
 
 DROPOUT = "dropout"
+HOME_TAUGHT = "home_taught"
+NOT_IN_SCHOOL = "none"
 
 SCHOOL = CodeList(
     "在校生状况",
     (
-        ("none", "非在校生"),
+        (NOT_IN_SCHOOL, "非在校生"),
         ("preschool", "学前教育"),
         ("primary", "小学"),
         ("junior", "初中"),
@@ -235,6 +237,7 @@ SCHOOL = CodeList(
         ("higher_vocational", "高职高专"),
         ("bachelor", "本科及以上"),
         (DROPOUT, "失学辍学"),
+        (HOME_TAUGHT, "送教上门"),  # a severely disabled child taught at home: in school (§3)
     ),
 )
 
@@ -416,15 +419,22 @@ def step_label(procedure: str, step: str) -> str:
 EXIT_CRITERION = CodeList(
     "退出标准",
     (
-        ("income", "人均纯收入超过扶贫标准"),
+        ("income", "人均纯收入"),
         ("food", "不愁吃"),
         ("clothing", "不愁穿"),
         ("education", "义务教育有保障"),
         ("medical", "基本医疗有保障"),
         ("housing", "住房安全有保障"),
         ("water", "饮水安全有保障"),
+        ("power", "通生活用电"),
+        ("tv", "通广播电视"),
     ),
 )
+# Income and 两不愁三保障 always decide exit (seeds 001, 004: never income alone); a province may
+# add only the others (饮水安全, and seed 002's 户户有 通生活用电 / 通广播电视).
+EXIT_ALWAYS = ("income", "food", "clothing", "education", "medical", "housing")
+EXIT_OPTIONAL = tuple(k for k in EXIT_CRITERION.keys if k not in EXIT_ALWAYS)
+EXIT_OUTCOME = CodeList("核查结果", (("met", "达标"), ("failed", "未达标"), ("missing", "未填写")))
 
 # --- The four ledgers (四类台账) ---------------------------------------------------------
 

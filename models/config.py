@@ -13,13 +13,16 @@ from models import codes
 class Config:
     # "六个一" of seed 002 (二十一); 四川 uses "三个一", other provinces other sets.
     required_roles: list[str] = field(default_factory=lambda: list(codes.VILLAGE_REQUIREMENT.keys))
-    # 人均纯收入 AND 两不愁三保障; most provinces also check safe water.
-    exit_criteria: list[str] = field(default_factory=lambda: list(codes.EXIT_CRITERION.keys))
+    # 人均纯收入 AND 两不愁三保障 always (codes.EXIT_ALWAYS); most provinces also check safe water.
+    exit_criteria: list[str] = field(default_factory=lambda: [*codes.EXIT_ALWAYS, "water"])
     notice_days: int = 7  # 公示 at least this many days
     enforce_procedures: bool = True  # 识别 / 标注脱贫 only after their procedure's steps
     # Village exit: 贫困发生率 below 2 % (3 % in the west), in permille.
     incidence_max_permille: int = 20
-    village_requirements: list[str] = field(default_factory=lambda: ["hard_road", "clinic", "safe_water"])
+    # Seed 002 (三): "村村有硬化路、卫生室、文化室、宽带网", and safe water.
+    village_requirements: list[str] = field(
+        default_factory=lambda: ["hard_road", "clinic", "culture_room", "broadband", "safe_water"]
+    )
     collective_income_min_fen: int | None = None  # no national figure: set by the province
     # 驻村考勤: days in the village a month below which a team member is shown as short.
     # Provinces set their own rule; 20 is only a starting point the first secretary can change.

@@ -152,6 +152,7 @@ class Member(Record):
     education: str = ""
     school_status: str = ""
     dropout_reason: str = ""
+    compulsory_done: int | None = None  # 已完成初中 (None: not recorded)
     health: str = ""  # comma-separated codes.HEALTH keys
     disability_kind: str = ""
     disability_grade: str = ""

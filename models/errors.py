@@ -348,14 +348,40 @@ class NoticeNotOver(CundangError):
     until: str  # the first day after the notice period
 
 
+class CompulsoryDoneContradicted(CundangError):
+    """已完成初中学业 with a 文化程度 below 初中."""
+
+    education: str
+
+
 class ExitCheckFailed(CundangError):
-    """Marking 脱贫 needs every required criterion, or an explicit override reason."""
+    """Marking 脱贫 needs every required criterion met (未达标 and 未填写 both block), or an
+    explicit override reason."""
 
     failed: list[str]
+    unrecorded: list[str]  # 未填写: they block as failures do
 
 
-class IncomeAloneNeverDecides(CundangError):
-    """Exit criteria must include more than income (seeds 001 and 004)."""
+class CriteriaAlwaysRequired(CundangError):
+    """Income and 两不愁三保障 always decide exit together (seeds 001 and 004): only the
+    optional criteria may be switched off."""
+
+    criteria: list[str]  # the always-required criteria the settings left out
+
+
+class BelowPolicyFloor(CundangError):
+    """A setting may raise a policy minimum (a notice period), never lower it."""
+
+    name: str
+    value: int
+    floor: int
+
+
+class OverrideReasonTooThin(CundangError):
+    """An exit over a failed check needs a reason a township official can weigh: what makes the
+    household's situation safe despite the failed criterion, not an instruction."""
+
+    reason: str
 
 
 class InvalidSetting(CundangError):

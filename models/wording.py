@@ -110,6 +110,7 @@ _RENDERERS: dict[str, Callable[[Any, Any], str]] = {
     "status_event": lambda v, _: codes.STATUS_EVENT.label(v),
     "cause": lambda v, _: codes.CAUSE.label(v) if v in codes.CAUSE else v,
     "relation": lambda v, _: codes.RELATION.label(v) if v in codes.RELATION else v,
+    "education": lambda v, _: codes.EDUCATION.label(v) if v in codes.EDUCATION else v,
     "sex": lambda v, _: codes.SEX.label(v) if v in codes.SEX else v,
     "procedure": lambda v, _: codes.PROCEDURE.label(v) if v in codes.PROCEDURE else v,
     "step": _step,
@@ -213,9 +214,32 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     e.ProcedureIncomplete: (S("{procedure:procedure}还没有完成：下一步是“{missing:step}”。"),),
     e.NoticeNotOver: (S("公示期还没有结束，{until} 起才能进行下一步。"),),
     e.ExitCheckFailed: (
-        S("该户本年度退出核查未通过（{failed:criteria}），不能标注脱贫。确需标注的，请填写说明理由，将记录在案。"),
+        S(
+            "该户本年度退出核查未通过（未达标：{failed:criteria}），不能标注脱贫。"
+            "确需标注的，请填写说明理由，将记录在案。",
+            lambda x: x.failed and not x.unrecorded,
+        ),
+        S(
+            "该户本年度退出核查有未填写的项目（{unrecorded:criteria}），不能标注脱贫：请先补填。"
+            "确需标注的，请填写说明理由，将记录在案。",
+            lambda x: x.unrecorded and not x.failed,
+        ),
+        S(
+            "该户本年度退出核查未通过（未达标：{failed:criteria}；未填写：{unrecorded:criteria}），不能标注脱贫。"
+            "确需标注的，请填写说明理由，将记录在案。",
+        ),
     ),
-    e.IncomeAloneNeverDecides: (S("退出标准不能只有收入一项：两不愁三保障必须一并核查。"),),
+    e.CompulsoryDoneContradicted: (S("文化程度为“{education:education}”，不可能已完成初中学业：请核对其中一项。"),),
+    e.CriteriaAlwaysRequired: (
+        S("退出标准不能去掉{criteria:criteria}：收入和两不愁三保障必须一并核查，只有其余各项可以按省里规定取舍。"),
+    ),
+    e.BelowPolicyFloor: (S("设置“{name:setting}”不能低于政策规定的 {floor} 天（填的是 {value} 天）。"),),
+    e.OverrideReasonTooThin: (
+        S(
+            "例外标注的理由“{reason}”不够：请写明该户虽有未达标项、为何仍可退出"
+            "（如已采取的措施和依据），至少 10 个字；“领导要求”之类不能作为理由。"
+        ),
+    ),
     e.InvalidSetting: (S("设置“{name:setting}”的值“{value}”不合理。"),),
     e.BeforeAnnouncement: (S("公告日期为 {announced}，不能早于公告办理。"),),
     # Ledgers
@@ -375,50 +399,74 @@ def criterion_label(key: str) -> str:
     return "贫困发生率" if key == "incidence" else village.label(key) if key in village else key
 
 
+# What a fact of the exit check says, in the order it is said (models.rules.exit_check.Result.facts).
+_EXIT_FACTS: tuple[tuple[str, str], ...] = (
+    ("dropout", "适龄儿童失学辍学：{}"),
+    ("not_enrolled", "适龄儿童为非在校生且未完成初中：{}"),
+    ("uninsured", "未参加城乡居民基本医疗保险：{}"),
+    ("school_unknown", "未填写在校生状况：{}"),
+    ("insurance_unknown", "未填写是否参加基本医疗保险：{}"),
+)
+
+
+def _flag_words(key: str, facts: Mapping[str, Any]) -> list[str]:
+    name = criterion_label(key)
+    if facts.get("flag") == 0:
+        return [f"该年“{name}”记为否"]
+    if facts.get("flag_unknown"):
+        return [f"未填写该年“{name}”情况"]
+    return []
+
+
 def describe_result(result: Any) -> str:
-    """Why a criterion of the exit check (models.rules.exit_check.Result) passed or failed."""
+    """Why a criterion of the exit check (models.rules.exit_check.Result) is 达标, 未达标 or 未填写,
+    in words that cannot be read backwards: the fact, then how it stands against the standard."""
     f: Mapping[str, Any] = result.facts
     key = result.criterion
-    if f.get("missing"):
-        return "未填写" if key != "income" else "未填写该年收入"
-    if f.get("no_line"):
-        return "没有该年的扶贫标准"
-    if key == "income" and f.get("per_capita_fen") is None:
-        return "该年家庭人口为 0，无法计算人均纯收入"
     if key == "income":
-        verdict = "高于" if result.passed else "未超过"
+        if f.get("income_unknown"):
+            return "未填写该年收入"
+        if f.get("line_unknown"):
+            return "没有该年本省的扶贫标准"
+        if f.get("size_unknown"):
+            return "该年家庭人口为 0，无法计算人均纯收入"
+        verdict = "超过" if result.passed else "未超过"
         return f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 {format_fen(f['line_fen'])} 元"
-    if key == "education" and not result.passed:
-        parts = []
-        if f.get("names"):
-            parts.append("适龄儿童未在校：" + "、".join(f["names"]))
-        if f.get("unknown"):
-            parts.append("未填写在校生状况：" + "、".join(f["unknown"]))
-        return "；".join(parts) or "义务教育未保障"
-    if key == "medical" and not result.passed:
-        parts = []
-        if f.get("names"):
-            parts.append("未参加基本医疗保险：" + "、".join(f["names"]))
-        if f.get("unknown"):
-            parts.append("未填写医保情况：" + "、".join(f["unknown"]))
-        return "；".join(parts) or "基本医疗未保障"
-    if key == "housing" and not result.passed:
-        house = f.get("dangerous_house")
-        return f"危房（{codes.DANGEROUS_HOUSE.label(house)}）" if house else "住房不安全"
     if key == "incidence":
-        return f"贫困发生率 {f['permille'] / 10:.2f}%（标准：低于 {f['max'] / 10:g}%）"
+        if f.get("population_unknown"):
+            return "未填写该年农业人口，无法计算贫困发生率"
+        verdict = "不高于" if result.passed else "高于"
+        return f"贫困发生率 {f['permille'] / 10:.2f}%，{verdict}标准 {f['max'] / 10:g}%"
     if key == "collective_income":
-        got = format_fen(f["fen"]) if f.get("fen") is not None else "未填写"
-        return f"村集体经济收入 {got} 元（标准：不低于 {format_fen(f['min'])} 元）"
-    return "达标" if result.passed else "未达标"
+        if f.get("fen") is None:
+            return "未填写村集体经济收入"
+        verdict = "不低于" if result.passed else "低于"
+        return f"村集体经济收入 {format_fen(f['fen'])} 元，{verdict}标准 {format_fen(f['min'])} 元"
+    parts = [template.format("、".join(f[name])) for name, template in _EXIT_FACTS if f.get(name)]
+    if f.get("dangerous_house"):
+        parts.insert(0, f"住房为{codes.DANGEROUS_HOUSE.label(f['dangerous_house'])}危房")
+    if f.get("house_unknown"):
+        parts.append("未填写危房等级")
+    if f.get("water_conflict"):
+        own, year = (codes.YES_NO.label(str(int(bool(v)))) for v in f["water_conflict"])
+        parts.append(f"户基本情况记为饮水安全“{own}”，该年两不愁三保障记为“{year}”，两处不一致，请核实后改正")
+    parts += _flag_words(key, f)
+    return "；".join(parts) or codes.EXIT_OUTCOME.label(result.outcome)
+
+
+def exit_verdict(check: Any) -> str:
+    """A household's exit check in a phrase: 达标, or what is 未达标 and what 未填写, by criterion."""
+    if check.passed:
+        return codes.EXIT_OUTCOME.label("met")
+    parts = [
+        f"{codes.EXIT_OUTCOME.label(outcome)}：" + "、".join(map(codes.EXIT_CRITERION.label, keys))
+        for outcome, keys in (("failed", check.failed), ("missing", check.missing))
+        if keys
+    ]
+    return "；".join(parts)
 
 
 CONTROLS_REMOVED = "已从输入框中去掉这些字符，请核对后再保存。"
-
-
-def procedure_skipped(kind: str) -> str:
-    """Said in the status change's record when the settings let it pass an unfinished procedure."""
-    return f"（程序检查已在设置中关闭，本次{codes.STATUS_EVENT.label(kind)}未按程序办理完毕）"
 
 
 _CHANGE_KINDS = {

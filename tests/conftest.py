@@ -140,6 +140,7 @@ def new_household(store: Store, village: Village, no: str = "0001", **fields: ob
         identified_year=2014,
         attribute="general",
         main_cause="illness",
+        dangerous_house="no",
     )
     values.update(fields)
     return Household(**values)

@@ -20,16 +20,17 @@ from models import codes
 from models.errors import CundangError
 from models.exchange.xlsx import write_table
 from models.fields import views
-from models.rules.exit_check import HouseholdCheck
+from models.rules.exit_check import FAILED, MET, MISSING, HouseholdCheck, required_criteria
 from models.services.assistance import run_exit_check, village_exit_summary
 from models.store import Store
-from models.wording import criterion_label, describe, describe_result
+from models.wording import criterion_label, describe, describe_result, exit_verdict
 from ui.events import AppEvents, Changes
 from ui.settings_dialogs import ConfigDialog, PovertyLineDialog
 from ui.tables import fill, make_table
 from ui.widgets import ERROR_STYLE, ErrorLabel
 
-PASS, FAIL = "✓", "✗"
+MARKS = {MET: "✓", FAILED: "✗", MISSING: "？"}  # 达标, 未达标, 未填写 (the summary says so)
+LEGEND = "　".join(f"{mark} {codes.EXIT_OUTCOME.label(k)}" for k, mark in MARKS.items())
 
 
 class ExitCheckScreen(QWidget):
@@ -46,11 +47,7 @@ class ExitCheckScreen(QWidget):
         self.export_button = QPushButton("导出所列到 Excel…")
         self.lines_button = QPushButton("扶贫标准…")
         self.config_button = QPushButton("核查设置…")
-        self.headers = (
-            *views.EXIT_CHECK.headers("household_no", "head", "status"),
-            *(codes.EXIT_CRITERION.label(k) for k in codes.EXIT_CRITERION.keys),
-            views.EXIT_CHECK.header("verdict"),
-        )
+        self.criteria = required_criteria(store.config())  # the columns: what decides exit here
         self.table = make_table(self.headers, "exit-check-table")
         self.summary = QLabel()
         self.summary.setObjectName("exit-summary")
@@ -76,6 +73,14 @@ class ExitCheckScreen(QWidget):
         self.config_button.clicked.connect(self._on_config)
         events.data_changed.connect(self._on_data_changed)
 
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (
+            *views.EXIT_CHECK.headers("household_no", "head", "status"),
+            *(codes.EXIT_CRITERION.label(k) for k in self.criteria),
+            views.EXIT_CHECK.header("verdict"),
+        )
+
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:
         """A check on screen is run again when what it read changed (members, incomes, 两不愁三保障,
         status changes, poverty lines, settings)."""
@@ -99,17 +104,20 @@ class ExitCheckScreen(QWidget):
             self.show_rows()
             return
         self.error.set_error("")
+        self.criteria = required_criteria(self.store.config())
+        self.table.setColumnCount(len(self.headers))
+        self.table.setHorizontalHeaderLabels(list(self.headers))
         s = village_exit_summary(self.store, self.village_id, self.year.value())
         passed = sum(c.passed for c in self.checks)
         parts = []
         for r in s.results:
             reason = describe_result(r)
-            verdict = "达标" if r.passed else "未达标"
-            parts.append(
-                f"{criterion_label(r.criterion)}：{verdict}" + ("" if reason in ("达标", "未达标") else f"（{reason}）")
-            )
+            verdict = codes.EXIT_OUTCOME.label(r.outcome)
+            parts.append(f"{criterion_label(r.criterion)}：{verdict}" + ("" if reason == verdict else f"（{reason}）"))
+        unfilled = sum(1 for c in self.checks if not c.passed and not c.failed)
         self.summary.setText(
-            f"{self.year.value()} 年：共 {len(self.checks)} 户，达标 {passed} 户，未达标 {len(self.checks) - passed} 户。"
+            f"{self.year.value()} 年：共 {len(self.checks)} 户，达标 {passed} 户，"
+            f"未达标 {len(self.checks) - passed - unfilled} 户，有未填写项目 {unfilled} 户。（{LEGEND}）"
             f"\n村级退出{'达标' if s.passed else '未达标'}：" + "；".join(parts)
         )
         self.summary.setStyleSheet("" if s.passed else ERROR_STYLE)
@@ -121,12 +129,11 @@ class ExitCheckScreen(QWidget):
     def rows(self) -> tuple[list[tuple], list[list[str]]]:
         rows, tips = [], []
         for c in self.shown():
-            marks = [
-                (PASS if r.passed else FAIL) + ("" if r.criterion in c.required else "（不要求）") for r in c.results
-            ]
-            verdict = "达标" if c.passed else "未达标：" + "、".join(codes.EXIT_CRITERION.label(k) for k in c.failed)
-            rows.append((c.household_no, c.head, codes.status_label(c.status), *marks, verdict))
-            tips.append(["", "", "", *(describe_result(r) for r in c.results), ""])
+            results = {r.criterion: r for r in c.results}
+            shown = [results[k] for k in self.criteria]
+            marks = [MARKS[r.outcome] for r in shown]
+            rows.append((c.household_no, c.head, codes.status_label(c.status), *marks, exit_verdict(c)))
+            tips.append(["", "", "", *(describe_result(r) for r in shown), ""])
         return rows, tips
 
     def show_rows(self) -> None:

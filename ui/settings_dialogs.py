@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from models.domain import PovertyLine
 from models.errors import CundangError
 from models.fields import views
 from models.money import format_fen, parse_yuan
+from models.rules.settings import DAY_RANGES, POLICY_FLOORS, notice_floor
 from models.services.assistance import delete_poverty_line, save_config, save_poverty_line
 from models.store import Store
 from models.wording import describe
@@ -125,8 +127,13 @@ class ConfigDialog(QDialog):
             f"{_S.label('required_roles')}（默认“六个一”）", codes.VILLAGE_REQUIREMENT.items, config.required_roles
         )
         self.criteria = self._checks(
-            f"{_S.label('exit_criteria')}（收入不能单独决定）", codes.EXIT_CRITERION.items, config.exit_criteria
+            f"{_S.label('exit_criteria')}（收入和两不愁三保障必须核查）",
+            codes.EXIT_CRITERION.items,
+            [*codes.EXIT_ALWAYS, *config.exit_criteria],
         )
+        for key in codes.EXIT_ALWAYS:  # the policy decides these: shown, never switched off
+            self.criteria[1][key].setEnabled(False)
+            self.criteria[1][key].setToolTip("政策规定必须核查，不能去掉")
         village = fields.record("villages")
         self.facts = self._checks(
             _S.label("village_requirements"),
@@ -134,8 +141,14 @@ class ConfigDialog(QDialog):
             config.village_requirements,
         )
         self.notice_days = QSpinBox()
-        self.notice_days.setRange(1, 60)
-        self.notice_days.setValue(config.notice_days)
+        self.notice_days.setRange(POLICY_FLOORS["notice_days"], DAY_RANGES["notice_days"][1])
+        self.notice_days.setValue(notice_floor(config))
+        self.notice_days.setSuffix(" 天")
+        self.notice_days.setToolTip(f"政策规定公示不少于 {POLICY_FLOORS['notice_days']} 天，可以更长")
+        self.funds_notice_days = QSpinBox()
+        self.funds_notice_days.setRange(POLICY_FLOORS["funds_notice_days"], DAY_RANGES["funds_notice_days"][1])
+        self.funds_notice_days.setValue(notice_floor(config, funds=True))
+        self.funds_notice_days.setSuffix(" 天")
         self.incidence = QSpinBox()
         self.incidence.setRange(1, 1000)
         self.incidence.setValue(config.incidence_max_permille)
@@ -156,6 +169,7 @@ class ConfigDialog(QDialog):
         form = QFormLayout()
         for name, widget in (
             ("notice_days", self.notice_days),
+            ("funds_notice_days", self.funds_notice_days),
             ("incidence_max_permille", self.incidence),
             ("collective_income_min_fen", self.collective),
             ("min_attendance_days", self.attendance),
@@ -189,10 +203,12 @@ class ConfigDialog(QDialog):
         return box, checks
 
     def save(self) -> None:
-        config = config_module.Config(
+        config = dataclasses.replace(
+            self.store.config(),
             required_roles=[k for k, c in self.roles[1].items() if c.isChecked()],
             exit_criteria=[k for k, c in self.criteria[1].items() if c.isChecked()],
             notice_days=self.notice_days.value(),
+            funds_notice_days=self.funds_notice_days.value(),
             enforce_procedures=self.enforce.isChecked(),
             incidence_max_permille=self.incidence.value(),
             village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()],

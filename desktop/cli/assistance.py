@@ -11,7 +11,7 @@ from desktop.cli.common import EXIT_OK, village_store
 from models import codes
 from models.rules.assistance import missing_requirements
 from models.services.assistance import run_exit_check, village_exit_summary
-from models.wording import criterion_label, describe_result
+from models.wording import criterion_label, describe_result, exit_verdict
 
 
 def check_exit(folder: Path, args: argparse.Namespace) -> int:
@@ -27,10 +27,13 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
                         "head": c.head,
                         "status": codes.status_label(c.status),
                         "passed": c.passed,
+                        "verdict": exit_verdict(c),
                         "failed": [codes.EXIT_CRITERION.label(k) for k in c.failed],
+                        "unfilled": [codes.EXIT_CRITERION.label(k) for k in c.missing],
                         "criteria": {
                             codes.EXIT_CRITERION.label(r.criterion): {
                                 "passed": r.passed,
+                                "outcome": codes.EXIT_OUTCOME.label(r.outcome),
                                 "required": r.criterion in c.required,
                                 "reason": describe_result(r),
                             }
@@ -48,7 +51,11 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
                     "incidence_percent": None if s.incidence_permille is None else round(s.incidence_permille / 10, 2),
                     "passed": s.passed,
                     "criteria": {
-                        criterion_label(r.criterion): {"passed": r.passed, "reason": describe_result(r)}
+                        criterion_label(r.criterion): {
+                            "passed": r.passed,
+                            "outcome": codes.EXIT_OUTCOME.label(r.outcome),
+                            "reason": describe_result(r),
+                        }
                         for r in s.results
                     },
                 }
@@ -58,18 +65,20 @@ def check_exit(folder: Path, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{args.year} 年贫困户退出核查")
     for h in out["households"]:
-        verdict = (
-            "达标"
-            if h["passed"]
-            else "未达标：" + "、".join(f"{k}（{h['criteria'][k]['reason']}）" for k in h["failed"])
+        reasons = "；".join(h["criteria"][k]["reason"] for k in (*h["failed"], *h["unfilled"]))
+        print(
+            f"  {h['household_no']} {h['head']}（{h['status']}）{h['verdict']}" + (f"（{reasons}）" if reasons else "")
         )
-        print(f"  {h['household_no']} {h['head']}（{h['status']}）{verdict}")
     passed = sum(h["passed"] for h in out["households"])
     print(f"共 {len(out['households'])} 户，达标 {passed} 户，未达标 {len(out['households']) - passed} 户。")
     for v in out["villages"]:
         print(f"{v['name']}（{v['code']}）村级退出：{'达标' if v['passed'] else '未达标'}")
         for name, r in v["criteria"].items():
-            print(f"  {name}：{'✓' if r['passed'] else '✗'} {r['reason']}")
+            print(
+                f"  {name}：{r['outcome']}（{r['reason']}）"
+                if r["reason"] != r["outcome"]
+                else f"  {name}：{r['outcome']}"
+            )
     return EXIT_OK
 
 

@@ -249,6 +249,11 @@ class _VillageGen:
             "education": education,
             "school_status": school,
             "dropout_reason": r.choice(names.DROPOUT_REASONS) if school == codes.DROPOUT else "",
+            # 初中 finished: those whose 文化程度 is beyond it, and most who stopped at 初中 level
+            "compulsory_done": 1
+            if education in ("senior", "college", "bachelor")
+            or (education == "junior" and school not in ("junior", codes.DROPOUT))
+            else None,
             "health": health,
             "disability_kind": r.choice(codes.DISABILITY_KIND.keys) if health == "disabled" else "",
             "disability_grade": r.choice(codes.DISABILITY_GRADE.keys) if health == "disabled" else "",

@@ -26,7 +26,10 @@ from models.rules.values import to_text
 from models.store import Store
 from models.wording import step_label
 
-FORMAT_VERSION = "1"
+# Each new sheet or column is a format step (Sheet.since, FieldSpec.since); a package of any
+# earlier version still imports: what it lacks is left as the county holds it.
+FORMAT_VERSION = "2"
+FORMAT_VERSIONS = ("1", "2")
 SOFTWARE = "村档 0.1.0"
 MANIFEST = "清单"
 CODE_SHEET = "代码表"
@@ -47,6 +50,7 @@ class Sheet:
     scope: str  # SQL condition on the table's rows for :village
     refs: tuple[str, ...] = ()
     order: tuple[str, ...] = ()  # the fields in the sheet's order, where it is not the record's
+    since: int = 1  # the format version that first holds the sheet
 
     @property
     def record(self) -> Fields:
@@ -59,17 +63,28 @@ class Sheet:
     @property
     def fields(self) -> list[FieldSpec]:
         """The stored fields the sheet holds (not references, not what the program derives)."""
+        return self.fields_at(int(FORMAT_VERSION))
+
+    def fields_at(self, version: int) -> list[FieldSpec]:
+        """The fields a package of that format version holds."""
         if self.order:
-            return self.record.specs(*self.order)
+            return [f for f in self.record.specs(*self.order) if f.since <= version]
         skip = {"village_id", *self.refs}
-        return [s for s in self.record.specs() if s.name not in skip and s.kind not in ("ref", "machine")]
+        return [
+            s
+            for s in self.record.specs()
+            if s.name not in skip and s.kind not in ("ref", "machine") and s.since <= version
+        ]
 
     def ref_header(self, column: str) -> str:
         return ref_header(self.record[column])
 
     @property
     def headers(self) -> list[str]:
-        return ["UUID", *(self.ref_header(c) for c in self.refs), *(f.label for f in self.fields)]
+        return self.headers_at(int(FORMAT_VERSION))
+
+    def headers_at(self, version: int) -> list[str]:
+        return ["UUID", *(self.ref_header(c) for c in self.refs), *(f.label for f in self.fields_at(version))]
 
     @property
     def coded(self) -> list[FieldSpec]:
@@ -108,6 +123,11 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("problems", "inspection_id IN (SELECT id FROM inspections WHERE village_id = :village)", ("inspection_id",)),
 )
 SHEET_OF = {s.table: s for s in SHEETS}
+
+
+def sheets_at(version: int) -> tuple[Sheet, ...]:
+    """The sheets a package of that format version holds."""
+    return tuple(s for s in SHEETS if s.since <= version)
 
 
 def sheet_rows(

@@ -76,6 +76,12 @@ class CheckedPackage:
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> stored column -> header
     row_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # sheet -> (row, hash as written)
     content_checksum: str = ""  # of what the file holds (differs from the manifest's when modified)
+    version: int = int(pkg.FORMAT_VERSION)  # the package's format version (older ones import too)
+
+    @property
+    def sheets(self) -> tuple[pkg.Sheet, ...]:
+        """The sheets its format version holds."""
+        return pkg.sheets_at(self.version)
 
     @property
     def ok(self) -> bool:
@@ -122,35 +128,36 @@ def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPac
         return out
     counts = _manifest(out, grids[pkg.MANIFEST])
     version = out.facts.get(pkg.FORMAT_KEY, "")
-    if version != pkg.FORMAT_VERSION:
+    if version not in pkg.FORMAT_VERSIONS:
         newer = version.isdigit() and int(version) > int(pkg.FORMAT_VERSION)
         out.add(
             pkg.MANIFEST,
             None,
             pkg.FORMAT_KEY,
             version,
-            f"上报包由较新版本的村档导出（格式版本 {version}），本程序只认格式版本 {pkg.FORMAT_VERSION}，请先升级村档"
+            f"上报包由较新版本的村档导出（格式版本 {version}），本程序只认格式版本 {pkg.FORMAT_VERSION} 及以前的，请先升级村档"
             if newer
-            else f"无法识别的格式版本，本程序只认格式版本 {pkg.FORMAT_VERSION}",
+            else f"无法识别的格式版本，本程序只认格式版本 {'、'.join(pkg.FORMAT_VERSIONS)}",
         )
         return out
+    out.version = int(version)
     if not (len(out.village_code) == 12 and out.village_code.isdigit()):
         out.add(pkg.MANIFEST, None, pkg.VILLAGE_CODE, out.village_code, "清单中的村代码应为 12 位数字")
     _export_time(out)
-    known = {s.name for s in pkg.SHEETS} | {pkg.MANIFEST, pkg.CODE_SHEET}
+    known = {s.name for s in out.sheets} | {pkg.MANIFEST, pkg.CODE_SHEET}
     for name in grids:
         if name not in known:
             out.add(name, None, "", "", "无法识别的工作表，不会导入", WARNING)
     texts: list[tuple[str, list[str], list[list[str]]]] = []
-    for sheet in pkg.SHEETS:
+    for sheet in out.sheets:
         grid = grids.get(sheet.name)
         if grid is None:
             out.add(sheet.name, None, "", "", "缺少这个工作表")
             continue
         rows = _sheet(out, sheet, grid, counts)
         if rows is not None:
-            texts.append((sheet.name, sheet.headers, rows))
-    if len(texts) < len(pkg.SHEETS):  # a sheet missing or unreadable: nothing further can be matched
+            texts.append((sheet.name, sheet.headers_at(out.version), rows))
+    if len(texts) < len(out.sheets):  # a sheet missing or unreadable: nothing further can be matched
         return out
     out.content_checksum = pkg.checksum(texts, out.facts)
     if out.content_checksum != out.checksum:
@@ -198,7 +205,7 @@ def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
 def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, int]) -> list[list[str]] | None:
     """Headers, formulas and counts; then each row as text in the export's column order."""
     written = [h.strip() for h in grid.rows[0]] if grid.rows else []
-    expected = sheet.headers
+    expected = sheet.headers_at(out.version)
     where: dict[str, int] = {}
     unknown = []
     for i, h in enumerate(written):
@@ -256,7 +263,9 @@ def _sheet(out: CheckedPackage, sheet: pkg.Sheet, grid: Grid, counts: dict[str, 
         out.add(pkg.MANIFEST, None, sheet.name, "", f"清单中没有工作表“{sheet.name}”的行数")
     elif listed != len(rows):
         out.add(sheet.name, None, "", str(len(rows)), f"清单记载 {listed} 行，工作表实有 {len(rows)} 行")
-    out.headers[sheet.name] = dict(zip([*sheet.refs, *(f.name for f in sheet.fields)], expected[1:], strict=True))
+    out.headers[sheet.name] = dict(
+        zip([*sheet.refs, *(f.name for f in sheet.fields_at(out.version))], expected[1:], strict=True)
+    )
     _records(out, sheet, rows, row_numbers)
     out.row_hashes[sheet.name] = list(zip(row_numbers, row_hashes))
     return rows
@@ -279,7 +288,7 @@ def _records(out: CheckedPackage, sheet: pkg.Sheet, rows: list[list[str]], numbe
     every field's own checks and the table's row rules, as the village form applies them. Text
     cells are kept as written (then normalised); every other kind is converted once per distinct
     text (codes, dates and amounts repeat)."""
-    fields = sheet.fields
+    fields = sheet.fields_at(out.version)
     refs = list(sheet.refs)
     names = refs + [f.name for f in fields]
     cols = list(zip(*rows, strict=True)) if rows else [()] * (1 + len(names))

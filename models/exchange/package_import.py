@@ -317,7 +317,7 @@ class _Plan:
     def diff(self) -> None:
         """Find what would change; records that may never disappear but are missing are errors;
         UUIDs that belong to another village are errors."""
-        for sheet in pkg.SHEETS:
+        for sheet in self.checked.sheets:
             stored = self.existing[sheet.table] = self._stored(sheet)
             incoming = set(self.checked.table(sheet.table).uuids)
             removed = [u for u in stored if u not in incoming]
@@ -415,14 +415,14 @@ class _Plan:
 
     def write(self, accept_modified: bool) -> None:
         writer = self.store.writer
-        for sheet in reversed(pkg.SHEETS):  # removals first, children before parents
+        for sheet in reversed(self.checked.sheets):  # removals first, children before parents
             incoming_uuids = set(self.checked.table(sheet.table).uuids)
             for uuid, row in self.existing[sheet.table].items():
                 if uuid not in incoming_uuids and sheet.table != "villages":
                     writer.delete(sheet.table, row["id"])
         ids: dict[str, dict[str, int]] = {t: {u: r["id"] for u, r in rows.items()} for t, rows in self.existing.items()}
         groups: dict[str, int] = {}
-        for sheet in pkg.SHEETS:
+        for sheet in self.checked.sheets:
             table = sheet.table
             stored = self.existing[table]
             incoming = self.checked.table(table)

@@ -149,6 +149,7 @@ MEMBER = Fields(
     F("education", "文化程度", CODE, codes.EDUCATION),
     F("school_status", "在校生状况", CODE, codes.SCHOOL),
     F("dropout_reason", "失学辍学原因"),
+    _flag("compulsory_done", "已完成初中学业", since=2),
     F("health", "健康状况", CODES, codes.HEALTH, mask=HIDDEN),
     F("disability_kind", "残疾类别", CODE, codes.DISABILITY_KIND, mask=HIDDEN),
     F("disability_grade", "残疾等级", CODE, codes.DISABILITY_GRADE, mask=HIDDEN),

@@ -63,6 +63,7 @@ class FieldSpec:
     ref: str = ""  # REF: the table referred to
     placeholder: str = ""  # the hint an empty input shows
     stored: bool = True  # False: computed for display, not a column
+    since: int = 1  # the package format version whose sheet first holds this column
 
     @property
     def header(self) -> str:

@@ -1,4 +1,8 @@
-"""The exit check for a year: each household against each criterion, and the village summary."""
+"""The exit check for a year: each household against each criterion, and the village summary.
+
+Every criterion has three outcomes (§3 "what counts as met"): 达标, 未达标 with what failed, and
+未填写 with what is missing. A fact nobody recorded is never 达标, and 未填写 blocks 标注脱贫 as a
+failure does."""
 
 from __future__ import annotations
 
@@ -7,23 +11,31 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
+from models import codes
 from models.config import Config
 from models.rules.income import per_head as per_head_fen
 
 IN_SCHOOL_AGES = range(6, 16)  # 义务教育: every member aged 6-15 in school (age on 1 September)
+MET, FAILED, MISSING = "met", "failed", "missing"
+ALWAYS_REQUIRED, OPTIONAL = codes.EXIT_ALWAYS, codes.EXIT_OPTIONAL  # only OPTIONAL may be switched
 
 
 class Result(NamedTuple):
-    """One criterion for one household: passed, or why not (facts; models/wording words them)."""
+    """One criterion for one household: its outcome and the facts behind it (models/wording
+    words them). Facts name what failed (e.g. ``dropout``) and what is missing (``..._unknown``)."""
 
     criterion: str
-    passed: bool
+    outcome: str
     facts: Mapping[str, object] = MappingProxyType({})
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == MET
 
 
 @dataclass
 class HouseholdFacts:
-    """What the check reads about one household, loaded in bulk."""
+    """What the check reads about one household for the year, loaded in bulk."""
 
     id: int
     household_no: str
@@ -32,9 +44,12 @@ class HouseholdFacts:
     province: str
     dangerous_house: str
     water_safe: int | None
+    power: int | None = None  # 通生活用电
+    tv: int | None = None  # 通广播电视
     size: int = 0  # members counted in the year
-    out_of_school: list[str] = field(default_factory=list)  # of compulsory-school age and not in school
-    school_unknown: list[str] = field(default_factory=list)  # of that age, 在校生状况 not recorded
+    dropout: list[str] = field(default_factory=list)  # aged 6-15 and 失学辍学
+    not_enrolled: list[str] = field(default_factory=list)  # aged 6-15, 非在校生, 初中 not finished
+    school_unknown: list[str] = field(default_factory=list)  # aged 6-15, 在校生状况 not recorded
     uninsured: list[str] = field(default_factory=list)  # counted members without basic medical insurance
     insurance_unknown: list[str] = field(default_factory=list)  # insurance not recorded
     net_fen: int | None = None  # 纯收入 of the year; None when no income was recorded
@@ -57,60 +72,111 @@ class HouseholdCheck:
 
     @property
     def failed(self) -> list[str]:
-        return [r.criterion for r in self.results if r.criterion in self.required and not r.passed]
+        """Required criteria found 未达标."""
+        return [r.criterion for r in self.results if r.criterion in self.required and r.outcome == FAILED]
+
+    @property
+    def missing(self) -> list[str]:
+        """Required criteria 未填写 (they block as failures do)."""
+        return [r.criterion for r in self.results if r.criterion in self.required and r.outcome == MISSING]
+
+
+def _result(criterion: str, facts: dict[str, object]) -> Result:
+    """The outcome from the facts: any failing fact fails, else any unknown one is 未填写."""
+    if not facts:
+        return Result(criterion, MET, _NO_FACTS)
+    if any(not k.endswith("_unknown") for k in facts):
+        return Result(criterion, FAILED, facts)
+    return Result(criterion, MISSING, facts)
 
 
 _NO_FACTS: Mapping[str, object] = MappingProxyType({})  # shared by the many passing results
-_MISSING: Mapping[str, object] = MappingProxyType({"missing": True})
 
 
-def _flag(value: int | None, criterion: str) -> Result:
+def _flag(value: int | None) -> dict[str, object]:
+    """The year's 两不愁三保障 flag for a criterion: 否 fails, blank is 未填写."""
     if value is None:
-        return Result(criterion, False, _MISSING)
-    return Result(criterion, bool(value), _NO_FACTS)
+        return {"flag_unknown": True}
+    return {} if value else {"flag": 0}
+
+
+def _names(**lists: list[str]) -> dict[str, object]:
+    return {k: v for k, v in lists.items() if v}
+
+
+def income_result(h: HouseholdFacts, line_fen: int | None) -> Result:
+    """人均纯收入 above the line (never decisive alone)."""
+    if h.net_fen is None:
+        return Result("income", MISSING, {"income_unknown": True})
+    if line_fen is None:
+        return Result("income", MISSING, {"line_unknown": True})
+    per_head = per_head_fen(h.net_fen, h.size)
+    if per_head is None:
+        return Result("income", MISSING, {"size_unknown": True})
+    facts = {"per_capita_fen": per_head, "line_fen": line_fen}
+    return Result("income", MET if per_head > line_fen else FAILED, facts)
+
+
+def education_result(h: HouseholdFacts, flag: int | None) -> Result:
+    """义务教育有保障: no member aged 6-15 失学辍学 (whatever their 文化程度), none 非在校生 without
+    初中 finished, none unrecorded; and the year's flag says 是."""
+    return _result(
+        "education",
+        {
+            **_names(dropout=h.dropout, not_enrolled=h.not_enrolled, school_unknown=h.school_unknown),
+            **_flag(flag),
+        },
+    )
+
+
+def medical_result(h: HouseholdFacts, flag: int | None) -> Result:
+    """基本医疗有保障: every counted member insured, and the year's flag says 是."""
+    return _result("medical", {**_names(uninsured=h.uninsured, insurance_unknown=h.insurance_unknown), **_flag(flag)})
+
+
+def housing_result(h: HouseholdFacts, flag: int | None) -> Result:
+    """住房安全有保障: the 危房 grade recorded and not C or D, and the year's flag says 是."""
+    facts: dict[str, object] = {}
+    if h.dangerous_house in ("c", "d"):
+        facts["dangerous_house"] = h.dangerous_house
+    elif not h.dangerous_house:
+        facts["house_unknown"] = True
+    return _result("housing", {**facts, **_flag(flag)})
+
+
+def water_result(h: HouseholdFacts, flag: int | None) -> Result:
+    """饮水安全有保障: the household's 饮水安全 and the year's flag; where both are recorded they
+    must agree (a 否 on one and 是 on the other proves nothing: 未达标 until corrected)."""
+    own = h.water_safe
+    if own is not None and flag is not None and bool(own) != bool(flag):
+        return Result("water", FAILED, {"water_conflict": (own, flag)})
+    value = flag if flag is not None else own
+    return _result("water", _flag(value))
+
+
+def _household_flag(criterion: str, value: int | None) -> Result:
+    return _result(criterion, _flag(value))
 
 
 def check_household(h: HouseholdFacts, year: int, line_fen: int | None, config: Config) -> HouseholdCheck:
     food, clothing, education, medical, housing, water = h.assurance or (None,) * 6
-    results = []
-    # 人均纯收入 above the line: never decisive alone, but required by default.
-    if h.net_fen is None:
-        results.append(Result("income", False, _MISSING))
-    elif line_fen is None:
-        results.append(Result("income", False, {"no_line": True}))
-    else:
-        per_head = per_head_fen(h.net_fen, h.size)
-        results.append(
-            Result(
-                "income",
-                per_head is not None and per_head > line_fen,
-                {"per_capita_fen": per_head, "line_fen": line_fen},
-            )
-        )
-    results.append(_flag(food, "food"))
-    results.append(_flag(clothing, "clothing"))
-    results.append(
-        Result(
-            "education",
-            not h.out_of_school and not h.school_unknown and education != 0,
-            {"names": h.out_of_school, "unknown": h.school_unknown}
-            if h.out_of_school or h.school_unknown
-            else _NO_FACTS,
-        )
-    )
-    results.append(
-        Result(
-            "medical",
-            not h.uninsured and not h.insurance_unknown and medical != 0,
-            {"names": h.uninsured, "unknown": h.insurance_unknown} if h.uninsured or h.insurance_unknown else _NO_FACTS,
-        )
-    )
-    unsafe = h.dangerous_house in ("c", "d")
-    results.append(
-        Result("housing", not unsafe and housing != 0, {"dangerous_house": h.dangerous_house} if unsafe else _NO_FACTS)
-    )
-    results.append(_flag(water if water is not None else h.water_safe, "water"))
-    return HouseholdCheck(h.id, h.household_no, h.head, h.status, results, list(config.exit_criteria))
+    results = [
+        income_result(h, line_fen),
+        _result("food", _flag(food)),
+        _result("clothing", _flag(clothing)),
+        education_result(h, education),
+        medical_result(h, medical),
+        housing_result(h, housing),
+        water_result(h, water),
+        _household_flag("power", h.power),
+        _household_flag("tv", h.tv),
+    ]
+    return HouseholdCheck(h.id, h.household_no, h.head, h.status, results, required_criteria(config))
+
+
+def required_criteria(config: Config) -> list[str]:
+    """What decides exit: the policy's six always, and the optional ones the settings name."""
+    return [*ALWAYS_REQUIRED, *(k for k in OPTIONAL if k in config.exit_criteria)]
 
 
 @dataclass
@@ -127,6 +193,12 @@ class VillageSummary:
         return all(r.passed for r in self.results)
 
 
+def incidence_met(poor_people: int, agri_population: int, max_permille: int) -> bool:
+    """贫困发生率 "降至 x% 以下": 以下 includes the number itself (民法典 art. 1259), compared
+    exactly in integers (2.00 % passes at 20 ‰)."""
+    return poor_people * 1000 <= max_permille * agri_population
+
+
 def village_summary(
     code: str,
     name: str,
@@ -140,20 +212,16 @@ def village_summary(
     incidence = None
     if agri_population:
         incidence = poor_people * 1000 / agri_population
-        results.append(
-            Result(
-                "incidence",
-                incidence < config.incidence_max_permille,
-                {"permille": round(incidence, 1), "max": config.incidence_max_permille},
-            )
-        )
+        facts_of = {"permille": round(incidence, 2), "max": config.incidence_max_permille}
+        ok = incidence_met(poor_people, agri_population, config.incidence_max_permille)
+        results.append(Result("incidence", MET if ok else FAILED, facts_of))
     else:
-        results.append(Result("incidence", False, {"missing": True}))
+        results.append(Result("incidence", MISSING, {"population_unknown": True}))
     for key in config.village_requirements:
-        results.append(_flag(facts.get(key), key))
+        results.append(_result(key, _flag(facts.get(key))))
     if config.collective_income_min_fen is not None:
-        ok = collective_income_fen is not None and collective_income_fen >= config.collective_income_min_fen
-        results.append(
-            Result("collective_income", ok, {"fen": collective_income_fen, "min": config.collective_income_min_fen})
-        )
+        fen = collective_income_fen
+        facts_ci = {"fen": fen, "min": config.collective_income_min_fen}
+        outcome = MISSING if fen is None else MET if fen >= config.collective_income_min_fen else FAILED
+        results.append(Result("collective_income", outcome, facts_ci))
     return VillageSummary(code, name, poor_people, agri_population, incidence, results)

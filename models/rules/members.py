@@ -12,6 +12,7 @@ from models import codes, idnumber
 from models.domain import Member
 from models.errors import (
     WARNING,
+    CompulsoryDoneContradicted,
     CundangError,
     DuplicateIdNumber,
     EventOutOfOrder,
@@ -128,6 +129,18 @@ def dropout_has_reason(school_status: str, dropout_reason: str) -> Found:
     return []
 
 
+# 文化程度 below 初中: finishing 初中 cannot have been recorded truthfully.
+_BELOW_JUNIOR = ("illiterate", "primary", "preschool")
+
+
+@row_rule("education", "compulsory_done", distinct=True)
+def compulsory_done_matches_education(education: str, compulsory_done: int | None) -> Found:
+    """已完成初中学业 says 初中 was finished; a 文化程度 below 初中 contradicts it."""
+    if compulsory_done and education in _BELOW_JUNIOR:
+        return [("compulsory_done", CompulsoryDoneContradicted(education=education))]
+    return []
+
+
 @row_rule("joined_date", "left_date", distinct=True)
 def left_after_joining(joined_date: str | None, left_date: str | None) -> Found:
     if joined_date and left_date and left_date < joined_date:
@@ -165,6 +178,7 @@ ROW_RULES = (
     sex_and_birth_known,
     relation_matches_sex,
     dropout_has_reason,
+    compulsory_done_matches_education,
     left_after_joining,
     school_age_has_status,
 )

@@ -14,6 +14,7 @@ from models.errors import (
     EventOutOfOrder,
     InvalidStatusChange,
     InvalidYear,
+    OverrideReasonTooThin,
     RepeatedCause,
     Required,
     StatusDisagrees,
@@ -151,7 +152,39 @@ def date_in_its_year(event_date: str, year: int | None) -> Found:
     return []
 
 
-STATUS_EVENT_RULES = (reason_given, date_in_its_year)
+# An exit over a failed check answers to a township official: an instruction is not a reason.
+OVERRIDE_MIN_CHARS = 8
+INSTRUCTIONS = ("领导要求", "上级要求", "领导指示", "上级指示", "领导同意", "按要求", "完成任务", "任务需要")
+
+
+def override_reason_problem(reason: str) -> OverrideReasonTooThin | None:
+    """Why an override reason cannot stand (too short to say why, or only an instruction)."""
+    text = (reason or "").strip()
+    words = [c for c in text if c.isalnum()]
+    if len(words) < OVERRIDE_MIN_CHARS or any(phrase in text for phrase in INSTRUCTIONS):
+        return OverrideReasonTooThin(reason=text)
+    return None
+
+
+_SKIPPED = "（程序检查已在设置中关闭，本次{}未按程序办理完毕）"
+
+
+def procedure_skipped(kind: str) -> str:
+    """Kept in the status change's record when the settings let it pass an unfinished procedure."""
+    return _SKIPPED.format(codes.STATUS_EVENT.label(kind))
+
+
+@row_rule("kind", "override_reason", distinct=True)
+def override_reason_weighs(kind: str, override_reason: str) -> Found:
+    """例外标注 keeps a reason that says why the household may exit despite the check (the note
+    of a skipped procedure, which the program adds, is not the clerk's reason)."""
+    reason = (override_reason or "").replace(procedure_skipped(kind), "") if kind in codes.STATUS_EVENT else ""
+    if reason.strip() and (problem := override_reason_problem(reason)):
+        return [("override_reason", problem)]
+    return []
+
+
+STATUS_EVENT_RULES = (reason_given, date_in_its_year, override_reason_weighs)
 
 
 def recorded_day(year: int, today: dt.date | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models import codes
 from models.config import VILLAGE_FACTS, Config
-from models.errors import IncomeAloneNeverDecides, InvalidSetting, UnknownCode
+from models.errors import BelowPolicyFloor, CriteriaAlwaysRequired, InvalidSetting, UnknownCode
 
 # Settings of whole days, with the range a value may take.
 DAY_RANGES = {
@@ -13,21 +13,34 @@ DAY_RANGES = {
     "min_attendance_days": (0, 31),
     "incidence_max_permille": (1, 1000),
 }
+# The policy's minimum notice periods (§3: 公示 ≥ 7 days; project and fund notices ≥ 10 days).
+# A setting may raise them, never lower them.
+POLICY_FLOORS = {"notice_days": 7, "funds_notice_days": 10}
 
 
 def check_config(config: Config) -> None:
-    """Raise for a setting the policy does not allow (exit decided by income alone, a notice
-    of no days, a code that is not in its list)."""
+    """Raise for a setting the policy does not allow (exit decided without 两不愁三保障, a
+    notice shorter than the policy's floor, a code that is not in its list)."""
     for key in config.required_roles:
         codes.VILLAGE_REQUIREMENT.check(key, allow_empty=False)
     for key in config.exit_criteria:
         codes.EXIT_CRITERION.check(key, allow_empty=False)
-    if not [k for k in config.exit_criteria if k != "income"]:
-        raise IncomeAloneNeverDecides()
+    left_out = [k for k in codes.EXIT_ALWAYS if k not in config.exit_criteria]
+    if left_out:
+        raise CriteriaAlwaysRequired(criteria=left_out)
     for name, (low, high) in DAY_RANGES.items():
         value = getattr(config, name)
         if not isinstance(value, int) or not low <= value <= high:
             raise InvalidSetting(name=name, value=str(value))
+        if value < POLICY_FLOORS.get(name, low):
+            raise BelowPolicyFloor(name=name, value=value, floor=POLICY_FLOORS[name])
     for key in config.village_requirements:
         if key not in VILLAGE_FACTS:
             raise UnknownCode(list_name="贫困村退出条件", value=key)
+
+
+def notice_floor(config: Config, funds: bool = False) -> int:
+    """The notice period a step must run: the setting, never below the policy's floor (a value
+    stored before the floor existed cannot lower it)."""
+    name = "funds_notice_days" if funds else "notice_days"
+    return max(getattr(config, name), POLICY_FLOORS[name])

@@ -25,7 +25,7 @@ from models.errors import (
 from models.rules import assistance as assistance_rules
 from models.rules import exit_check, procedures, records
 from models.rules.members import id_facts
-from models.rules.settings import check_config
+from models.rules.settings import check_config, notice_floor
 from models.rules.values import parse_date
 from models.store import Store
 
@@ -325,7 +325,7 @@ def add_step(store: Store, step: ProcedureStep, *, today: dt.date | None = None)
     if f.status_events and step.start_date < f.status_events[-1].event_date:
         raise EventOutOfOrder(date=step.start_date, last=f.status_events[-1].event_date)
     done = procedures.current_round(step.procedure, store.assistance.steps(step.household_id), f.status_events)
-    procedures.check_step(step.procedure, step, done, store.config().notice_days)
+    procedures.check_step(step.procedure, step, done, notice_floor(store.config()))
     with store.operation() as op:
         sid = store.writer.insert("procedure_steps", step.to_record())["id"]
     return op.changes(sid)

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from models import codes, wording
+from models import codes
 from models.changes import Changes
 from models.domain import Assurance, Household, Income, Member, MemberEvent, StatusEvent
 from models.errors import (
@@ -336,11 +336,11 @@ def change_status(
         except CundangError:
             if config.enforce_procedures:
                 raise
-            skipped = wording.procedure_skipped(kind)  # allowed by the settings, but never silently
+            skipped = register.procedure_skipped(kind)  # allowed by the settings, but never silently
     if kind == "exit":
         [check] = run_exit_check(store, year, household_ids=[household_id])
         if not check.passed and not event.override_reason:
-            raise ExitCheckFailed(failed=check.failed)
+            raise ExitCheckFailed(failed=check.failed, unrecorded=check.missing)
     with store.operation() as op:
         _status_event(
             store,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from models import codes
 from models.domain import INCOME_ITEMS, TRANSFER_ITEMS
 from models.rules.exit_check import IN_SCHOOL_AGES, HouseholdFacts
 
@@ -46,7 +47,7 @@ class ExitDataRepo:
             r[0]: HouseholdFacts(*r)
             for r in self.db.execute(
                 f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, v.province, h.dangerous_house,
-                       h.water_safe
+                       h.water_safe, h.power_household, h.broadcast_tv
                 FROM households h JOIN villages v ON v.id = h.village_id
                 LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
                 WHERE {where} ORDER BY h.village_id, h.household_no""",
@@ -55,11 +56,13 @@ class ExitDataRepo:
         }
         sub = f"SELECT h.id FROM households h WHERE {where}"
         school_age = "m.birth_date BETWEEN :school_from AND :school_to"
-        finished = "m.education IN ('junior', 'senior', 'college', 'bachelor')"  # 初中 done: compulsory over
-        for hid, size, out_of_school, school_unknown, uninsured, insurance_unknown in self.db.execute(
+        # §3: 失学辍学 fails whatever the 文化程度 (the level reached, not a diploma); 非在校生 fails
+        # unless 初中 was finished; 送教上门 and every school level count as in school.
+        for hid, size, dropout, not_enrolled, school_unknown, uninsured, insurance_unknown in self.db.execute(
             f"""SELECT m.household_id, count(*),
-                       group_concat(CASE WHEN {school_age} AND m.school_status IN ('none', 'dropout')
-                                          AND NOT {finished} THEN m.name END, '、'),
+                       group_concat(CASE WHEN {school_age} AND m.school_status = '{codes.DROPOUT}' THEN m.name END, '、'),
+                       group_concat(CASE WHEN {school_age} AND m.school_status = '{codes.NOT_IN_SCHOOL}'
+                                          AND coalesce(m.compulsory_done, 0) = 0 THEN m.name END, '、'),
                        group_concat(CASE WHEN {school_age} AND m.school_status = '' THEN m.name END, '、'),
                        group_concat(CASE WHEN m.medical_insurance = 0 THEN m.name END, '、'),
                        group_concat(CASE WHEN m.medical_insurance IS NULL THEN m.name END, '、')
@@ -69,7 +72,8 @@ class ExitDataRepo:
             f = facts.get(hid)
             if f is not None:
                 f.size = size
-                f.out_of_school = out_of_school.split("、") if out_of_school else []
+                f.dropout = dropout.split("、") if dropout else []
+                f.not_enrolled = not_enrolled.split("、") if not_enrolled else []
                 f.school_unknown = school_unknown.split("、") if school_unknown else []
                 f.uninsured = uninsured.split("、") if uninsured else []
                 f.insurance_unknown = insurance_unknown.split("、") if insurance_unknown else []

@@ -307,4 +307,11 @@ def _0006_clean_text(db: Database) -> None:
     AuditedWriter(db, ACTOR).insert("upgrade_reports", {"migration": "0006_clean_text", "report": report_json(report)})
 
 
+@migrations(name="0007_compulsory_done")
+def _0007_compulsory_done(db: Database) -> None:
+    """Whether a member has finished 初中 (文化程度 is the level reached, not a diploma): a 非在校生
+    aged 6-15 meets compulsory education only when they have (§3)."""
+    _run(db, "ALTER TABLE members ADD COLUMN compulsory_done INTEGER CHECK (compulsory_done IN (0, 1))")
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -11,7 +11,7 @@ import pytest
 
 from models.domain import Village
 from models.errors import HeadCount
-from models.exchange import reader
+from models.exchange import package, reader
 from models.exchange.county import duplicates, overview
 from models.exchange.package import MANIFEST, export_village
 from models.exchange.package_import import CHECKED, IMPORTED, REFUSED, UNCHANGED, import_packages
@@ -292,7 +292,7 @@ def test_missing_sheet_renamed_header_formula_duplicate_uuid_newer_version(demo_
     wb = openpyxl.load_workbook(path)
     for row in wb[MANIFEST].iter_rows():
         if row[0].value == "格式版本":
-            row[1].value = "2"
+            row[1].value = str(int(package.FORMAT_VERSION) + 1)
     wb.save(tmp_path / "newer.xlsx")
     _refused(county, tmp_path / "newer.xlsx", "较新版本")
 

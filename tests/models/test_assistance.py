@@ -9,9 +9,9 @@ from models.domain import Assurance, Cadre, Income, Measure, Pairing, Plan, Pove
 from models.errors import (
     BeforeAnnouncement,
     CadreHasLeft,
+    CriteriaAlwaysRequired,
     EventOutOfOrder,
     ExitCheckFailed,
-    IncomeAloneNeverDecides,
     NoticeNotOver,
     NoticeTooShort,
     NotPaired,
@@ -197,8 +197,9 @@ def test_income_alone_never_decides_and_a_missing_line_is_refused(store, village
     hid = households[0]
     with pytest.raises(PovertyLineMissing):
         asv.run_exit_check(store, 2020, household_ids=[hid])
-    with pytest.raises(IncomeAloneNeverDecides):
-        asv.save_config(store, dataclasses.replace(store.config(), exit_criteria=["income"]))
+    for criteria in (["income"], ["food"], ["income", "food", "clothing"], ["income", "food", "clothing", "water"]):
+        with pytest.raises(CriteriaAlwaysRequired):
+            asv.save_config(store, dataclasses.replace(store.config(), exit_criteria=criteria))
     asv.save_poverty_line(store, PovertyLine(year=2020, province=village.province, line_fen=400_000))
     svc.save_income(store, Income(household_id=hid, year=2020, wage_fen=10_000_000))
     check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]
@@ -290,6 +291,7 @@ def test_compulsory_school_age_counts_from_september_and_ends_with_junior_school
         sex="1",
         school_status="none",
         education="junior",
+        compulsory_done=1,
         medical_insurance=1,
     )
     hid = svc.register_household(store, new_household(store, village, "0070"), people + [fifteen]).id
@@ -299,7 +301,7 @@ def test_compulsory_school_age_counts_from_september_and_ends_with_junior_school
     store.writer.update("members", store.households.members(hid)[3].id, {"school_status": ""})
     store.writer.update("members", store.households.members(hid)[3].id, {"birth_date": "2014-08-15"})
     check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]
-    assert check.failed == ["education"] and check.results[3].facts["unknown"] == [people[3].name]
+    assert check.missing == ["education"] and check.results[3].facts["school_unknown"] == [people[3].name]
 
 
 def test_village_incidence_is_counted_at_the_end_of_the_year(store, village, households):

@@ -64,6 +64,10 @@ SAMPLE = {
     "missing": "notice",
     "until": "2020-01-09",
     "failed": ["income", "housing"],
+    "unrecorded": ["medical"],
+    "criteria": ["income", "food"],
+    "floor": 7,
+    "education": "primary",
     "announced": "2020-03-01",
     "pay_date": "2020-01-01",
     "start_date": "2020-02-01",
@@ -153,6 +157,7 @@ def test_every_variant_of_a_sentence_can_be_said(cls):
         "NotFound": [{"kind": "plan"}, {"kind": "member"}],
         "InvalidDate": [{"reason": "future"}, {"reason": "too_early"}, {"reason": "format"}],
         "FileRefused": [{"reason": r} for r in (*wording.REFUSALS, "nothing")],
+        "ExitCheckFailed": [{"unrecorded": []}, {"failed": []}, {}],
     }
     for facts in variants.get(cls.__name__, [{}]):
         said.add(wording.describe(sample(cls, **facts)))
@@ -171,8 +176,11 @@ def test_an_error_built_with_a_wrong_fact_fails():
 def test_facts_are_what_the_sentence_shows():
     text = wording.describe(errors.IdNumberMismatch(field="sex", typed="女", derived="男"))
     assert text == "性别“女”与身份证号码不符，按身份证号码应为“男”。"
-    assert wording.describe(errors.ExitCheckFailed(failed=["income", "housing"])).startswith(
-        "该户本年度退出核查未通过（人均纯收入超过扶贫标准、住房安全有保障）"
+    assert wording.describe(errors.ExitCheckFailed(failed=["income", "housing"], unrecorded=[])).startswith(
+        "该户本年度退出核查未通过（未达标：人均纯收入、住房安全有保障）"
+    )
+    assert wording.describe(errors.ExitCheckFailed(failed=[], unrecorded=["medical"])).startswith(
+        "该户本年度退出核查有未填写的项目（基本医疗有保障）"
     )
 
 

@@ -139,7 +139,8 @@ def test_exit_check_screen_filters_failures_and_exports(qtbot, window, store, vi
     path = tmp_path / "核查.xlsx"
     assert screen.export_to(str(path)) == 2
     ws = openpyxl.load_workbook(path).active
-    assert ws.cell(1, 4).value == "人均纯收入超过扶贫标准" and ws.cell(2, 4).value == "✗ 未填写该年收入"
+    assert ws.cell(1, 4).value == "人均纯收入" and ws.cell(2, 4).value == "？ 未填写该年收入"
+    assert ws.cell(2, ws.max_column).value.startswith("未填写：人均纯收入")
     assert ws.cell(2, 1).data_type == "s"
 
 

@@ -31,6 +31,7 @@ COLUMNS = (
     "education",
     "school_status",
     "dropout_reason",
+    "compulsory_done",
     "health",
     "disability_kind",
     "disability_grade",

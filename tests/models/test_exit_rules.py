@@ -1,0 +1,161 @@
+"""The exit check as §3 states it, through the services the screens use: compulsory education,
+what counts as met (未填写 is never 达标), the criteria a setting may not switch off, and words
+that cannot be read backwards."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from models import wording
+from models.domain import Assurance
+from models.errors import (
+    BelowPolicyFloor,
+    CriteriaAlwaysRequired,
+    ExitCheckFailed,
+    OverrideReasonTooThin,
+    ValidationFailed,
+)
+from models.rules.exit_check import FAILED, MET, MISSING
+from models.services import assistance as asv
+from models.services import households as svc
+from tests.conftest import exit_procedure, family, new_household, passing_year, person
+
+
+def _household(store, village, no, *extra, **fields):
+    hid = svc.register_household(store, new_household(store, village, no, **fields), [*family(int(no)), *extra]).id
+    passing_year(store, village, hid, 2020)
+    return hid
+
+
+def _check(store, hid, year=2020):
+    [check] = asv.run_exit_check(store, year, household_ids=[hid])
+    return check, {r.criterion: r for r in check.results}
+
+
+def _child(name, birth, school, education, seq, **more):
+    m = person(name, "son", birth, "1", seq)
+    return dataclasses.replace(m, school_status=school, education=education, medical_insurance=1, **more)
+
+
+def test_a_dropout_of_compulsory_age_fails_whatever_their_education(store, village):
+    dropout = _child("张辍学", "2006-05-01", "dropout", "junior", 91, dropout_reason="厌学")  # 14 on 1 Sep 2020
+    hid = _household(store, village, "0091", dropout)
+    check, by = _check(store, hid)
+    assert by["income"].outcome == MET  # rich enough: only education stops the exit
+    assert by["education"].outcome == FAILED and by["education"].facts["dropout"] == ["张辍学"]
+    assert not check.passed and check.failed == ["education"]
+    assert "适龄儿童失学辍学：张辍学" in wording.describe_result(by["education"])
+
+
+def test_not_in_school_of_compulsory_age_fails_unless_junior_school_was_finished(store, village):
+    fifteen = _child("张非在校", "2005-03-01", "none", "junior", 92)  # 15 on 1 Sep 2020
+    hid = _household(store, village, "0092", fifteen)
+    check, by = _check(store, hid)
+    assert by["education"].outcome == FAILED and by["education"].facts["not_enrolled"] == ["张非在校"]
+    member = next(m for m in store.households.members(hid) if m.name == "张非在校")
+    svc.update_household(
+        store,
+        store.households.get(hid),
+        [dataclasses.replace(m, compulsory_done=1) if m.id == member.id else m for m in store.households.members(hid)],
+    )
+    check, by = _check(store, hid)
+    assert by["education"].outcome == MET and check.passed
+
+
+def test_taught_at_home_counts_as_in_school(store, village):
+    child = _child("张送教", "2010-04-01", "home_taught", "primary", 93)
+    hid = _household(store, village, "0093", child)
+    assert _check(store, hid)[1]["education"].outcome == MET
+
+
+def test_junior_school_finished_cannot_contradict_the_education_level(store, village):
+    child = _child("张矛盾", "2006-04-01", "none", "primary", 94, compulsory_done=1)
+    with pytest.raises(Exception) as caught:
+        svc.register_household(store, new_household(store, village, "0094"), [*family(94), child])
+    assert "不可能已完成初中学业" in wording.describe(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "criterion"),
+    [
+        ({"dangerous_house": ""}, "housing"),  # 危房 grade never recorded
+    ],
+)
+def test_a_household_fact_nobody_recorded_is_never_met(store, village, change, criterion):
+    hid = _household(store, village, "0095", **change)
+    check, by = _check(store, hid)
+    assert by[criterion].outcome == MISSING and check.missing == [criterion] and not check.passed
+    assert wording.describe_result(by[criterion]) == "未填写危房等级"
+
+
+@pytest.mark.parametrize("flag", ["education", "medical", "housing", "food", "clothing"])
+def test_a_yearly_flag_never_recorded_is_unfilled_and_blocks_the_exit(store, village, flag):
+    hid = _household(store, village, "0096")
+    values = dict(food=1, clothing=1, education=1, medical=1, housing=1, water=1)
+    values[flag] = None
+    svc.save_assurance(store, Assurance(household_id=hid, year=2020, **values))
+    check, by = _check(store, hid)
+    assert by[flag].outcome == MISSING and check.missing == [flag]
+    exit_procedure(store, hid, "2020-11-01")
+    with pytest.raises(ExitCheckFailed) as caught:
+        svc.change_status(store, hid, "exit", "2020-12-01", 2020, "")
+    assert caught.value.unrecorded == [flag]
+    assert "未填写的项目" in wording.describe(caught.value)
+
+
+def test_water_that_the_household_and_the_year_disagree_on_fails_with_a_reason(store, village):
+    hid = _household(store, village, "0097", water_safe=0)
+    check, by = _check(store, hid)
+    assert by["water"].outcome == FAILED and check.failed == ["water"]
+    assert "两处不一致" in wording.describe_result(by["water"])
+
+
+def test_income_is_worded_so_it_cannot_be_read_backwards(store, village):
+    hid = _household(store, village, "0098")
+    by = _check(store, hid)[1]
+    assert wording.describe_result(by["income"]) == "人均纯收入 5000.00 元，超过扶贫标准 3000.00 元"
+    from models.domain import Income
+
+    svc.save_income(store, Income(household_id=hid, year=2020, wage_fen=500_000))
+    by = _check(store, hid)[1]
+    assert wording.describe_result(by["income"]) == "人均纯收入 1250.00 元，未超过扶贫标准 3000.00 元"
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [["food"], ["income", "food"], ["income", "food", "clothing", "water"], ["education", "medical", "housing"]],
+)
+def test_exit_criteria_always_include_income_and_the_three_assurances(store, criteria):
+    with pytest.raises(CriteriaAlwaysRequired) as caught:
+        asv.save_config(store, dataclasses.replace(store.config(), exit_criteria=criteria))
+    assert "不能去掉" in wording.describe(caught.value)
+
+
+def test_a_stored_setting_cannot_switch_a_criterion_off(store, village):
+    """A settings row written before the rule (or by hand) still cannot let a household pass
+    on income and food alone."""
+    store.writer.insert("settings", {"key": "exit_criteria", "value": '["income", "food"]'})
+    hid = _household(store, village, "0099", dangerous_house="d")
+    check = _check(store, hid)[0]
+    assert not check.passed and check.failed == ["housing"]
+
+
+@pytest.mark.parametrize(("name", "value"), [("notice_days", 1), ("notice_days", 6), ("funds_notice_days", 9)])
+def test_notice_periods_cannot_go_below_the_policy_floor(store, name, value):
+    with pytest.raises(BelowPolicyFloor):
+        asv.save_config(store, dataclasses.replace(store.config(), **{name: value}))
+    asv.save_config(store, dataclasses.replace(store.config(), **{name: 15}))  # raising it is allowed
+    assert getattr(store.config(), name) == 15
+
+
+@pytest.mark.parametrize("reason", ["领导要求", "同意", "按要求退出，领导已同意此事"])
+def test_an_override_needs_a_reason_not_an_instruction(store, village, reason):
+    hid = _household(store, village, "0100", dangerous_house="d")
+    exit_procedure(store, hid, "2020-11-01")
+    with pytest.raises(ValidationFailed) as caught:
+        svc.change_status(store, hid, "exit", "2020-12-01", 2020, "", override_reason=reason)
+    [problem] = caught.value.problems
+    assert problem.where == ("status_events", "override_reason") and isinstance(problem.error, OverrideReasonTooThin)
+    assert store.households.get(hid).status == "not_exited"

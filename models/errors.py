@@ -348,6 +348,13 @@ class NoticeNotOver(CundangError):
     until: str  # the first day after the notice period
 
 
+class IdNumberUpgraded(CundangError):
+    """A 15-digit first-generation ID made 18 characters (a notice, not a refusal)."""
+
+    old: str
+    new: str
+
+
 class CompulsoryDoneContradicted(CundangError):
     """已完成初中学业 with a 文化程度 below 初中."""
 

@@ -12,6 +12,7 @@ from models.errors import InvalidIdNumber
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 MALE, FEMALE = "1", "2"  # keys of codes.SEX
+FIRST_BIRTH_YEAR = 1900  # nobody registered now was born earlier
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,26 @@ def _parse(s: str, today: dt.date) -> IdInfo:
         birth = dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
         raise InvalidIdNumber(id_number=s, reason="birth_date") from None
-    if birth.year < 1880 or birth > today:
+    if birth.year < FIRST_BIRTH_YEAR or birth > today:
         raise InvalidIdNumber(id_number=s, reason="birth_date")
     if check_character(s[:17]) != s[17]:
         raise InvalidIdNumber(id_number=s, reason="checksum")
     sex = MALE if int(s[16]) % 2 == 1 else FEMALE
     return IdInfo(id_number=s, region=s[:6], birth_date=birth, sex=sex)
+
+
+def from_15(id_number: str) -> str | None:
+    """The 18-character number of a 15-digit first-generation ID (GB 11643-1989): the year gains
+    its "19" and a check character is added. None when the text is not such a number."""
+    s = normalize(id_number)
+    if len(s) != 15 or not s.isdigit():
+        return None
+    first17 = f"{s[:6]}19{s[6:]}"
+    try:
+        dt.date(int(first17[6:10]), int(first17[10:12]), int(first17[12:14]))
+    except ValueError:
+        return None
+    return first17 + check_character(first17)
 
 
 def make(region: str, birth: dt.date, sequence: int, sex: str) -> str:

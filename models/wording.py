@@ -39,7 +39,7 @@ ID_REASONS = {
     "length": "应为18位",
     "chars": "只能由数字组成，最后一位可以是X",
     "region": "前6位地区码不正确",
-    "birth_date": "其中的出生日期不存在或晚于今天",
+    "birth_date": "其中的出生日期不存在、早于 1900 年或晚于今天",
     "checksum": "校验位不正确，请核对是否输错了某一位",
     "disability_length": "残疾人证号应为18位身份证号码加2位数字",
 }
@@ -228,6 +228,9 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
             "该户本年度退出核查未通过（未达标：{failed:criteria}；未填写：{unrecorded:criteria}），不能标注脱贫。"
             "确需标注的，请填写说明理由，将记录在案。",
         ),
+    ),
+    e.IdNumberUpgraded: (
+        S("15 位旧身份证号码 {old} 已按国家标准升为 18 位：{new}（年份前加“19”，末位补校验码），请与户口簿核对。"),
     ),
     e.CompulsoryDoneContradicted: (S("文化程度为“{education:education}”，不可能已完成初中学业：请核对其中一项。"),),
     e.CriteriaAlwaysRequired: (

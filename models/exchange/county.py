@@ -12,6 +12,7 @@ from models.exchange.xlsx import write_sheets
 from models.fields import views
 from models.fields.records import VILLAGE
 from models.money import to_decimal
+from models.rules import members as member_rules
 from models.store import Store
 
 
@@ -104,10 +105,10 @@ def duplicates(store: Store) -> list[Duplicate]:
     """Every person (first 18 characters of the ID number) who is a current member in more than
     one village, with each place."""
     rows = store.db.execute(
-        """WITH current AS (
+        f"""WITH current AS (
                SELECT substr(m.id_number, 1, 18) AS person, m.village_id, m.household_id, m.name, m.relation
                FROM members m JOIN households h ON h.id = m.household_id
-               WHERE m.left_date IS NULL AND m.id_number <> '' AND m.id_type IN ('resident', 'disability')
+               WHERE m.left_date IS NULL AND {member_rules.person_sql("m")}
                  AND h.status <> 'removed'),
            shared AS (SELECT person FROM current GROUP BY person HAVING count(DISTINCT village_id) > 1)
            SELECT c.person, v.code, v.name, h.household_no, c.name, c.relation

@@ -19,6 +19,7 @@ from models.errors import CundangError
 from models.exchange import package as pkg
 from models.exchange.package_check import CheckedPackage, check_file
 from models.exchange.problems import WARNING, RowProblem
+from models.rules import members as member_rules
 from models.storage.audit import NEVER_DELETED
 from models.store import Store
 from models.wording import describe
@@ -275,7 +276,7 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
                 SELECT w.person, vv.name, vv.code, h.household_no FROM wanted w
                 CROSS JOIN members o ON o.id_number >= w.person AND o.id_number < w.person || '~'
                 JOIN villages vv ON vv.id = o.village_id JOIN households h ON h.id = o.household_id
-                WHERE o.left_date IS NULL AND h.status <> 'removed' AND o.id_type IN ('resident', 'disability')
+                WHERE o.left_date IS NULL AND h.status <> 'removed' AND {member_rules.person_sql("o")}
                   AND vv.code <> ?""",
             [*chunk, checked.village_code],
         ).fetchall()

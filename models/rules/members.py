@@ -18,6 +18,7 @@ from models.errors import (
     EventOutOfOrder,
     HeadCount,
     IdNumberMismatch,
+    IdNumberUpgraded,
     InvalidIdNumber,
     NoMembers,
     Problem,
@@ -86,10 +87,22 @@ def check_id_number(id_type: str, id_number: str, birth_date: str, sex: str, *, 
 
 
 def person_key(id_type: str, id_number: str) -> str:
-    """Who a member is, for one-registration rules: the 18-character ID number, or ''."""
-    if id_type in CHECKED_TYPES and id_number:
+    """Who a member is, for one-registration rules: the 18-character ID number, or ''. A valid
+    GB 11643 number counts whatever 证件类型 says (a resident ID typed under 其他证件 is one)."""
+    if id_number and (id_type in CHECKED_TYPES or looks_like_id(id_type, id_number)):
         return id_number[:18]
     return ""
+
+
+def person_sql(alias: str) -> str:
+    """person_key's rule for queries: true where a member row has a person key. (The schema
+    holds every 18-character number of that shape to its check character, whatever its type.)"""
+    m = alias
+    digits = "[0-9]" * 17
+    return (
+        f"({m}.id_number <> '' AND ({m}.id_type IN ('resident', 'disability') OR ({m}.id_type = 'other'"
+        f" AND length({m}.id_number) = 18 AND substr({m}.id_number, 1, 17) GLOB '{digits}')))"
+    )
 
 
 # --- Rules of one member (the form, the services and the imports run these) ----------------
@@ -185,13 +198,24 @@ ROW_RULES = (
 
 
 def completed(m: Member, *, today: dt.date | None = None) -> Member:
-    """The member with its text normalised and its birth date and sex filled from a valid ID
-    number where they were left empty."""
+    """The member with its text normalised, a 15-digit old ID made 18 (upgrade_notices says so)
+    and its birth date and sex filled from a valid ID number where they were left empty."""
     m, _ = values.check_record("members", m)
+    if m.id_type in ("resident", "other") and (longer := idnumber.from_15(m.id_number)):
+        m = replace(m, id_type="resident", id_number=longer)  # the old 15-digit ID, in today's form
     info = id_facts(m.id_type, m.id_number, today=today)
     if info is not None and (not m.birth_date or not m.sex):
         m = replace(m, birth_date=m.birth_date or info.birth_date.isoformat(), sex=m.sex or info.sex)
     return m
+
+
+def upgrade_notices(typed: Sequence[Member], ready: Sequence[Member]) -> list[Problem]:
+    """A warning for each member whose 15-digit ID the save made 18, for the clerk to check."""
+    return [
+        Problem(("members", i, "id_number"), IdNumberUpgraded(old=t.id_number.strip(), new=r.id_number), WARNING)
+        for i, (t, r) in enumerate(zip(typed, ready, strict=True))
+        if len(t.id_number.strip()) == 15 and t.id_number.strip() != r.id_number
+    ]
 
 
 # --- The household's members together ---------------------------------------------------

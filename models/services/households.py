@@ -61,6 +61,7 @@ def prepare(
     checked, problems = records.check("households", as_saved, today=today)
     household = dataclasses.replace(checked, status=household.status)
     ready = [member_rules.completed(m, today=today) for m in members]
+    notices = member_rules.upgrade_notices(members, ready)
     for i, m in enumerate(ready):
         problems += records.check("members", m, ("members", i), today=today)[1]
     problems += member_rules.household_problems(ready)
@@ -71,7 +72,7 @@ def prepare(
             Problem(("households", "household_no"), DuplicateHouseholdNo(household_no=household.household_no))
         )
     problems += _registration_problems(store, household.village_id, ready)
-    return household, ready, problems
+    return household, ready, problems + notices
 
 
 def register_household(

@@ -93,11 +93,13 @@ class ExitDataRepo:
 
     def poor_people(self, village_id: int, year: int) -> int:
         """People of households poor at the end of a year (their last status change by then was
-        识别 or 返贫), counted as members that year."""
+        识别 or 返贫), counted as members that year. A 标注脱贫 counts for its 脱贫年度 even when it
+        was recorded in the January after (the events' own dates and years, not today's status)."""
         return self.db.execute(
             f"""SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id
                 WHERE h.village_id = :village AND {_COUNTED}
-                  AND (SELECT e.kind FROM status_events e WHERE e.household_id = h.id AND e.event_date <= :year_end
+                  AND (SELECT e.kind FROM status_events e WHERE e.household_id = h.id
+                         AND (e.event_date <= :year_end OR (e.kind = 'exit' AND e.year <= :year))
                        ORDER BY e.event_date DESC, e.id DESC LIMIT 1) IN ('identify', 'return')""",
-            {"village": village_id, "year_end": f"{year}-12-31"},
+            {"village": village_id, "year_end": f"{year}-12-31", "year": year},
         ).fetchone()[0]

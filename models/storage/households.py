@@ -12,6 +12,7 @@ from models.domain import (
     StatusEvent,
 )
 from models.errors import NotFound
+from models.rules import members as member_rules
 from models.storage.base import Repo
 
 
@@ -74,8 +75,8 @@ class HouseholdRepo(Repo):
             for r in self.db.execute(
                 f"""SELECT substr(m.id_number, 1, 18), h.household_no, m.name, m.id FROM members m
                 JOIN households h ON h.id = m.household_id
-                WHERE m.village_id = ? AND m.left_date IS NULL AND m.id_number <> ''
-                  AND m.id_type IN ('resident', 'disability') AND substr(m.id_number, 1, 18) IN ({marks})""",
+                WHERE m.village_id = ? AND m.left_date IS NULL AND {member_rules.person_sql("m")}
+                  AND substr(m.id_number, 1, 18) IN ({marks})""",
                 [village_id, *people],
             )
         ]

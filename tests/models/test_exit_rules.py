@@ -159,3 +159,29 @@ def test_an_override_needs_a_reason_not_an_instruction(store, village, reason):
     [problem] = caught.value.problems
     assert problem.where == ("status_events", "override_reason") and isinstance(problem.error, OverrideReasonTooThin)
     assert store.households.get(hid).status == "not_exited"
+
+
+def test_an_exit_of_a_year_recorded_in_the_next_january_counts_for_its_year(store, village):
+    hid = _household(store, village, "0101")
+    passing_year(store, village, hid, 2019)
+    store.writer.update("villages", village.id, {"agri_population": 100})
+    exit_procedure(store, hid, "2019-12-10")
+    svc.change_status(store, hid, "exit", "2020-01-05", 2019, "")
+    assert asv.village_exit_summary(store, village.id, 2019).poor_people == 0
+    assert asv.village_exit_summary(store, village.id, 2018).poor_people == 4
+
+
+def test_incidence_of_exactly_the_limit_passes_because_below_includes_it():
+    from models.config import Config
+    from models.rules.exit_check import village_summary
+
+    at = village_summary("1", "村", 20, 1000, {}, None, dataclasses.replace(Config(), village_requirements=[]))
+    above = village_summary("1", "村", 21, 1000, {}, None, dataclasses.replace(Config(), village_requirements=[]))
+    assert at.passed and not above.passed
+    assert wording.describe_result(at.results[0]) == "贫困发生率 2.00%，不高于标准 2%"
+
+
+def test_culture_room_and_broadband_are_village_conditions_by_default():
+    from models.config import Config
+
+    assert {"culture_room", "broadband"} <= set(Config().village_requirements)

@@ -67,6 +67,8 @@ SAMPLE = {
     "unrecorded": ["medical"],
     "criteria": ["income", "food"],
     "floor": 7,
+    "old": "452123800101123",
+    "new": "45212319800101123X",
     "education": "primary",
     "announced": "2020-03-01",
     "pay_date": "2020-01-01",

@@ -13,7 +13,7 @@ from models import codes, fields
 from models.domain import Member
 from models.errors import Problem
 from models.fields.views import MEMBER_STATE
-from models.rules.members import id_facts, id_number_problem
+from models.rules.members import completed, id_facts, id_number_problem, upgrade_notices
 from models.rules.values import clean_text
 from models.wording import describe
 
@@ -86,12 +86,13 @@ class MemberTableModel(QAbstractTableModel):
         super().__init__()
         self.members: list[Member] = []
         self.errors: dict[tuple[int, str], str] = {}
+        self.notices: dict[tuple[int, str], str] = {}  # said, not refused (a 15-digit ID made 18)
         self.set_members(members or [])
 
     def set_members(self, members: list[Member]) -> None:
         self.beginResetModel()
         self.members = [dataclasses.replace(m) for m in members]
-        self.errors = {}
+        self.errors, self.notices = {}, {}
         self.endResetModel()
 
     # --- Qt ---------------------------------------------------------------------------
@@ -126,6 +127,7 @@ class MemberTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         value = getattr(m, column)
         error = self.errors.get((index.row(), column))
+        notice = self.notices.get((index.row(), column))
         if role == Qt.ItemDataRole.DisplayRole:
             options = choices(column)
             if options is not None:
@@ -136,10 +138,12 @@ class MemberTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if error:
                 return QBrush(QColor("#f8d7da"))
+            if notice:
+                return QBrush(QColor("#fff3cd"))
             if not m.is_current:
                 return QBrush(QColor("#eeeeee"))
-        if role == Qt.ItemDataRole.ToolTipRole and error:
-            return error
+        if role == Qt.ItemDataRole.ToolTipRole and (error or notice):
+            return error or notice
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -163,7 +167,12 @@ class MemberTableModel(QAbstractTableModel):
         """Typing an ID number checks it at once (the rule book's ID rule) and fills in birth
         date and sex."""
         m = self.members[row]
-        m.id_number = clean_text(_M["id_number"], m.id_number)
+        typed = clean_text(_M["id_number"], m.id_number)
+        done = completed(dataclasses.replace(m, id_number=typed, birth_date="", sex=""))
+        m.id_number, m.id_type = done.id_number, done.id_type
+        self.notices.pop((row, "id_number"), None)
+        for notice in upgrade_notices([dataclasses.replace(m, id_number=typed)], [done]):
+            self.notices[(row, "id_number")] = describe(notice.error)
         problem = id_number_problem(m.id_type, m.id_number)
         if problem is not None and m.id_number:
             self.errors[(row, "id_number")] = describe(problem)

@@ -386,16 +386,24 @@ FUND_SOURCE = CodeList(
     ),
 )
 
-PROCEDURE = CodeList("程序", (("identify", "识别程序"), ("exit", "退出程序")))
-# Steps in order; the status change (识别 / 标注脱贫) follows the last one.
+PROCEDURE = CodeList(
+    "程序",
+    (("identify", "识别程序"), ("exit", "退出程序"), ("return", "返贫程序"), ("remove", "清退程序")),
+)
+# Steps in order; the status change (识别 / 标注脱贫 / 返贫 / 清退) follows the last one.
+# 识别: "两公示一公告" (§3): the village does the first four, and records the township's and
+# the county's steps as they are reported back.
 IDENTIFY_STEPS = CodeList(
     "识别程序步骤",
     (
         ("apply", "农户申请"),
-        ("review", "民主评议"),
+        ("review", "村民小组评议"),
         ("audit", "村两委审核"),
-        ("notice", "村内公示"),
-        ("announce", "公告"),
+        ("notice", "村内第一次公示"),
+        ("township_audit", "乡镇审核"),
+        ("township_notice", "乡镇第二次公示"),
+        ("county_review", "县复审"),
+        ("announce", "县公告"),
     ),
 )
 EXIT_STEPS = CodeList(
@@ -408,7 +416,22 @@ EXIT_STEPS = CodeList(
         ("announce", "公告退出"),
     ),
 )
-PROCEDURE_STEPS = {"identify": IDENTIFY_STEPS, "exit": EXIT_STEPS}
+# 返贫 and 清退 (错评剔除) are decided by the same kind of procedure (§3); which of these steps a
+# province uses is a setting (评议 and 公示 by default).
+CHANGE_STEPS = CodeList(
+    "返贫/清退程序步骤",
+    (
+        ("review", "民主评议"),
+        ("verify", "村两委和驻村工作队核实"),
+        ("notice", "村内公示"),
+        ("township_audit", "乡镇审核"),
+        ("announce", "公告"),
+    ),
+)
+PROCEDURE_STEPS = {"identify": IDENTIFY_STEPS, "exit": EXIT_STEPS, "return": CHANGE_STEPS, "remove": CHANGE_STEPS}
+NOTICE_STEPS = ("notice", "township_notice")  # steps that run a notice period (an end date, ≥ 7 days)
+# Labels of format-1 packages, before 识别 had its eight steps.
+OLD_STEP_LABELS = {"identify": {"民主评议": "review", "村内公示": "notice", "公告": "announce"}}
 STOP_LABEL = "终止本轮（未通过或有异议）"  # the step that ends a round without a status change
 
 

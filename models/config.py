@@ -16,6 +16,9 @@ class Config:
     # 人均纯收入 AND 两不愁三保障 always (codes.EXIT_ALWAYS); most provinces also check safe water.
     exit_criteria: list[str] = field(default_factory=lambda: [*codes.EXIT_ALWAYS, "water"])
     notice_days: int = 7  # 公示 at least this many days
+    # The steps of the 返贫 and 清退 procedures, in order (codes.CHANGE_STEPS).
+    return_steps: list[str] = field(default_factory=lambda: ["review", "notice"])
+    remove_steps: list[str] = field(default_factory=lambda: ["review", "notice"])
     enforce_procedures: bool = True  # 识别 / 标注脱贫 only after their procedure's steps
     # Village exit: 贫困发生率 below 2 % (3 % in the west), in permille.
     incidence_max_permille: int = 20

@@ -359,10 +359,11 @@ class ProcedureStep(Record):
     TABLE: ClassVar[str] = "procedure_steps"
     household_id: int | None = None
     procedure: str = ""  # codes.PROCEDURE
-    step: str = ""  # codes.IDENTIFY_STEPS / EXIT_STEPS
+    step: str = ""  # a key of codes.PROCEDURE_STEPS[procedure]
     start_date: str = ""
     end_date: str | None = None  # a notice's last day
     note: str = ""
+    year: int | None = None  # the round's year (识别年度 / 脱贫年度 it decides); a round has one
 
 
 @dataclass

@@ -344,6 +344,18 @@ class ProcedureIncomplete(CundangError):
     missing: str  # the next step still to record
 
 
+class YearOfApplicant(CundangError):
+    """A new applicant has no 识别年度 yet: the identification procedure gives it; a household
+    identified earlier is entered as 补录."""
+
+
+class RoundOfAnotherYear(CundangError):
+    """A procedure round belongs to one year: its steps, and the status change it leads to."""
+
+    round_year: int
+    year: int
+
+
 class NoticeNotOver(CundangError):
     until: str  # the first day after the notice period
 

@@ -210,6 +210,14 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
         S("{procedure:procedure}还没有开始，无需终止。", lambda x: x.got == "stop"),
         S("{procedure:procedure}要按顺序进行：下一步应是“{expected:step}”，不能先登记“{got:step}”。"),
     ),
+    e.YearOfApplicant: (
+        S(
+            "新申请户还没有识别年度，识别程序办完才有：如果这是以前已识别的户，请勾选“补录”并写明原因；否则请清空识别年度。"
+        ),
+    ),
+    e.RoundOfAnotherYear: (
+        S("这一轮程序属于 {round_year} 年，不能用于 {year} 年：每年的程序要单独办理（评议、公示都在当年）。"),
+    ),
     e.NoticeTooShort: (S("公示期只有 {days} 天，至少要 {required} 天。"),),
     e.ProcedureIncomplete: (S("{procedure:procedure}还没有完成：下一步是“{missing:step}”。"),),
     e.NoticeNotOver: (S("公示期还没有结束，{until} 起才能进行下一步。"),),
@@ -477,6 +485,7 @@ _CHANGE_KINDS = {
     "trimmed": "去掉首尾空格",
     "folded": "全角数字字母改为半角",
     "truncated": "超长部分截去",
+    "round_year": "跨年办理的一轮程序，各步骤的所属年度按该轮第一步的年度填写",
 }
 
 

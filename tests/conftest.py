@@ -117,6 +117,63 @@ def exit_procedure(store: Store, household_id: int, first_day: str) -> str:
     return (day + dt.timedelta(days=11)).isoformat()
 
 
+def identify_procedure(store: Store, household_id: int, first_day: str, *, upto: str = "", after: str = "") -> str:
+    """Record the eight steps of 识别 from a day ("两公示一公告"; ``upto``: stop after that step,
+    ``after``: those up to it are recorded already); returns the last step's day."""
+    from models.domain import ProcedureStep
+    from models.services.assistance import add_step
+
+    day = dt.date.fromisoformat(first_day)
+    plan = [
+        ("apply", 0, None),
+        ("review", 1, None),
+        ("audit", 2, None),
+        ("notice", 3, 9),
+        ("township_audit", 10, None),
+        ("township_notice", 11, 17),
+        ("county_review", 18, None),
+        ("announce", 19, None),
+    ]
+    last = first_day
+    if after:
+        plan = plan[[p[0] for p in plan].index(after) + 1 :]
+    for step, start, end in plan:
+        last = (day + dt.timedelta(days=start)).isoformat()
+        add_step(
+            store,
+            ProcedureStep(
+                household_id=household_id,
+                procedure="identify",
+                step=step,
+                start_date=last,
+                end_date=(day + dt.timedelta(days=end)).isoformat() if end else None,
+            ),
+        )
+        if step == upto:
+            break
+    return last
+
+
+def change_procedure(store: Store, household_id: int, kind: str, decided: str) -> None:
+    """The default 返贫 / 清退 procedure (民主评议, 村内公示 of 7 days) run to the day before ``decided``."""
+    from models.domain import ProcedureStep
+    from models.services.assistance import add_step
+
+    day = dt.date.fromisoformat(decided)
+    start, end = day - dt.timedelta(days=8), day - dt.timedelta(days=1)
+    for step, first, last in (("review", start - dt.timedelta(days=1), None), ("notice", start, end)):
+        add_step(
+            store,
+            ProcedureStep(
+                household_id=household_id,
+                procedure=kind,
+                step=step,
+                start_date=first.isoformat(),
+                end_date=last.isoformat() if last else None,
+            ),
+        )
+
+
 def passing_year(store: Store, village: Village, household_id: int, year: int) -> None:
     """A poverty line, an income above it and 两不愁三保障 all met for a year."""
     from models.domain import Assurance, Income, PovertyLine

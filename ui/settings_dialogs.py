@@ -134,6 +134,15 @@ class ConfigDialog(QDialog):
         for key in codes.EXIT_ALWAYS:  # the policy decides these: shown, never switched off
             self.criteria[1][key].setEnabled(False)
             self.criteria[1][key].setToolTip("政策规定必须核查，不能去掉")
+        self.change_steps = {
+            name: self._checks(_S.label(name), codes.CHANGE_STEPS.items, getattr(config, name))
+            for name in ("return_steps", "remove_steps")
+        }
+        for _, checks in self.change_steps.values():
+            for key in ("review", "notice"):  # §3: decided by 评议 and 公示, always
+                checks[key].setChecked(True)
+                checks[key].setEnabled(False)
+                checks[key].setToolTip("政策规定必须有，不能去掉")
         village = fields.record("villages")
         self.facts = self._checks(
             _S.label("village_requirements"),
@@ -184,7 +193,7 @@ class ConfigDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for box in (self.roles[0], self.criteria[0], self.facts[0]):
+        for box in (self.roles[0], self.criteria[0], *(b for b, _ in self.change_steps.values()), self.facts[0]):
             layout.addWidget(box)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -212,6 +221,8 @@ class ConfigDialog(QDialog):
             enforce_procedures=self.enforce.isChecked(),
             incidence_max_permille=self.incidence.value(),
             village_requirements=[k for k, c in self.facts[1].items() if c.isChecked()],
+            return_steps=[k for k, c in self.change_steps["return_steps"][1].items() if c.isChecked()],
+            remove_steps=[k for k, c in self.change_steps["remove_steps"][1].items() if c.isChecked()],
             min_attendance_days=self.attendance.value(),
         )
         try:

@@ -685,7 +685,7 @@ class _VillageGen:
             ] or ["industry"]
             measure_plans.append((categories, hh["status"] == "exited", year))
             if hh["id"] in exit_dates and exit_dates[hh["id"]] >= f"{SNAPSHOT}-01-01":
-                steps.extend(self.exit_steps(hh["id"], exit_dates[hh["id"]]))
+                steps.extend(self.exit_steps(hh["id"], exit_dates[hh["id"]], hh["exit_year"]))
         for table, rows_ in (("pairings", pairings), ("visits", visits), ("plans", plan_rows)):
             for row in rows_:
                 self.add(table, row)
@@ -712,8 +712,8 @@ class _VillageGen:
             for row in rows_:
                 self.add(table, row)
 
-    def exit_steps(self, household_id: int, exit_day: str) -> list[dict]:
-        """The exit procedure that led up to a 标注脱贫 on ``exit_day``."""
+    def exit_steps(self, household_id: int, exit_day: str, year: int) -> list[dict]:
+        """The exit procedure of ``year`` that led up to a 标注脱贫 on ``exit_day``."""
         end = dt.date.fromisoformat(exit_day)
         plan = (
             ("review", 20, None),
@@ -729,6 +729,7 @@ class _VillageGen:
                 "step": step,
                 "start_date": (end - dt.timedelta(days=before)).isoformat(),
                 "end_date": (end - dt.timedelta(days=last)).isoformat() if last else None,
+                "year": year,
             }
             for step, before, last in plan
         ]

@@ -348,6 +348,8 @@ def _steps(out: CheckedPackage, sheet: pkg.Sheet, table: Table) -> None:
             steps[i] = "stop"
         elif procedure in codes.PROCEDURE_STEPS and text in codes.PROCEDURE_STEPS[procedure].labels:
             steps[i] = codes.PROCEDURE_STEPS[procedure].key(text)
+        elif text in codes.OLD_STEP_LABELS.get(procedure or "", {}) and out.version == 1:
+            steps[i] = codes.OLD_STEP_LABELS[procedure or ""][text]
         elif procedure:
             steps[i] = None
             out.add(sheet.name, r, sheet.record.label("step"), text, f"不是“{codes.PROCEDURE.label(procedure)}”的步骤")

@@ -239,6 +239,7 @@ PROCEDURE_STEP = Fields(
     F("start_date", "开始日期", DATE, required=True),
     F("end_date", "结束日期", DATE, future=True, short="公示截止"),
     F("note", "备注", max_length=500),
+    F("year", "所属年度", YEAR, ahead=1, since=2),
 )
 
 CADRE = Fields(

@@ -34,6 +34,13 @@ def check_config(config: Config) -> None:
             raise InvalidSetting(name=name, value=str(value))
         if value < POLICY_FLOORS.get(name, low):
             raise BelowPolicyFloor(name=name, value=value, floor=POLICY_FLOORS[name])
+    for name in ("return_steps", "remove_steps"):  # §3: decided by 评议 and 公示, at least
+        steps = getattr(config, name)
+        for key in steps:
+            codes.CHANGE_STEPS.check(key, allow_empty=False)
+        order = [k for k in codes.CHANGE_STEPS.keys if k in steps]
+        if len(set(steps)) != len(steps) or list(steps) != order or not {"review", "notice"} <= set(steps):
+            raise InvalidSetting(name=name, value="、".join(codes.CHANGE_STEPS.label(k) for k in steps))
     for key in config.village_requirements:
         if key not in VILLAGE_FACTS:
             raise UnknownCode(list_name="贫困村退出条件", value=key)

@@ -317,7 +317,8 @@ def save_config(store: Store, config: config_module.Config) -> Changes:
 
 
 def add_step(store: Store, step: ProcedureStep, *, today: dt.date | None = None) -> Changes:
-    """Record the next step of a household's 识别 or 退出 procedure."""
+    """Record the next step of a household's 识别, 退出, 返贫 or 清退 procedure. A round has one year:
+    its first step sets it (the year given, else its start's), and every later step keeps it."""
     step, problems = records.check("procedure_steps", step, today=today)
     raise_problems(problems)
     assert step.household_id is not None
@@ -325,7 +326,10 @@ def add_step(store: Store, step: ProcedureStep, *, today: dt.date | None = None)
     if f.status_events and step.start_date < f.status_events[-1].event_date:
         raise EventOutOfOrder(date=step.start_date, last=f.status_events[-1].event_date)
     done = procedures.current_round(step.procedure, store.assistance.steps(step.household_id), f.status_events)
-    procedures.check_step(step.procedure, step, done, notice_floor(store.config()))
+    config = store.config()
+    procedures.check_step(step.procedure, step, done, notice_floor(config), config)
+    if step.year is None:
+        step = dataclasses.replace(step, year=procedures.round_year(done) or int(step.start_date[:4]))
     with store.operation() as op:
         sid = store.writer.insert("procedure_steps", step.to_record())["id"]
     return op.changes(sid)

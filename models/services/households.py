@@ -17,7 +17,9 @@ from models.errors import (
     HeadCount,
     MemberAlreadyLeft,
     Problem,
+    Required,
     ValidationFailed,
+    YearOfApplicant,
     raise_problems,
 )
 from models.rules import members as member_rules
@@ -97,6 +99,11 @@ def register_household(
         hid = _write_new(store, household, members, event_date=event_date, reason=reason, identified=not applicant)
     op.warnings += warnings
     return op.changes(hid)
+
+
+def backfill_note(reason: str) -> str:
+    """The 识别 event's reason for a household entered after it was identified (补录)."""
+    return f"补录：{reason.strip()}" if reason.strip() else ""
 
 
 def _as_new(household: Household, members: list[Member]) -> tuple[Household, list[Member]]:
@@ -309,8 +316,9 @@ def change_status(
 ) -> Changes:
     """识别 / 标注脱贫 / 返贫 / 清退, with a date, year and reason.
 
-    识别 and 标注脱贫 come after their procedure's steps (公示 run, 公告 made). 标注脱贫 also needs
-    the exit check of that year to pass, or an explicit override reason, which is recorded."""
+    Each comes after its procedure's steps, in a round of the same year (公示 run, 公告 made; the
+    返贫 and 清退 steps are the province's). 标注脱贫 also needs the exit check of that year to pass,
+    or an explicit override reason, which is recorded."""
     from models.rules import procedures
     from models.services.assistance import run_exit_check
 
@@ -330,10 +338,10 @@ def change_status(
     register.check_status_event(household, events, kind, day, year)
     config = store.config()
     skipped = ""
-    if kind in ("identify", "exit"):
+    if kind in codes.PROCEDURE:  # every status change follows its procedure (§3)
         done = procedures.current_round(kind, store.assistance.steps(household_id), events)
         try:
-            procedures.check_complete(kind, done, day)
+            procedures.check_complete(kind, done, day, year, config)
         except CundangError:
             if config.enforce_procedures:
                 raise
@@ -400,18 +408,24 @@ def save_household_file(
     *,
     delete_incomes: Sequence[int] = (),
     delete_assurances: Sequence[int] = (),
-    applicant: bool = False,
+    backfill_reason: str | None = None,
     today: dt.date | None = None,
 ) -> Changes:
     """What the household form saves: the household, its members, and its yearly income and
-    两不愁三保障, all validated first and then written in one transaction."""
+    两不愁三保障, all validated first and then written in one transaction.
+
+    A new household starts as an applicant (未识别: its 识别程序 comes next). ``backfill_reason``
+    makes it 补录, a household identified earlier and entered now: it needs its 识别年度 and the
+    reason, which the 识别 event keeps."""
     new = household.id is None
     household, members = _as_new(household, members) if new else _as_update(store, household, members)
-    applicant = applicant and new
-    if applicant:
-        household = dataclasses.replace(household, identified_year=None)
+    applicant = new and backfill_reason is None
     identified = not applicant if new else household.status != ""
     household, members, problems = prepare(store, household, members, identified=identified, today=today)
+    if applicant and household.identified_year is not None:
+        problems.append(Problem(("households", "identified_year"), YearOfApplicant()))
+    if new and backfill_reason is not None and not backfill_reason.strip():
+        problems.append(Problem(("status_events", "reason"), Required()))
     cleaned = []
     yearly: tuple[Income | Assurance, ...] = (*incomes, *assurances)
     for record in yearly:
@@ -421,7 +435,8 @@ def save_household_file(
     warnings = raise_problems(problems)
     with store.operation() as op:
         if new:
-            hid = _write_new(store, household, members, identified=not applicant)
+            reason = backfill_note(backfill_reason or "")
+            hid = _write_new(store, household, members, identified=not applicant, reason=reason)
         else:
             assert household.id is not None
             hid = household.id

@@ -314,4 +314,30 @@ def _0007_compulsory_done(db: Database) -> None:
     _run(db, "ALTER TABLE members ADD COLUMN compulsory_done INTEGER CHECK (compulsory_done IN (0, 1))")
 
 
+@migrations(name="0008_round_year")
+def _0008_round_year(db: Database) -> None:
+    """A procedure round belongs to one year (§3): each step keeps its round's year. Rounds
+    already recorded take the year their first step began in (a round ends at its last step or
+    when stopped), audited."""
+    _run(
+        db,
+        "ALTER TABLE procedure_steps ADD COLUMN year INTEGER",
+        "UPDATE procedure_steps SET year = CAST(substr(start_date, 1, 4) AS INTEGER)",
+    )
+    writer = AuditedWriter(db, ACTOR)  # a round that ran over New Year keeps its first step's year
+    rounds: dict[tuple[int, str], int | None] = {}
+    fixed = 0
+    for sid, household, procedure, step, year in db.execute(
+        "SELECT id, household_id, procedure, step, year FROM procedure_steps ORDER BY start_date, id"
+    ).fetchall():
+        key = (household, procedure)
+        first = rounds.get(key) or year
+        if first != year:
+            writer.update("procedure_steps", sid, {"year": first})
+            fixed += 1
+        rounds[key] = None if step in ("stop", "announce") else first
+    report = {"changed": [["procedure_steps", "year", "round_year", fixed]] if fixed else [], "kept": []}
+    writer.insert("upgrade_reports", {"migration": "0008_round_year", "report": report_json(report)})
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -26,7 +26,15 @@ from models.errors import (
 from models.rules.assistance import missing_requirements, suggest_measures
 from models.services import assistance as asv
 from models.services import households as svc
-from tests.conftest import exit_procedure, family, new_household, passing_year, refused
+from tests.conftest import (
+    change_procedure,
+    exit_procedure,
+    family,
+    identify_procedure,
+    new_household,
+    passing_year,
+    refused,
+)
 
 
 @pytest.fixture
@@ -211,22 +219,12 @@ def test_applicant_goes_through_identification(store, village):
     assert store.households.get(hid).status == "" and store.households.get(hid).identified_year is None
     with pytest.raises(ProcedureIncomplete):
         svc.change_status(store, hid, "identify", "2021-01-20", 2021, "")
-    day = dt.date(2021, 1, 1)
-    for i, step in enumerate(("apply", "review", "audit")):
-        asv.add_step(
-            store,
-            ProcedureStep(
-                household_id=hid, procedure="identify", step=step, start_date=(day + dt.timedelta(days=i)).isoformat()
-            ),
-        )
-    asv.add_step(
-        store,
-        ProcedureStep(
-            household_id=hid, procedure="identify", step="notice", start_date="2021-01-04", end_date="2021-01-10"
-        ),
-    )
-    asv.add_step(store, ProcedureStep(household_id=hid, procedure="identify", step="announce", start_date="2021-01-11"))
-    svc.change_status(store, hid, "identify", "2021-01-12", 2021, "")
+    identify_procedure(store, hid, "2021-01-01", upto="notice")
+    with pytest.raises(ProcedureIncomplete) as caught:  # the township and county steps come back later
+        svc.change_status(store, hid, "identify", "2021-01-12", 2021, "")
+    assert caught.value.missing == "township_audit"
+    assert identify_procedure(store, hid, "2021-01-01", after="notice") == "2021-01-20"
+    svc.change_status(store, hid, "identify", "2021-01-21", 2021, "")
     assert store.households.get(hid).status == "not_exited"
     assert store.households.get(hid).identified_year == 2021
 
@@ -317,6 +315,7 @@ def test_village_incidence_is_counted_at_the_end_of_the_year(store, village, hou
 
 def test_removal_ends_the_pairing_and_procedures_skipped_by_setting_are_recorded(store, village, cadres, households):
     asv.pair(store, cadres["李干部"], households[:2], "2019-03-01")
+    change_procedure(store, households[0], "remove", "2020-05-01")
     svc.change_status(store, households[0], "remove", "2020-05-01", 2020, "识别不准")
     assert store.assistance.pairings(households[0])[-1].end_date == "2020-05-01"
     assert store.assistance.loads(village.id) == {cadres["李干部"]: 1}

@@ -19,7 +19,7 @@ from models.rules import members as member_rules
 from models.rules import records
 from models.services import households as svc
 from models.services.villages import create_village
-from tests.conftest import REGION, exit_procedure, family, new_household, passing_year, person
+from tests.conftest import REGION, change_procedure, exit_procedure, family, new_household, passing_year, person
 
 
 def _problems(exc: ValidationFailed) -> dict:
@@ -147,9 +147,11 @@ def test_status_changes_follow_the_rules(store, village):
     assert store.households.get(hid).exit_year == 2018
     with pytest.raises(InvalidStatusChange):
         svc.change_status(store, hid, "exit", "2019-12-01", 2019, "")
+    change_procedure(store, hid, "return", "2019-06-01")
     svc.change_status(store, hid, "return", "2019-06-01", 2019, "因病返贫")
     assert store.households.get(hid).status == "returned"
     assert store.households.get(hid).exit_year is None
+    change_procedure(store, hid, "remove", "2020-03-01")
     svc.change_status(store, hid, "remove", "2020-03-01", 2020, "识别不准")
     assert store.households.get(hid).status == "removed"
     kinds = [e.kind for e in store.households.file(hid).status_events]

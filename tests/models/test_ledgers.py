@@ -19,7 +19,7 @@ from models.rules.ledgers import attendance_by_month, finding_status, project_to
 from models.services import assistance as asv
 from models.services import households as svc
 from models.services import ledgers as lsv
-from tests.conftest import family, new_household, refused
+from tests.conftest import change_procedure, family, new_household, refused
 
 TODAY = dt.date(2021, 3, 1)
 
@@ -71,6 +71,7 @@ def test_project_bad_input(store, village, hids):
         lsv.save_project(store, _project(village, fund_social_fen=-5), hids)
     assert [p.where for p in caught.value.problems] == [("projects", "fund_social_fen")]
     removed = hids[2]
+    change_procedure(store, removed, "remove", "2020-02-01")
     svc.change_status(store, removed, "remove", "2020-02-01", 2020, "识别不准")
     with pytest.raises(ValidationFailed) as caught:
         lsv.save_project(store, _project(village), [hids[0], removed, 99999])
@@ -151,6 +152,7 @@ def test_review_edge_cases(store, village, hids):
     with pytest.raises(ValidationFailed) as caught:  # moving the start after a payment
         lsv.save_project(store, _project(village, id=pid, start_date="2020-05-01"), hids)
     assert isinstance(caught.value.problems[0].error, DisbursementBeforeStart)
+    change_procedure(store, hids[2], "remove", "2020-12-01")
     svc.change_status(store, hids[2], "remove", "2020-12-01", 2020, "识别不准")
     lsv.save_project(store, store.ledgers.project(pid), hids)  # a removed beneficiary stays on record
     assert set(store.ledgers.beneficiaries(pid)) == set(hids)

@@ -67,6 +67,7 @@ SAMPLE = {
     "unrecorded": ["medical"],
     "criteria": ["income", "food"],
     "floor": 7,
+    "round_year": 2019,
     "old": "452123800101123",
     "new": "45212319800101123X",
     "education": "primary",

@@ -2,7 +2,7 @@
 
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.services import households as svc
@@ -34,6 +34,15 @@ def _enter_family(qtbot, form):
     return people
 
 
+def _backfill(qtbot, form, year: str, reason: str = "2016 年已识别，据纸质档案录入") -> None:
+    """Enter a household identified earlier (补录): the box, its reason and the 识别年度."""
+    qtbot.mouseClick(form.backfill, Qt.MouseButton.LeftButton, pos=QPoint(5, form.backfill.height() // 2))
+    assert form.backfill.isChecked() and form.backfill_reason.isEnabled()
+    form.backfill_reason.insert(reason)  # as typed through an input method (QTest types Latin-1 only)
+    form.basic.widgets["identified_year"].clear()
+    qtbot.keyClicks(form.basic.widgets["identified_year"], year)
+
+
 def _new_form(qtbot, window):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -47,8 +56,7 @@ def test_type_a_new_household_of_four_find_it_and_change_a_relation(qtbot, windo
     form = _new_form(qtbot, window)
     basic = form.basic.widgets
     qtbot.keyClicks(basic["phone"], "13912345678")
-    basic["identified_year"].clear()
-    qtbot.keyClicks(basic["identified_year"], "2016")
+    _backfill(qtbot, form, "2016")
     choose(qtbot, basic["main_cause"], "因病")
     choose(qtbot, basic["group_id"], "二组")
     qtbot.keyClicks(form.conditions.widgets["farmland_mu"], "2.5")
@@ -97,7 +105,7 @@ def test_type_a_new_household_of_four_find_it_and_change_a_relation(qtbot, windo
 def test_bad_id_number_is_refused_next_to_its_field_and_nothing_is_lost(qtbot, window, store):
     form = _new_form(qtbot, window)
     choose(qtbot, form.basic.widgets["main_cause"], "缺技术")
-    qtbot.keyClicks(form.basic.widgets["identified_year"], "2015")
+    _backfill(qtbot, form, "2015")
     people = family()
     type_cell(qtbot, form.member_view, 0, COL["name"], people[0].name)
     bad = people[0].id_number[:17] + ("1" if people[0].id_number[17] != "1" else "2")
@@ -140,7 +148,7 @@ def test_bad_household_fields_are_refused_next_to_them(qtbot, window, store, fie
 def test_impossible_birth_date_negative_income_and_no_head(qtbot, window, store):
     form = _new_form(qtbot, window)
     choose(qtbot, form.basic.widgets["main_cause"], "因病")
-    qtbot.keyClicks(form.basic.widgets["identified_year"], "2015")
+    _backfill(qtbot, form, "2015")
     people = _enter_family(qtbot, form)
     type_cell(qtbot, form.member_view, 0, COL["relation"], "配偶")  # now nobody is head
     type_cell(qtbot, form.member_view, 3, COL["id_type"], "其他证件")
@@ -336,14 +344,36 @@ def test_a_new_applicant_is_saved_unidentified(qtbot, window, store):
     choose(qtbot, form.basic.widgets["main_cause"], "缺资金")
     _enter_family(qtbot, form)
     form.tabs.setCurrentIndex(0)
-    form.applicant.setFocus()
-    qtbot.keyClick(form.applicant, Qt.Key.Key_Space)  # no 识别年度 needed
-    assert form.applicant.isChecked()
+    assert not form.backfill.isChecked()  # a new household is an applicant unless said otherwise
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.household_id is not None, form.summary.text()
     saved = store.households.get(form.household_id)
     assert saved.status == "" and saved.identified_year is None
     assert form.status_buttons["identify"].isEnabled() and "未识别" in form.status_label.text()
+
+
+def test_a_new_household_with_a_year_is_not_identified_without_an_explicit_backfill(qtbot, window, store):
+    """识别年度 typed, 补录 not chosen: refused at the year; 补录 without a reason: refused at the
+    reason; with both, identified in that year and the event keeps the reason."""
+    form = _new_form(qtbot, window)
+    choose(qtbot, form.basic.widgets["main_cause"], "缺资金")
+    qtbot.keyClicks(form.basic.widgets["identified_year"], "2026")
+    _enter_family(qtbot, form)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is None
+    assert "补录" in form.errors.labels[("households", "identified_year")].text()
+    form.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(form.backfill, Qt.MouseButton.LeftButton, pos=QPoint(5, form.backfill.height() // 2))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is None
+    assert form.errors.labels[("status_events", "reason")].isVisible(), form.summary.text()
+    form.backfill_reason.insert("2016 年已识别，据纸质档案录入")
+    form.basic.widgets["identified_year"].clear()
+    qtbot.keyClicks(form.basic.widgets["identified_year"], "2016")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.household_id is not None, form.summary.text()
+    [event] = store.households.file(form.household_id).status_events
+    assert (event.kind, event.year, event.reason) == ("identify", 2016, "补录：2016 年已识别，据纸质档案录入")
 
 
 def _paste(qtbot, widget, text: str) -> None:
@@ -358,7 +388,7 @@ def test_a_pasted_control_character_is_named_taken_out_and_nothing_else_is_lost(
     the invisible character is taken out of the box, and the next save goes through."""
     form = _new_form(qtbot, window)
     choose(qtbot, form.basic.widgets["main_cause"], "因病")
-    qtbot.keyClicks(form.basic.widgets["identified_year"], "2016")
+    _backfill(qtbot, form, "2016")
     address = form.basic.widgets["address"]
     _paste(qtbot, address, "一组\x0b3号")
     assert address.text() == "一组\x0b3号"  # the box took it as pasted
@@ -379,7 +409,7 @@ def test_a_pasted_control_character_is_named_taken_out_and_nothing_else_is_lost(
 def test_a_control_character_in_a_member_name_is_refused_with_the_member_named(qtbot, window, store):
     form = _new_form(qtbot, window)
     choose(qtbot, form.basic.widgets["main_cause"], "因病")
-    qtbot.keyClicks(form.basic.widgets["identified_year"], "2016")
+    _backfill(qtbot, form, "2016")
     _enter_family(qtbot, form)
     form.members.setData(form.members.index(1, COL["name"]), "李四\x1b妹")  # as a paste into the cell leaves it
     qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from models import codes, fields
 from models.domain import ProcedureStep
 from models.errors import CundangError
 from models.money import format_fen
-from models.rules.procedures import current_round, expected_step
+from models.rules.procedures import current_round, expected_step, round_year
+from models.rules.settings import notice_floor
 from models.services.assistance import add_step
 from models.store import Store
 from models.wording import describe
@@ -35,7 +38,8 @@ class AssistanceTab(QWidget):
         self.plans.setWordWrap(True)
         self.visits = make_table(_V.headers("visit_date", "cadre_id", "found", "done", "next_step"), "form-visits")
         self.steps = make_table(
-            (*_S.headers("procedure", "step", "start_date"), _S["end_date"].short, _S.header("note")), "form-steps"
+            (*_S.headers("procedure", "year", "step", "start_date"), _S["end_date"].short, _S.header("note")),
+            "form-steps",
         )
         self.benefits = make_table(
             _B.headers("benefit_date", "programme", "amount_fen", "source", "note"), "form-benefits"
@@ -44,6 +48,10 @@ class AssistanceTab(QWidget):
         for key, label in codes.PROCEDURE.items:
             self.procedure.addItem(label, key)
         self.next_step = QLabel()
+        self.step_year = QSpinBox()  # the round's year: set by its first step, kept by the rest
+        self.step_year.setRange(2013, dt.date.today().year + 1)
+        self.step_year.setValue(dt.date.today().year)
+        self.step_year.setToolTip("这一轮程序所属的年度（识别年度或脱贫年度）：由第一步确定，之后各步沿用")
         self.step_start = date_edit()
         self.step_end = date_edit()
         self.step_note = QLineEdit()
@@ -55,6 +63,8 @@ class AssistanceTab(QWidget):
         for w in (
             self.procedure,
             self.next_step,
+            QLabel(_S.label("year")),
+            self.step_year,
             QLabel("日期"),
             self.step_start,
             QLabel("公示截止"),
@@ -72,7 +82,7 @@ class AssistanceTab(QWidget):
         layout.addWidget(self.visits, 1)
         layout.addWidget(QLabel("享受的帮扶政策（扶贫专项台账）"))
         layout.addWidget(self.benefits, 1)
-        layout.addWidget(QLabel("识别与退出程序"))
+        layout.addWidget(QLabel("识别、退出、返贫与清退程序"))
         layout.addWidget(self.steps, 1)
         layout.addLayout(step_row)
         layout.addWidget(self.error)
@@ -141,7 +151,8 @@ class AssistanceTab(QWidget):
         )
         status = self.store.households.get(household_id).status
         self.procedure.blockSignals(True)  # the procedure that can come next for this household
-        self.procedure.setCurrentIndex(self.procedure.findData("identify" if status in ("", "removed") else "exit"))
+        following = {"": "identify", "removed": "identify", "exited": "return"}.get(status, "exit")
+        self.procedure.setCurrentIndex(self.procedure.findData(following))
         self.procedure.blockSignals(False)
         steps = self.store.assistance.steps(household_id)
         fill(
@@ -149,6 +160,7 @@ class AssistanceTab(QWidget):
             [
                 (
                     codes.PROCEDURE.label(s.procedure),
+                    s.year or "",
                     codes.step_label(s.procedure, s.step),
                     s.start_date,
                     s.end_date or "",
@@ -168,12 +180,17 @@ class AssistanceTab(QWidget):
             self.store.assistance.steps(self.household_id),
             self.store.households.file(self.household_id).status_events,
         )
-        step = expected_step(procedure, done)
+        config = self.store.config()
+        step = expected_step(procedure, done, config)
         self.next_step.setText(f"下一步：{codes.PROCEDURE_STEPS[procedure].label(step)}" if step else "程序已完成")
         self.step_button.setEnabled(bool(step))
         self.stop_button.setEnabled(bool(done))
-        self.step_end.setEnabled(step == "notice")
-        if step == "notice":
+        year = round_year(done)
+        self.step_year.setEnabled(year is None)  # a round under way keeps its year
+        if year is not None:
+            self.step_year.setValue(year)
+        self.step_end.setEnabled(step in codes.NOTICE_STEPS)
+        if step in codes.NOTICE_STEPS:
             self.step_end.setMaximumDate(self.step_start.maximumDate().addDays(60))
             village_id = self.store.households.get(self.household_id).village_id
             assert village_id is not None  # a stored household belongs to a village
@@ -183,7 +200,7 @@ class AssistanceTab(QWidget):
                 self.step_end.setDate(QDate.fromString(printed[1], "yyyy-MM-dd"))
                 self.next_step.setText(self.next_step.text() + f"（已打印的公示：{printed[0]} 至 {printed[1]}）")
             else:
-                self.step_end.setDate(self.step_start.date().addDays(self.store.config().notice_days - 1))
+                self.step_end.setDate(self.step_start.date().addDays(notice_floor(config) - 1))
 
     def _on_step(self, stop: bool = False) -> None:
         assert self.household_id is not None  # the tab is enabled only for a saved household
@@ -193,7 +210,7 @@ class AssistanceTab(QWidget):
             self.store.assistance.steps(self.household_id),
             self.store.households.file(self.household_id).status_events,
         )
-        step = "stop" if stop else expected_step(procedure, done)
+        step = "stop" if stop else expected_step(procedure, done, self.store.config())
         try:
             changes = add_step(
                 self.store,
@@ -202,8 +219,9 @@ class AssistanceTab(QWidget):
                     procedure=procedure,
                     step=step,
                     start_date=self.step_start.date().toString("yyyy-MM-dd"),
-                    end_date=self.step_end.date().toString("yyyy-MM-dd") if step == "notice" else None,
+                    end_date=self.step_end.date().toString("yyyy-MM-dd") if step in codes.NOTICE_STEPS else None,
                     note=self.step_note.text().strip(),
+                    year=self.step_year.value(),
                 ),
             )
         except CundangError as exc:  # order, dates, a notice too short

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -110,8 +111,14 @@ class HouseholdForm(QDialog):
         self.conditions = FieldForm("households", CONDITION_FIELDS, self.errors)
         self.status_label = QLabel()
         self.status_label.setObjectName("status-label")
-        self.applicant = QCheckBox("新申请户：尚未识别，保存后在“帮扶”页按识别程序办理（识别年度留空）")
-        self.applicant.setObjectName("applicant")
+        # A new household is an applicant; entering one identified earlier (补录) is a choice.
+        self.backfill = QCheckBox("补录以前已识别的户（按所填识别年度登记“识别”）")
+        self.backfill.setObjectName("backfill")
+        self.backfill_reason = QLineEdit()
+        self.backfill_reason.setObjectName("backfill-reason")
+        self.backfill_reason.setPlaceholderText("补录原因（必填），如：2016 年已识别，据纸质档案录入")
+        self.backfill_reason.setEnabled(False)
+        self.backfill.toggled.connect(self.backfill_reason.setEnabled)
 
         # 家庭成员
         self.members = MemberTableModel()
@@ -145,7 +152,11 @@ class HouseholdForm(QDialog):
         basic_page = QWidget()
         blayout = QVBoxLayout(basic_page)
         blayout.addWidget(self.status_label)
-        blayout.addWidget(self.applicant)
+        backfill_row = QHBoxLayout()
+        backfill_row.addWidget(self.backfill)
+        backfill_row.addWidget(self.backfill_reason, 1)
+        blayout.addLayout(backfill_row)
+        blayout.addWidget(self.errors.add(("status_events", "reason"), self.backfill_reason))
         blayout.addWidget(self.basic)
         self.tabs = QTabWidget()
         self.tabs.addTab(basic_page, "基本信息")
@@ -237,8 +248,13 @@ class HouseholdForm(QDialog):
         text = f"脱贫状态：{codes.status_label(status)}"
         if self.household.exit_year:
             text += f"（{self.household.exit_year} 年脱贫）"
-        self.status_label.setText(text if saved else "新建户：已识别的户（补录）保存时按识别年度登记“识别”。")
-        self.applicant.setVisible(not saved)
+        self.status_label.setText(
+            text
+            if saved
+            else "新建户：新申请户保存后在“帮扶”页按识别程序办理，识别年度留空；以前已识别的户请勾选“补录”。"
+        )
+        self.backfill.setVisible(not saved)
+        self.backfill_reason.setVisible(not saved)
         for kind, button in self.status_buttons.items():
             button.setVisible(saved)
             button.setEnabled(saved and (status, kind) in register.TRANSITIONS)
@@ -280,7 +296,7 @@ class HouseholdForm(QDialog):
                     self.assurance.collect(self.household_id),
                     delete_incomes=sorted(self.income.deleted),
                     delete_assurances=sorted(self.assurance.deleted),
-                    applicant=self.applicant.isChecked(),
+                    backfill_reason=self.backfill_reason.text() if self.backfill.isChecked() else None,
                 )
             except ValidationFailed as exc:
                 problems = exc.problems
@@ -314,7 +330,7 @@ class HouseholdForm(QDialog):
         first: dict[tuple[object, ...], Problem] = {}
         for p in problems:  # one message per field: the first, most specific one
             first.setdefault(p.where, p)
-        problems = list(first.values())
+        problems = sorted(first.values(), key=lambda p: not p.is_error)  # go to what refuses the save first
         self.errors.show(problems)
         self.members.show_problems(problems)
         self.income.show_problems(problems)

@@ -349,6 +349,20 @@ class YearOfApplicant(CundangError):
     identified earlier is entered as 补录."""
 
 
+class NothingToNotice(CundangError):
+    """A notice with nobody on it is not printed (an empty board reads as a mistake)."""
+
+    kind: str  # codes.NOTICE_KIND
+    year: int
+
+
+class NoticeStepRefused(CundangError):
+    """Posting a notice records it as the 公示 step of each round on it; one could not take it."""
+
+    household_no: str
+    reason: CundangError
+
+
 class RoundOfAnotherYear(CundangError):
     """A procedure round belongs to one year: its steps, and the status change it leads to."""
 

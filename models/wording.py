@@ -125,6 +125,8 @@ _RENDERERS: dict[str, Callable[[Any, Any], str]] = {
     "or_now": lambda v, _: v or "今",
     "years": _year_range,
     "count": lambda v, _: str(len(v)),
+    "notice_kind": lambda v, _: codes.NOTICE_KIND.label(v) if v in codes.NOTICE_KIND else v,
+    "error": lambda v, _: describe(v).rstrip("。"),
 }
 
 SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
@@ -215,6 +217,14 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
             "新申请户还没有识别年度，识别程序办完才有：如果这是以前已识别的户，请勾选“补录”并写明原因；否则请清空识别年度。"
         ),
     ),
+    e.NothingToNotice: (
+        S(
+            "{year} 年没有要公示的户：识别公示列出村两委审核过的申请户，退出公示列出已经“贫困户认可”的户，请先办理程序。",
+            lambda x: x.kind in ("identify", "exit"),
+        ),
+        S("{year} 年没有可公示的内容（{kind:notice_kind}），未生成。"),
+    ),
+    e.NoticeStepRefused: (S("公示未打印：户 {household_no} 不能把这次公示登记为公示步骤（{reason:error}）。"),),
     e.RoundOfAnotherYear: (
         S("这一轮程序属于 {round_year} 年，不能用于 {year} 年：每年的程序要单独办理（评议、公示都在当年）。"),
     ),

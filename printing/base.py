@@ -10,11 +10,22 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A3, A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as canvas_module
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 
 from models.errors import Cancelled
 from models.files import atomic_file
@@ -140,9 +151,42 @@ class NumberedCanvas(canvas_module.Canvas):
         super().save()
 
 
+PORTRAIT, LANDSCAPE = "portrait", "landscape"  # page templates: every document has both
+
+
+def turn(orientation: str) -> list[Flowable]:
+    """Flowables that start a new page in that orientation (the binder's ledgers are landscape,
+    as the standalone ones are); the pages after it keep it until turned again."""
+    return [NextPageTemplate(orientation), PageBreak()]
+
+
 class Document(SimpleDocTemplate):
+    """A document of the given page size whose pages may turn (see ``turn``)."""
+
     contents_pages: dict[str, int]
     bookmarks: int = 0
+
+    def build(self, flowables: list[Flowable], canvasmaker: Callable[..., canvas_module.Canvas]) -> None:
+        self._calc()
+        size = self.pagesize
+        sizes = {PORTRAIT: portrait(size), LANDSCAPE: landscape(size)}
+        first = LANDSCAPE if size[0] > size[1] else PORTRAIT
+        templates = []
+        for name in (first, *(n for n in sizes if n != first)):
+            width, height = sizes[name]
+            frame = Frame(
+                self.leftMargin,
+                self.bottomMargin,
+                width - self.leftMargin - self.rightMargin,
+                height - self.topMargin - self.bottomMargin,
+                id=f"{name}-frame",
+            )
+            templates.append(PageTemplate(id=name, frames=[frame], pagesize=(width, height)))
+        self.addPageTemplates(templates)
+        BaseDocTemplate.build(self, flowables, canvasmaker=canvasmaker)
+
+    def handle_pageBegin(self) -> None:  # noqa: N802 (reportlab names it)
+        BaseDocTemplate.handle_pageBegin(self)  # keep the page's template (SimpleDocTemplate resets it)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):

@@ -14,10 +14,11 @@ from models.errors import Cancelled
 from models.fields.views import BINDER_OVERVIEW as O
 from models.services.assistance import village_exit_summary
 from models.store import Store
-from printing.base import Heading, LazyStory, Styles, build, contents, table
+from printing.base import LANDSCAPE, PORTRAIT, Heading, LazyStory, Styles, build, contents, table, turn
 from printing.fonts import PdfFont
 from printing.household_file import household_story, title_of
 from printing.ledgers import LEDGER_TITLES, ledger_story
+from printing.notices import notice_story, notice_text
 
 
 def render_binder(
@@ -69,19 +70,17 @@ def render_binder(
         ),
         PageBreak(),
     ]
+    story.pop()  # the ledgers and the notices are landscape, as printed on their own
     for kind in LEDGER_TITLES:
         part = ledger_story(store, village_id, kind, year, s)
         part[0].key = f"toc_ledger_{kind}"
-        story += part + [PageBreak()]
+        story += turn(LANDSCAPE) + part
     if not notices:
-        story += [Paragraph(f"{year} 年尚未从本程序打印过公示。", s.body), PageBreak()]
-    for i, (kind, start, end, content) in enumerate(notices):  # as posted that year
-        data = json.loads(content)
-        story += [
-            Heading(f"{codes.NOTICE_KIND.label(kind)}（{start} 至 {end}）", s.title, 0, key=f"toc_notice_{i}"),
-            table([data["headers"], *data["rows"]], s),
-            PageBreak(),
-        ]
+        story += [PageBreak(), Paragraph(f"{year} 年尚未从本程序打印过公示。", s.body)]
+    for i, (kind, start, end, content) in enumerate(notices):  # as posted that year, whole
+        posted = {**notice_text(store, village_id, kind, year, start, end), **json.loads(content)}
+        story += [PageBreak(), *notice_story(posted, s, key=f"toc_notice_{i}")]
+    story += turn(PORTRAIT)
 
     def chunks():  # household files are made only when layout reaches them
         for n, hid in enumerate(ids, 1):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.errors import CundangError
 from models.fields import views
 from models.files import atomic_file
 from models.store import Store
@@ -119,14 +120,19 @@ class PrintScreen(QWidget):
         if document == "notice":
             self.end.setDate(self.start.date().addDays(notice_days(self.store, kind) - 1))
 
-    def _record_if_notice(self) -> None:
-        """Saving or printing a notice is posting it: record it now (a preview was not)."""
+    def _record_if_notice(self) -> bool:
+        """Saving or printing a notice is posting it: record it first (a preview was not), as the
+        公示 step of each round on it. False, with the reason shown, when it cannot be recorded."""
         job = self.built_job
         if job is not None and job.document == "notice" and not self.recorded:
-            self.events.emit_changes(
-                record_notice(self.store, job.village_id, job.kind, job.year, job.start, job.end), self
-            )
+            try:
+                changes = record_notice(self.store, job.village_id, job.kind, job.year, job.start, job.end)
+            except CundangError as exc:  # a round that cannot take this period, or nobody left on it
+                self.error.set_error(describe(exc))
+                return False
+            self.events.emit_changes(changes, self)
             self.recorded = True
+        return True
 
     def _enable(self, ready: bool) -> None:
         self.print_button.setEnabled(ready)
@@ -222,13 +228,14 @@ class PrintScreen(QWidget):
             )
             if not path:
                 return ""
+        if not self._record_if_notice():
+            return ""
         try:
             with atomic_file(path) as tmp:  # never a half-written file
                 shutil.copyfile(self.current, tmp)
         except OSError as exc:
             self.error.set_error(f"保存失败：{describe(exc)}")
             return ""
-        self._record_if_notice()
         self.status.setText(f"已保存到“{path}”。")
         return path
 
@@ -242,7 +249,8 @@ class PrintScreen(QWidget):
         )
         if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
             return
-        self.print_to(printer)
+        if self._record_if_notice():
+            self.print_to(printer)
 
     def print_to(self, printer: QPrinter, dpi: int = 200) -> int:
         """Each page as an image at ``dpi`` (enough for text on paper, small enough to be quick),
@@ -268,7 +276,5 @@ class PrintScreen(QWidget):
         finally:
             painter.end()
             progress.reset()
-        if printed:
-            self._record_if_notice()
         self.status.setText(f"已送打印机 {printed} 页。" if printed == pages else f"已取消打印（已送 {printed} 页）。")
         return printed

@@ -61,7 +61,9 @@ NOTICE_PEOPLE = (
     F("size", "家庭人口", INT),
     H["attribute"],
 )
-NOTICE_PAIRING = (HEAD, F("group", H.label("group_id"), TEXT), HELPER, C["unit"], r.PAIRING["start_date"])
+# Cadres are public officials: their work phone is on the board (a household's never is).
+CADRE_PHONE = F("cadre_phone", "帮扶责任人电话", TEXT)
+NOTICE_PAIRING = (HEAD, F("group", H.label("group_id"), TEXT), HELPER, C["unit"], CADRE_PHONE, r.PAIRING["start_date"])
 NOTICE_FUNDS = (
     P["name"],
     P["place"],
@@ -79,6 +81,7 @@ NOTICES = Fields(
     "公示",
     *NOTICE_PEOPLE[:4],
     PER_CAPITA,
+    CADRE_PHONE,
     *(f for f in NOTICE_FUNDS if not f.stored or f.name in ("sources", "period", "unit_and_person")),
 )
 

@@ -116,6 +116,37 @@ class HouseholdRepo(Repo):
         marks = ", ".join("?" * len(member_ids))
         return dict(self.db.execute(f"SELECT id, name FROM members WHERE id IN ({marks})", member_ids).fetchall())
 
+    def in_notice(self, village_id: int, procedure: str, before_notice: str, year: int) -> list[int]:
+        """Households whose round of ``procedure`` for ``year`` has reached its notice (the step
+        before it, ``before_notice``, is recorded and the round was not stopped after it), or
+        whose status changed by it in that year (a past notice, listed as it was)."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                """SELECT h.id FROM households h WHERE h.village_id = :village AND (
+                       EXISTS (SELECT 1 FROM procedure_steps s WHERE s.household_id = h.id
+                               AND s.procedure = :procedure AND s.step = :before
+                               AND coalesce(s.year, CAST(substr(s.start_date, 1, 4) AS INTEGER)) = :year
+                               AND NOT EXISTS (SELECT 1 FROM procedure_steps t WHERE t.household_id = h.id
+                                   AND t.procedure = :procedure AND t.step = 'stop' AND t.start_date >= s.start_date))
+                       OR EXISTS (SELECT 1 FROM status_events e WHERE e.household_id = h.id
+                                  AND e.kind = :procedure AND e.year = :year))
+                   ORDER BY h.household_no""",
+                {"village": village_id, "procedure": procedure, "before": before_notice, "year": year},
+            )
+        ]
+
+    def identified_years(self, village_id: int) -> list[int]:
+        """The years in which the village's households were identified, earliest first."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                """SELECT DISTINCT e.year FROM status_events e JOIN households h ON h.id = e.household_id
+                   WHERE h.village_id = ? AND e.kind = 'identify' ORDER BY e.year""",
+                [village_id],
+            )
+        ]
+
     def with_event(self, village_id: int, kind: str, year: int) -> list[int]:
         """Households of the village with a status event of this kind for this year."""
         return [

@@ -189,6 +189,23 @@ class RegisterRepo:
             )
         ]
 
+    def pairings_on(self, village_id: int, day: str) -> list[tuple]:
+        """Each household's 帮扶责任人 on a day (a pairing's end date is its last day):
+        (household id, head, group id, cadre, unit, cadre's phone, since), by 户编号."""
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                f"""SELECT h.id, coalesce(hm.name, ''), h.group_id, c.name, c.unit, c.phone, p.start_date
+                {_FROM} JOIN pairings p ON p.household_id = h.id AND p.start_date <= :day
+                         AND (p.end_date IS NULL OR p.end_date >= :day)
+                JOIN cadres c ON c.id = p.cadre_id
+                WHERE h.village_id = :village AND NOT EXISTS (SELECT 1 FROM status_events e
+                      WHERE e.household_id = h.id AND e.kind = 'remove' AND e.event_date <= :day)
+                ORDER BY h.household_no""",
+                {"village": village_id, "day": day},
+            )
+        ]
+
     def household_labels(self, village_id: int) -> dict[int, tuple[str, str]]:
         """Every household of the village, removed ones too: id -> (户编号, 户主)."""
         return {

@@ -114,7 +114,11 @@ def error_classes() -> list[type[CundangError]]:
 
 
 # Facts whose sample differs by error (a status key where the sample's is a sex's).
-PER_CLASS = {"StatusDisagrees": {"derived": "not_exited"}}
+PER_CLASS = {
+    "StatusDisagrees": {"derived": "not_exited"},
+    "NoticeStepRefused": {"reason": errors.NoticeNotOver(until="2020-01-09")},
+    "NothingToNotice": {"kind": "exit"},
+}
 
 
 def sample(cls: type[CundangError], **overrides: object) -> CundangError:
@@ -161,6 +165,7 @@ def test_every_variant_of_a_sentence_can_be_said(cls):
         "InvalidDate": [{"reason": "future"}, {"reason": "too_early"}, {"reason": "format"}],
         "FileRefused": [{"reason": r} for r in (*wording.REFUSALS, "nothing")],
         "ExitCheckFailed": [{"unrecorded": []}, {"failed": []}, {}],
+        "NothingToNotice": [{"kind": "exit"}, {"kind": "funds"}],
     }
     for facts in variants.get(cls.__name__, [{}]):
         said.add(wording.describe(sample(cls, **facts)))

@@ -112,7 +112,16 @@ def test_ledgers_and_binder(demo_store, tmp_path, font):
         f"{village.name}2020年扶贫专项台账",
         f"{village.name}2020年督查考核台账",
     ]
-    assert any(t.startswith("贫困户退出公示") for t in titles) and "迎检资料" in text
+    assert any("贫困户退出公示" in t for t in titles) and "迎检资料" in text
+    # The notices as posted, whole: the supervision line is on them (it was lost once).
+    assert "12317" in text.split("贫困户退出公示")[-1]
+    # Ledgers and notices on landscape pages, as printed on their own; household files portrait.
+    ledger_page = next(
+        i for i, p in enumerate(reader.pages) if "扶贫项目资金台账" in (p.extract_text() or "") and i > 1
+    )
+    width, height = reader.pages[ledger_page].mediabox.width, reader.pages[ledger_page].mediabox.height
+    assert width > height
+    assert reader.pages[-1].mediabox.width < reader.pages[-1].mediabox.height
     assert not ID_NUMBER.search(text.split("户档案")[0].replace(" ", ""))  # notices and ledgers: masked
 
 

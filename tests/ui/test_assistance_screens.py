@@ -196,7 +196,9 @@ def test_settings_refuse_an_unusable_font_and_keep_the_hotline(qtbot, window, st
     assert dialog.result() == dialog.DialogCode.Accepted and store.config().local_hotline == "0859-1234567"
 
 
-def test_a_printed_notice_gives_the_notice_step_its_period(qtbot, window, store, village, tmp_path):
+def test_a_printed_notice_is_the_rounds_notice_step(qtbot, window, store, village, tmp_path):
+    """Printing the 退出公示 for the board records it as the 公示 step of each round on it: the
+    form then asks for the announcement, after the notice has run."""
     from printing.fonts import find_font
     from printing.notices import render_notice
 
@@ -214,7 +216,9 @@ def test_a_printed_notice_gives_the_notice_step_its_period(qtbot, window, store,
     window.households.set_village(village.id)
     form = window.households.open_household(hids[0])
     tab = form.assistance
-    assert "已打印的公示：2020-10-05 至 2020-10-11" in tab.next_step.text()
-    qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
     steps = store.assistance.steps(hids[0])
     assert (steps[-1].step, steps[-1].start_date, steps[-1].end_date) == ("notice", "2020-10-05", "2020-10-11")
+    assert tab.next_step.text() == "下一步：公告退出"
+    tab.step_start.setDate(QDate(2020, 10, 11))
+    qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
+    assert "公示期" in tab.error.text() and store.assistance.steps(hids[0])[-1].step == "notice"

@@ -86,3 +86,16 @@ def test_print_actions_on_a_household_and_a_ledger(qtbot, demo_window, demo_stor
     tab.year.setCurrentIndex(tab.year.findData(2020))
     assert "已生成" in tab.print_pdf(str(tmp_path / "projects.pdf"))
     assert "合计" in "".join(p.extract_text() for p in PdfReader(tmp_path / "projects.pdf").pages)
+
+
+def test_a_notice_with_nobody_on_it_says_why_instead_of_printing(qtbot, demo_window, demo_store):
+    demo_window.show_section("公示与打印")
+    screen = demo_window.printing
+    _choose(screen, "notice:identify")
+    screen.year.setValue(2024)  # nobody applied that year
+    screen.start.setDate(QDate(2024, 12, 1))
+    worker = screen.build()
+    with qtbot.waitSignal(worker.signals.failed, timeout=60_000):
+        pass
+    assert "2024 年没有要公示的户" in screen.error.text() and screen.current is None
+    assert not screen.print_button.isEnabled()

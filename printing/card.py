@@ -13,6 +13,8 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from models import codes, fields
 from models.fields.views import NOTICES
 from models.money import format_fen
+from models.rules.assistance import current_pairing
+from models.rules.income import household_size
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, table
 from printing.fonts import PdfFont
@@ -25,15 +27,22 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     village = store.villages.get(h.village_id)
     config = store.config()
     cadres = {c.id: c for c in store.assistance.cadres(h.village_id)}
-    current = [p for p in store.assistance.pairings(household_id) if p.end_date is None]
-    team = [c for c in cadres.values() if c.is_current and "first_secretary" in c.role_keys]
+    # The card of a year shows who helped then: the pairing on the year's last day (today's
+    # for this year), and the first secretaries serving that day; each cadre once.
+    day = min(f"{year}-12-31", dt.date.today().isoformat())
+    paired = current_pairing(store.assistance.pairings(household_id), on=day)
+    serving = [
+        c
+        for c in cadres.values()
+        if "first_secretary" in c.role_keys and (c.left_date is None or c.left_date >= day)
+    ]
     head = f.head.name if f.head else ""
     hf = fields.record("households")
     story: list = [
         Heading(f"精准扶贫明白卡 · {head}", s.title, 0),
         Paragraph(
             f"{village.township}{village.name}　{hf.label('household_no')} {h.household_no}　"
-            f"{NOTICES.label('size')} {len(f.current_members)} 人　{codes.ATTRIBUTE.label(h.attribute)}　"
+            f"{NOTICES.label('size')} {household_size(f.members, year)} 人　{codes.ATTRIBUTE.label(h.attribute)}　"
             f"{hf.label('main_cause')}：{codes.CAUSE.label(h.main_cause)}",
             s.body,
         ),
@@ -41,8 +50,11 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     ]
     pairing, cadre = fields.record("pairings"), fields.record("cadres")
     rows: list[tuple] = [(pairing.label("cadre_id"), cadre.label("unit"), cadre.label("phone"))]
-    rows += [(cadres[p.cadre_id].name, cadres[p.cadre_id].unit, cadres[p.cadre_id].phone) for p in current]
-    rows += [(f"{c.name}（第一书记）", c.unit, c.phone) for c in team]
+    if paired is not None and paired.cadre_id in cadres:
+        c = cadres[paired.cadre_id]
+        also = "（结对帮扶责任人、第一书记）" if c in serving else "（结对帮扶责任人）"
+        rows.append((c.name + also, c.unit, c.phone))
+    rows += [(f"{c.name}（第一书记）", c.unit, c.phone) for c in serving if paired is None or c.id != paired.cadre_id]
     story += [Paragraph("谁帮扶我家、怎么联系", s.h1), table(rows, s, widths=[50 * mm, 70 * mm, 50 * mm])]
     plan = store.assistance.plan(household_id, year)
     measure = fields.record("measures")

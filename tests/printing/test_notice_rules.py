@@ -112,3 +112,19 @@ def test_a_past_years_pairing_notice_shows_that_years_cadre_and_the_work_phone(s
     assert not household_phone or household_phone not in text
     render_notice(store, village.id, "pairing", 2026, tmp_path / "now.pdf", font, start="2026-12-01")
     assert "李新干部" in _text(tmp_path / "now.pdf")
+
+
+def test_a_past_years_card_shows_that_years_cadre_once(store, village, tmp_path, font):
+    from printing.card import render_cards
+
+    hid = _household(store, village, "0306")
+    old = asv.save_cadre(
+        store, Cadre(village_id=village.id, name="王书记", unit="县委办", phone="13800000003", roles="first_secretary")
+    ).id
+    new = asv.save_cadre(store, Cadre(village_id=village.id, name="李新干部", unit="县教育局", phone="13800000002")).id
+    asv.pair(store, old, [hid], "2019-03-01")
+    asv.pair(store, new, [hid], "2021-06-01")
+    path = tmp_path / "card2020.pdf"
+    render_cards(store, [hid], path, font, 2020)
+    text = _text(path)
+    assert text.count("王书记") == 1 and "李新干部" not in text

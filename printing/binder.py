@@ -12,6 +12,7 @@ from reportlab.platypus import PageBreak, Paragraph
 from models import codes
 from models.errors import Cancelled
 from models.fields.views import BINDER_OVERVIEW as O
+from models.fields.views import OVERRIDES as X
 from models.services.assistance import village_exit_summary
 from models.store import Store
 from printing.base import LANDSCAPE, PORTRAIT, Heading, LazyStory, Styles, build, contents, table, turn
@@ -42,6 +43,7 @@ def render_binder(
         else "农业人口未填写，无法计算"
     )
     ids = store.households.ids(village_id)
+    overrides = [row[1:] for row in store.households.exit_overrides(village_id)]
     entries = [
         (O.title, "toc_overview"),
         *((f"{village.name}{year}年{title}", f"toc_ledger_{kind}") for kind, title in LEDGER_TITLES.items()),
@@ -68,6 +70,10 @@ def render_binder(
             s,
             header=False,
         ),
+        Paragraph(X.title, s.h1),
+        table([X.headers(*X), *overrides], s)
+        if overrides
+        else Paragraph("本村没有例外标注：每户都在退出核查通过后标注脱贫。", s.body),
         PageBreak(),
     ]
     story.pop()  # the ledgers and the notices are landscape, as printed on their own

@@ -32,9 +32,7 @@ def card_story(store: Store, household_id: int, year: int, s: Styles) -> list:
     day = min(f"{year}-12-31", dt.date.today().isoformat())
     paired = current_pairing(store.assistance.pairings(household_id), on=day)
     serving = [
-        c
-        for c in cadres.values()
-        if "first_secretary" in c.role_keys and (c.left_date is None or c.left_date >= day)
+        c for c in cadres.values() if "first_secretary" in c.role_keys and (c.left_date is None or c.left_date >= day)
     ]
     head = f.head.name if f.head else ""
     hf = fields.record("households")

@@ -11,7 +11,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from models import codes, fields
 from models.domain import ASSURANCE_ITEMS, Member
 from models.errors import Cancelled
-from models.fields.views import HEAD, MEMBER_STATE, NOTICES
+from models.fields.views import HEAD, MEMBER_STATE, NOTICES, OVERRIDES
 from models.money import format_fen
 from models.rules import income as income_rules
 from models.rules.values import to_text
@@ -175,17 +175,11 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
     story.append(table(rows, s))
     story.append(Heading("十、状态变更", s.h1, 1))
     ef = fields.record("status_events")
-    rows = [tuple(ef.headers("event_date", "kind", "year", "reason"))]
-    rows += [
-        (
-            e.event_date,
-            to_text(ef["kind"], e.kind),
-            e.year,
-            e.reason + (f"（{e.override_reason}）" if e.override_reason else ""),
-        )
-        for e in f.status_events
-    ]
+    rows = [tuple(ef.headers("event_date", "kind", "year", "reason", "override_reason"))]
+    rows += [(e.event_date, to_text(ef["kind"], e.kind), e.year, e.reason, e.override_reason) for e in f.status_events]
     story.append(table(rows, s))
+    if any(e.kind == "exit" and e.override_reason for e in f.status_events):
+        story.append(Paragraph(f"注意：本户的标注脱贫为{OVERRIDES.noun}标注（退出核查未通过），理由见上表。", s.body))
     story += [
         Spacer(1, 12 * mm),
         Paragraph(

@@ -39,6 +39,7 @@ class ExitCheckScreen(QWidget):
         self.store, self.events = store, events
         self.village_id: int | None = None
         self.checks: list[HouseholdCheck] = []
+        self.overrides: dict[int, str] = {}  # household -> its 例外 (exit marked over a failed check)
         self.year = QSpinBox()
         self.year.setRange(2014, dt.date.today().year)
         self.year.setValue(dt.date.today().year - 1)
@@ -107,6 +108,12 @@ class ExitCheckScreen(QWidget):
         self.criteria = required_criteria(self.store.config())
         self.table.setColumnCount(len(self.headers))
         self.table.setHorizontalHeaderLabels(list(self.headers))
+        self.overrides = {
+            hid: f"{views.OVERRIDES.noun}标注：{reason}（{actor or '未记录'}，{day}）"
+            for hid, _, _, _, day, reason, actor in self.store.households.exit_overrides(
+                self.village_id, self.year.value()
+            )
+        }
         s = village_exit_summary(self.store, self.village_id, self.year.value())
         passed = sum(c.passed for c in self.checks)
         parts = []
@@ -117,7 +124,9 @@ class ExitCheckScreen(QWidget):
         unfilled = sum(1 for c in self.checks if not c.passed and not c.failed)
         self.summary.setText(
             f"{self.year.value()} 年：共 {len(self.checks)} 户，达标 {passed} 户，"
-            f"未达标 {len(self.checks) - passed - unfilled} 户，有未填写项目 {unfilled} 户。（{LEGEND}）"
+            f"未达标 {len(self.checks) - passed - unfilled} 户，有未填写项目 {unfilled} 户"
+            + (f"；{views.OVERRIDES.noun}标注 {len(self.overrides)} 户" if self.overrides else "")
+            + f"。（{LEGEND}）"
             f"\n村级退出{'达标' if s.passed else '未达标'}：" + "；".join(parts)
         )
         self.summary.setStyleSheet("" if s.passed else ERROR_STYLE)
@@ -132,13 +141,14 @@ class ExitCheckScreen(QWidget):
             results = {r.criterion: r for r in c.results}
             shown = [results[k] for k in self.criteria]
             marks = [MARKS[r.outcome] for r in shown]
-            rows.append((c.household_no, c.head, codes.status_label(c.status), *marks, exit_verdict(c)))
+            verdict = exit_verdict(c) + (f"；{self.overrides[c.id]}" if c.id in self.overrides else "")
+            rows.append((c.household_no, c.head, codes.status_label(c.status), *marks, verdict))
             tips.append(["", "", "", *(describe_result(r) for r in shown), ""])
         return rows, tips
 
     def show_rows(self) -> None:
         rows, tips = self.rows()
-        fill(self.table, rows, warn=[not c.passed for c in self.shown()], tips=tips)
+        fill(self.table, rows, warn=[not c.passed or c.id in self.overrides for c in self.shown()], tips=tips)
 
     def _on_export(self) -> None:
         if not self.checks:

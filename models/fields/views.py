@@ -250,6 +250,19 @@ BINDER_OVERVIEW = Fields(
     r.VILLAGE["agri_population"],
 )
 
+# 标注脱贫 over a failed exit check: shown wherever the household's exit is (screen, file, binder).
+OVERRIDES = Fields(
+    "exit_overrides",
+    "例外标注（退出核查未通过而标注脱贫）",
+    "例外",
+    H["household_no"],
+    HEAD,
+    F("exit_year", H.label("exit_year"), YEAR),
+    r.STATUS_EVENT["event_date"],
+    r.STATUS_EVENT["override_reason"],
+    F("actor", "记录人", TEXT),
+)
+
 # The county package's manifest (format 1: these texts are the file format; never rename them).
 MANIFEST = Fields(
     "manifest",
@@ -286,6 +299,7 @@ VIEWS: dict[str, Fields] = {
         DUPLICATES,
         COUNTY_SUMMARY,
         BINDER_OVERVIEW,
+        OVERRIDES,
         MANIFEST,
     )
 }

@@ -136,6 +136,24 @@ class HouseholdRepo(Repo):
             )
         ]
 
+    def exit_overrides(self, village_id: int, year: int | None = None) -> list[tuple]:
+        """标注脱贫 made over a failed exit check (例外): (household id, 户编号, 户主, 脱贫年度,
+        date, the reason, who recorded it), by 户编号."""
+        return [
+            tuple(r)
+            for r in self.db.execute(
+                """SELECT h.id, h.household_no, coalesce(hm.name, ''), e.year, e.event_date, e.override_reason,
+                          coalesce((SELECT a.actor FROM audit_log a WHERE a.table_name = 'status_events'
+                                    AND a.record_id = e.id AND a.action = 'insert' ORDER BY a.id LIMIT 1), '')
+                   FROM status_events e JOIN households h ON h.id = e.household_id
+                   LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
+                   WHERE h.village_id = :village AND e.kind = 'exit' AND e.override_reason <> ''
+                     AND (:year IS NULL OR e.year = :year)
+                   ORDER BY h.household_no, e.event_date""",
+                {"village": village_id, "year": year},
+            )
+        ]
+
     def identified_years(self, village_id: int) -> list[int]:
         """The years in which the village's households were identified, earliest first."""
         return [

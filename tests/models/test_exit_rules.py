@@ -185,3 +185,26 @@ def test_culture_room_and_broadband_are_village_conditions_by_default():
     from models.config import Config
 
     assert {"culture_room", "broadband"} <= set(Config().village_requirements)
+
+
+def test_an_override_is_shown_wherever_the_exit_is(store, village, tmp_path):
+    from pypdf import PdfReader
+
+    from printing.binder import render_binder
+    from printing.fonts import find_font
+    from printing.household_file import render_households
+
+    hid = _household(store, village, "0102", dangerous_house="d")
+    exit_procedure(store, hid, "2020-11-01")
+    reason = "危房已列入2021年改造计划，经乡镇复核同意"
+    svc.change_status(store, hid, "exit", "2020-12-01", 2020, "", override_reason=reason)
+    [row] = store.households.exit_overrides(village.id, 2020)
+    assert row[0] == hid and row[5] == reason and row[6]  # who recorded it, from the audit
+    font = find_font()
+    for render, path in (
+        (lambda p: render_households(store, [hid], p, font), tmp_path / "file.pdf"),
+        (lambda p: render_binder(store, village.id, 2020, p, font), tmp_path / "binder.pdf"),
+    ):
+        render(path)
+        text = "".join(page.extract_text() for page in PdfReader(path).pages).replace(" ", "").replace("\n", "")
+        assert reason in text and "例外" in text

@@ -222,3 +222,24 @@ def test_a_printed_notice_is_the_rounds_notice_step(qtbot, window, store, villag
     tab.step_start.setDate(QDate(2020, 10, 11))
     qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
     assert "公示期" in tab.error.text() and store.assistance.steps(hids[0])[-1].step == "notice"
+
+
+def test_the_exit_check_screen_shows_an_override_with_its_reason(qtbot, window, store, village):
+    from tests.conftest import exit_procedure
+
+    hids, _, _ = _setup(store, village)
+    passing_year(store, village, hids[0], 2020)
+    store.writer.update("households", hids[0], {"dangerous_house": "c"})
+    exit_procedure(store, hids[0], "2020-11-01")
+    svc.change_status(
+        store, hids[0], "exit", "2020-12-01", 2020, "", override_reason="危房已列入改造计划，经乡镇复核同意"
+    )
+    window.show_section("统计")
+    screen = window.exit_check
+    screen.set_village(village.id)
+    screen.year.setValue(2020)
+    qtbot.mouseClick(screen.run_button, Qt.MouseButton.LeftButton)
+    verdicts = [screen.table.item(r, screen.table.columnCount() - 1).text() for r in range(screen.table.rowCount())]
+    [shown] = [v for v in verdicts if "例外标注" in v]
+    assert "危房已列入改造计划" in shown and "未达标：住房安全有保障" in shown
+    assert "例外标注 1 户" in screen.summary.text()

@@ -244,6 +244,38 @@ class Assurance(Record):
     housing: int | None = None
     water: int | None = None
     note: str = ""
+    dangerous_house: str = ""  # 危房 that year (codes.DANGEROUS_HOUSE; '' not recorded)
+
+
+@dataclass
+class MemberYear(Record):
+    """A member's facts the exit check of a year reads (年度动态调整): kept per year, each year
+    starting from the one before; a year without its own row has the latest earlier one's."""
+
+    TABLE: ClassVar[str] = "member_years"
+    member_id: int | None = None
+    household_id: int | None = None
+    year: int = 0
+    school_status: str = ""
+    compulsory_done: int | None = None
+    medical_insurance: int | None = None
+
+
+MEMBER_YEAR_FACTS: tuple[str, ...] = ("school_status", "compulsory_done", "medical_insurance")
+
+
+@dataclass
+class VillageYear(Record):
+    """A village's population of a year (贫困发生率 divides by that year's agricultural population)."""
+
+    TABLE: ClassVar[str] = "village_years"
+    village_id: int | None = None
+    year: int = 0
+    population_total: int | None = None
+    agri_population: int | None = None
+
+
+VILLAGE_YEAR_FACTS: tuple[str, ...] = ("population_total", "agri_population")
 
 
 @dataclass

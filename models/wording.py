@@ -432,10 +432,11 @@ _EXIT_FACTS: tuple[tuple[str, str], ...] = (
 
 def _flag_words(key: str, facts: Mapping[str, Any]) -> list[str]:
     name = criterion_label(key)
+    when = "该年" if key in codes.EXIT_CRITERION else "村情中"  # a household's year, or the village's facts
     if facts.get("flag") == 0:
-        return [f"该年“{name}”记为否"]
+        return [f"{when}“{name}”记为否"]
     if facts.get("flag_unknown"):
-        return [f"未填写该年“{name}”情况"]
+        return [f"{when}未填写“{name}”"]
     return []
 
 
@@ -496,6 +497,7 @@ _CHANGE_KINDS = {
     "folded": "全角数字字母改为半角",
     "truncated": "超长部分截去",
     "round_year": "跨年办理的一轮程序，各步骤的所属年度按该轮第一步的年度填写",
+    "year_facts": "改为分年度保存，以前各年度一律按升级时的现有情况填写，请按年度核对更正",
 }
 
 

@@ -182,9 +182,20 @@ def passing_year(store: Store, village: Village, household_id: int, year: int) -
 
     save_poverty_line(store, PovertyLine(year=year, province=village.province, line_fen=300_000, source="测试"))
     svc.save_income(store, Income(household_id=household_id, year=year, wage_fen=2_000_000))
+    house = store.households.get(household_id).dangerous_house  # the year starts from the household's facts
     svc.save_assurance(
         store,
-        Assurance(household_id=household_id, year=year, food=1, clothing=1, education=1, medical=1, housing=1, water=1),
+        Assurance(
+            household_id=household_id,
+            year=year,
+            food=1,
+            clothing=1,
+            education=1,
+            medical=1,
+            housing=1,
+            water=1,
+            dangerous_house=house,
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from models.domain import Village
 from models.errors import DataFolderNotEmpty
 from models.rules.assistance import CAUSE_MEASURES
 from models.storage.audit import uuid7
+from models.storage.year_facts import seed_member_years, seed_village_years
 from models.store import Store
 
 REGION = "522327"  # the county all demo villages belong to
@@ -113,6 +114,8 @@ def generate(
             with store.db.atomic():
                 for table in TABLES:
                     store.writer.insert_many(table, plan[table])
+                seed_member_years(store.db, store.writer, village_id=plan["villages"][0]["id"])
+                seed_village_years(store.db, store.writer, village_id=plan["villages"][0]["id"])
             total_members += len(plan["members"])
             if progress:
                 progress(k + 1, villages)
@@ -445,6 +448,7 @@ class _VillageGen:
                         "housing": 1 if ok or hh["dangerous_house"] == "no" else 0,
                         "water": hh["water_safe"],
                         "note": "",
+                        "dangerous_house": "no" if ok else (hh["dangerous_house"] or "no"),
                     },
                 )
             )

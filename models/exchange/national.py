@@ -19,6 +19,7 @@ from models.rules import members as member_rules
 from models.rules import records
 from models.rules.register import check_village_code, recorded_day
 from models.services.villages import create_village
+from models.storage.year_facts import seed_member_years
 from models.store import Store
 from models.wording import describe
 
@@ -588,3 +589,4 @@ class _Import(columns.ExportReader):
                     for i, f in joined
                 ],
             )
+            seed_member_years(store.db, w, village_id=village.id)  # each new member's facts from their first year

@@ -101,6 +101,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("members", _HH, ("household_id",)),
     Sheet("incomes", _HH, ("household_id",)),
     Sheet("assurances", _HH, ("household_id",)),
+    Sheet("member_years", _HH, ("member_id", "household_id"), since=2),
+    Sheet("village_years", "village_id = :village", since=2),
     Sheet("status_events", _HH, ("household_id",)),
     Sheet("member_events", _HH, ("household_id", "member_id")),
     Sheet("procedure_steps", _HH, ("household_id",)),

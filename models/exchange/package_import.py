@@ -21,6 +21,7 @@ from models.exchange.package_check import CheckedPackage, check_file
 from models.exchange.problems import WARNING, RowProblem
 from models.rules import members as member_rules
 from models.storage.audit import NEVER_DELETED
+from models.storage.year_facts import seed_member_years, seed_village_years
 from models.store import Store
 from models.wording import describe
 
@@ -213,6 +214,9 @@ def _against_county(
     if not dry_run:
         with store.db.atomic():
             plan.write(accept_modified and checked.modified)
+            if plan.village_id is not None:  # a package of format 1 has no year rows: its facts hold from the start
+                seed_member_years(store.db, store.writer, village_id=plan.village_id)
+                seed_village_years(store.db, store.writer, village_id=plan.village_id)
     outcome.changes = plan.summary()
     return CHECKED if dry_run else IMPORTED
 
@@ -297,7 +301,16 @@ def file_name(path: str) -> str:
     return "".join(c for c in Path(path).name if c.isprintable()).strip()[:255]
 
 
-_VILLAGE_COLUMN = {"village_groups", "households", "members", "cadres", "projects", "work_logs", "inspections"}
+_VILLAGE_COLUMN = {
+    "village_groups",
+    "households",
+    "members",
+    "cadres",
+    "projects",
+    "work_logs",
+    "inspections",
+    "village_years",
+}
 
 
 class _Plan:

@@ -204,6 +204,29 @@ ASSURANCE = Fields(
     _flag("housing", "住房安全有保障"),
     _flag("water", "饮水安全有保障"),
     F("note", "备注", NOTE, max_length=500),
+    F("dangerous_house", "该年危房", CODE, codes.DANGEROUS_HOUSE, since=2),
+)
+
+MEMBER_YEAR = Fields(
+    "member_years",
+    "成员年度情况",
+    "成员年度",
+    _ref("member_id", "成员", "members"),
+    _ref("household_id", "户", "households"),
+    F("year", "年度", YEAR, required=True),
+    F("school_status", "该年在校生状况", CODE, codes.SCHOOL),
+    _flag("compulsory_done", "已完成初中学业"),
+    _flag("medical_insurance", "该年参加基本医疗保险"),
+)
+
+VILLAGE_YEAR = Fields(
+    "village_years",
+    "村年度人口",
+    "村年度",
+    _ref("village_id", "村", "villages"),
+    F("year", "年度", YEAR, required=True),
+    F("population_total", "该年总人口", INT, low=0),
+    F("agri_population", "该年农业人口", INT, low=0),
 )
 
 STATUS_EVENT = Fields(
@@ -485,6 +508,8 @@ RECORDS: dict[str, Fields] = {
         MEMBER,
         INCOME,
         ASSURANCE,
+        MEMBER_YEAR,
+        VILLAGE_YEAR,
         STATUS_EVENT,
         MEMBER_EVENT,
         PROCEDURE_STEP,

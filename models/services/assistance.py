@@ -372,14 +372,16 @@ def _check_all(
 
 
 def village_exit_summary(store: Store, village_id: int, year: int) -> exit_check.VillageSummary:
-    """贫困发生率 at the end of the year, and the village's facts as recorded now."""
+    """贫困发生率 at the end of the year over that year's agricultural population; the village's
+    conditions as recorded now."""
     v = store.villages.get(village_id)
     facts = {k: getattr(v, k) for k in config_module.VILLAGE_FACTS}
+    population = store.villages.year_facts(village_id, year)
     return exit_check.village_summary(
         v.code,
         v.name,
         store.exit_data.poor_people(village_id, year),
-        v.agri_population,
+        population.agri_population if population else None,
         facts,
         v.collective_income_fen,
         store.config(),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from models import codes
 from models.changes import Changes
-from models.domain import Assurance, Household, Income, Member, MemberEvent, StatusEvent
+from models.domain import MEMBER_YEAR_FACTS, Assurance, Household, Income, Member, MemberEvent, MemberYear, StatusEvent
 from models.errors import (
     CundangError,
     DuplicateHouseholdNo,
@@ -16,6 +16,7 @@ from models.errors import (
     ExitCheckFailed,
     HeadCount,
     MemberAlreadyLeft,
+    NotFound,
     Problem,
     Required,
     ValidationFailed,
@@ -25,6 +26,7 @@ from models.errors import (
 from models.rules import members as member_rules
 from models.rules import records, register
 from models.rules.values import check_year, parse_date
+from models.storage.year_facts import seed_member_years, set_member_year
 from models.store import Store
 
 # Set only by events, never by a form.
@@ -133,6 +135,7 @@ def _write_new(
         assert household.identified_year is not None
         day = event_date or register.recorded_day(household.identified_year)
         _status_event(store, hid, "identify", day, household.identified_year, reason)
+    seed_member_years(store.db, store.writer, household_ids=[hid])  # the facts typed hold from its first year
     return hid
 
 
@@ -144,7 +147,7 @@ def update_household(
     household, listed, problems = prepare(store, household, listed, identified=household.status != "", today=today)
     warnings = raise_problems(problems)
     with store.operation() as op:
-        _write_update(store, household, listed)
+        _write_update(store, household, listed, today=today)
     op.warnings += warnings
     return op.changes(household.id)
 
@@ -168,7 +171,7 @@ def _as_update(store: Store, household: Household, members: list[Member]) -> tup
     return household, listed
 
 
-def _write_update(store: Store, household: Household, listed: list[Member]) -> None:
+def _write_update(store: Store, household: Household, listed: list[Member], *, today: dt.date | None = None) -> None:
     assert household.id is not None
     stored_ids = {m.id: member_rules.person_key(m.id_type, m.id_number) for m in store.households.members(household.id)}
     record = {k: v for k, v in household.to_record().items() if k not in _EVENT_FIELDS | {"uuid"}}
@@ -185,6 +188,17 @@ def _write_update(store: Store, household: Household, listed: list[Member]) -> N
         assert m.id is not None
         rec = {k: v for k, v in m.to_record().items() if k not in _MEMBER_EVENT_FIELDS | {"uuid"}}
         store.writer.update("members", m.id, rec)
+    # The members' facts as the form shows them are this year's (past years keep their own).
+    this_year = (today or dt.date.today()).year
+    for m in listed:
+        if m.is_current:
+            set_member_year(store.db, store.writer, _year_fact(m, household.id, this_year))
+
+
+def _year_fact(m: Member, household_id: int, year: int) -> MemberYear:
+    return MemberYear(
+        member_id=m.id, household_id=household_id, year=year, **{k: getattr(m, k) for k in MEMBER_YEAR_FACTS}
+    )
 
 
 def add_member(
@@ -224,6 +238,7 @@ def add_member(
     with store.operation() as op:
         member.sort_order = len(store.households.members(household_id))
         mid = store.writer.insert("members", member.to_record())["id"]
+        seed_member_years(store.db, store.writer, household_ids=[household_id])  # from the year they joined
         store.writer.insert(
             "member_events",
             MemberEvent(
@@ -370,6 +385,25 @@ def change_status(
     return op.changes(household_id)
 
 
+def save_member_years(
+    store: Store, household_id: int, facts: Sequence[MemberYear], *, today: dt.date | None = None
+) -> Changes:
+    """Members' facts of a year (年度动态调整: the year starts from the one before; the clerk
+    confirms or changes them). Each is validated; only what differs from the year is written."""
+    own = {m.id for m in store.households.members(household_id)}
+    checked, problems = [], []
+    for i, fact in enumerate(facts):
+        fact, found = records.check("member_years", fact, ("member_years", i), today=today)
+        if fact.member_id not in own:
+            found.append(Problem(("member_years", i, "member_id"), NotFound(kind="member", key=fact.member_id)))
+        checked.append(dataclasses.replace(fact, household_id=household_id))
+        problems += found
+    raise_problems(problems)
+    with store.operation() as op:
+        changed = sum(set_member_year(store.db, store.writer, f) for f in checked)
+    return op.changes(household_id, count=changed)
+
+
 def save_income(store: Store, income: Income, *, today: dt.date | None = None) -> Changes:
     """Insert or replace a household's income for one year (amounts in fen, never negative)."""
     raise_problems(records.check("incomes", income, ("incomes", income.year), today=today)[1])
@@ -408,6 +442,7 @@ def save_household_file(
     *,
     delete_incomes: Sequence[int] = (),
     delete_assurances: Sequence[int] = (),
+    member_years: Sequence[MemberYear] = (),
     backfill_reason: str | None = None,
     today: dt.date | None = None,
 ) -> Changes:
@@ -432,6 +467,14 @@ def save_household_file(
         record, found = records.check(record.TABLE, record, (record.TABLE, record.year), today=today)
         cleaned.append(record)
         problems += found
+    own = {m.id for m in members if m.id is not None}
+    year_facts = []
+    for i, fact in enumerate(member_years):  # a past year's facts, as the clerk confirms or changes them
+        fact, found = records.check("member_years", fact, ("member_years", i), today=today)
+        if fact.member_id not in own:
+            found.append(Problem(("member_years", i, "member_id"), NotFound(kind="member", key=fact.member_id)))
+        year_facts.append(fact)
+        problems += found
     warnings = raise_problems(problems)
     with store.operation() as op:
         if new:
@@ -440,7 +483,7 @@ def save_household_file(
         else:
             assert household.id is not None
             hid = household.id
-            _write_update(store, household, members)
+            _write_update(store, household, members, today=today)
         for year in delete_incomes:
             found_income = store.households.income(hid, year)
             if found_income is not None and found_income.id is not None:
@@ -453,5 +496,7 @@ def save_household_file(
             record = dataclasses.replace(record, household_id=hid)
             lookup = store.households.income if isinstance(record, Income) else store.households.assurance
             _upsert_year(store, record, lookup(hid, record.year))
+        for fact in year_facts:
+            set_member_year(store.db, store.writer, dataclasses.replace(fact, household_id=hid))
     op.warnings += warnings
     return op.changes(hid)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import replace
 
 from models.changes import Changes
-from models.domain import Group, Village
+from models.domain import VILLAGE_YEAR_FACTS, Group, Village, VillageYear
 from models.errors import DuplicateVillage, GroupInUse, Problem, raise_problems
 from models.rules import records
 from models.rules.register import repeated_group
+from models.storage.year_facts import set_village_year
 from models.store import Store
 
 
@@ -39,7 +42,18 @@ def create_village(store: Store, village: Village, group_names: list[str]) -> Ch
             "village_groups",
             [Group(village_id=row["id"], name=name, sort_order=i).to_record() for i, name in enumerate(names)],
         )
+        _population_of_this_year(store, dataclasses.replace(village, id=row["id"]))
     return op.changes(row["id"])
+
+
+def _population_of_this_year(store: Store, village: Village) -> None:
+    """The population on the village's facts is this year's (贫困发生率 reads each year's)."""
+    fact = VillageYear(
+        village_id=village.id,
+        year=dt.date.today().year,
+        **{k: getattr(village, k) for k in VILLAGE_YEAR_FACTS},
+    )
+    set_village_year(store.db, store.writer, fact)
 
 
 def update_village(store: Store, village: Village, groups: list[Group]) -> Changes:
@@ -53,6 +67,7 @@ def update_village(store: Store, village: Village, groups: list[Group]) -> Chang
     with store.operation() as op:
         values = {k: v for k, v in replace(village).to_record().items() if k not in ("uuid", "is_demo")}
         store.writer.update("villages", village.id, values)
+        _population_of_this_year(store, village)
         for gid in set(stored) - kept:
             assert gid is not None
             used = store.villages.households_in_group(gid)

@@ -77,8 +77,9 @@ def clean_stored_text(db: Database) -> dict[str, Any]:
     for table, fields in RECORDS.items():
         if table in _SKIPPED or table not in existing:
             continue
+        columns = {r[1] for r in db.execute(f"PRAGMA table_info([{table}])")}  # as the schema stands at this step
         for column, field in fields.items():
-            if not field.stored or not field.is_text or field.kind == "machine":
+            if not field.stored or not field.is_text or field.kind == "machine" or column not in columns:
                 continue
             for row_id, value in _candidates(db, table, column, field):
                 text, done = repaired(field, value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlite_utils import Database
 
 from models import codes
@@ -23,9 +25,10 @@ class ExitDataRepo:
     def households(
         self, year: int, village_id: int | None = None, household_ids: list[int] | None = None
     ) -> list[HouseholdFacts]:
-        """Every registered household (all but 已清退) with what the year's check needs: counted
-        members, those of school age out of school, those uninsured, its net income and
-        两不愁三保障. A county's 100,000 households take a few aggregate queries."""
+        """Every registered household (all but 已清退) with what the year's check needs, as it was
+        that year: counted members, their school and insurance of that year (member_years), its
+        net income, 两不愁三保障 and 危房 of that year. A county's 100,000 households take a few
+        aggregate queries."""
         # Compulsory-school age in the autumn term of the year: six by 31 August, not yet
         # sixteen on 1 September (so a child born in November starts next year).
         clauses, params = (
@@ -33,6 +36,7 @@ class ExitDataRepo:
             {
                 "year": year,
                 "year_end": f"{year}-12-31",
+                "this_year": dt.date.today().year,  # today's 饮水安全 is compared with this year's only
                 "school_from": f"{year - IN_SCHOOL_AGES.stop}-09-01",
                 "school_to": f"{year - IN_SCHOOL_AGES.start}-08-31",
             },
@@ -46,8 +50,8 @@ class ExitDataRepo:
         facts = {
             r[0]: HouseholdFacts(*r)
             for r in self.db.execute(
-                f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, v.province, h.dangerous_house,
-                       h.water_safe, h.power_household, h.broadcast_tv
+                f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, v.province, '',
+                       CASE WHEN :year = :this_year THEN h.water_safe END, h.power_household, h.broadcast_tv
                 FROM households h JOIN villages v ON v.id = h.village_id
                 LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
                 WHERE {where} ORDER BY h.village_id, h.household_no""",
@@ -60,13 +64,16 @@ class ExitDataRepo:
         # unless 初中 was finished; 送教上门 and every school level count as in school.
         for hid, size, dropout, not_enrolled, school_unknown, uninsured, insurance_unknown in self.db.execute(
             f"""SELECT m.household_id, count(*),
-                       group_concat(CASE WHEN {school_age} AND m.school_status = '{codes.DROPOUT}' THEN m.name END, '、'),
-                       group_concat(CASE WHEN {school_age} AND m.school_status = '{codes.NOT_IN_SCHOOL}'
-                                          AND coalesce(m.compulsory_done, 0) = 0 THEN m.name END, '、'),
-                       group_concat(CASE WHEN {school_age} AND m.school_status = '' THEN m.name END, '、'),
-                       group_concat(CASE WHEN m.medical_insurance = 0 THEN m.name END, '、'),
-                       group_concat(CASE WHEN m.medical_insurance IS NULL THEN m.name END, '、')
-                    FROM members m WHERE m.household_id IN ({sub}) AND {_COUNTED} GROUP BY m.household_id""",
+                       group_concat(CASE WHEN {school_age} AND y.school_status = '{codes.DROPOUT}' THEN m.name END, '、'),
+                       group_concat(CASE WHEN {school_age} AND y.school_status = '{codes.NOT_IN_SCHOOL}'
+                                          AND coalesce(y.compulsory_done, 0) = 0 THEN m.name END, '、'),
+                       group_concat(CASE WHEN {school_age} AND coalesce(y.school_status, '') = '' THEN m.name END, '、'),
+                       group_concat(CASE WHEN y.medical_insurance = 0 THEN m.name END, '、'),
+                       group_concat(CASE WHEN y.medical_insurance IS NULL THEN m.name END, '、')
+                    FROM members m
+                    LEFT JOIN member_years y ON y.member_id = m.id AND y.year = (
+                        SELECT max(z.year) FROM member_years z WHERE z.member_id = m.id AND z.year <= :year)
+                    WHERE m.household_id IN ({sub}) AND {_COUNTED} GROUP BY m.household_id""",
             params,
         ):
             f = facts.get(hid)
@@ -83,12 +90,14 @@ class ExitDataRepo:
             if hid in facts:
                 facts[hid].net_fen = net
         for hid, *values in self.db.execute(
-            f"""SELECT a.household_id, a.food, a.clothing, a.education, a.medical, a.housing, a.water
+            f"""SELECT a.household_id, a.food, a.clothing, a.education, a.medical, a.housing, a.water,
+                           a.dangerous_house
                     FROM assurances a WHERE a.year = :year AND a.household_id IN ({sub})""",
             params,
         ):
             if hid in facts:
-                facts[hid].assurance = tuple(values)
+                facts[hid].assurance = tuple(values[:6])
+                facts[hid].dangerous_house = values[6]  # the year's 危房, not today's
         return list(facts.values())
 
     def poor_people(self, village_id: int, year: int) -> int:

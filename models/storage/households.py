@@ -9,6 +9,7 @@ from models.domain import (
     Income,
     Member,
     MemberEvent,
+    MemberYear,
     StatusEvent,
 )
 from models.errors import NotFound
@@ -37,6 +38,19 @@ class HouseholdRepo(Repo):
 
     def members(self, household_id: int) -> list[Member]:
         return self._where(Member, "household_id = ?", [household_id], "sort_order, id")
+
+    def member_years(self, household_id: int) -> list[MemberYear]:
+        """Every per-year row of the household's members, by member and year."""
+        return self._where(MemberYear, "household_id = ?", [household_id], "member_id, year")
+
+    def member_facts(self, household_id: int, year: int) -> dict[int, MemberYear]:
+        """Each member's facts of a year: the row of that year, or of the latest year before it
+        (a year starts from the one before). A member with no row by then is not in it."""
+        facts: dict[int, MemberYear] = {}
+        for row in self.member_years(household_id):
+            if row.year <= year and row.member_id is not None:
+                facts[row.member_id] = row  # ordered by year: the latest wins
+        return facts
 
     def member(self, member_id: int) -> Member:
         rows = self._where(Member, "id = ?", [member_id])

@@ -7,6 +7,7 @@ from sqlite_utils import Database, Migrations
 from models import idnumber
 from models.storage.audit import AuditedWriter
 from models.storage.cleanup import ACTOR, clean_stored_text, report_json
+from models.storage.year_facts import seed_member_years, seed_village_years
 
 migrations = Migrations("cundang")
 
@@ -338,6 +339,50 @@ def _0008_round_year(db: Database) -> None:
         rounds[key] = None if step in ("stop", "announce") else first
     report = {"changed": [["procedure_steps", "year", "round_year", fixed]] if fixed else [], "kept": []}
     writer.insert("upgrade_reports", {"migration": "0008_round_year", "report": report_json(report)})
+
+
+@migrations(name="0009_year_facts")
+def _0009_year_facts(db: Database) -> None:
+    """The facts a year's exit check reads are kept per year (年度动态调整, §3): members' school
+    status, 初中 finished and insurance; the household's 危房 with that year's 两不愁三保障; the
+    village's population. Every year already recorded is given the facts known today, audited,
+    and the upgrade report says so."""
+    _run(
+        db,
+        f"""CREATE TABLE member_years ({_COMMON},
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            school_status TEXT NOT NULL DEFAULT '',
+            compulsory_done INTEGER CHECK (compulsory_done IN (0, 1)),
+            medical_insurance INTEGER CHECK (medical_insurance IN (0, 1)),
+            UNIQUE (member_id, year))""",
+        "CREATE INDEX member_years_household ON member_years(household_id, year)",
+        f"""CREATE TABLE village_years ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            year INTEGER NOT NULL,
+            population_total INTEGER, agri_population INTEGER,
+            UNIQUE (village_id, year))""",
+        "ALTER TABLE assurances ADD COLUMN dangerous_house TEXT NOT NULL DEFAULT ''",
+    )
+    writer = AuditedWriter(db, ACTOR)
+    seeded = seed_member_years(db, writer)  # each member's facts as known today, from their first year
+    villages = seed_village_years(db, writer)
+    houses = db.execute(
+        """SELECT a.id, h.dangerous_house FROM assurances a JOIN households h ON h.id = a.household_id
+           WHERE h.dangerous_house <> ''"""
+    ).fetchall()
+    for aid, house in houses:
+        writer.update("assurances", aid, {"dangerous_house": house})
+    report = {
+        "changed": [
+            ["member_years", "school_status", "year_facts", seeded],
+            ["village_years", "agri_population", "year_facts", villages],
+            ["assurances", "dangerous_house", "year_facts", len(houses)],
+        ],
+        "kept": [],
+    }
+    writer.insert("upgrade_reports", {"migration": "0009_year_facts", "report": report_json(report)})
 
 
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from models.domain import Group, Village
+from models.domain import Group, Village, VillageYear
 from models.errors import NotFound
 
 
@@ -30,6 +30,17 @@ class VillageRepo:
             Group.from_row(r)
             for r in self.db["village_groups"].rows_where("village_id = ?", [village_id], order_by="sort_order, id")
         ]
+
+    def year_facts(self, village_id: int, year: int) -> VillageYear | None:
+        """The village's population of a year: that year's row, or the latest before it."""
+        cur = self.db.execute(
+            "SELECT * FROM village_years WHERE village_id = ? AND year <= ? ORDER BY year DESC LIMIT 1",
+            [village_id, year],
+        )
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return VillageYear.from_row(dict(zip([d[0] for d in cur.description], row, strict=True)))
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM villages").fetchone()[0]

@@ -87,7 +87,9 @@ def test_check_exit_and_cadres(tmp_path):
     households = report["households"]
     assert len(households) >= 25 and all(set(h["criteria"]) >= {"不愁吃", "义务教育有保障"} for h in households)
     failed = [h for h in households if not h["passed"]]
-    assert all(h["failed"] and all(not h["criteria"][k]["passed"] for k in h["failed"]) for h in failed)
+    blocking = [(h, [*h["failed"], *h["unfilled"]]) for h in failed]
+    assert all(keys and all(not h["criteria"][k]["passed"] for k in keys) for h, keys in blocking)
+    assert all(h["criteria"][k]["outcome"] == "未填写" for h in failed for k in h["unfilled"])
     [village] = report["villages"]
     assert "贫困发生率" in village["criteria"] and village["incidence_percent"] is not None
     text = cundang("--data", data, "check", "exit", "--year", "2020")

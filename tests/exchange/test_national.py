@@ -330,8 +330,8 @@ def test_an_updated_file_updates_only_what_changed(store, tmp_path):
     assert h2.phone == "13900000009"
     events = store.households.file(h2.id).member_events
     assert [(e.kind, e.member_id) for e in events] == [("other_in", m["蒙小宝"]["id"])]
-    # three updates, one member and one member event added: each audited
-    assert audit_count(store) - before == 4
+    # three updates, one member with its first year's facts and one member event added: each audited
+    assert audit_count(store) - before == 5
 
 
 def test_a_dry_run_counts_and_writes_nothing(store, tmp_path):

@@ -5,7 +5,18 @@ import datetime as dt
 
 import pytest
 
-from models.domain import Assurance, Cadre, Income, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
+from models.domain import (
+    Assurance,
+    Cadre,
+    Income,
+    Measure,
+    MemberYear,
+    Pairing,
+    Plan,
+    PovertyLine,
+    ProcedureStep,
+    Visit,
+)
 from models.errors import (
     BeforeAnnouncement,
     CadreHasLeft,
@@ -172,13 +183,35 @@ CRITERIA_BREAKERS = {
     "clothing": lambda store, hid: svc.save_assurance(
         store, Assurance(household_id=hid, year=2020, food=1, clothing=0, education=1, medical=1, housing=1, water=1)
     ),
-    "education": lambda store, hid: store.writer.update(
-        "members", store.households.members(hid)[3].id, {"school_status": "dropout", "dropout_reason": "厌学"}
+    # The year's facts, as the 年度 tab records them (today's edits leave 2020 as it was).
+    "education": lambda store, hid: svc.save_member_years(
+        store,
+        hid,
+        [
+            MemberYear(
+                member_id=store.households.members(hid)[3].id, year=2020, school_status="dropout", medical_insurance=1
+            )
+        ],
     ),
-    "medical": lambda store, hid: store.writer.update(
-        "members", store.households.members(hid)[1].id, {"medical_insurance": 0}
+    "medical": lambda store, hid: svc.save_member_years(
+        store,
+        hid,
+        [MemberYear(member_id=store.households.members(hid)[1].id, year=2020, school_status="", medical_insurance=0)],
     ),
-    "housing": lambda store, hid: store.writer.update("households", hid, {"dangerous_house": "d"}),
+    "housing": lambda store, hid: svc.save_assurance(
+        store,
+        Assurance(
+            household_id=hid,
+            year=2020,
+            food=1,
+            clothing=1,
+            education=1,
+            medical=1,
+            housing=1,
+            water=1,
+            dangerous_house="d",
+        ),
+    ),
     "water": lambda store, hid: svc.save_assurance(
         store, Assurance(household_id=hid, year=2020, food=1, clothing=1, education=1, medical=1, housing=1, water=0)
     ),
@@ -296,8 +329,11 @@ def test_compulsory_school_age_counts_from_september_and_ends_with_junior_school
     passing_year(store, village, hid, 2020)
     check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]
     assert check.passed, check.results  # born in November 2014: school starts in 2021; 15 with 初中 done
-    store.writer.update("members", store.households.members(hid)[3].id, {"school_status": ""})
-    store.writer.update("members", store.households.members(hid)[3].id, {"birth_date": "2014-08-15"})
+    child = store.households.members(hid)[3]
+    svc.save_member_years(
+        store, hid, [MemberYear(member_id=child.id, year=2020, school_status="", medical_insurance=1)]
+    )
+    store.writer.update("members", child.id, {"birth_date": "2014-08-15"})
     check = asv.run_exit_check(store, 2020, household_ids=[hid])[0]
     assert check.missing == ["education"] and check.results[3].facts["school_unknown"] == [people[3].name]
 

@@ -5,11 +5,12 @@ that cannot be read backwards."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
 from models import wording
-from models.domain import Assurance
+from models.domain import Assurance, MemberYear
 from models.errors import (
     BelowPolicyFloor,
     CriteriaAlwaysRequired,
@@ -55,11 +56,14 @@ def test_not_in_school_of_compulsory_age_fails_unless_junior_school_was_finished
     check, by = _check(store, hid)
     assert by["education"].outcome == FAILED and by["education"].facts["not_enrolled"] == ["张非在校"]
     member = next(m for m in store.households.members(hid) if m.name == "张非在校")
-    svc.update_household(
+    svc.update_household(  # recorded today: this year's fact, not 2020's
         store,
         store.households.get(hid),
         [dataclasses.replace(m, compulsory_done=1) if m.id == member.id else m for m in store.households.members(hid)],
     )
+    assert _check(store, hid)[1]["education"].outcome == FAILED
+    fact = MemberYear(member_id=member.id, year=2020, school_status="none", compulsory_done=1, medical_insurance=1)
+    svc.save_member_years(store, hid, [fact])  # 2020's, as the 年度 tab records it
     check, by = _check(store, hid)
     assert by["education"].outcome == MET and check.passed
 
@@ -93,7 +97,7 @@ def test_a_household_fact_nobody_recorded_is_never_met(store, village, change, c
 @pytest.mark.parametrize("flag", ["education", "medical", "housing", "food", "clothing"])
 def test_a_yearly_flag_never_recorded_is_unfilled_and_blocks_the_exit(store, village, flag):
     hid = _household(store, village, "0096")
-    values = dict(food=1, clothing=1, education=1, medical=1, housing=1, water=1)
+    values: dict = dict(food=1, clothing=1, education=1, medical=1, housing=1, water=1, dangerous_house="no")
     values[flag] = None
     svc.save_assurance(store, Assurance(household_id=hid, year=2020, **values))
     check, by = _check(store, hid)
@@ -106,10 +110,15 @@ def test_a_yearly_flag_never_recorded_is_unfilled_and_blocks_the_exit(store, vil
 
 
 def test_water_that_the_household_and_the_year_disagree_on_fails_with_a_reason(store, village):
+    """This year's 饮水安全 on the household (today's fact) and this year's flag must agree; a
+    past year's check reads only that year's flag."""
+    this_year = dt.date.today().year
     hid = _household(store, village, "0097", water_safe=0)
-    check, by = _check(store, hid)
+    passing_year(store, village, hid, this_year)
+    check, by = _check(store, hid, this_year)
     assert by["water"].outcome == FAILED and check.failed == ["water"]
     assert "两处不一致" in wording.describe_result(by["water"])
+    assert _check(store, hid, 2020)[1]["water"].outcome == MET
 
 
 def test_income_is_worded_so_it_cannot_be_read_backwards(store, village):
@@ -208,3 +217,35 @@ def test_an_override_is_shown_wherever_the_exit_is(store, village, tmp_path):
         render(path)
         text = "".join(page.extract_text() for page in PdfReader(path).pages).replace(" ", "").replace("\n", "")
         assert reason in text and "例外" in text
+
+
+def test_a_past_years_check_is_unchanged_by_edits_made_later(store, village):
+    """2019's check reads 2019's facts: a member set uninsured and the house set D in 2020 change
+    2020, not 2019."""
+    hid = _household(store, village, "0103")
+    passing_year(store, village, hid, 2019)
+    before = _check(store, hid, 2019)[0]
+    assert before.passed
+    members = store.households.members(hid)
+    members[1] = dataclasses.replace(members[1], medical_insurance=0)
+    household = dataclasses.replace(store.households.get(hid), dangerous_house="d")
+    svc.update_household(store, household, members, today=dt.date(2020, 6, 1))
+    passing_year(store, village, hid, 2020)  # 2020 starts from the household's facts: 危房 D
+    after = _check(store, hid, 2019)[0]
+    assert after.passed and after.results == before.results
+    later = _check(store, hid, 2020)[0]
+    assert set(later.failed) == {"medical", "housing"}
+
+
+def test_the_village_rate_uses_that_years_agricultural_population(store, village):
+    from models.domain import VillageYear
+    from models.storage.year_facts import set_village_year
+
+    hid = _household(store, village, "0104")
+    with store.operation():
+        set_village_year(store.db, store.writer, VillageYear(village_id=village.id, year=2018, agri_population=100))
+        set_village_year(store.db, store.writer, VillageYear(village_id=village.id, year=2020, agri_population=400))
+    assert store.households.get(hid).status == "not_exited"
+    assert asv.village_exit_summary(store, village.id, 2019).agri_population == 100  # 2018's carries to 2019
+    assert asv.village_exit_summary(store, village.id, 2020).agri_population == 400
+    assert asv.village_exit_summary(store, village.id, 2017).agri_population is None  # 未填写, not today's

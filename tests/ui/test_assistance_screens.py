@@ -228,8 +228,8 @@ def test_the_exit_check_screen_shows_an_override_with_its_reason(qtbot, window, 
     from tests.conftest import exit_procedure
 
     hids, _, _ = _setup(store, village)
-    passing_year(store, village, hids[0], 2020)
     store.writer.update("households", hids[0], {"dangerous_house": "c"})
+    passing_year(store, village, hids[0], 2020)  # 2020 starts from the household's facts: a C house
     exit_procedure(store, hids[0], "2020-11-01")
     svc.change_status(
         store, hids[0], "exit", "2020-12-01", 2020, "", override_reason="危房已列入改造计划，经乡镇复核同意"
@@ -243,3 +243,30 @@ def test_the_exit_check_screen_shows_an_override_with_its_reason(qtbot, window, 
     [shown] = [v for v in verdicts if "例外标注" in v]
     assert "危房已列入改造计划" in shown and "未达标：住房安全有保障" in shown
     assert "例外标注 1 户" in screen.summary.text()
+
+
+def test_a_years_member_facts_are_changed_on_that_years_tab_only(qtbot, window, store, village):
+    """年度动态调整: 2020's insurance set to 否 on the 两不愁三保障 tab changes 2020 and later, and
+    leaves 2019 as it was."""
+    hids, _, _ = _setup(store, village)
+    hid = hids[0]
+    passing_year(store, village, hid, 2019)
+    passing_year(store, village, hid, 2020)
+    window.households.set_village(village.id)
+    form = window.households.open_household(hid)
+    tab = form.assurance
+    form.tabs.setCurrentWidget(tab)
+    tab.picker.combo.setCurrentIndex(tab.picker.combo.findData(2020))
+    table = tab.member_years
+    assert table.rowCount() == 4 and table.item(1, 0).text() == store.households.members(hid)[1].name
+    insured = table.cellWidget(1, 3)
+    insured.setCurrentIndex(2)  # 否
+    insured.activated.emit(2)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.summary.text() == "" or "已保存" in form.summary.text(), form.summary.text()
+    member = store.households.members(hid)[1]
+    assert store.households.member_facts(hid, 2020)[member.id].medical_insurance == 0
+    assert store.households.member_facts(hid, 2019)[member.id].medical_insurance == 1
+    [check2019] = asv.run_exit_check(store, 2019, household_ids=[hid])
+    [check2020] = asv.run_exit_check(store, 2020, household_ids=[hid])
+    assert check2019.passed and check2020.failed == ["medical"]

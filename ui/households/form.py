@@ -145,7 +145,10 @@ class HouseholdForm(QDialog):
         mlayout.addWidget(self.member_errors)
 
         self.income = IncomeTab(lambda: self.members.members, self._proposed_transfers)
-        self.assurance = AssuranceTab()
+        self.assurance = AssuranceTab(
+            lambda: self.members.members,
+            lambda year: self.store.households.member_facts(self.household_id, year) if self.household_id else {},
+        )
         self.history = HistoryTab(store)
         self.assistance = AssistanceTab(store, events)
 
@@ -296,6 +299,7 @@ class HouseholdForm(QDialog):
                     self.assurance.collect(self.household_id),
                     delete_incomes=sorted(self.income.deleted),
                     delete_assurances=sorted(self.assurance.deleted),
+                    member_years=self.assurance.member_years.collect(),
                     backfill_reason=self.backfill_reason.text() if self.backfill.isChecked() else None,
                 )
             except ValidationFailed as exc:

@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import fields
-from models.domain import ASSURANCE_ITEMS, INCOME_ITEMS, Assurance, Income, Member
+from models import codes, fields
+from models.domain import ASSURANCE_ITEMS, INCOME_ITEMS, Assurance, Income, Member, MemberYear
 from models.errors import Problem
 from models.money import format_fen
 from models.rules import income as income_rules
 from models.wording import describe
-from ui.widgets import ErrorLabel, YesNoCombo
+from ui.households.year_facts import MemberYearTable
+from ui.widgets import CodeCombo, ErrorLabel, YesNoCombo
 
 
 class YearPicker(QWidget):
@@ -239,7 +240,14 @@ class IncomeTab(YearlyTab):
 
 
 class AssuranceTab(YearlyTab):
-    def __init__(self) -> None:
+    """两不愁三保障 of each year, with the facts its exit check reads as they were that year: the
+    year's 危房 and the members' school and insurance (年度动态调整)."""
+
+    def __init__(
+        self,
+        members: Callable[[], list[Member]] = list,
+        facts_of: Callable[[int], dict[int, MemberYear]] = lambda _: {},
+    ) -> None:
         super().__init__()
         self.combos: dict[str, YesNoCombo] = {}
         form = QFormLayout()
@@ -249,48 +257,81 @@ class AssuranceTab(YearlyTab):
             combo.activated.connect(self._on_edit)
             self.combos[name] = combo
             form.addRow(fields.record("assurances").label(name), combo)
+        self.house = CodeCombo(codes.DANGEROUS_HOUSE)
+        self.house.setObjectName("assurance-dangerous_house")
+        self.house.activated.connect(self._on_edit)
+        form.addRow(fields.record("assurances").label("dangerous_house"), self.house)
         self.note = QLineEdit()
         self.note.textEdited.connect(self._on_edit)
         form.addRow(fields.record("assurances").label("note"), self.note)
+        self.member_years = MemberYearTable(members, facts_of)
+        self.member_years.changed.connect(self.changed.emit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.picker)
         layout.addLayout(form)
-        layout.addStretch(1)
+        layout.addWidget(QLabel("该年家庭成员情况（未改动的沿用上一年度）"))
+        layout.addWidget(self.member_years, 1)
         self.picker.year_changed.connect(self._show_year)
         self.picker.remove_button.clicked.connect(self._on_remove_year)
         self._set_enabled(False)
 
     def _set_enabled(self, on: bool) -> None:
-        for widget in (*self.combos.values(), self.note):
+        for widget in (*self.combos.values(), self.house, self.note, self.member_years):
             widget.setEnabled(on)
 
     def load(self, assurances: list[Assurance]) -> None:
-        self._loaded({a.year: {**{n: getattr(a, n) for n in ASSURANCE_ITEMS}, "note": a.note} for a in assurances})
+        self.member_years.reset()
+        self._loaded(
+            {
+                a.year: {
+                    **{n: getattr(a, n) for n in ASSURANCE_ITEMS},
+                    "note": a.note,
+                    "dangerous_house": a.dangerous_house,
+                }
+                for a in assurances
+            }
+        )
 
     def _empty(self) -> None:
         for combo in self.combos.values():
             combo.set_value(None)
+        self.house.set_key("")
         self.note.clear()
+        self.member_years.setRowCount(0)
         self._set_enabled(False)
 
     def _show_year(self, year: int) -> None:
         self.deleted.discard(year)
         self._set_enabled(True)
-        values = self.by_year.setdefault(year, {**{n: None for n in ASSURANCE_ITEMS}, "note": ""})
+        earlier = [y for y in self.by_year if y < year and self.by_year[y].get("dangerous_house")]
+        start = self.by_year[max(earlier)]["dangerous_house"] if earlier else ""  # a new year starts from the last
+        values = self.by_year.setdefault(
+            year, {**{n: None for n in ASSURANCE_ITEMS}, "note": "", "dangerous_house": start}
+        )
         for name, combo in self.combos.items():
             combo.set_value(values[name])
+        self.house.set_key(str(values.get("dangerous_house") or ""))
         self.note.setText(str(values["note"]))
+        self.member_years.show_year(year)
 
     def _on_edit(self, *_: object) -> None:
         year = self.picker.current()
         if year:
-            self.by_year[year] = {**{n: c.value() for n, c in self.combos.items()}, "note": self.note.text()}
+            self.by_year[year] = {
+                **{n: c.value() for n, c in self.combos.items()},
+                "note": self.note.text(),
+                "dangerous_house": self.house.key(),
+            }
             self.changed.emit()
 
     def collect(self, household_id: int | None) -> list[Assurance]:
         return [
             Assurance(
-                household_id=household_id, year=y, note=str(v["note"]).strip(), **{n: v[n] for n in ASSURANCE_ITEMS}
+                household_id=household_id,
+                year=y,
+                note=str(v["note"]).strip(),
+                dangerous_house=str(v.get("dangerous_house") or ""),
+                **{n: v[n] for n in ASSURANCE_ITEMS},
             )
             for y, v in sorted(self.by_year.items())
             if any(x not in (None, "") for x in v.values())
@@ -300,4 +341,5 @@ class AssuranceTab(YearlyTab):
         return (
             {y: dict(v) for y, v in self.by_year.items() if any(x not in (None, "") for x in v.values())},
             sorted(self.deleted),
+            [f.to_record() for f in self.member_years.collect()],
         )

@@ -158,20 +158,37 @@ def _household_flag(criterion: str, value: int | None) -> Result:
     return _result(criterion, _flag(value))
 
 
-def check_household(h: HouseholdFacts, year: int, line_fen: int | None, config: Config) -> HouseholdCheck:
+_MET = {k: Result(k, MET, MappingProxyType({})) for k in codes.EXIT_CRITERION.keys}  # shared by the many that pass
+
+
+def check_household(
+    h: HouseholdFacts, year: int, line_fen: int | None, config: Config, required: list[str] | None = None
+) -> HouseholdCheck:
+    """Each criterion that decides exit here (``required``: the settings' choice, worked out once
+    for a county by the caller), in the code list's order."""
+    required = required if required is not None else required_criteria(config)
     food, clothing, education, medical, housing, water = h.assurance or (None,) * 6
-    results = [
-        income_result(h, line_fen),
-        _result("food", _flag(food)),
-        _result("clothing", _flag(clothing)),
-        education_result(h, education),
-        medical_result(h, medical),
-        housing_result(h, housing),
-        water_result(h, water),
-        _household_flag("power", h.power),
-        _household_flag("tv", h.tv),
-    ]
-    return HouseholdCheck(h.id, h.household_no, h.head, h.status, results, required_criteria(config))
+    results = []
+    for key in required:
+        if key == "income":
+            results.append(income_result(h, line_fen))
+        elif key in ("food", "clothing"):
+            flag = food if key == "food" else clothing
+            results.append(_MET[key] if flag else _result(key, _flag(flag)))
+        elif key == "education":
+            clear = not (h.dropout or h.not_enrolled or h.school_unknown)
+            results.append(_MET[key] if clear and education else education_result(h, education))
+        elif key == "medical":
+            clear = not (h.uninsured or h.insurance_unknown)
+            results.append(_MET[key] if clear and medical else medical_result(h, medical))
+        elif key == "housing":
+            safe = h.dangerous_house == "no"
+            results.append(_MET[key] if safe and housing else housing_result(h, housing))
+        elif key == "water":
+            results.append(water_result(h, water))
+        else:
+            results.append(_household_flag(key, h.power if key == "power" else h.tv))
+    return HouseholdCheck(h.id, h.household_no, h.head, h.status, results, required)
 
 
 def required_criteria(config: Config) -> list[str]:

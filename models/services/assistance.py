@@ -368,7 +368,8 @@ def _check_all(
             if found is None and "income" in config.exit_criteria:
                 raise PovertyLineMissing(year=year, province=h.province)
             lines[h.province] = found.line_fen if found else None
-    return [exit_check.check_household(h, year, lines[h.province], config) for h in households]
+    required = exit_check.required_criteria(config)
+    return [exit_check.check_household(h, year, lines[h.province], config, required) for h in households]
 
 
 def village_exit_summary(store: Store, village_id: int, year: int) -> exit_check.VillageSummary:

@@ -60,6 +60,8 @@ class ExitDataRepo:
         }
         sub = f"SELECT h.id FROM households h WHERE {where}"
         school_age = "m.birth_date BETWEEN :school_from AND :school_to"
+        # The year rows of the households asked about (all of them for a county: no filter to run).
+        year_scope = "" if village_id is None and household_ids is None else f" AND household_id IN ({sub})"
         # §3: 失学辍学 fails whatever the 文化程度 (the level reached, not a diploma); 非在校生 fails
         # unless 初中 was finished; 送教上门 and every school level count as in school.
         for hid, size, dropout, not_enrolled, school_unknown, uninsured, insurance_unknown in self.db.execute(
@@ -71,8 +73,10 @@ class ExitDataRepo:
                        group_concat(CASE WHEN y.medical_insurance = 0 THEN m.name END, '、'),
                        group_concat(CASE WHEN y.medical_insurance IS NULL THEN m.name END, '、')
                     FROM members m
-                    LEFT JOIN member_years y ON y.member_id = m.id AND y.year = (
-                        SELECT max(z.year) FROM member_years z WHERE z.member_id = m.id AND z.year <= :year)
+                    LEFT JOIN (  -- each member's facts of the year: its own row, or the latest before it
+                        SELECT member_id, max(year) AS year, school_status, compulsory_done, medical_insurance
+                        FROM member_years WHERE year <= :year{year_scope} GROUP BY member_id
+                    ) y ON y.member_id = m.id  -- (SQLite takes bare columns from the max(year) row)
                     WHERE m.household_id IN ({sub}) AND {_COUNTED} GROUP BY m.household_id""",
             params,
         ):

@@ -422,6 +422,7 @@ class Project(Record):
     status: str = "planned"
     goal: str = ""
     mechanism: str = ""
+    subsidy_standard: str = ""  # 补助标准, as the 项目资金公示 states it (§3)
 
     FUND_FIELDS: ClassVar[tuple[str, ...]] = (
         "fund_special_fen",

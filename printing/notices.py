@@ -115,6 +115,7 @@ def notice_rows(
                 p.name,
                 p.place,
                 p.content,
+                p.subsidy_standard,
                 format_fen(p.total_fen),
                 sources,
                 f"{p.start_date or ''} 至 {p.finish_date or ''}",

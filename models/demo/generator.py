@@ -524,6 +524,7 @@ class _VillageGen:
                         "status": "accepted" if done else "building",
                         "goal": "带动贫困户增收",
                         "mechanism": "吸纳贫困户务工、入股分红",
+                        "subsidy_standard": "受益户每户补助 2000 元",
                     },
                 )
                 for hh in r.sample(registered, min(len(registered), r.randint(5, 20))):

@@ -362,6 +362,7 @@ PROJECT = Fields(
     F("year", "年度", YEAR, required=True, ahead=2),
     F("place", "实施地点", max_length=200),
     F("content", "建设内容与规模", NOTE, max_length=1000),
+    F("subsidy_standard", "补助标准", max_length=200, placeholder="如：每户补助 2000 元", since=2),
     *(_money(column, codes.FUND_SOURCE.label(key)) for key, column in codes.PROJECT_FUND_COLUMNS.items()),
     F("unit", "实施单位"),
     F("responsible", "责任人", max_length=NAME_LENGTH),

@@ -68,6 +68,7 @@ NOTICE_FUNDS = (
     P["name"],
     P["place"],
     P["content"],
+    P["subsidy_standard"],
     P["total_fen"],
     F("sources", "资金来源", TEXT),
     F("period", "实施期限", TEXT),

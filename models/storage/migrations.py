@@ -385,4 +385,10 @@ def _0009_year_facts(db: Database) -> None:
     writer.insert("upgrade_reports", {"migration": "0009_year_facts", "report": report_json(report)})
 
 
+@migrations(name="0010_subsidy_standard")
+def _0010_subsidy_standard(db: Database) -> None:
+    """补助标准 of a project: the 项目资金公示 shows it (§3, seeds 001 and 004)."""
+    _run(db, "ALTER TABLE projects ADD COLUMN subsidy_standard TEXT NOT NULL DEFAULT ''")
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

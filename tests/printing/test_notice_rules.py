@@ -25,7 +25,7 @@ def font():
 
 
 def _text(path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages).replace(" ", "")
+    return "".join(page.extract_text() for page in PdfReader(path).pages).replace(" ", "").replace("\n", "")
 
 
 def _household(store, village, no):
@@ -128,3 +128,26 @@ def test_a_past_years_card_shows_that_years_cadre_once(store, village, tmp_path,
     render_cards(store, [hid], path, font, 2020)
     text = _text(path)
     assert text.count("王书记") == 1 and "李新干部" not in text
+
+
+def test_the_funds_notice_shows_each_projects_subsidy_standard(store, village, tmp_path, font):
+    from models.domain import Project
+    from models.money import parse_yuan
+    from models.services import ledgers as lsv
+
+    hid = _household(store, village, "0307")
+    project = Project(
+        village_id=village.id,
+        name="黄牛养殖",
+        category="industry",
+        year=2020,
+        fund_special_fen=parse_yuan("100000"),
+        status="building",
+        subsidy_standard="每户补助母牛 1 头（8000 元）",
+    )
+    pid = lsv.save_project(store, project, [hid]).id
+    assert store.ledgers.project(pid).subsidy_standard == "每户补助母牛 1 头（8000 元）"
+    path = tmp_path / "funds.pdf"
+    render_notice(store, village.id, "funds", 2020, path, font, start="2020-12-01")
+    text = _text(path)
+    assert "补助标准" in text and "每户补助母牛1头（8000元）" in text

@@ -43,6 +43,7 @@ PROJECT_FIELDS = (
     "year",
     "place",
     "content",
+    "subsidy_standard",
     *codes.PROJECT_FUND_COLUMNS.values(),
     "unit",
     "responsible",

@@ -85,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     cadres = sub.add_parser("cadres", help="帮扶干部、角色、当前结对户数和缺少的帮扶力量")
     cadres.add_argument("--village", metavar="CODE", help="只列这个村（12位代码）")
     cadres.add_argument("--json", action="store_true", help="以 JSON 输出")
+    line = sub.add_parser("poverty-line", help="扶贫标准：按年度、省份列出或设置")
+    line_sub = line.add_subparsers(dest="line_command", metavar="操作", required=True)
+    line_list = line_sub.add_parser("list", help="列出已有的扶贫标准")
+    line_list.add_argument("--json", action="store_true", help="以 JSON 输出")
+    line_set = line_sub.add_parser("set", help="设置某年某省的扶贫标准（已有则改为新值）")
+    line_set.add_argument("--year", type=year, required=True, metavar="Y", help="年度")
+    line_set.add_argument("--province", required=True, metavar="省份", help="省份，如 贵州省")
+    line_set.add_argument("--source", default="", metavar="文号", help="来源：文件名称或文号")
+    line_set.add_argument("amount", metavar="金额", help="每人每年的标准，单位元，如 3747")
     return parser
 
 
@@ -94,6 +103,7 @@ COMMANDS = {
     "stats": ("register", "stats"),
     "check": ("assistance", "check_exit"),
     "cadres": ("assistance", "cadres"),
+    "poverty-line": ("assistance", "poverty_lines"),
     "ledger": ("ledgers", "ledger"),
     "print": ("printing", "print_document"),
     "export": ("exchange", "export"),

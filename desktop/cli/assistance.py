@@ -1,4 +1,4 @@
-"""CLI commands of the assistance work: ``check exit`` and ``cadres``."""
+"""CLI commands of the assistance work: ``check exit``, ``cadres`` and ``poverty-line``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.common import EXIT_OK, village_store
+from desktop.cli.common import EXIT_ERROR, EXIT_OK, open_store, require_data, say_error, village_store
 from models import codes
 from models.rules.assistance import missing_requirements
 from models.services.assistance import run_exit_check, village_exit_summary
@@ -127,4 +127,51 @@ def cadres(folder: Path, args: argparse.Namespace) -> int:
             )
         missing = "、".join(entry["missing_roles"]) or "无"
         print(f"  缺少的帮扶力量：{missing}；无帮扶责任人的未脱贫户：{entry['unpaired_households']} 户")
+    return EXIT_OK
+
+
+def poverty_lines(folder: Path, args: argparse.Namespace) -> int:
+    """``poverty-line list`` and ``poverty-line set``: the 扶贫标准 dialog's work from the command line."""
+    from models.domain import PovertyLine
+    from models.errors import ValidationFailed
+    from models.fields import record
+    from models.money import format_fen, parse_yuan
+    from models.services.assistance import save_poverty_line
+    from models.wording import describe_problem
+
+    if not require_data(folder):
+        return EXIT_ERROR
+    label = record("poverty_lines").label
+    with open_store(folder) as store:
+        if args.line_command == "set":
+            try:
+                line = PovertyLine(
+                    year=args.year, province=args.province, line_fen=parse_yuan(args.amount), source=args.source
+                )
+                save_poverty_line(store, line)
+            except ValidationFailed as exc:
+                for p in exc.problems:
+                    say_error(describe_problem(p))
+                return EXIT_ERROR
+            print(
+                f"已保存：{args.year} 年 {args.province.strip()} {label('line_fen')} {format_fen(line.line_fen)} 元。"
+            )
+            return EXIT_OK
+        lines = store.assistance.poverty_lines()
+        rows = [
+            {
+                label("year"): p.year,
+                label("province"): p.province,
+                label("line_fen"): format_fen(p.line_fen),
+                label("source"): p.source,
+            }
+            for p in lines
+        ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not rows:
+        print("还没有扶贫标准。可用 cundang poverty-line set --year 年度 --province 省份 金额 添加。")
+    for row in rows:
+        print("　".join(f"{k}：{v}" for k, v in row.items() if v != ""))
     return EXIT_OK

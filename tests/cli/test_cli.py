@@ -141,3 +141,24 @@ def test_print_on_the_command_line(tmp_path):
     assert reversed_period.returncode == 1 and "早于开始日期" in reversed_period.stderr
     unwritable = cundang("--data", data, "print", "ledger", "--kind", "team", "--out", str(tmp_path / "no" / "l.pdf"))
     assert unwritable.returncode == 1 and "文件夹不存在" in unwritable.stderr
+
+
+def test_poverty_lines_are_listed_and_set_from_the_command_line(tmp_path):
+    data = str(tmp_path / "d")
+    assert cundang("--data", data, "demo", "--households", "10").returncode == 0
+    done = cundang("--data", data, "poverty-line", "set", "--year", "2021", "--province", "贵州省", "4100.5")
+    assert done.returncode == 0 and "4100.50" in done.stdout
+    lines = json.loads(cundang("--data", data, "poverty-line", "list", "--json").stdout)
+    assert {"年度": 2021, "省份": "贵州省", "扶贫标准": "4100.50", "来源": ""} in lines
+    again = cundang("--data", data, "poverty-line", "set", "--year", "2021", "--province", "贵州省", "4200")
+    assert again.returncode == 0
+    lines = json.loads(cundang("--data", data, "poverty-line", "list", "--json").stdout)
+    assert [x["扶贫标准"] for x in lines if x["年度"] == 2021] == ["4200.00"]  # changed, not added twice
+    for bad, said in ((["abc"], "不是有效的金额"), (["0"], ""), (["--", "-5"], "负数")):
+        out = cundang("--data", data, "poverty-line", "set", "--year", "2021", "--province", "贵州省", *bad)
+        assert out.returncode == 1 and said in out.stderr and "Traceback" not in out.stderr
+    assert [
+        x["扶贫标准"]
+        for x in json.loads(cundang("--data", data, "poverty-line", "list", "--json").stdout)
+        if x["年度"] == 2021
+    ] == ["4200.00"]

@@ -481,12 +481,15 @@ PROJECT_STATUS = CodeList(
 # The project's funds by source: a column per codes.FUND_SOURCE key.
 PROJECT_FUND_COLUMNS = {key: f"fund_{key}_fen" for key in FUND_SOURCE.keys}
 
+YULU = "yulu"
+TERM = CodeList("学期", (("spring", "春季学期"), ("autumn", "秋季学期")))
 PROGRAMME = CodeList(
     "帮扶项目",
     (
         ("relocation", "易地扶贫搬迁"),
         ("housing", "危房改造"),
         ("education", "教育资助"),
+        (YULU, "雨露计划"),  # 职业教育补助: the student's school, grade and term are kept
         ("health", "健康扶贫"),
         ("dibao", "低保"),
         ("tekun", "特困供养"),
@@ -505,6 +508,7 @@ PROGRAMME_INCOME_ITEM = {
     "tekun": "tekun_fen",
     "eco": "eco_fen",
     "education": "other_transfer_fen",
+    YULU: "other_transfer_fen",
     "health": "other_transfer_fen",
     "other": "other_transfer_fen",
 }

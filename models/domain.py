@@ -486,6 +486,9 @@ class Benefit(Record):
     amount_fen: int = 0
     source: str = ""
     note: str = ""
+    school: str = ""  # 雨露计划: where the student studies, the grade and the term paid for
+    grade: str = ""
+    term: str = ""
 
 
 @dataclass

@@ -11,10 +11,11 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from models import codes, fields
 from models.domain import ASSURANCE_ITEMS, Member
 from models.errors import Cancelled
-from models.fields.views import HEAD, MEMBER_STATE, NOTICES, OVERRIDES
+from models.fields.views import HEAD, MEMBER_STATE, NOTICES, OVERRIDES, STUDY
 from models.money import format_fen
 from models.rules import income as income_rules
 from models.rules.values import to_text
+from models.services.ledger_tables import study
 from models.store import Store
 from printing.base import Heading, LazyStory, Styles, build, contents, table
 from printing.fonts import PdfFont
@@ -159,11 +160,10 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
         story.append(table(rows, s))
     story.append(Heading("八、享受帮扶政策", s.h1, 1))
     benefit_fields = fields.record("benefits").specs("benefit_date", "programme", "amount_fen", "note")
-    rows = [tuple(f.header for f in benefit_fields)]
-    rows += [
-        tuple(to_text(field, getattr(b, field.name)) for field in benefit_fields)
-        for b in store.ledgers.household_benefits(household_id)
-    ]
+    rows = [(*(f.header for f in benefit_fields[:2]), STUDY.header, *(f.header for f in benefit_fields[2:]))]
+    for b in store.ledgers.household_benefits(household_id):
+        cells = [to_text(field, getattr(b, field.name)) for field in benefit_fields]
+        rows.append((*cells[:2], study(b), *cells[2:]))
     story.append(table(rows, s))
     story.append(Heading("九、走访记录", s.h1, 1))
     vf = fields.record("visits")

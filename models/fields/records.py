@@ -425,6 +425,9 @@ BENEFIT = Fields(
     _money("amount_fen", "金额", positive=True),
     F("source", "资金来源", CODE, codes.FUND_SOURCE),
     F("note", "备注"),
+    F("school", "就读学校", max_length=100, since=2),  # 雨露计划
+    F("grade", "年级", max_length=20, placeholder="如：中职二年级", since=2),
+    F("term", "学期", CODE, codes.TERM, since=2),
 )
 
 INSPECTION = Fields(

@@ -251,6 +251,9 @@ BINDER_OVERVIEW = Fields(
     r.VILLAGE["agri_population"],
 )
 
+STUDY = F("study", "就读学校·年级·学期", TEXT)  # 雨露计划's student, in the 扶贫专项台账
+LEDGER_COLUMNS = Fields("ledger_columns", "台账", "台账", STUDY)
+
 # 标注脱贫 over a failed exit check: shown wherever the household's exit is (screen, file, binder).
 OVERRIDES = Fields(
     "exit_overrides",
@@ -300,6 +303,7 @@ VIEWS: dict[str, Fields] = {
         DUPLICATES,
         COUNTY_SUMMARY,
         BINDER_OVERVIEW,
+        LEDGER_COLUMNS,
         OVERRIDES,
         MANIFEST,
     )

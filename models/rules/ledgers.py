@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from models import codes
 from models.domain import Benefit, Finding, Project
-from models.errors import DeadlineBeforeInspection, DisbursementBeforeStart, EventOutOfOrder
+from models.errors import DeadlineBeforeInspection, DisbursementBeforeStart, EventOutOfOrder, Required
 from models.rules.base import Found, row_rule
 
 
@@ -114,6 +114,18 @@ def paid_after_start(pay_date: str, start_date: str | None) -> DisbursementBefor
     if start_date and pay_date and pay_date < start_date:
         return DisbursementBeforeStart(pay_date=pay_date, start_date=start_date)
     return None
+
+
+@row_rule("programme", "member_id", "school", "grade", "term")
+def yulu_names_the_student(programme: str, member_id: int | None, school: str, grade: str, term: str) -> Found:
+    """雨露计划 pays for one student: who, where, which grade and term."""
+    if programme != codes.YULU:
+        return []
+    given = {"member_id": member_id, "school": (school or "").strip(), "grade": (grade or "").strip(), "term": term}
+    return [(name, Required()) for name, value in given.items() if not value]
+
+
+BENEFIT_RULES = (yulu_names_the_student,)
 
 
 def finding_dates(deadline: str, completed: str | None, inspect_date: str) -> Found:

@@ -23,6 +23,7 @@ ROW_RULES: dict[str, tuple[RowRule, ...]] = {
     "pairings": assistance.PAIRING_RULES,
     "visits": assistance.VISIT_RULES,
     "projects": ledgers.PROJECT_RULES,
+    "benefits": ledgers.BENEFIT_RULES,
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import codes, fields
+from models.domain import Benefit
 from models.fields import FieldSpec
 from models.fields import views as v
 from models.money import format_fen, to_decimal
@@ -234,8 +235,15 @@ BENEFIT_FIELDS = [
     _B["benefit_date"],
     fields.record("households")["household_no"],
     v.HEAD,
-    *_B.specs("member_id", "programme", "amount_fen", "source", "note"),
+    *_B.specs("member_id", "programme"),
+    v.STUDY,
+    *_B.specs("amount_fen", "source", "note"),
 ]
+
+
+def study(b: Benefit) -> str:
+    """A 雨露计划 student's school, grade and term, as one cell ('' for other benefits)."""
+    return "　".join(x for x in (b.school, b.grade, codes.TERM.label(b.term)) if x) if b.programme == codes.YULU else ""
 
 
 def _programmes(
@@ -260,6 +268,7 @@ def _programmes(
                 head,
                 names.get(b.member_id or 0, "全户"),
                 b.programme,
+                study(b),
                 b.amount_fen,
                 b.source,
                 b.note,

@@ -391,4 +391,15 @@ def _0010_subsidy_standard(db: Database) -> None:
     _run(db, "ALTER TABLE projects ADD COLUMN subsidy_standard TEXT NOT NULL DEFAULT ''")
 
 
+@migrations(name="0011_yulu")
+def _0011_yulu(db: Database) -> None:
+    """雨露计划 as its own benefit: the student's school, grade and term (seed 002)."""
+    _run(
+        db,
+        "ALTER TABLE benefits ADD COLUMN school TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE benefits ADD COLUMN grade TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE benefits ADD COLUMN term TEXT NOT NULL DEFAULT ''",
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -1,5 +1,6 @@
 """The four ledgers: totals, warnings, overdue rectification, attendance, transfer income, bad input."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -173,3 +174,31 @@ def test_review_edge_cases(store, village, hids):
     )
     lsv.apply_transfer_income(store, hids[0], 2020)
     assert store.households.income(hids[0], 2020).other_transfer_fen == 0  # a house is not income
+
+
+def test_yulu_is_a_benefit_that_names_the_student_school_grade_and_term(store, village, tmp_path):
+    from pypdf import PdfReader
+
+    from models.domain import Benefit
+    from models.errors import ValidationFailed
+    from models.services.ledger_tables import Period, ledger
+    from printing.fonts import find_font
+    from printing.household_file import render_households
+
+    hid = svc.register_household(store, new_household(store, village, "0401"), family(401)).id
+    student = store.households.members(hid)[2]
+    bare = Benefit(household_id=hid, programme="yulu", benefit_date="2020-10-01", amount_fen=150_000)
+    with pytest.raises(ValidationFailed) as caught:
+        lsv.add_benefit(store, bare, village.id)
+    assert {p.where[-1] for p in caught.value.problems} == {"member_id", "school", "grade", "term"}
+    lsv.add_benefit(
+        store,
+        dataclasses.replace(bare, member_id=student.id, school="县职业技术学校", grade="中职二年级", term="autumn"),
+        village.id,
+    )
+    rows = [r for t in ledger(store, village.id, "programmes", Period(2020)).tables for r in t.text()]
+    assert any("县职业技术学校　中职二年级　秋季学期" in r for r in rows)
+    path = tmp_path / "file.pdf"
+    render_households(store, [hid], path, find_font())
+    text = "".join(p.extract_text() for p in PdfReader(path).pages).replace("\n", "").replace(" ", "")
+    assert "雨露计划" in text and "县职业技术学校" in text

@@ -43,6 +43,11 @@ class ProgrammesTab(QWidget):
         self.source = CodeCombo(codes.FUND_SOURCE)
         self.note = QLineEdit()
         self.note.setPlaceholderText("备注")
+        # 雨露计划: the student's school, grade and term (shown for that programme only)
+        self.school, self.grade = QLineEdit(), QLineEdit()
+        self.school.setPlaceholderText(_B.label("school"))
+        self.grade.setPlaceholderText(_B["grade"].placeholder)
+        self.term = CodeCombo(codes.TERM, empty_label=_B.label("term"))
         self.add_button = QPushButton("登记")
         self.print_button = QPushButton("打印 PDF…")
         self.export_button = QPushButton("导出所列到 Excel…")
@@ -66,11 +71,20 @@ class ProgrammesTab(QWidget):
             self.add_button,
         ):
             entry.addWidget(w)
+        self.study = QWidget()
+        study = QHBoxLayout(self.study)
+        study.setContentsMargins(0, 0, 0, 0)
+        for w in (QLabel(f"{codes.PROGRAMME.label(codes.YULU)}："), self.school, self.grade, self.term):
+            study.addWidget(w)
+        study.addStretch(1)
+        self.study.setVisible(False)
+        self.programme.currentIndexChanged.connect(lambda _: self.study.setVisible(self.programme.key() == codes.YULU))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals)
         layout.addLayout(entry)
+        layout.addWidget(self.study)
         layout.addWidget(self.error)
         layout.addWidget(self.notice)
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
@@ -120,6 +134,7 @@ class ProgrammesTab(QWidget):
     def _on_add(self) -> None:
         problems: list[Problem] = []
         amount = parse_input(_B["amount_fen"], self.amount.text(), ("benefits", "amount_fen"), problems)
+        yulu = self.programme.key() == codes.YULU
         try:
             if problems:
                 raise ValidationFailed(problems)
@@ -133,6 +148,9 @@ class ProgrammesTab(QWidget):
                     amount_fen=amount or 0,
                     source=self.source.key(),
                     note=self.note.text(),
+                    school=self.school.text() if yulu else "",
+                    grade=self.grade.text() if yulu else "",
+                    term=self.term.key() if yulu else "",
                 ),
                 self.village_id or 0,
             )

@@ -74,8 +74,14 @@ class ProgrammesTab(QWidget):
         self.study = QWidget()
         study = QHBoxLayout(self.study)
         study.setContentsMargins(0, 0, 0, 0)
-        for w in (QLabel(f"{codes.PROGRAMME.label(codes.YULU)}："), self.school, self.grade, self.term):
-            study.addWidget(w)
+        parts: tuple[QWidget, ...] = (
+            QLabel(f"{codes.PROGRAMME.label(codes.YULU)}："),
+            self.school,
+            self.grade,
+            self.term,
+        )
+        for part in parts:
+            study.addWidget(part)
         study.addStretch(1)
         self.study.setVisible(False)
         self.programme.currentIndexChanged.connect(lambda _: self.study.setVisible(self.programme.key() == codes.YULU))

@@ -126,6 +126,8 @@ ROAD = CodeList("入户路类型", (("dirt", "泥土路"), ("gravel", "砂石路
 
 DANGEROUS_HOUSE = CodeList("危房", (("no", "否"), ("c", "C级"), ("d", "D级")))
 
+RESETTLEMENT = CodeList("安置方式", (("central", "集中安置"), ("scattered", "分散安置")))
+
 FUEL = CodeList(
     "主要燃料",
     (("firewood", "柴草"), ("dung", "干畜粪"), ("coal", "煤炭"), ("clean", "清洁能源"), ("other", "其他燃料")),

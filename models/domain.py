@@ -122,6 +122,12 @@ class Household(Record):
     sanitary_toilet: int | None = None
     fuel: str = ""
     cooperative: int | None = None
+    # 易地扶贫搬迁 (seed 000): how and where the household was resettled, when, and its support
+    resettlement: str = ""  # codes.RESETTLEMENT; '' not relocated
+    resettlement_site: str = ""
+    moved_date: str | None = None
+    house_area_per_person: float | None = None  # 人均住房面积(㎡)
+    relocation_subsidy_fen: int | None = None  # 人均建房补助 (seed 000: 8000 + 2000 元 per person)
 
     AREA_FIELDS: ClassVar[tuple[str, ...]] = (
         "farmland_mu",

@@ -27,6 +27,9 @@ def title_of(store: Store, household_id: int) -> str:
     return f"户档案 {h.household_no} {heads[0] if heads else ''}".rstrip()
 
 
+RELOCATION = ("resettlement", "resettlement_site", "moved_date", "house_area_per_person", "relocation_subsidy_fen")
+
+
 def household_story(store: Store, household_id: int, s: Styles) -> list:
     f = store.households.file(household_id)
     h = f.household
@@ -93,6 +96,7 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
             "sanitary_toilet",
             "fuel",
             "cooperative",
+            *(RELOCATION if h.resettlement else ()),
         )
     ]
     story.append(table(_two_columns(cond), s, widths=[38 * mm, 47 * mm, 38 * mm, 47 * mm], header=False))

@@ -128,6 +128,11 @@ HOUSEHOLD = Fields(
     _flag("sanitary_toilet", "卫生厕所"),
     F("fuel", "主要燃料", CODE, codes.FUEL),
     _flag("cooperative", "加入农民专业合作社"),
+    F("resettlement", "易地扶贫搬迁安置方式", CODE, codes.RESETTLEMENT, since=2),
+    F("resettlement_site", "安置点", max_length=100, since=2),
+    F("moved_date", "搬迁入住日期", DATE, since=2),
+    F("house_area_per_person", "搬迁后人均住房面积(㎡)", REAL, low=0, since=2),
+    F("relocation_subsidy_fen", "人均搬迁补助", FEN, unit="元", since=2),
 )
 
 MEMBER = Fields(

@@ -129,7 +129,19 @@ def years_of_status(status: str, identified_year: int | None, exit_year: int | N
     return out
 
 
-HOUSEHOLD_RULES = (causes_not_repeated, years_of_status)
+@row_rule("resettlement", "resettlement_site", "moved_date", distinct=True)
+def relocation_complete(resettlement: str, resettlement_site: str, moved_date: str | None) -> Found:
+    """易地扶贫搬迁: a resettled household says where and when; a place or day says how."""
+    if resettlement:
+        return [
+            (n, Required()) for n, v in (("resettlement_site", resettlement_site), ("moved_date", moved_date)) if not v
+        ]
+    if (resettlement_site or "").strip() or moved_date:
+        return [("resettlement", Required())]
+    return []
+
+
+HOUSEHOLD_RULES = (causes_not_repeated, years_of_status, relocation_complete)
 
 
 # --- Status events ---------------------------------------------------------------------------

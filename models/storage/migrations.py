@@ -402,4 +402,17 @@ def _0011_yulu(db: Database) -> None:
     )
 
 
+@migrations(name="0012_relocation")
+def _0012_relocation(db: Database) -> None:
+    """易地扶贫搬迁 facts per household (seed 000): 安置方式, 安置点, the move, area and subsidy."""
+    _run(
+        db,
+        "ALTER TABLE households ADD COLUMN resettlement TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE households ADD COLUMN resettlement_site TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE households ADD COLUMN moved_date TEXT",
+        "ALTER TABLE households ADD COLUMN house_area_per_person REAL CHECK (house_area_per_person >= 0)",
+        "ALTER TABLE households ADD COLUMN relocation_subsidy_fen INTEGER CHECK (relocation_subsidy_fen >= 0)",
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

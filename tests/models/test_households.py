@@ -185,3 +185,35 @@ def test_member_rules_without_storage():
     m = member_rules.completed(Member(name=" 王五 ", relation="head", id_number="11010519491231002x"))
     assert records.check("members", m)[1] == []
     assert (m.name, m.id_number, m.sex, m.birth_date) == ("王五", "11010519491231002X", "2", "1949-12-31")
+
+
+def test_relocation_facts_are_kept_whole(store, village, tmp_path):
+    from pypdf import PdfReader
+
+    from models.money import parse_yuan
+    from printing.fonts import find_font
+    from printing.household_file import render_households
+
+    with pytest.raises(ValidationFailed) as caught:
+        svc.register_household(store, new_household(store, village, "0501", resettlement="central"), family(501))
+    assert {p.where for p in caught.value.problems} == {
+        ("households", "resettlement_site"),
+        ("households", "moved_date"),
+    }
+    moved = new_household(
+        store,
+        village,
+        "0501",
+        resettlement="central",
+        resettlement_site="县城东安置区",
+        moved_date="2019-06-18",
+        house_area_per_person=20.0,
+        relocation_subsidy_fen=parse_yuan("10000"),
+    )
+    hid = svc.register_household(store, moved, family(501)).id
+    saved = store.households.get(hid)
+    assert (saved.resettlement_site, saved.relocation_subsidy_fen) == ("县城东安置区", 1_000_000)
+    path = tmp_path / "file.pdf"
+    render_households(store, [hid], path, find_font())
+    text = "".join(p.extract_text() for p in PdfReader(path).pages).replace("\n", "").replace(" ", "")
+    assert "集中安置" in text and "县城东安置区" in text and "10000.00" in text

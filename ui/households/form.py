@@ -80,6 +80,11 @@ CONDITION_FIELDS = (
     "sanitary_toilet",
     "fuel",
     "cooperative",
+    "resettlement",
+    "resettlement_site",
+    "moved_date",
+    "house_area_per_person",
+    "relocation_subsidy_fen",
 )
 
 

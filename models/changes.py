@@ -19,7 +19,7 @@ AREAS: dict[str, frozenset[str]] = {
     "plans": frozenset({"plans", "measures"}),
     "projects": frozenset({"projects", "project_beneficiaries", "disbursements"}),
     "team": frozenset({"attendance", "work_logs"}),
-    "benefits": frozenset({"benefits"}),
+    "benefits": frozenset({"benefits", "loans"}),
     "inspections": frozenset({"inspections", "problems"}),
     "notices": frozenset({"notices"}),
     "settings": frozenset({"settings", "poverty_lines"}),

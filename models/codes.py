@@ -126,6 +126,8 @@ ROAD = CodeList("入户路类型", (("dirt", "泥土路"), ("gravel", "砂石路
 
 DANGEROUS_HOUSE = CodeList("危房", (("no", "否"), ("c", "C级"), ("d", "D级")))
 
+LOAN_STATUS = CodeList("还款情况", (("current", "正常还款"), ("repaid", "已还清"), ("overdue", "逾期")))
+
 RESETTLEMENT = CodeList("安置方式", (("central", "集中安置"), ("scattered", "分散安置")))
 
 FUEL = CodeList(

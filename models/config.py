@@ -31,6 +31,9 @@ class Config:
     # Provinces set their own rule; 20 is only a starting point the first secretary can change.
     min_attendance_days: int = 20
     funds_notice_days: int = 10  # project and fund notices run at least this long
+    # 扶贫小额信贷 (seed 001): 5万元以下、3年以内; a loan beyond either is a warning, not a refusal.
+    loan_max_fen: int = 5_000_000
+    loan_max_months: int = 36
     local_hotline: str = ""  # the county's own supervision number, printed beside 12317
     pdf_font: str = ""  # a TrueType font file to embed in every PDF ('' = find one)
 

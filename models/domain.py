@@ -498,6 +498,23 @@ class Benefit(Record):
 
 
 @dataclass
+class Loan(Record):
+    """扶贫小额信贷 (seed 001: 5万元以下、3年以内、免抵押免担保、财政贴息) to a household."""
+
+    TABLE: ClassVar[str] = "loans"
+    household_id: int | None = None
+    member_id: int | None = None  # the borrower
+    bank: str = ""
+    amount_fen: int = 0
+    loan_date: str = ""
+    due_date: str = ""
+    term_months: int | None = None
+    interest_subsidy: int | None = None  # 财政贴息
+    status: str = "current"
+    note: str = ""
+
+
+@dataclass
 class Inspection(Record):
     TABLE: ClassVar[str] = "inspections"
     village_id: int | None = None

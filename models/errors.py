@@ -349,6 +349,14 @@ class YearOfApplicant(CundangError):
     identified earlier is entered as 补录."""
 
 
+class LoanBeyondPolicy(CundangError):
+    """A 小额信贷 beyond the policy's 5万元 or 3 years (a warning: the clerk may have a reason)."""
+
+    what: str  # amount or term
+    value: int
+    limit: int
+
+
 class NothingToNotice(CundangError):
     """A notice with nobody on it is not printed (an empty board reads as a mistake)."""
 

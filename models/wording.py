@@ -125,6 +125,7 @@ _RENDERERS: dict[str, Callable[[Any, Any], str]] = {
     "or_now": lambda v, _: v or "今",
     "years": _year_range,
     "count": lambda v, _: str(len(v)),
+    "yuan": lambda v, _: format_fen(v),
     "notice_kind": lambda v, _: codes.NOTICE_KIND.label(v) if v in codes.NOTICE_KIND else v,
     "error": lambda v, _: describe(v).rstrip("。"),
 }
@@ -216,6 +217,10 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
         S(
             "新申请户还没有识别年度，识别程序办完才有：如果这是以前已识别的户，请勾选“补录”并写明原因；否则请清空识别年度。"
         ),
+    ),
+    e.LoanBeyondPolicy: (
+        S("贷款金额 {value:yuan} 元，超过扶贫小额信贷 {limit:yuan} 元的标准，请核实。", lambda x: x.what == "amount"),
+        S("贷款期限 {value} 个月，超过扶贫小额信贷 {limit} 个月的标准，请核实。"),
     ),
     e.NothingToNotice: (
         S(

@@ -3,6 +3,7 @@ notices posted, and every household file — with a contents page and bookmarks.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,10 @@ def render_binder(
                 *((O.label(f"status_{k}"), f"{n} 户") for k, n in stats.by_status.items()),
                 (O.label("incidence"), incidence),
                 (O.label("agri_population"), village.agri_population or "未填写"),
+                (
+                    O.label("overdue_loans"),
+                    f"{store.ledgers.overdue_loans(village_id, dt.date.today().isoformat())} 笔",
+                ),
             ],
             s,
             header=False,

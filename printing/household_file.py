@@ -169,6 +169,13 @@ def household_story(store: Store, household_id: int, s: Styles) -> list:
         cells = [to_text(field, getattr(b, field.name)) for field in benefit_fields]
         rows.append((*cells[:2], study(b), *cells[2:]))
     story.append(table(rows, s))
+    loans = store.ledgers.loans(household_id)
+    if loans:
+        lf = fields.record("loans")
+        names = ("bank", "amount_fen", "loan_date", "due_date", "term_months", "interest_subsidy", "status")
+        rows = [tuple(lf.header(n) for n in names)]
+        rows += [tuple(to_text(lf[n], getattr(x, n)) for n in names) for x in loans]
+        story += [Paragraph(lf.title, s.h2), table(rows, s)]
     story.append(Heading("九、走访记录", s.h1, 1))
     vf = fields.record("visits")
     rows = [tuple(vf.headers("visit_date", "cadre_id", "found", "done", "next_step"))]

@@ -56,6 +56,8 @@ class Header(QWidget):
         stats = self.store.stats.villages(self.village_id)[0]
         overdue = self.store.ledgers.overdue_findings(self.village_id, dt.date.today().isoformat())
         warning = f" · <span style='color:#c0392b'>督查问题逾期未整改 {overdue} 个</span>" if overdue else ""
+        loans = self.store.ledgers.overdue_loans(self.village_id, dt.date.today().isoformat())
+        warning += f" · <span style='color:#c0392b'>小额信贷逾期 {loans} 笔</span>" if loans else ""
         self.counts.setText(
             f"建档立卡户 {stats.registered} 户 · 人口 {stats.members} 人 · "
             f"未脱贫 {stats.poor} 户 · 已脱贫 {stats.exited} 户{warning}"
@@ -70,5 +72,5 @@ class Header(QWidget):
             self.village_box.blockSignals(False)
             if self.village_id != current:
                 self.village_changed.emit(self.village_id)
-        if changes.touches("village", "households", "inspections"):
+        if changes.touches("village", "households", "inspections", "benefits"):
             self._refresh_counts()

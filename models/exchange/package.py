@@ -121,6 +121,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("attendance", "cadre_id IN (SELECT id FROM cadres WHERE village_id = :village)", ("cadre_id",)),
     Sheet("work_logs", "village_id = :village", ("cadre_id",)),
     Sheet("benefits", _HH, ("household_id", "member_id")),
+    Sheet("loans", _HH, ("household_id", "member_id"), since=2),
     Sheet("inspections", "village_id = :village"),
     Sheet("problems", "inspection_id IN (SELECT id FROM inspections WHERE village_id = :village)", ("inspection_id",)),
 )

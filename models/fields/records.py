@@ -435,6 +435,22 @@ BENEFIT = Fields(
     F("term", "学期", CODE, codes.TERM, since=2),
 )
 
+LOAN = Fields(
+    "loans",
+    "小额信贷",
+    "贷款",
+    _ref("household_id", "户", "households"),
+    _ref("member_id", "借款人", "members", required=False),
+    F("bank", "放贷银行", required=True, max_length=100),
+    _money("amount_fen", "贷款金额", positive=True),
+    F("loan_date", "放款日期", DATE, required=True),
+    F("due_date", "到期日期", DATE, required=True, future=True),
+    F("term_months", "期限(月)", INT, required=True, low=1, high=120, unit="月"),
+    _flag("interest_subsidy", "财政贴息"),
+    F("status", "还款情况", CODE, codes.LOAN_STATUS, required=True),
+    F("note", "备注"),
+)
+
 INSPECTION = Fields(
     "inspections",
     "督查考核",
@@ -535,6 +551,7 @@ RECORDS: dict[str, Fields] = {
         ATTENDANCE,
         WORK_LOG,
         BENEFIT,
+        LOAN,
         INSPECTION,
         FINDING,
         NOTICE,

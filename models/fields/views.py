@@ -134,6 +134,8 @@ CONFIG = Fields(
     F("village_requirements", "贫困村退出还须具备", TEXT),
     F("collective_income_min_fen", "村集体经济收入不低于", FEN, unit="元"),
     F("min_attendance_days", "驻村工作队员每月在村不少于", INT, unit="天"),
+    F("loan_max_fen", "小额信贷金额不超过", FEN, unit="元"),
+    F("loan_max_months", "小额信贷期限不超过", INT, unit="月"),
     F("local_hotline", "本地监督电话", TEXT),
     F("pdf_font", "PDF 字体文件（TrueType）", TEXT),
 )
@@ -249,6 +251,7 @@ BINDER_OVERVIEW = Fields(
     *(F(f"status_{key}", label, INT, unit="户") for key, label in codes.STATUS.items),
     F("incidence", "贫困发生率（年末）", TEXT),
     r.VILLAGE["agri_population"],
+    F("overdue_loans", "小额信贷逾期", INT, unit="笔"),
 )
 
 STUDY = F("study", "就读学校·年级·学期", TEXT)  # 雨露计划's student, in the 扶贫专项台账

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from models import codes
 from models.domain import Benefit, Finding, Project
-from models.errors import DeadlineBeforeInspection, DisbursementBeforeStart, EventOutOfOrder, Required
+from models.errors import DeadlineBeforeInspection, DisbursementBeforeStart, EventOutOfOrder, LoanBeyondPolicy, Required
 from models.rules.base import Found, row_rule
 
 
@@ -126,6 +126,31 @@ def yulu_names_the_student(programme: str, member_id: int | None, school: str, g
 
 
 BENEFIT_RULES = (yulu_names_the_student,)
+
+
+@row_rule("loan_date", "due_date", distinct=True)
+def loan_due_after_it_was_made(loan_date: str, due_date: str) -> Found:
+    if loan_date and due_date and due_date < loan_date:
+        return [("due_date", EventOutOfOrder(date=due_date, last=loan_date))]
+    return []
+
+
+LOAN_RULES = (loan_due_after_it_was_made,)
+
+
+def loan_overdue(status: str, due_date: str, today: dt.date) -> bool:
+    """逾期: said so, or past its due date and not repaid."""
+    return status == "overdue" or (status != "repaid" and bool(due_date) and due_date < today.isoformat())
+
+
+def loan_warnings(amount_fen: int, term_months: int | None, max_fen: int, max_months: int) -> Found:
+    """Beyond 5万元 or 3 years (the settings): allowed, but never silently (seed 001)."""
+    out: Found = []
+    if amount_fen > max_fen:
+        out.append(("amount_fen", LoanBeyondPolicy(what="amount", value=amount_fen, limit=max_fen)))
+    if term_months is not None and term_months > max_months:
+        out.append(("term_months", LoanBeyondPolicy(what="term", value=term_months, limit=max_months)))
+    return out
 
 
 def finding_dates(deadline: str, completed: str | None, inspect_date: str) -> Found:

@@ -24,6 +24,7 @@ ROW_RULES: dict[str, tuple[RowRule, ...]] = {
     "visits": assistance.VISIT_RULES,
     "projects": ledgers.PROJECT_RULES,
     "benefits": ledgers.BENEFIT_RULES,
+    "loans": ledgers.LOAN_RULES,
 }
 
 

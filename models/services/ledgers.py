@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from models.changes import Changes
-from models.domain import Attendance, Benefit, Disbursement, Finding, Income, Inspection, Project, WorkLog
+from models.domain import Attendance, Benefit, Disbursement, Finding, Income, Inspection, Loan, Project, WorkLog
 from models.errors import (
+    WARNING,
     AttendanceTwice,
     CadreHasLeft,
     DisbursementBeforeStart,
@@ -20,6 +21,7 @@ from models.errors import (
     Problem,
     raise_problems,
 )
+from models.rules import ledgers as ledger_rules
 from models.rules import records
 from models.rules.ledgers import finding_dates, paid_after_start, proposed_transfer_income
 from models.store import Store
@@ -128,6 +130,34 @@ def add_benefit(store: Store, benefit: Benefit, village_id: int, *, today: dt.da
     with store.operation() as op:
         bid = store.writer.insert("benefits", benefit.to_record())["id"]
     return op.changes(bid)
+
+
+def save_loan(store: Store, loan: Loan, *, today: dt.date | None = None) -> Changes:
+    """A 小额信贷 of a registered household (new or corrected). Beyond 5万元 or 3 years (the
+    settings) it is kept with a warning the clerk sees."""
+    assert loan.household_id is not None
+    household = store.households.get(loan.household_id)
+    if household.status in ("", "removed"):
+        raise NotRegisteredHousehold(household=household.household_no)
+    if loan.member_id is not None and loan.member_id not in {m.id for m in store.households.members(loan.household_id)}:
+        raise NotFound(kind="member", key=loan.member_id)
+    loan, problems = records.check("loans", loan, today=today)
+    config = store.config()
+    problems += [
+        Problem(("loans", name), error, WARNING)
+        for name, error in ledger_rules.loan_warnings(
+            loan.amount_fen, loan.term_months, config.loan_max_fen, config.loan_max_months
+        )
+    ]
+    warnings = raise_problems(problems)
+    with store.operation() as op:
+        if loan.id is None:
+            lid = store.writer.insert("loans", dataclasses.replace(loan, uuid="").to_record())["id"]
+        else:
+            lid = loan.id
+            store.writer.update("loans", lid, {k: v for k, v in loan.to_record().items() if k != "uuid"})
+    op.warnings += warnings
+    return op.changes(lid)
 
 
 def apply_transfer_income(store: Store, household_id: int, year: int) -> Changes:

@@ -3,7 +3,7 @@ logs, benefits, inspections and their findings."""
 
 from __future__ import annotations
 
-from models.domain import Benefit, Disbursement, Finding, Inspection, Project, WorkLog
+from models.domain import Benefit, Disbursement, Finding, Inspection, Loan, Project, WorkLog
 from models.errors import NotFound
 from models.storage.base import Repo
 
@@ -108,6 +108,17 @@ class LedgerRepo(Repo):
 
     def household_benefits(self, household_id: int) -> list[Benefit]:
         return self._where(Benefit, "household_id = ?", [household_id], "benefit_date, id")
+
+    def loans(self, household_id: int) -> list[Loan]:
+        return self._where(Loan, "household_id = ?", [household_id], "loan_date, id")
+
+    def overdue_loans(self, village_id: int, today: str) -> int:
+        """小额信贷 逾期 in the village: said so, or past due and not repaid (rules.ledgers.loan_overdue)."""
+        return self.db.execute(
+            """SELECT count(*) FROM loans l JOIN households h ON h.id = l.household_id
+               WHERE h.village_id = ? AND (l.status = 'overdue' OR (l.status <> 'repaid' AND l.due_date < ?))""",
+            [village_id, today],
+        ).fetchone()[0]
 
     # --- Inspections -------------------------------------------------------------------
 

@@ -415,4 +415,21 @@ def _0012_relocation(db: Database) -> None:
     )
 
 
+@migrations(name="0013_loans")
+def _0013_loans(db: Database) -> None:
+    """扶贫小额信贷 records: bank, amount, dates, term, 贴息, repayment (seed 001)."""
+    _run(
+        db,
+        f"""CREATE TABLE loans ({_COMMON},
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            member_id INTEGER REFERENCES members(id),
+            bank TEXT NOT NULL, amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            loan_date TEXT NOT NULL, due_date TEXT NOT NULL, term_months INTEGER NOT NULL CHECK (term_months > 0),
+            interest_subsidy INTEGER CHECK (interest_subsidy IN (0, 1)),
+            status TEXT NOT NULL DEFAULT 'current', note TEXT NOT NULL DEFAULT '',
+            CHECK (due_date >= loan_date))""",
+        "CREATE INDEX loans_household ON loans(household_id)",
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

@@ -68,6 +68,7 @@ SAMPLE = {
     "criteria": ["income", "food"],
     "floor": 7,
     "round_year": 2019,
+    "what": "amount",
     "old": "452123800101123",
     "new": "45212319800101123X",
     "education": "primary",
@@ -118,6 +119,7 @@ PER_CLASS = {
     "StatusDisagrees": {"derived": "not_exited"},
     "NoticeStepRefused": {"reason": errors.NoticeNotOver(until="2020-01-09")},
     "NothingToNotice": {"kind": "exit"},
+    "LoanBeyondPolicy": {"value": 10_000_000, "limit": 5_000_000},
 }
 
 
@@ -166,6 +168,7 @@ def test_every_variant_of_a_sentence_can_be_said(cls):
         "FileRefused": [{"reason": r} for r in (*wording.REFUSALS, "nothing")],
         "ExitCheckFailed": [{"unrecorded": []}, {"failed": []}, {}],
         "NothingToNotice": [{"kind": "exit"}, {"kind": "funds"}],
+        "LoanBeyondPolicy": [{"what": "amount"}, {"what": "term"}],
     }
     for facts in variants.get(cls.__name__, [{}]):
         said.add(wording.describe(sample(cls, **facts)))

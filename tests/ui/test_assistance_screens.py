@@ -270,3 +270,35 @@ def test_a_years_member_facts_are_changed_on_that_years_tab_only(qtbot, window, 
     [check2019] = asv.run_exit_check(store, 2019, household_ids=[hid])
     [check2020] = asv.run_exit_check(store, 2020, household_ids=[hid])
     assert check2019.passed and check2020.failed == ["medical"]
+
+
+def test_a_microcredit_loan_is_recorded_warned_beyond_policy_and_overdue_shown_in_red(qtbot, window, store, village):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.households.loan_dialog import LoanDialog
+
+    hids, _, _ = _setup(store, village)
+    dialog = LoanDialog(store, hids[0], window)
+    qtbot.addWidget(dialog)
+    w = dialog.form.widgets
+    qtbot.keyClicks(w["amount_fen"], "1000000")  # 100万: far beyond 5万元
+    qtbot.keyClicks(w["loan_date"], "2019-03-01")
+    qtbot.keyClicks(w["due_date"], "2020-02-28")
+    qtbot.keyClicks(w["term_months"], "12")
+    assert not dialog.save()  # no bank
+    assert dialog.errors.labels[("loans", "bank")].text(), dialog.summary.text()
+    w["bank"].insert("县农村信用社")
+    assert dialog.save()
+    [loan] = store.ledgers.loans(hids[0])
+    assert loan.amount_fen == 100_000_000 and loan.status == "current"
+    assert "超过扶贫小额信贷 50000.00 元的标准" in dialog.summary.text()
+    window.households.set_village(village.id)
+    form = window.households.open_household(hids[0])
+    table = form.assistance.loans
+    from ui.tables import WARN
+
+    assert table.rowCount() == 1 and table.item(0, 0).background().color() == WARN.color()  # 逾期: red
+    assert store.ledgers.overdue_loans(village.id, "2026-12-01") == 1  # past due, not repaid
+    window.header._refresh_counts()
+    QApplication.processEvents()
+    assert "小额信贷逾期 1 笔" in window.header.counts.text()

@@ -11,17 +11,21 @@ from models import codes, fields
 from models.domain import ProcedureStep
 from models.errors import CundangError
 from models.money import format_fen
+from models.rules.ledgers import loan_overdue
 from models.rules.procedures import current_round, expected_step, round_year
 from models.rules.settings import notice_floor
+from models.rules.values import to_text
 from models.services.assistance import add_step
 from models.store import Store
 from models.wording import describe
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
+from ui.households.loan_dialog import LoanDialog
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
 
 _P, _C, _V, _S, _B = (fields.record(t) for t in ("pairings", "cadres", "visits", "procedure_steps", "benefits"))
+_L = fields.record("loans")
 
 
 class AssistanceTab(QWidget):
@@ -44,6 +48,11 @@ class AssistanceTab(QWidget):
         self.benefits = make_table(
             _B.headers("benefit_date", "programme", "amount_fen", "source", "note"), "form-benefits"
         )
+        self.loans = make_table(
+            _L.headers("bank", "amount_fen", "loan_date", "due_date", "term_months", "status"), "form-loans"
+        )
+        self.loan_button = QPushButton("登记小额信贷…")
+        self.loan_button.clicked.connect(self._on_loan)
         self.procedure = QComboBox()
         for key, label in codes.PROCEDURE.items:
             self.procedure.addItem(label, key)
@@ -82,6 +91,12 @@ class AssistanceTab(QWidget):
         layout.addWidget(self.visits, 1)
         layout.addWidget(QLabel("享受的帮扶政策（扶贫专项台账）"))
         layout.addWidget(self.benefits, 1)
+        loans_row = QHBoxLayout()
+        loans_row.addWidget(QLabel(f"{_L.title}（逾期的标红）"))
+        loans_row.addStretch(1)
+        loans_row.addWidget(self.loan_button)
+        layout.addLayout(loans_row)
+        layout.addWidget(self.loans)
         layout.addWidget(QLabel("识别、退出、返贫与清退程序"))
         layout.addWidget(self.steps, 1)
         layout.addLayout(step_row)
@@ -169,7 +184,30 @@ class AssistanceTab(QWidget):
                 for s in steps
             ],
         )
+        self._fill_loans(household_id)
         self._refresh_next()
+
+    def _fill_loans(self, household_id: int) -> None:
+        loans = self.store.ledgers.loans(household_id)
+        today = dt.date.today()
+        fill(
+            self.loans,
+            [
+                tuple(
+                    to_text(_L[n], getattr(x, n))
+                    for n in ("bank", "amount_fen", "loan_date", "due_date", "term_months", "status")
+                )
+                for x in loans
+            ],
+            warn=[loan_overdue(x.status, x.due_date, today) for x in loans],
+        )
+
+    def _on_loan(self) -> None:
+        assert self.household_id is not None  # the tab is enabled only for a saved household
+        dialog = LoanDialog(self.store, self.household_id, self)
+        if dialog.exec():
+            self._fill_loans(self.household_id)
+            self.events.emit_changes(dialog.changes, self)
 
     def _refresh_next(self) -> None:
         if self.household_id is None:

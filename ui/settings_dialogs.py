@@ -168,6 +168,12 @@ class ConfigDialog(QDialog):
         self.attendance.setSuffix(" 天")
         self.collective = QLineEdit(format_fen(config.collective_income_min_fen))
         self.collective.setPlaceholderText("元；不填则不作要求")
+        self.loan_max = QLineEdit(format_fen(config.loan_max_fen))
+        self.loan_max.setPlaceholderText("元")
+        self.loan_months = QSpinBox()
+        self.loan_months.setRange(1, 120)
+        self.loan_months.setValue(config.loan_max_months)
+        self.loan_months.setSuffix(" 月")
         self.local_hotline = QLineEdit(config.local_hotline)
         self.local_hotline.setPlaceholderText("印在公示和明白卡上，与 12317 并列")
         self.pdf_font = QLineEdit(config.pdf_font)
@@ -182,6 +188,8 @@ class ConfigDialog(QDialog):
             ("incidence_max_permille", self.incidence),
             ("collective_income_min_fen", self.collective),
             ("min_attendance_days", self.attendance),
+            ("loan_max_fen", self.loan_max),
+            ("loan_max_months", self.loan_months),
             ("local_hotline", self.local_hotline),
             ("pdf_font", self.pdf_font),
         ):
@@ -192,10 +200,19 @@ class ConfigDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        # Two columns, so the dialog fits a 1366×768 screen with its buttons above the taskbar.
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for box in (self.roles[0], self.criteria[0], *(b for b, _ in self.change_steps.values())):
+            left.addWidget(box)
+        left.addStretch(1)
+        right.addWidget(self.facts[0])
+        right.addLayout(form)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        for box in (self.roles[0], self.criteria[0], *(b for b, _ in self.change_steps.values()), self.facts[0]):
-            layout.addWidget(box)
-        layout.addLayout(form)
+        layout.addLayout(columns)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
@@ -228,6 +245,8 @@ class ConfigDialog(QDialog):
         try:
             text = self.collective.text().strip()
             config.collective_income_min_fen = parse_yuan(text) if text else None
+            config.loan_max_fen = parse_yuan(self.loan_max.text().strip() or "0")
+            config.loan_max_months = self.loan_months.value()
             config.local_hotline = self.local_hotline.text().strip()
             config.pdf_font = self.pdf_font.text().strip()
             if config.pdf_font:

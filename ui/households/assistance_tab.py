@@ -96,7 +96,7 @@ class AssistanceTab(QWidget):
         loans_row.addStretch(1)
         loans_row.addWidget(self.loan_button)
         layout.addLayout(loans_row)
-        layout.addWidget(self.loans)
+        layout.addWidget(self.loans, 1)
         layout.addWidget(QLabel("识别、退出、返贫与清退程序"))
         layout.addWidget(self.steps, 1)
         layout.addLayout(step_row)

@@ -38,6 +38,8 @@ class MemberYearTable(QTableWidget):
         people = [m for m in self.members() if m.id is not None and m.is_current]
         stored = self.facts_of(year) if year else {}
         self._shown = [m.id for m in people if m.id is not None]
+        self.clearContents()  # the previous year's widgets go with their rows
+        self.setRowCount(0)
         self.setRowCount(len(people))
         for row, m in enumerate(people):
             assert m.id is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from models import codes
-from models.domain import Group, Household, Member, MemberEvent, StatusEvent, Village
+from models.domain import MEMBER_YEAR_FACTS, Group, Household, Member, MemberEvent, MemberYear, StatusEvent, Village
 from models.errors import CundangError, DuplicateIdNumber, FileRefused, HeadCount, MissingColumn, Problem
 from models.exchange import national_columns as columns
 from models.exchange.problems import WARNING, RowProblem
@@ -19,7 +19,7 @@ from models.rules import members as member_rules
 from models.rules import records
 from models.rules.register import check_village_code, recorded_day
 from models.services.villages import create_village
-from models.storage.year_facts import seed_member_years
+from models.storage.year_facts import seed_member_years, set_member_year
 from models.store import Store
 from models.wording import describe
 
@@ -567,6 +567,15 @@ class _Import(columns.ExportReader):
                     for p in sorted((p for p in f.people if p.changes), key=_is_head):
                         assert p.stored is not None and p.stored.id is not None  # only a stored member has changes
                         w.update("members", p.stored.id, p.changes)
+                        if any(k in p.changes for k in MEMBER_YEAR_FACTS):  # the file's year's facts
+                            merged = dataclasses.replace(p.stored, **p.changes)
+                            year = f.data_year or self.today.year
+                            fact = {k: getattr(merged, k) for k in MEMBER_YEAR_FACTS}
+                            set_member_year(
+                                store.db,
+                                w,
+                                MemberYear(member_id=p.stored.id, household_id=f.id, year=year, **fact),
+                            )
                 start = len(self.members.get(f.id, [])) if f.stored is not None else 0
                 for i, p in enumerate(p for p in f.people if p.member is not None and p.stored is None):
                     assert p.member is not None

@@ -664,3 +664,20 @@ def test_a_relation_that_disagrees_with_sex_is_the_forms_rule(store, tmp_path):
     assert not result.written
     messages = {(p.row, p.column): p.message for p in result.errors}
     assert "之子" in messages[(6, "与户主关系")] and "女" in messages[(6, "与户主关系")], messages
+
+
+def test_a_later_file_changes_the_facts_of_its_year_only(store, tmp_path):
+    """A member's school status in the 2020 file is 2020's fact; the 2019 facts stay."""
+    import_national(store, write_xlsx(tmp_path / "2019.xlsx", sample()), village_code=VILLAGE_CODE)
+    m = members_by_name(store)["黄大山"]
+    before = store.households.member_facts(m["household_id"], 2019)[m["id"]]
+    rows = sample()
+    row = next(r for r in rows if r.get("姓名") == "黄大山")
+    row["在校生状况"] = "失学辍学"
+    row["失学或辍学原因"] = "厌学"
+    for r in rows:
+        r["年度"] = "2020"
+    result = import_national(store, write_xlsx(tmp_path / "2020.xlsx", rows), village_code=VILLAGE_CODE)
+    assert result.written, result.problems
+    assert store.households.member_facts(m["household_id"], 2020)[m["id"]].school_status == "dropout"
+    assert store.households.member_facts(m["household_id"], 2019)[m["id"]] == before

@@ -59,9 +59,14 @@ class ExitDataRepo:
             )
         }
         sub = f"SELECT h.id FROM households h WHERE {where}"
+
+        def mine(alias: str) -> str:
+            """Rows of the households asked about: for a whole county, every row (the households
+            read above pick theirs, which is cheaper than asking SQLite to filter)."""
+            whole = village_id is None and household_ids is None
+            return "" if whole else f"{alias}.household_id IN ({sub}) AND"
+
         school_age = "m.birth_date BETWEEN :school_from AND :school_to"
-        # The year rows of the households asked about (all of them for a county: no filter to run).
-        year_scope = "" if village_id is None and household_ids is None else f" AND household_id IN ({sub})"
         # §3: 失学辍学 fails whatever the 文化程度 (the level reached, not a diploma); 非在校生 fails
         # unless 初中 was finished; 送教上门 and every school level count as in school.
         for hid, size, dropout, not_enrolled, school_unknown, uninsured, insurance_unknown in self.db.execute(
@@ -73,11 +78,11 @@ class ExitDataRepo:
                        group_concat(CASE WHEN y.medical_insurance = 0 THEN m.name END, '、'),
                        group_concat(CASE WHEN y.medical_insurance IS NULL THEN m.name END, '、')
                     FROM members m
-                    LEFT JOIN (  -- each member's facts of the year: its own row, or the latest before it
-                        SELECT member_id, max(year) AS year, school_status, compulsory_done, medical_insurance
-                        FROM member_years WHERE year <= :year{year_scope} GROUP BY member_id
-                    ) y ON y.member_id = m.id  -- (SQLite takes bare columns from the max(year) row)
-                    WHERE m.household_id IN ({sub}) AND {_COUNTED} GROUP BY m.household_id""",
+                    -- each member's facts of the year: its own row, or the latest before it
+                    LEFT JOIN member_years y ON y.member_id = m.id AND y.year <= :year
+                        AND NOT EXISTS (SELECT 1 FROM member_years z WHERE z.member_id = m.id
+                                        AND z.year > y.year AND z.year <= :year)
+                    WHERE {mine("m")} {_COUNTED} GROUP BY m.household_id""",
             params,
         ):
             f = facts.get(hid)
@@ -89,14 +94,14 @@ class ExitDataRepo:
                 f.uninsured = uninsured.split("、") if uninsured else []
                 f.insurance_unknown = insurance_unknown.split("、") if insurance_unknown else []
         for hid, net in self.db.execute(
-            f"SELECT i.household_id, {_NET} FROM incomes i WHERE i.year = :year AND i.household_id IN ({sub})", params
+            f"SELECT i.household_id, {_NET} FROM incomes i WHERE {mine('i')} i.year = :year", params
         ):
             if hid in facts:
                 facts[hid].net_fen = net
         for hid, *values in self.db.execute(
             f"""SELECT a.household_id, a.food, a.clothing, a.education, a.medical, a.housing, a.water,
                            a.dangerous_house
-                    FROM assurances a WHERE a.year = :year AND a.household_id IN ({sub})""",
+                    FROM assurances a WHERE {mine("a")} a.year = :year""",
             params,
         ):
             if hid in facts:

@@ -9,7 +9,7 @@ from models.errors import Problem
 
 # The areas screens care about, by the tables that make them up.
 AREAS: dict[str, frozenset[str]] = {
-    "village": frozenset({"villages", "village_groups"}),
+    "village": frozenset({"villages", "village_groups", "village_years"}),
     "households": frozenset(
         {"households", "members", "incomes", "assurances", "status_events", "member_events", "procedure_steps"}
     ),

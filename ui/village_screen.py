@@ -22,6 +22,7 @@ from models.store import Store
 from models.wording import describe, describe_problem
 from ui.events import AppEvents, Changes
 from ui.field_form import FieldForm
+from ui.village_years import VillageYears
 from ui.widgets import ErrorLabel, FieldErrors
 
 VILLAGE_FIELDS = (
@@ -111,11 +112,16 @@ class VillageScreen(QWidget):
         self.errors = FieldErrors(self.summary)
         self.form = FieldForm("villages", VILLAGE_FIELDS, self.errors)
         self.groups = GroupEditor()
+        self.years = VillageYears(store)
+        self.years.save_button.clicked.connect(self._on_save_year)
         self.save_button = QPushButton("保存村情")
         self.notice = QLabel()
         body = QHBoxLayout()
         body.addWidget(self.form, 3)
-        body.addWidget(self.groups, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.groups, 1)
+        side.addWidget(self.years, 1)
+        body.addLayout(side, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.notice, 1)
         bottom.addWidget(self.save_button)
@@ -137,8 +143,15 @@ class VillageScreen(QWidget):
             assert self.village.id is not None  # read from the database
             self.form.load(self.village)
             self.groups.load(self.store.villages.groups(self.village.id))
+            self.years.load(self.village.id)
         self.errors.clear()
         self.notice.setText("")
+
+    def _on_save_year(self) -> None:
+        changes = self.years.save()
+        if changes is not None:
+            self.notice.setText(f"{self.years.year.value()} 年人口已保存。")
+            self.events.emit_changes(changes, self)
 
     def save(self) -> bool:
         if self.village is None:

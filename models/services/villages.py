@@ -46,6 +46,16 @@ def create_village(store: Store, village: Village, group_names: list[str]) -> Ch
     return op.changes(row["id"])
 
 
+def save_village_year(store: Store, fact: VillageYear, *, today: dt.date | None = None) -> Changes:
+    """A year's population (年度动态调整 for the village: a past year corrected, or a year
+    confirmed); 贫困发生率 of that year and of the years after it without their own reads it."""
+    fact, problems = records.check("village_years", fact, today=today)
+    raise_problems(problems)
+    with store.operation() as op:
+        set_village_year(store.db, store.writer, fact)
+    return op.changes(fact.village_id)
+
+
 def _population_of_this_year(store: Store, village: Village) -> None:
     """The population on the village's facts is this year's (贫困发生率 reads each year's)."""
     fact = VillageYear(

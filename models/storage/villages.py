@@ -42,6 +42,12 @@ class VillageRepo:
             return None
         return VillageYear.from_row(dict(zip([d[0] for d in cur.description], row, strict=True)))
 
+    def years(self, village_id: int) -> list[VillageYear]:
+        """The village's population rows, by year."""
+        cur = self.db.execute("SELECT * FROM village_years WHERE village_id = ? ORDER BY year", [village_id])
+        names = [d[0] for d in cur.description]
+        return [VillageYear.from_row(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM villages").fetchone()[0]
 

@@ -302,3 +302,22 @@ def test_a_microcredit_loan_is_recorded_warned_beyond_policy_and_overdue_shown_i
     window.header._refresh_counts()
     QApplication.processEvents()
     assert "小额信贷逾期 1 笔" in window.header.counts.text()
+
+
+def test_a_past_years_agricultural_population_is_set_on_the_village_screen(qtbot, window, store, village):
+    window.show_section("村情")
+    screen = window.village_screen
+    screen.set_village(village.id)
+    years = screen.years
+    years.year.setValue(2019)
+    years.agri.clear()
+    qtbot.keyClicks(years.agri, "abc")
+    qtbot.mouseClick(years.save_button, Qt.MouseButton.LeftButton)
+    assert "该年农业人口" in years.error.text() and store.villages.years(village.id) == []
+    years.agri.clear()
+    qtbot.keyClicks(years.agri, "1200")
+    qtbot.mouseClick(years.save_button, Qt.MouseButton.LeftButton)
+    assert years.error.text() == "" and "2019 年人口已保存" in screen.notice.text()
+    assert asv.village_exit_summary(store, village.id, 2019).agri_population == 1200
+    assert asv.village_exit_summary(store, village.id, 2018).agri_population is None
+    assert years.table.rowCount() == 1

@@ -81,16 +81,16 @@ class HouseholdCheck:
         return [r.criterion for r in self.results if r.criterion in self.required and r.outcome == MISSING]
 
 
+_MET = {k: Result(k, MET, MappingProxyType({})) for k in codes.EXIT_CRITERION.keys}  # shared by the many that pass
+
+
 def _result(criterion: str, facts: dict[str, object]) -> Result:
     """The outcome from the facts: any failing fact fails, else any unknown one is 未填写."""
-    if not facts:
-        return Result(criterion, MET, _NO_FACTS)
+    if not facts:  # a household's criteria share their results; a village's are few
+        return _MET.get(criterion) or Result(criterion, MET, MappingProxyType({}))
     if any(not k.endswith("_unknown") for k in facts):
         return Result(criterion, FAILED, facts)
     return Result(criterion, MISSING, facts)
-
-
-_NO_FACTS: Mapping[str, object] = MappingProxyType({})  # shared by the many passing results
 
 
 def _flag(value: int | None) -> dict[str, object]:
@@ -156,9 +156,6 @@ def water_result(h: HouseholdFacts, flag: int | None) -> Result:
 
 def _household_flag(criterion: str, value: int | None) -> Result:
     return _result(criterion, _flag(value))
-
-
-_MET = {k: Result(k, MET, MappingProxyType({})) for k in codes.EXIT_CRITERION.keys}  # shared by the many that pass
 
 
 def check_household(

@@ -385,19 +385,28 @@ def change_status(
     return op.changes(household_id)
 
 
+def _checked_year_facts(
+    facts: Sequence[MemberYear], own: set[int | None], today: dt.date | None
+) -> tuple[list[MemberYear], list[Problem]]:
+    """Members' facts of a year as stored, and their problems (a member of another household)."""
+    checked, problems = [], []
+    for i, fact in enumerate(facts):
+        fact, found = records.check("member_years", fact, ("member_years", i), today=today)
+        if fact.member_id not in own:
+            found.append(Problem(("member_years", i, "member_id"), NotFound(kind="member", key=fact.member_id)))
+        checked.append(fact)
+        problems += found
+    return checked, problems
+
+
 def save_member_years(
     store: Store, household_id: int, facts: Sequence[MemberYear], *, today: dt.date | None = None
 ) -> Changes:
     """Members' facts of a year (年度动态调整: the year starts from the one before; the clerk
     confirms or changes them). Each is validated; only what differs from the year is written."""
     own = {m.id for m in store.households.members(household_id)}
-    checked, problems = [], []
-    for i, fact in enumerate(facts):
-        fact, found = records.check("member_years", fact, ("member_years", i), today=today)
-        if fact.member_id not in own:
-            found.append(Problem(("member_years", i, "member_id"), NotFound(kind="member", key=fact.member_id)))
-        checked.append(dataclasses.replace(fact, household_id=household_id))
-        problems += found
+    checked, problems = _checked_year_facts(facts, own, today)
+    checked = [dataclasses.replace(f, household_id=household_id) for f in checked]
     raise_problems(problems)
     with store.operation() as op:
         changed = sum(set_member_year(store.db, store.writer, f) for f in checked)
@@ -467,14 +476,9 @@ def save_household_file(
         record, found = records.check(record.TABLE, record, (record.TABLE, record.year), today=today)
         cleaned.append(record)
         problems += found
-    own = {m.id for m in members if m.id is not None}
-    year_facts = []
-    for i, fact in enumerate(member_years):  # a past year's facts, as the clerk confirms or changes them
-        fact, found = records.check("member_years", fact, ("member_years", i), today=today)
-        if fact.member_id not in own:
-            found.append(Problem(("member_years", i, "member_id"), NotFound(kind="member", key=fact.member_id)))
-        year_facts.append(fact)
-        problems += found
+    # a past year's facts, as the clerk confirms or changes them
+    year_facts, found = _checked_year_facts(member_years, {m.id for m in members if m.id is not None}, today)
+    problems += found
     warnings = raise_problems(problems)
     with store.operation() as op:
         if new:

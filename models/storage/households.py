@@ -52,6 +52,12 @@ class HouseholdRepo(Repo):
                 facts[row.member_id] = row  # ordered by year: the latest wins
         return facts
 
+    def member_fact(self, member_id: int, year: int) -> MemberYear | None:
+        """One member's facts of a year (its own row or the latest before), wherever the row was
+        recorded."""
+        rows = self._where(MemberYear, "member_id = ? AND year <= ?", [member_id, year], "year DESC")
+        return rows[0] if rows else None
+
     def member(self, member_id: int) -> Member:
         rows = self._where(Member, "id = ?", [member_id])
         if not rows:

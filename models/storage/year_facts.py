@@ -10,6 +10,8 @@ from sqlite_utils import Database
 
 from models.domain import MEMBER_YEAR_FACTS, VILLAGE_YEAR_FACTS, MemberYear, VillageYear
 from models.storage.audit import AuditedWriter
+from models.storage.households import HouseholdRepo
+from models.storage.villages import VillageRepo
 
 # The first year a member's facts hold for: the year they joined, else the first year the records
 # know of the household (identified, or its first income or 两不愁三保障), else this year.
@@ -75,23 +77,11 @@ def seed_village_years(db: Database, writer: AuditedWriter, *, village_id: int |
     return len(rows)
 
 
-def latest(rows: Sequence[MemberYear], member_id: int, year: int) -> MemberYear | None:
-    """The member's row for a year: its own, or the latest before it."""
-    found = None
-    for row in rows:
-        if row.member_id == member_id and row.year <= year and (found is None or row.year > found.year):
-            found = row
-    return found
-
-
 def set_member_year(db: Database, writer: AuditedWriter, fact: MemberYear) -> bool:
     """A member's facts of a year: written where they differ from what the year has now
     (its own row is changed, else a row of that year is added). Returns whether anything changed."""
     assert fact.member_id is not None and fact.household_id is not None
-    cur = db.execute("SELECT * FROM member_years WHERE member_id = ? ORDER BY year", [fact.member_id])
-    names = [d[0] for d in cur.description]
-    rows = [MemberYear.from_row(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
-    now = latest(rows, fact.member_id, fact.year)
+    now = HouseholdRepo(db).member_fact(fact.member_id, fact.year)
     wanted = {k: getattr(fact, k) for k in MEMBER_YEAR_FACTS}
     if now is not None and all(getattr(now, k) == v for k, v in wanted.items()):
         return False
@@ -108,12 +98,8 @@ def set_member_year(db: Database, writer: AuditedWriter, fact: MemberYear) -> bo
 
 def set_village_year(db: Database, writer: AuditedWriter, fact: VillageYear) -> bool:
     """The village's population of a year, written where it differs from what the year has now."""
-    cur = db.execute(
-        "SELECT * FROM village_years WHERE village_id = ? AND year <= ? ORDER BY year DESC LIMIT 1",
-        [fact.village_id, fact.year],
-    )
-    row = cur.fetchone()
-    now = VillageYear.from_row(dict(zip([d[0] for d in cur.description], row, strict=True))) if row else None
+    assert fact.village_id is not None
+    now = VillageRepo(db).year_facts(fact.village_id, fact.year)
     wanted = {k: getattr(fact, k) for k in VILLAGE_YEAR_FACTS}
     if now is not None and all(getattr(now, k) == v for k, v in wanted.items()):
         return False

@@ -38,6 +38,22 @@ class Config:
     pdf_font: str = ""  # a TrueType font file to embed in every PDF ('' = find one)
 
 
+# The settings a village's package carries to the county: the rules its exit check and its
+# procedures applied (the county keeps them per village and compares them with its own).
+EXIT_SETTINGS = (
+    "exit_criteria",
+    "notice_days",
+    "funds_notice_days",
+    "enforce_procedures",
+    "return_steps",
+    "remove_steps",
+    "incidence_max_permille",
+    "village_requirements",
+    "collective_income_min_fen",
+    "loan_max_fen",
+    "loan_max_months",
+)
+
 # Village facts that village exit may require (fields of Village that are yes/no).
 VILLAGE_FACTS = ("hard_road", "clinic", "culture_room", "broadband", "safe_water")
 

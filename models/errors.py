@@ -430,6 +430,24 @@ class InvalidSetting(CundangError):
     value: str
 
 
+class VillageLineDiffers(CundangError):
+    """A village's package carried a poverty line other than the county's for that year and
+    province (a warning: the county's checks use its own line)."""
+
+    year: int
+    province: str
+    village_fen: int
+    county_fen: int
+
+
+class VillageSettingDiffers(CundangError):
+    """A village applied an exit setting other than the county's (a warning)."""
+
+    name: str
+    village: str  # the settings' stored JSON
+    county: str
+
+
 class BeforeAnnouncement(CundangError):
     """识别 / 标注脱贫 dated before the announcement that allows it."""
 

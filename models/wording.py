@@ -8,6 +8,7 @@ and every placeholder to a declared fact."""
 from __future__ import annotations
 
 import errno
+import json
 import sqlite3
 import string
 from collections.abc import Callable, Mapping
@@ -97,6 +98,32 @@ def _setting(value: str, error: Any) -> str:
     return view.label(value) if value in view else "一项设置"
 
 
+def setting_text(key: str, stored: str) -> str:
+    """A stored setting's value (JSON) as the settings dialog shows it."""
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return stored
+    spec = fields.VIEWS["config"].get(key)
+    labels: Callable[[str], str] | None = {
+        "exit_criteria": codes.EXIT_CRITERION.label,
+        "return_steps": codes.CHANGE_STEPS.label,
+        "remove_steps": codes.CHANGE_STEPS.label,
+        "required_roles": codes.VILLAGE_REQUIREMENT.label,
+        "village_requirements": fields.record("villages").label,
+    }.get(key)
+    if isinstance(value, list):
+        return "、".join((labels(v) if labels else v) if isinstance(v, str) else str(v) for v in value) or "（无）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "不设"
+    if spec is not None and spec.kind == "fen" and isinstance(value, int):
+        return f"{format_fen(value)} 元"
+    unit = spec.unit if spec is not None else ""
+    return f"{value}{' ' + unit if unit else ''}"
+
+
 def _step(value: str, error: Any) -> str:
     return step_label(error.procedure, value)
 
@@ -118,6 +145,7 @@ _RENDERERS: dict[str, Callable[[Any, Any], str]] = {
     "id_reason": lambda v, _: ID_REASONS.get(v, "格式不正确"),
     "member_field": _member_field,
     "setting": _setting,
+    "setting_value": lambda v, error: setting_text(error.name, v),
     "column": _column,
     "table": _table,
     "char": lambda v, _: _char(v),
@@ -267,6 +295,18 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
         ),
     ),
     e.InvalidSetting: (S("设置“{name:setting}”的值“{value}”不合理。"),),
+    e.VillageLineDiffers: (
+        S(
+            "村里用的 {year} 年{province}扶贫标准是 {village_fen:yuan} 元，与县里的 {county_fen:yuan} 元不同；"
+            "县里核查退出时用县里的标准。"
+        ),
+    ),
+    e.VillageSettingDiffers: (
+        S(
+            "村里的设置“{name:setting}”是“{village:setting_value}”，与县里的“{county:setting_value}”不同；"
+            "县里核查时用县里的设置。"
+        ),
+    ),
     e.BeforeAnnouncement: (S("公告日期为 {announced}，不能早于公告办理。"),),
     # Ledgers
     e.DisbursementBeforeStart: (S("拨付日期 {pay_date} 早于项目开工日期 {start_date}。"),),
@@ -458,7 +498,11 @@ def describe_result(result: Any) -> str:
         if f.get("size_unknown"):
             return "该年家庭人口为 0，无法计算人均纯收入"
         verdict = "超过" if result.passed else "未超过"
-        return f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 {format_fen(f['line_fen'])} 元"
+        # A county without its own line for the year checks against the one the village's package carried.
+        whose = "（县里没有该年标准，用村上报的）" if f.get("line_source") == "village" else ""
+        return (
+            f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 {format_fen(f['line_fen'])} 元{whose}"
+        )
     if key == "incidence":
         if f.get("population_unknown"):
             return "未填写该年农业人口，无法计算贫困发生率"

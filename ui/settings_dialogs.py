@@ -37,6 +37,7 @@ from ui.tables import fill, key_of, make_table
 from ui.widgets import ErrorLabel
 
 _L = fields.record("poverty_lines")
+_R = views.REPORTED_LINES
 _S = views.CONFIG
 
 
@@ -76,13 +77,34 @@ class PovertyLineDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.delete_button)
+        self.reported = self._reported_table()  # a county's folder: the lines its villages used
+        if self.reported is not None:
+            layout.addWidget(self.reported)
         layout.addWidget(close)
         self.save_button.clicked.connect(self._on_save)
         self.delete_button.clicked.connect(self._on_delete)
-        self.resize(720, 420)
+        self.resize(760, 620 if self.reported is not None else 420)
         self.refresh()
 
+    def _reported_table(self) -> QGroupBox | None:
+        """The line each village's package carried, beside the county's own (read only): the
+        county's exit check uses its own line, and the village's only where it has none."""
+        if not self.store.assistance.reported_lines():
+            return None
+        box = QGroupBox(f"{_R.title}（县里没有某年标准时，退出核查用村上报的）")
+        self.reported_lines = make_table(_R.headers(*_R), "reported-lines")
+        QVBoxLayout(box).addWidget(self.reported_lines)
+        return box
+
     def refresh(self) -> None:
+        if self.reported is not None:
+            fill(
+                self.reported_lines,
+                [
+                    (code, name, year, province, format_fen(fen), "无" if own is None else format_fen(own))
+                    for code, name, year, province, fen, _, own in self.store.assistance.reported_lines()
+                ],
+            )
         lines = self.store.assistance.poverty_lines()
         fill(
             self.table,

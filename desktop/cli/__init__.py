@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     line_sub = line.add_subparsers(dest="line_command", metavar="操作", required=True)
     line_list = line_sub.add_parser("list", help="列出已有的扶贫标准")
     line_list.add_argument("--json", action="store_true", help="以 JSON 输出")
+    line_list.add_argument("--villages", action="store_true", help="列出各村上报包中用的扶贫标准（县级汇总）")
     line_set = line_sub.add_parser("set", help="设置某年某省的扶贫标准（已有则改为新值）")
     line_set.add_argument("--year", type=year, required=True, metavar="Y", help="年度")
     line_set.add_argument("--province", required=True, metavar="省份", help="省份，如 贵州省")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,8 +140,8 @@ def poverty_lines(folder: Path, args: argparse.Namespace) -> int:
     from models.services.assistance import save_poverty_line
     from models.wording import describe_problem
 
-    if not require_data(folder):
-        return EXIT_ERROR
+    if args.line_command == "list" and not require_data(folder):
+        return EXIT_ERROR  # a county sets its lines before its first import: set may start the folder
     label = record("poverty_lines").label
     with open_store(folder) as store:
         if args.line_command == "set":
@@ -157,6 +158,8 @@ def poverty_lines(folder: Path, args: argparse.Namespace) -> int:
                 f"已保存：{args.year} 年 {args.province.strip()} {label('line_fen')} {format_fen(line.line_fen)} 元。"
             )
             return EXIT_OK
+        if args.villages:
+            return _reported_lines(store, args, label)
         lines = store.assistance.poverty_lines()
         rows = [
             {
@@ -174,4 +177,35 @@ def poverty_lines(folder: Path, args: argparse.Namespace) -> int:
         print("还没有扶贫标准。可用 cundang poverty-line set --year 年度 --province 省份 金额 添加。")
     for row in rows:
         print("　".join(f"{k}：{v}" for k, v in row.items() if v != ""))
+    return EXIT_OK
+
+
+def _reported_lines(store: Any, args: argparse.Namespace, label: Callable[[str], str]) -> int:
+    """``poverty-line list --villages``: the line each village's package carried, beside the
+    county's own (the county's exit check uses its own where it has one)."""
+    from models.fields import VIEWS
+    from models.money import format_fen
+
+    view = VIEWS["reported_lines"].label
+    rows, differs = [], []
+    for code, name, year, province, fen, source, own in store.assistance.reported_lines():
+        rows.append(
+            {
+                view("code"): code,
+                view("name"): name,
+                view("year"): year,
+                view("province"): province,
+                view("line_fen"): format_fen(fen),
+                label("source"): source,
+                view("county_fen"): "无（核查用村上报的）" if own is None else format_fen(own),
+            }
+        )
+        differs.append(own is not None and own != fen)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not rows:
+        print("还没有导入带扶贫标准的上报包（格式版本 3 起的上报包带有村里用的扶贫标准）。")
+    for row, other in zip(rows, differs, strict=True):
+        print("　".join(f"{k}：{v}" for k, v in row.items() if v != "") + ("　与县里不同" if other else ""))
     return EXIT_OK

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from models.config import EXIT_SETTINGS, to_settings
 from models.exchange.xlsx import refuse_unwritable
 from models.fields import RECORDS, Fields, FieldSpec, ref_header, views
 from models.fields.records import HOUSEHOLD
@@ -28,8 +30,8 @@ from models.wording import step_label
 
 # Each new sheet or column is a format step (Sheet.since, FieldSpec.since); a package of any
 # earlier version still imports: what it lacks is left as the county holds it.
-FORMAT_VERSION = "2"
-FORMAT_VERSIONS = ("1", "2")
+FORMAT_VERSION = "3"
+FORMAT_VERSIONS = ("1", "2", "3")
 SOFTWARE = "村档 0.1.0"
 MANIFEST = "清单"
 CODE_SHEET = "代码表"
@@ -123,6 +125,10 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("benefits", _HH, ("household_id", "member_id")),
     Sheet("loans", _HH, ("household_id", "member_id"), since=2),
     Sheet("inspections", "village_id = :village"),
+    # The rules the village applied (format 3): read from its poverty lines and settings in force
+    # (package._RULE_ROWS); the county keeps them per village.
+    Sheet("village_poverty_lines", "village_id = :village", since=3),
+    Sheet("village_settings", "village_id = :village", since=3),
     Sheet("problems", "inspection_id IN (SELECT id FROM inspections WHERE village_id = :village)", ("inspection_id",)),
 )
 SHEET_OF = {s.table: s for s in SHEETS}
@@ -137,8 +143,16 @@ def sheet_rows(
     store: Store, village_id: int, sheet: Sheet, uuids: dict[str, dict[int, str]], groups: dict[int | None, str]
 ) -> list[list[str]]:
     """The sheet's rows as text, in id order; records each row's uuid for later references."""
-    cur = store.db.execute(f"SELECT * FROM {sheet.table} WHERE {sheet.scope} ORDER BY id", {"village": village_id})
-    names = [d[0] for d in cur.description]
+    derive = _RULE_ROWS.get(sheet.table)
+    cur: Iterable[tuple]
+    held = store.db.execute(f"SELECT 1 FROM {sheet.table} WHERE {sheet.scope} LIMIT 1", {"village": village_id})
+    if derive is not None and held.fetchone() is None:  # a county re-exports what the village sent
+        names, cur = derive(store, village_id)
+    else:
+        cursor = store.db.execute(
+            f"SELECT * FROM {sheet.table} WHERE {sheet.scope} ORDER BY id", {"village": village_id}
+        )
+        names, cur = [d[0] for d in cursor.description], cursor
     index = {n: i for i, n in enumerate(names)}
     id_i, uuid_i = index["id"], index["uuid"]
     refs = [(index[c], uuids.setdefault(sheet.record[c].ref, {})) for c in sheet.refs]
@@ -163,6 +177,36 @@ def sheet_rows(
                 row.append(to_text(field, v, groups))
         rows.append(row)
     return rows
+
+
+def _uuid_for(village_uuid: str, what: str) -> str:
+    """A record's UUID in the village's package, the same at every export and never another
+    village's (many villages' folders hold the same line)."""
+    return str(uuid.uuid5(uuid.UUID(village_uuid), what))
+
+
+def _line_rows(store: Store, village_id: int) -> tuple[list[str], list[tuple]]:
+    """The poverty lines the village's exit check used: its folder's own."""
+    mine = store.villages.get(village_id).uuid
+    rows = [
+        (line.id, _uuid_for(mine, "poverty_line:" + line.uuid), line.year, line.province, line.line_fen, line.source)
+        for line in store.assistance.poverty_lines()
+    ]
+    return ["id", "uuid", "year", "province", "line_fen", "source"], rows
+
+
+def _setting_rows(store: Store, village_id: int) -> tuple[list[str], list[tuple]]:
+    """The exit settings in force (stored or default: what the village's checks applied)."""
+    mine = store.villages.get(village_id).uuid
+    values = to_settings(store.config())
+    rows = [(i, _uuid_for(mine, "setting:" + key), key, values[key]) for i, key in enumerate(EXIT_SETTINGS, 1)]
+    return ["id", "uuid", "key", "value"], rows
+
+
+_RULE_ROWS: dict[str, Callable[[Store, int], tuple[list[str], list[tuple]]]] = {
+    "village_poverty_lines": _line_rows,
+    "village_settings": _setting_rows,
+}
 
 
 SIGNED_FACTS = (VILLAGE_CODE, VILLAGE_NAME, EXPORTED_AT, SOFTWARE_KEY, FORMAT_KEY)  # what the checksum covers

@@ -463,6 +463,8 @@ _UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "plans": [("household_id", "year")],
     "attendance": [("cadre_id", "day")],
     "project_beneficiaries": [("project_id", "household_id")],
+    "village_poverty_lines": [("year", "province")],
+    "village_settings": [("key",)],
 }
 
 

@@ -15,11 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.errors import CundangError
+from models.config import to_settings
+from models.errors import CundangError, InvalidSetting, VillageLineDiffers, VillageSettingDiffers
 from models.exchange import package as pkg
 from models.exchange.package_check import CheckedPackage, check_file
 from models.exchange.problems import WARNING, RowProblem
+from models.money import format_fen
 from models.rules import members as member_rules
+from models.rules.ledgers import loan_warnings
+from models.rules.settings import setting_value
 from models.storage.audit import NEVER_DELETED
 from models.storage.year_facts import seed_member_years, seed_village_years
 from models.store import Store
@@ -209,6 +213,7 @@ def _against_county(
         plan = _Plan(store, checked, existing.id if existing else None)
         plan.diff()
     _elsewhere(store, checked, existing.id if existing else None)  # sees packages this run has written
+    _rules_against_county(store, checked)
     if not checked.ok:
         return REFUSED
     if not dry_run:
@@ -296,6 +301,38 @@ def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) ->
             )
 
 
+def _rules_against_county(store: Store, checked: CheckedPackage) -> None:
+    """A warning for each poverty line and exit setting the village applied that differs from
+    the county's own (the county keeps the village's; its checks use its own), and for each
+    loan beyond the county's limits."""
+    lines, sheet = checked.table("village_poverty_lines"), pkg.SHEET_OF["village_poverty_lines"]
+    for r, year, province, fen in zip(lines.rows, lines.get("year"), lines.get("province"), lines.get("line_fen")):
+        county = store.assistance.poverty_line(year, province) if year and province else None
+        if county is not None and fen is not None and county.line_fen != fen:
+            error = VillageLineDiffers(year=year, province=province, village_fen=fen, county_fen=county.line_fen)
+            checked.add(sheet.name, r, sheet.record.label("line_fen"), format_fen(fen), describe(error), WARNING)
+    config = store.config()
+    loans, sheet = checked.table("loans"), pkg.SHEET_OF["loans"]
+    for r, amount, term in zip(loans.rows, loans.get("amount_fen"), loans.get("term_months")):
+        if amount is not None:  # 5万元以下、3年以内 (seed 001), by the county's settings
+            for name, beyond in loan_warnings(amount, term, config.loan_max_fen, config.loan_max_months):
+                shown = format_fen(amount) if name == "amount_fen" else str(term)
+                checked.add(sheet.name, r, sheet.record.label(name), shown, describe(beyond), WARNING)
+    settings, sheet = checked.table("village_settings"), pkg.SHEET_OF["village_settings"]
+    ours = to_settings(config)
+    for r, key, value in zip(settings.rows, settings.get("key"), settings.get("value")):
+        if key in ours and value is not None and _setting_differs(key, value, ours[key]):
+            differs = VillageSettingDiffers(name=key, village=value, county=ours[key])
+            checked.add(sheet.name, r, sheet.record.label("value"), value, describe(differs), WARNING)
+
+
+def _setting_differs(key: str, village: str, county: str) -> bool:
+    try:
+        return setting_value(key, village) != setting_value(key, county)
+    except InvalidSetting:
+        return False  # the package check has refused it already
+
+
 def file_name(path: str) -> str:
     """A file's name as the import record keeps it: printable characters only, trimmed."""
     return "".join(c for c in Path(path).name if c.isprintable()).strip()[:255]
@@ -310,6 +347,8 @@ _VILLAGE_COLUMN = {
     "work_logs",
     "inspections",
     "village_years",
+    "village_poverty_lines",
+    "village_settings",
 }
 
 

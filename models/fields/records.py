@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models import codes
+from models.config import EXIT_SETTINGS
 from models.fields.spec import (
     CODE,
     CODES,
@@ -24,6 +25,7 @@ from models.fields.spec import (
     REF,
     STATUS,
     STEP,
+    TEXT,
     YEAR,
     Fields,
     FieldSpec,
@@ -357,6 +359,50 @@ SETTING = Fields(
     F("value", "设置值", MACHINE),
 )
 
+# The settings as the settings dialog names them (a view; kept here because the county's copy
+# of a village's settings names its keys by these labels).
+CONFIG = Fields(
+    "config",
+    "核查设置",
+    "设置",
+    F("required_roles", "必须有的帮扶力量", TEXT),
+    F("exit_criteria", "贫困户退出标准", TEXT),
+    F("notice_days", "公示天数不少于", INT, unit="天"),
+    F("funds_notice_days", "项目资金公示天数不少于", INT, unit="天"),
+    F("enforce_procedures", "识别、退出、返贫、清退前必须完成程序", FLAG),
+    F("return_steps", "返贫程序步骤", TEXT),
+    F("remove_steps", "清退程序步骤", TEXT),
+    F("incidence_max_permille", "贫困发生率不高于", INT, unit="‰"),
+    F("village_requirements", "贫困村退出还须具备", TEXT),
+    F("collective_income_min_fen", "村集体经济收入不低于", FEN, unit="元"),
+    F("min_attendance_days", "驻村工作队员每月在村不少于", INT, unit="天"),
+    F("loan_max_fen", "小额信贷金额不超过", FEN, unit="元"),
+    F("loan_max_months", "小额信贷期限不超过", INT, unit="月"),
+    F("local_hotline", "本地监督电话", TEXT),
+    F("pdf_font", "PDF 字体文件（TrueType）", TEXT),
+)
+
+# What a village's package carries of the rules it applied: its poverty lines and its exit
+# settings, kept by the county per village (package format 3).
+SETTING_KEY = codes.CodeList("设置项", tuple((k, CONFIG.label(k)) for k in EXIT_SETTINGS))
+
+VILLAGE_POVERTY_LINE = Fields(
+    "village_poverty_lines",
+    "村用扶贫标准",
+    "村扶贫标准",
+    _ref("village_id", "村", "villages"),
+    *POVERTY_LINE.specs(),
+)
+
+VILLAGE_SETTING = Fields(
+    "village_settings",
+    "村用设置",
+    "村设置",
+    _ref("village_id", "村", "villages"),
+    F("key", "设置项", CODE, SETTING_KEY, required=True),
+    F("value", "设置值", required=True, max_length=2000),
+)
+
 PROJECT = Fields(
     "projects",
     "扶贫项目",
@@ -545,6 +591,8 @@ RECORDS: dict[str, Fields] = {
         MEASURE,
         POVERTY_LINE,
         SETTING,
+        VILLAGE_POVERTY_LINE,
+        VILLAGE_SETTING,
         PROJECT,
         BENEFICIARY,
         DISBURSEMENT,

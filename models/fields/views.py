@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from models import codes
 from models.fields import records as r
-from models.fields.spec import CODE, DATE, FEN, FLAG, INT, TEXT, YEAR, Fields, FieldSpec
+from models.fields.spec import CODE, DATE, FEN, INT, TEXT, YEAR, Fields, FieldSpec
 
 F = FieldSpec
 H, M, C, P = r.HOUSEHOLD, r.MEMBER, r.CADRE, r.PROJECT
@@ -119,26 +119,21 @@ EXIT_CHECK = Fields(
     F("verdict", "结论", TEXT),
 )
 
-CONFIG = Fields(
-    "config",
-    "核查设置",
-    "设置",
-    F("required_roles", "必须有的帮扶力量", TEXT),
-    F("exit_criteria", "贫困户退出标准", TEXT),
-    F("notice_days", "公示天数不少于", INT, unit="天"),
-    F("funds_notice_days", "项目资金公示天数不少于", INT, unit="天"),
-    F("enforce_procedures", "识别、退出、返贫、清退前必须完成程序", FLAG),
-    F("return_steps", "返贫程序步骤", TEXT),
-    F("remove_steps", "清退程序步骤", TEXT),
-    F("incidence_max_permille", "贫困发生率不高于", INT, unit="‰"),
-    F("village_requirements", "贫困村退出还须具备", TEXT),
-    F("collective_income_min_fen", "村集体经济收入不低于", FEN, unit="元"),
-    F("min_attendance_days", "驻村工作队员每月在村不少于", INT, unit="天"),
-    F("loan_max_fen", "小额信贷金额不超过", FEN, unit="元"),
-    F("loan_max_months", "小额信贷期限不超过", INT, unit="月"),
-    F("local_hotline", "本地监督电话", TEXT),
-    F("pdf_font", "PDF 字体文件（TrueType）", TEXT),
+# A county's view of the lines its villages' packages carried, beside its own.
+_PL = r.POVERTY_LINE
+REPORTED_LINES = Fields(
+    "reported_lines",
+    "各村上报的扶贫标准",
+    "标准",
+    VILLAGE_CODE,
+    VILLAGE_NAME,
+    _PL["year"],
+    _PL["province"],
+    F("line_fen", "村里用的标准", FEN, unit="元"),
+    F("county_fen", "县里的标准", FEN, unit="元"),
 )
+
+CONFIG = r.CONFIG  # in records: the county's copy of a village's settings names them too
 
 MEMBERS = Fields("member_list", "家庭成员", "成员", MEMBER_STATE)
 
@@ -309,5 +304,6 @@ VIEWS: dict[str, Fields] = {
         LEDGER_COLUMNS,
         OVERRIDES,
         MANIFEST,
+        REPORTED_LINES,
     )
 }

@@ -46,6 +46,7 @@ class HouseholdFacts:
     water_safe: int | None
     power: int | None = None  # 通生活用电
     tv: int | None = None  # 通广播电视
+    village_id: int = 0
     size: int = 0  # members counted in the year
     dropout: list[str] = field(default_factory=list)  # aged 6-15 and 失学辍学
     not_enrolled: list[str] = field(default_factory=list)  # aged 6-15, 非在校生, 初中 not finished
@@ -104,8 +105,9 @@ def _names(**lists: list[str]) -> dict[str, object]:
     return {k: v for k, v in lists.items() if v}
 
 
-def income_result(h: HouseholdFacts, line_fen: int | None) -> Result:
-    """人均纯收入 above the line (never decisive alone)."""
+def income_result(h: HouseholdFacts, line_fen: int | None, line_source: str = "") -> Result:
+    """人均纯收入 above the line (never decisive alone). ``line_source`` "village": a county
+    without its own line for the year checks against the line the village's package carried."""
     if h.net_fen is None:
         return Result("income", MISSING, {"income_unknown": True})
     if line_fen is None:
@@ -113,7 +115,9 @@ def income_result(h: HouseholdFacts, line_fen: int | None) -> Result:
     per_head = per_head_fen(h.net_fen, h.size)
     if per_head is None:
         return Result("income", MISSING, {"size_unknown": True})
-    facts = {"per_capita_fen": per_head, "line_fen": line_fen}
+    facts: dict[str, object] = {"per_capita_fen": per_head, "line_fen": line_fen}
+    if line_source:
+        facts["line_source"] = line_source
     return Result("income", MET if per_head > line_fen else FAILED, facts)
 
 
@@ -159,16 +163,21 @@ def _household_flag(criterion: str, value: int | None) -> Result:
 
 
 def check_household(
-    h: HouseholdFacts, year: int, line_fen: int | None, config: Config, required: list[str] | None = None
+    h: HouseholdFacts,
+    year: int,
+    line_fen: int | None,
+    config: Config,
+    required: list[str] | None = None,
+    line_source: str = "",
 ) -> HouseholdCheck:
     """Each criterion that decides exit here (``required``: the settings' choice, worked out once
-    for a county by the caller), in the code list's order."""
+    for a county by the caller), in the code list's order; ``line_source`` as income_result's."""
     required = required if required is not None else required_criteria(config)
     food, clothing, education, medical, housing, water = h.assurance or (None,) * 6
     results = []
     for key in required:
         if key == "income":
-            results.append(income_result(h, line_fen))
+            results.append(income_result(h, line_fen, line_source))
         elif key in ("food", "clothing"):
             flag = food if key == "food" else clothing
             results.append(_MET[key] if flag else _result(key, _flag(flag)))

@@ -9,7 +9,7 @@ from typing import Any
 
 from models.errors import CundangError, Problem
 from models.fields import RECORDS
-from models.rules import assistance, ledgers, members, procedures, register, values
+from models.rules import assistance, ledgers, members, procedures, register, settings, values
 from models.rules.base import RowRule
 
 # Each table's rules over one record, in the order they are told.
@@ -25,6 +25,7 @@ ROW_RULES: dict[str, tuple[RowRule, ...]] = {
     "projects": ledgers.PROJECT_RULES,
     "benefits": ledgers.BENEFIT_RULES,
     "loans": ledgers.LOAN_RULES,
+    "village_settings": settings.VILLAGE_SETTING_RULES,
 }
 
 

@@ -361,15 +361,25 @@ def _check_all(
     store: Store, year: int, village_id: int | None, household_ids: list[int] | None, config: config_module.Config
 ) -> list[exit_check.HouseholdCheck]:
     households = store.exit_data.households(year, village_id, household_ids)
+    required = exit_check.required_criteria(config)
+    income = "income" in required
     lines: dict[str, int | None] = {}
+    village_lines: dict[str, dict[int, int]] = {}
+    out = []
     for h in households:
         if h.province not in lines:
             found = store.assistance.poverty_line(year, h.province)
-            if found is None and "income" in config.exit_criteria:
-                raise PovertyLineMissing(year=year, province=h.province)
             lines[h.province] = found.line_fen if found else None
-    required = exit_check.required_criteria(config)
-    return [exit_check.check_household(h, year, lines[h.province], config, required) for h in households]
+            if found is None:  # a county without its own line: the line each village's package carried
+                village_lines[h.province] = store.assistance.village_lines(year, h.province)
+        line, source = lines[h.province], ""
+        if line is None:
+            line = village_lines[h.province].get(h.village_id)
+            if line is None and income:
+                raise PovertyLineMissing(year=year, province=h.province)
+            source = "village"
+        out.append(exit_check.check_household(h, year, line, config, required, source))
+    return out
 
 
 def village_exit_summary(store: Store, village_id: int, year: int) -> exit_check.VillageSummary:

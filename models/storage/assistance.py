@@ -99,6 +99,41 @@ class AssistanceRepo(Repo):
         rows = self._where(PovertyLine, "year = ? AND province = ?", [year, province])
         return rows[0] if rows else None
 
+    def village_lines(self, year: int, province: str) -> dict[int, int]:
+        """The line of that year and province each village's package carried (a county's
+        folder), by village id."""
+        return dict(
+            self.db.execute(
+                "SELECT village_id, line_fen FROM village_poverty_lines WHERE year = ? AND province = ?",
+                [year, province],
+            ).fetchall()
+        )
+
+    def reported_lines(self) -> list[tuple[str, str, int, str, int, str, int | None]]:
+        """Every village's carried line (code, name, year, province, line, source) with the
+        folder's own line of that year and province (None when it has none)."""
+        return self.db.execute(
+            """SELECT v.code, v.name, l.year, l.province, l.line_fen, l.source, own.line_fen
+               FROM village_poverty_lines l JOIN villages v ON v.id = l.village_id
+               LEFT JOIN poverty_lines own ON own.year = l.year AND own.province = l.province
+               ORDER BY v.code, l.year, l.province"""
+        ).fetchall()
+
+    def village_rules(self, village_id: int) -> tuple[list[dict], dict[str, str]]:
+        """What a village's package said of the rules it applied: its lines and exit settings."""
+        lines = [
+            dict(zip(("year", "province", "line_fen", "source"), row))
+            for row in self.db.execute(
+                "SELECT year, province, line_fen, source FROM village_poverty_lines WHERE village_id = ? "
+                "ORDER BY year, province",
+                [village_id],
+            )
+        ]
+        settings = dict(
+            self.db.execute("SELECT key, value FROM village_settings WHERE village_id = ?", [village_id]).fetchall()
+        )
+        return lines, settings
+
     def settings(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, value FROM settings").fetchall())
 

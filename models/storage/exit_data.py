@@ -51,7 +51,8 @@ class ExitDataRepo:
             r[0]: HouseholdFacts(*r)
             for r in self.db.execute(
                 f"""SELECT h.id, h.household_no, coalesce(hm.name, ''), h.status, v.province, '',
-                       CASE WHEN :year = :this_year THEN h.water_safe END, h.power_household, h.broadcast_tv
+                       CASE WHEN :year = :this_year THEN h.water_safe END, h.power_household, h.broadcast_tv,
+                       h.village_id
                 FROM households h JOIN villages v ON v.id = h.village_id
                 LEFT JOIN members hm ON hm.household_id = h.id AND hm.relation = 'head' AND hm.left_date IS NULL
                 WHERE {where} ORDER BY h.village_id, h.household_no""",

@@ -432,4 +432,22 @@ def _0013_loans(db: Database) -> None:
     )
 
 
+@migrations(name="0014_village_rules")
+def _0014_village_rules(db: Database) -> None:
+    """What a village's package says of the rules it applied (its poverty lines and exit
+    settings), kept by the county per village."""
+    _run(
+        db,
+        f"""CREATE TABLE village_poverty_lines ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            year INTEGER NOT NULL, province TEXT NOT NULL, line_fen INTEGER NOT NULL CHECK (line_fen > 0),
+            source TEXT NOT NULL DEFAULT '',
+            UNIQUE (village_id, year, province))""",
+        f"""CREATE TABLE village_settings ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            key TEXT NOT NULL, value TEXT NOT NULL,
+            UNIQUE (village_id, key))""",
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)

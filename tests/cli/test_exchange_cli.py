@@ -46,3 +46,24 @@ def test_export_import_duplicates_and_county_summary(tmp_path):
     sheet = openpyxl.load_workbook(summary)["各村汇总"]
     assert sheet.cell(1, 1).value == "村代码" and sheet.cell(3, 1).value == "合计"
     assert cundang("--data", county, "export", "--county", "--year", "1800", "--out", summary).returncode == 2
+
+
+def test_the_county_lists_each_villages_line_beside_its_own(tmp_path):
+    village, county = str(tmp_path / "v"), str(tmp_path / "county")
+    assert cundang("--data", village, "demo", "--households", "10").returncode == 0
+    package = str(tmp_path / "p.xlsx")
+    assert cundang("--data", village, "export", "--out", package).returncode == 0
+    assert (
+        cundang("--data", county, "poverty-line", "set", "--year", "2019", "--province", "贵州省", "3747").returncode
+        == 0
+    )
+    done = cundang("--data", county, "import", "--json", package)
+    assert done.returncode == 0, done.stderr
+    warned = [p["message"] for p in json.loads(done.stdout)["files"][0]["problems"] if p["sheet"] == "村用扶贫标准"]
+    assert len(warned) == 1 and "与县里的 3747.00 元不同" in warned[0]
+    listed = cundang("--data", county, "poverty-line", "list", "--villages", "--json")
+    rows = {r["年度"]: r for r in json.loads(listed.stdout)}
+    assert rows[2019]["县里的标准"] == "3747.00" and rows[2019]["村里用的标准"] != "3747.00"
+    assert rows[2020]["县里的标准"].startswith("无")
+    text = cundang("--data", county, "poverty-line", "list", "--villages").stdout
+    assert text.count("与县里不同") == 1

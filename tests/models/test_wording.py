@@ -120,11 +120,13 @@ PER_CLASS = {
     "NoticeStepRefused": {"reason": errors.NoticeNotOver(until="2020-01-09")},
     "NothingToNotice": {"kind": "exit"},
     "LoanBeyondPolicy": {"value": 10_000_000, "limit": 5_000_000},
+    "VillageLineDiffers": {"village_fen": 380_000, "county_fen": 400_000},
+    "VillageSettingDiffers": {"name": "exit_criteria", "village": '["income", "food"]', "county": '["income"]'},
 }
 
 
 def sample(cls: type[CundangError], **overrides: object) -> CundangError:
-    facts = {name: SAMPLE[name] for name in cls.FACTS}
+    facts = {name: SAMPLE.get(name) for name in cls.FACTS}
     facts.update(PER_CLASS.get(cls.__name__, {}))
     facts.update(overrides)
     return cls(**facts)
@@ -229,3 +231,13 @@ def test_the_english_an_error_carries_for_the_log_is_never_said():
     ):
         said = wording.describe(error).replace("cundang.db", "").replace("xlsx", "")
         assert not re.search(r"[A-Za-z]{3,}", said), said
+
+
+def test_a_village_setting_is_said_as_the_settings_dialog_says_it():
+    differs = errors.VillageSettingDiffers(name="exit_criteria", village='["income", "food"]', county='["income"]')
+    text = wording.describe(differs)
+    assert "“贫困户退出标准”" in text and "“人均纯收入、不愁吃”" in text and "“人均纯收入”不同" in text
+    assert "income" not in text
+    assert wording.setting_text("loan_max_fen", "5000000") == "50000.00 元"
+    assert wording.setting_text("notice_days", "7") == "7 天"
+    assert wording.setting_text("enforce_procedures", "true") == "是"

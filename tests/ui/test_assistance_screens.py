@@ -321,3 +321,35 @@ def test_a_past_years_agricultural_population_is_set_on_the_village_screen(qtbot
     assert asv.village_exit_summary(store, village.id, 2019).agri_population == 1200
     assert asv.village_exit_summary(store, village.id, 2018).agri_population is None
     assert years.table.rowCount() == 1
+
+
+def test_a_countys_poverty_line_dialog_shows_each_villages_line_beside_its_own(qtbot, demo_store, tmp_path):
+    """In a county's folder the 扶贫标准 dialog lists the lines the villages' packages carried;
+    a line the county then sets shows beside them."""
+    import datetime as dt
+
+    from models.exchange.package import export_village
+    from models.exchange.package_import import IMPORTED, import_packages
+    from models.store import Store
+    from ui.settings_dialogs import PovertyLineDialog
+
+    package = tmp_path / "v.xlsx"
+    export_village(demo_store, demo_store.villages.all()[0].id, package, now=dt.datetime(2020, 6, 1))
+    county = Store.open(tmp_path / "county", actor="县扶贫办")
+    try:
+        assert import_packages(county, [package])[0].status == IMPORTED
+        dialog = PovertyLineDialog(county, "贵州省")
+        qtbot.addWidget(dialog)
+        reported = dialog.reported_lines
+        carried = len(demo_store.assistance.poverty_lines())
+        assert reported.rowCount() == carried and dialog.table.rowCount() == 0
+        assert reported.item(0, 5).text() == "无"
+        dialog.year.setValue(2019)
+        dialog.province.setText("贵州省")
+        dialog.amount.setText("3747")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.table.rowCount() == 1
+        row = next(r for r in range(reported.rowCount()) if reported.item(r, 2).text() == "2019")
+        assert reported.item(row, 5).text() == "3747.00"
+    finally:
+        county.close()

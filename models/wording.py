@@ -499,9 +499,9 @@ def describe_result(result: Any) -> str:
             return "该年家庭人口为 0，无法计算人均纯收入"
         verdict = "超过" if result.passed else "未超过"
         # A county without its own line for the year checks against the one the village's package carried.
-        whose = "（县里没有该年标准，用村上报的）" if f.get("line_source") == "village" else ""
+        whose = "村里上报的" if f.get("line_source") == "village" else ""
         return (
-            f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}扶贫标准 {format_fen(f['line_fen'])} 元{whose}"
+            f"人均纯收入 {format_fen(f['per_capita_fen'])} 元，{verdict}{whose}扶贫标准 {format_fen(f['line_fen'])} 元"
         )
     if key == "incidence":
         if f.get("population_unknown"):

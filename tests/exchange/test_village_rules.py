@@ -69,14 +69,14 @@ def test_the_county_keeps_them_per_village_and_checks_exit_with_the_villages_lin
     income = [r for c in checks for r in c.results if r.criterion == "income" and "line_fen" in r.facts]
     assert income and all(r.facts["line_fen"] == village_line.line_fen for r in income)
     assert all(r.facts.get("line_source") == "village" for r in income)
-    assert "用村上报的" in describe_result(income[0])
+    assert "村里上报的扶贫标准" in describe_result(income[0])
 
     county_fen = village_line.line_fen + 50_000  # the county's own line for the year
     asv.save_poverty_line(county, PovertyLine(year=YEAR, province=PROVINCE, line_fen=county_fen))
     checks = asv.run_exit_check(county, YEAR, village_id=vid)
     income = [r for c in checks for r in c.results if r.criterion == "income" and "line_fen" in r.facts]
     assert all(r.facts["line_fen"] == county_fen and "line_source" not in r.facts for r in income)
-    assert "用村上报的" not in describe_result(income[0])
+    assert "村里上报的" not in describe_result(income[0])
 
 
 def test_a_villages_line_or_setting_other_than_the_countys_is_a_warning_at_import(demo_store, county, tmp_path):

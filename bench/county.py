@@ -27,7 +27,10 @@ def build(data: Path, *, villages: int, households: int) -> dict[str, float]:
 
 
 def size(data: Path) -> dict[str, float]:
-    total = sum(p.stat().st_size for p in data.glob(DB_NAME + "*"))
+    # The file and its WAL side files (not the copies an upgrade or a backup keeps beside it).
+    total = sum(
+        p.stat().st_size for p in data.glob(DB_NAME + "*") if p.name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm")
+    )
     return {"db_mb": round(total / 2**20, 1)}
 
 

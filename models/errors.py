@@ -64,6 +64,19 @@ class CorruptDatabase(StorageError):
     detail: str
 
 
+class BackupBroken(StorageError):
+    """A backup that fails its check (integrity_check, or counts other than the source's)."""
+
+    path: Path
+    detail: str
+
+
+class NotABackup(StorageError):
+    """A file given to restore that is not a 村档 data file (or not a file at all)."""
+
+    path: Path
+
+
 class NewerDatabase(StorageError):
     path: Path
     unknown: list[str]

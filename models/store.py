@@ -17,6 +17,7 @@ from models.changes import Changes
 from models.errors import Problem
 from models.storage.assistance import AssistanceRepo
 from models.storage.audit import AuditedWriter
+from models.storage.base import transaction
 from models.storage.database import database_path, open_database
 from models.storage.exit_data import ExitDataRepo
 from models.storage.households import HouseholdRepo
@@ -84,7 +85,7 @@ class Store:
         op = Operation()
         outer, self.writer.touched = self.writer.touched, set()
         try:
-            with self.db.atomic():
+            with transaction(self.db):
                 yield op
         except BaseException:
             self.writer.touched = outer

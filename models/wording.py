@@ -163,6 +163,8 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     e.StorageError: (S("数据文件夹无法使用。"),),
     e.NotADatabase: (S("“{path}”不是村档的数据文件，无法打开。文件没有被改动。"),),
     e.CorruptDatabase: (S("数据文件“{path}”已损坏，无法打开。文件没有被改动，请用备份恢复。"),),
+    e.BackupBroken: (S("备份文件“{path}”检查未通过（已损坏或不完整），不能使用。原来的数据没有被改动。"),),
+    e.NotABackup: (S("“{path}”不是村档的备份或数据文件，不能用来恢复。原来的数据没有被改动。"),),
     e.NewerDatabase: (S("数据文件“{path}”由更新版本的村档创建，请先升级本程序再打开。文件没有被改动。"),),
     e.DataFolderNotWritable: (S("数据文件夹“{path}”无法写入。请换一个文件夹，或检查权限和磁盘空间。"),),
     e.DatabaseBusy: (S("数据文件“{path}”正被另一个窗口或程序使用，请关闭它后再试。"),),

@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     line_set.add_argument("--province", required=True, metavar="省份", help="省份，如 贵州省")
     line_set.add_argument("--source", default="", metavar="文号", help="来源：文件名称或文号")
     line_set.add_argument("amount", metavar="金额", help="每人每年的标准，单位元，如 3747")
+    safe = sub.add_parser("backup", help="立即备份数据（校验后保存到数据文件夹的“备份”中）")
+    safe.add_argument("--to", metavar="DIR", help="备份到这个文件夹（如 U 盘）")
+    listed = sub.add_parser("backups", help="列出已有的备份：时间、大小、户数人数")
+    listed.add_argument("--json", action="store_true", help="以 JSON 输出")
+    back = sub.add_parser("restore", help="从备份恢复（先检查备份，并把当前数据另存一份）")
+    back.add_argument("file", metavar="FILE", help="备份文件（cundang-日期-时间.db）")
+    sub.add_parser("check-db", help="全面检查数据文件：逐页检查、记录引用、变更记录的保护")
     return parser
 
 
@@ -111,6 +118,10 @@ COMMANDS = {
     "import": ("exchange", "import_packages"),
     "duplicates": ("exchange", "duplicates"),
     "import-national": ("exchange", "import_national"),
+    "backup": ("backup", "backup"),
+    "backups": ("backup", "backups"),
+    "restore": ("backup", "restore"),
+    "check-db": ("backup", "check_db"),
 }
 
 

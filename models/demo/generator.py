@@ -16,6 +16,7 @@ from models.domain import Village
 from models.errors import DataFolderNotEmpty
 from models.rules.assistance import CAUSE_MEASURES
 from models.storage.audit import uuid7
+from models.storage.base import transaction
 from models.storage.year_facts import seed_member_years, seed_village_years
 from models.store import Store
 
@@ -111,7 +112,7 @@ def generate(
         plans = _prefetched(pool, jobs)
     try:
         for k, plan in enumerate(plans):
-            with store.db.atomic():
+            with transaction(store.db):
                 for table in TABLES:
                     store.writer.insert_many(table, plan[table])
                 seed_member_years(store.db, store.writer, village_id=plan["villages"][0]["id"])

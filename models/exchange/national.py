@@ -19,6 +19,7 @@ from models.rules import members as member_rules
 from models.rules import records
 from models.rules.register import check_village_code, recorded_day
 from models.services.villages import create_village
+from models.storage.base import transaction
 from models.storage.year_facts import seed_member_years, set_member_year
 from models.store import Store
 from models.wording import describe
@@ -518,7 +519,7 @@ class _Import(columns.ExportReader):
         store, w = self.store, self.store.writer
         reason = f"据{columns.SOURCE}导出数据导入（{Path(self.file).name}）"
         new_groups = [name for name, gid in self.groups.items() if gid is None]
-        with store.db.atomic():
+        with transaction(store.db):
             if village.id is None:
                 village = store.villages.get(create_village(store, village, new_groups).id or 0)
                 assert village.id is not None

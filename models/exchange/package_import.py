@@ -25,6 +25,7 @@ from models.rules import members as member_rules
 from models.rules.ledgers import loan_warnings
 from models.rules.settings import setting_value
 from models.storage.audit import NEVER_DELETED
+from models.storage.base import transaction
 from models.storage.year_facts import seed_member_years, seed_village_years
 from models.store import Store
 from models.wording import describe
@@ -217,7 +218,7 @@ def _against_county(
     if not checked.ok:
         return REFUSED
     if not dry_run:
-        with store.db.atomic():
+        with transaction(store.db):
             plan.write(accept_modified and checked.modified)
             if plan.village_id is not None:  # a package of format 1 has no year rows: its facts hold from the start
                 seed_member_years(store.db, store.writer, village_id=plan.village_id)

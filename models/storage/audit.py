@@ -18,6 +18,7 @@ from models.errors import NeverDeleted, NotFound
 from models.fields import spec
 from models.rules.members import id_number_problem
 from models.rules.values import stored_column_problem, stored_text_problem
+from models.storage.base import transaction
 
 
 def _check_member(row: dict[str, Any]) -> None:
@@ -163,7 +164,7 @@ class AuditedWriter:
         plans a village in another process, does)."""
         now = self._clock()
         rows: list[dict[str, Any]] = []
-        with self.db.atomic():
+        with transaction(self.db):
             first = next_id = (self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1
             guard, derive = _GUARDS.get(table), _DERIVED.get(table)
             for record in records:
@@ -214,7 +215,7 @@ class AuditedWriter:
         if any(len(c) != count for c in columns.values()):
             raise ValueError("columns of different lengths")
         now = self._clock()
-        with self.db.atomic():
+        with transaction(self.db):
             first = (self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1
             ids = range(first, first + count)
             if not count:
@@ -241,7 +242,7 @@ class AuditedWriter:
         """Change some columns of one record; returns False when nothing changed."""
         changes = {k: v for k, v in changes.items() if k not in ("id", "uuid", "created_at", "updated_at")}
         self._check(table, changes)
-        with self.db.atomic():
+        with transaction(self.db):
             cur = self.db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
             values = cur.fetchone()
             if values is None:
@@ -275,7 +276,7 @@ class AuditedWriter:
         """Delete one record (never households, members or their events)."""
         if table in NEVER_DELETED:
             raise NeverDeleted(table=table)
-        with self.db.atomic():
+        with transaction(self.db):
             if self._row_json(table, row_id) is None:
                 raise NotFound(kind=table, key=row_id)
             self._log_rows("delete", table, row_id, row_id, self._clock())

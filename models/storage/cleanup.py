@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from models.fields import RECORDS, FieldSpec
 from models.rules.values import normalise
 from models.storage.audit import AuditedWriter
+from models.storage.base import transaction
 
 ACTOR = "升级：整理文字"
 # Tables the program writes itself, whose text never came from a person or a file.
@@ -86,7 +87,7 @@ def clean_stored_text(db: Database) -> dict[str, Any]:
                 if text == value:
                     continue
                 try:
-                    with db.atomic():
+                    with transaction(db):
                         writer.update(table, row_id, {column: text})
                 except sqlite3.IntegrityError:
                     kept.append((table, column, row_id))

@@ -48,6 +48,8 @@ def open_database(folder: Path | str, applied: list[str] | None = None) -> Datab
             _backup(path, pending)
             if applied is not None:
                 applied.extend(pending)
+    if not path.exists():  # created for its owner only; SQLite gives its -wal and -shm the same mode
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     conn = sqlite3.connect(str(path), timeout=10)
     db = Database(conn)
     try:

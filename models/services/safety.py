@@ -1,0 +1,66 @@
+"""Keeping the data safe: a backup now, a restore that cannot lose what it replaces, and the full
+check of the data file, each said in words a clerk can act on."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.storage import backup
+from models.store import Store
+
+
+def backup_now(store: Store, to: Path | None = None, *, reason: str = "") -> backup.BackupInfo:
+    """A verified backup into the data folder's 备份 (rotated there), or into ``to``."""
+    target = to or backup.backup_dir(store.folder)
+    info = backup.take_backup(store.db.conn, target, reason=reason)
+    if to is None:
+        backup.rotate(target)
+    return info
+
+
+def restore_backup(store: Store, file: Path) -> tuple[dict[str, int], backup.BackupInfo]:
+    """Check the backup, keep the current data as a safety copy, then put the backup's data in
+    its place. Returns the restored counts and the safety copy."""
+    backup.check_backup(file)
+    safety = backup.take_backup(store.db.conn, backup.backup_dir(store.folder), reason="restore")
+    return backup.restore_into(store.db.conn, file), safety
+
+
+@dataclass
+class CheckReport:
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+
+
+def full_check(store: Store) -> CheckReport:
+    """integrity_check (every page), the foreign keys, and the audit trail's own guards."""
+    report = CheckReport()
+    conn = store.db.conn
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    if problems == ["ok"]:
+        report.lines.append("数据文件逐页检查：完好。")
+    else:
+        report.ok = False
+        report.lines.append(f"数据文件逐页检查发现 {len(problems)} 处损坏，请用 cundang restore 从备份恢复。")
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        report.ok = False
+        tables = sorted({r[0] for r in broken})
+        report.lines.append(f"有 {len(broken)} 条记录指向不存在的记录（{'、'.join(tables)}）。")
+    else:
+        report.lines.append("记录之间的引用：完好。")
+    guards = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    missing = [g for g in backup.AUDIT_GUARDS if g not in guards]
+    if missing:
+        report.ok = False
+        report.lines.append("变更记录的保护被去掉了（变更记录可能被改动过）。")
+    else:
+        entries = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        report.lines.append(f"变更记录：{entries} 条，只能追加的保护在位。")
+    report.lines.append("结论：数据完好。" if report.ok else "结论：发现问题，见上。")
+    return report

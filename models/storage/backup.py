@@ -1,0 +1,169 @@
+"""Verified backups of the data file (SQLite's online backup API), kept by rotation, and a restore
+that checks the backup first and keeps the current file as a safety copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.errors import BackupBroken, NewerDatabase, NotABackup
+from models.files import atomic_file
+from models.storage.migrations import KNOWN
+
+BACKUP_DIR = "备份"  # inside the data folder; a second target (a USB stick) may be chosen too
+# Daily backups for a week, then one a week for four weeks, then one a month for a year.
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+COUNTED = ("villages", "households", "members", "audit_log")  # the counts a backup is verified by
+COUNT_LABELS = {"villages": "村", "households": "户", "members": "人", "audit_log": "变更记录"}
+REASON_LABELS = {"": "", "import": "导入前", "restore": "恢复前", "upgrade": "升级前"}
+# The audit trail's guards: the triggers that make it append-only (models/storage/migrations.py).
+AUDIT_GUARDS = ("audit_log_no_update", "audit_log_never_deleted")
+_NAME = re.compile(r"^cundang-(\d{8})-(\d{6})(?:-(\w+))?\.db$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken: dt.datetime
+    size: int
+    counts: dict[str, int]
+    reason: str = ""  # '' (daily or asked for), or what it was taken before: import, restore, upgrade
+
+
+def backup_dir(folder: Path) -> Path:
+    return Path(folder) / BACKUP_DIR
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED if t in tables}
+
+
+def take_backup(
+    conn: sqlite3.Connection, target: Path, *, reason: str = "", now: dt.datetime | None = None
+) -> BackupInfo:
+    """Copy the open database into ``target`` (a folder), verify the copy (integrity_check, and
+    the record counts of the source at the moment of the copy), and only then give it its name.
+    A copy that fails verification is removed and BackupBroken raised."""
+    now = now or dt.datetime.now()
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    suffix = f"-{reason}" if reason else ""
+    final = target / f"cundang-{now:%Y%m%d-%H%M%S}{suffix}.db"
+    n = 1
+    while final.exists():  # two in one second (a test, a quick second click)
+        n += 1
+        final = target / f"cundang-{now:%Y%m%d-%H%M%S}{suffix}{n}.db"
+    with atomic_file(final) as tmp:
+        dest = sqlite3.connect(tmp)
+        try:
+            conn.execute("BEGIN")  # the counts and the copy see the same state
+            try:
+                expected = counts(conn)
+                conn.backup(dest)
+            finally:
+                conn.execute("COMMIT")
+            dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            _verify(dest, Path(tmp), expected)
+        finally:
+            dest.close()
+    return BackupInfo(final, now, final.stat().st_size, expected, reason)
+
+
+def _verify(conn: sqlite3.Connection, path: Path, expected: dict[str, int] | None = None) -> dict[str, int]:
+    """Raise BackupBroken unless the file passes integrity_check (and holds ``expected`` counts)."""
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise BackupBroken(path=path, detail=str(result))
+        found = counts(conn)
+    except sqlite3.DatabaseError as exc:
+        raise BackupBroken(path=path, detail=str(exc)) from exc
+    if expected is not None and found != expected:
+        raise BackupBroken(path=path, detail=f"counts {found} != {expected}")
+    return found
+
+
+def check_backup(path: Path) -> dict[str, int]:
+    """A backup file fit to restore: a 村档 database this program can read, whole. Its counts."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotABackup(path=path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            raise NotABackup(path=path) from exc
+        if "_sqlite_migrations" not in tables or "households" not in tables:
+            raise NotABackup(path=path)
+        applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang'")]
+        unknown = [m for m in applied if m not in KNOWN]
+        if unknown:
+            raise NewerDatabase(path=path, unknown=unknown)
+        return _verify(conn, path)
+    finally:
+        conn.close()
+
+
+def list_backups(target: Path) -> list[BackupInfo]:
+    """The backups in a folder, newest first (counts read from each; a broken one shows none)."""
+    out = []
+    for path in Path(target).glob("cundang-*.db"):
+        match = _NAME.match(path.name)
+        if not match:
+            continue
+        taken = dt.datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S")
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                found = counts(conn)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            found = {}
+        out.append(BackupInfo(path, taken, path.stat().st_size, found, (match[3] or "").rstrip("0123456789")))
+    return sorted(out, key=lambda b: (b.taken, b.path.name), reverse=True)
+
+
+def to_keep(backups: list[BackupInfo]) -> set[Path]:
+    """Rotation: the newest of each of the last 7 days, 4 weeks and 12 months that have one."""
+    keep: set[Path] = set()
+    for key, limit in (
+        (lambda b: b.taken.date(), KEEP_DAILY),
+        (lambda b: b.taken.isocalendar()[:2], KEEP_WEEKLY),
+        (lambda b: (b.taken.year, b.taken.month), KEEP_MONTHLY),
+    ):
+        seen: list[object] = []
+        for b in backups:  # newest first: the first of a period is its newest
+            k = key(b)
+            if k not in seen:
+                seen.append(k)
+                if len(seen) <= limit:
+                    keep.add(b.path)
+    return keep
+
+
+def rotate(target: Path) -> list[Path]:
+    """Remove the backups rotation no longer keeps; returns them."""
+    backups = list_backups(target)
+    keep = to_keep(backups)
+    gone = [b.path for b in backups if b.path not in keep]
+    for path in gone:
+        os.remove(path)
+    return gone
+
+
+def restore_into(conn: sqlite3.Connection, backup: Path) -> dict[str, int]:
+    """Replace the open database's content with the backup's, in one step (the backup API writes
+    the whole destination under its lock). The caller has checked the backup and kept a safety copy."""
+    source = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        source.backup(conn)
+    finally:
+        source.close()
+    return counts(conn)

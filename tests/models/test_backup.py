@@ -1,0 +1,122 @@
+"""Backups a clerk cannot forget and a restore that is safe: verified copies, rotation, restore
+that refuses a broken file and keeps the current data as a safety copy."""
+
+import datetime as dt
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from models.errors import BackupBroken, NotABackup
+from models.services import households as svc
+from models.storage import backup
+from models.store import Store
+from tests.conftest import family, new_household
+
+
+def _tables(store):
+    names = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {n: store.db.execute(f"SELECT * FROM [{n}] ORDER BY rowid").fetchall() for n in names}
+
+
+def test_a_backup_is_verified_private_and_restores_every_table(demo_store, tmp_path):
+    before = _tables(demo_store)
+    info = backup.take_backup(demo_store.db.conn, tmp_path / "b", now=dt.datetime(2026, 11, 30, 18, 0))
+    assert info.path.name == "cundang-20261130-180000.db"
+    assert info.counts["households"] == len(before["households"]) > 0
+    assert stat.S_IMODE(os.stat(info.path).st_mode) == 0o600
+    assert not [p for p in (tmp_path / "b").iterdir() if p.name.startswith(".")]  # no temp file left
+    assert backup.check_backup(info.path) == info.counts
+
+    with demo_store.operation():  # a change after the backup, then the restore takes it back
+        demo_store.writer.update("villages", demo_store.villages.all()[0].id, {"name": "改过的村名"})
+    backup.restore_into(demo_store.db.conn, info.path)
+    assert _tables(demo_store) == before
+
+
+def test_a_broken_or_foreign_file_is_refused_by_restore(tmp_path, demo_store):
+    info = backup.take_backup(demo_store.db.conn, tmp_path / "b")
+    data = bytearray(info.path.read_bytes())
+    for i in range(len(data) // 2, len(data) // 2 + 4096):
+        data[i] ^= 0x5A
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(bytes(data))
+    with pytest.raises((BackupBroken, NotABackup)):
+        backup.check_backup(broken)
+    text = tmp_path / "notes.db"
+    text.write_text("not a database")
+    with pytest.raises(NotABackup):
+        backup.check_backup(text)
+    with pytest.raises(NotABackup):
+        backup.check_backup(tmp_path)  # a directory
+
+
+def test_rotation_keeps_seven_days_four_weeks_and_twelve_months(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    start = dt.datetime(2026, 12, 1, 18, 0)
+    for day in range(400):  # one a day for 400 days, two on the newest day
+        when = start - dt.timedelta(days=day)
+        (folder / f"cundang-{when:%Y%m%d-%H%M%S}.db").write_bytes(b"")
+    (folder / "cundang-20261201-090000.db").write_bytes(b"")
+    gone = backup.rotate(folder)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert "cundang-20261201-180000.db" in kept and "cundang-20261201-090000.db" not in kept
+    days = {n[8:16] for n in kept}
+    assert {f"{start - dt.timedelta(days=d):%Y%m%d}" for d in range(7)} <= days
+    assert len(kept) <= 7 + 4 + 12 and len(gone) == 401 - len(kept)
+    months = {n[8:14] for n in kept}
+    assert len(months) == 12  # a year back, one a month
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args], capture_output=True, text=True, env={**os.environ, "LANG": "C.UTF-8"}
+    )
+
+
+def test_backup_backups_restore_and_check_db_from_the_command_line(demo_store, tmp_path):
+    folder = str(demo_store.folder)
+    demo_store.close()
+    done = _cli("--data", folder, "backup")
+    assert done.returncode == 0 and "已备份" in done.stdout, done.stderr
+    usb = tmp_path / "U盘"
+    assert _cli("--data", folder, "backup", "--to", str(usb)).returncode == 0
+    [listed] = json.loads(_cli("--data", folder, "backups", "--json").stdout)
+    assert listed["counts"]["households"] > 0
+    with Store.open(folder) as store:
+        svc.save_household_file(
+            store, new_household(store, store.villages.all()[0], "9001", identified_year=None), family(901)
+        )
+        changed = store.db.execute("SELECT count(*) FROM households").fetchone()[0]
+    restored = _cli("--data", folder, "restore", listed["path"])
+    assert restored.returncode == 0 and "已恢复" in restored.stdout, restored.stderr
+    with Store.open(folder) as store:
+        assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] == changed - 1
+    safety = [b for b in json.loads(_cli("--data", folder, "backups", "--json").stdout) if b["reason"] == "restore"]
+    assert safety and safety[0]["counts"]["households"] == changed  # what was replaced is kept
+
+    checked = _cli("--data", folder, "check-db")
+    assert checked.returncode == 0 and "完好" in checked.stdout
+    bad = tmp_path / "bad.db"
+    bad.write_text("x")
+    refused = _cli("--data", folder, "restore", str(bad))
+    assert refused.returncode != 0 and "不是村档的备份" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_data_file_and_every_export_are_for_their_owner_only(tmp_path):
+    """个人信息保护法: on Linux the database, its side files, backups and exported files are 0600."""
+    from models.exchange.package import export_village
+
+    demo = tmp_path / "demo"
+    assert _cli("--data", str(demo), "demo", "--households", "5").returncode == 0
+    for name in ("cundang.db", "cundang.db-wal", "cundang.db-shm"):
+        if (demo / name).exists():
+            assert stat.S_IMODE(os.stat(demo / name).st_mode) == 0o600, name
+    with Store.open(demo) as store:
+        out = tmp_path / "p.xlsx"
+        export_village(store, store.villages.all()[0].id, out)
+        assert stat.S_IMODE(os.stat(out).st_mode) == 0o600

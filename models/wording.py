@@ -162,7 +162,12 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     # Storage
     e.StorageError: (S("数据文件夹无法使用。"),),
     e.NotADatabase: (S("“{path}”不是村档的数据文件，无法打开。文件没有被改动。"),),
-    e.CorruptDatabase: (S("数据文件“{path}”已损坏，无法打开。文件没有被改动，请用备份恢复。"),),
+    e.CorruptDatabase: (
+        S(
+            "数据文件“{path}”已损坏，无法打开。文件没有被改动。请从备份恢复：cundang backups 列出备份，"
+            "cundang restore 备份文件 恢复（损坏的文件会另存，不会删除）。"
+        ),
+    ),
     e.BackupBroken: (S("备份文件“{path}”检查未通过（已损坏或不完整），不能使用。原来的数据没有被改动。"),),
     e.NotABackup: (S("“{path}”不是村档的备份或数据文件，不能用来恢复。原来的数据没有被改动。"),),
     e.NewerDatabase: (S("数据文件“{path}”由更新版本的村档创建，请先升级本程序再打开。文件没有被改动。"),),
@@ -400,7 +405,7 @@ def _database(error: sqlite3.Error) -> str:
     if "full" in text:
         return "磁盘已满，没有写入任何内容。请腾出磁盘空间后再试。"
     if "malformed" in text or "not a database" in text:
-        return "数据文件已损坏，无法读取。没有写入任何内容，请用备份恢复。"
+        return "数据文件已损坏，无法读取。没有写入任何内容。请从备份恢复：cundang backups 列出备份，cundang restore 备份文件 恢复。"
     if "readonly" in text or "read-only" in text:
         return "数据文件是只读的，不能写入。请检查文件的权限。"
     return "数据文件读写出错，数据没有被部分写入。请检查磁盘后再试。"

@@ -64,13 +64,12 @@ def backups(folder: Path, args: argparse.Namespace) -> int:
 
 def restore(folder: Path, args: argparse.Namespace) -> int:
     """``restore FILE``: check the backup, keep the current data as a safety copy, then restore."""
-    from models.services.safety import restore_backup
+    from models.services.safety import restore_folder
 
     if not require_data(folder):
         return EXIT_ERROR
-    with open_store(folder) as store:
-        restored, safety = restore_backup(store, Path(args.file))
-    print(f"已恢复 {args.file}（{_counts(restored)}）。恢复前的数据已另存为 {safety.path}。")
+    restored, kept = restore_folder(folder, Path(args.file))  # also when the current file is damaged
+    print(f"已恢复 {args.file}（{_counts(restored)}）。恢复前的数据已另存为 {kept}。")
     return EXIT_OK
 
 

@@ -7,7 +7,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.errors import CorruptDatabase, NotADatabase
 from models.storage import backup
+from models.storage.database import database_path
 from models.store import Store
 
 
@@ -18,6 +20,22 @@ def backup_now(store: Store, to: Path | None = None, *, reason: str = "") -> bac
     if to is None:
         backup.rotate(target)
     return info
+
+
+def restore_folder(folder: Path, file: Path) -> tuple[dict[str, int], Path]:
+    """Restore a data folder from a backup, whether its current file opens or not: a file that
+    opens is kept as a safety backup first; one that is damaged (the case a restore is for) is
+    moved aside whole, side files included, into 备份. Returns the restored counts and where
+    the replaced data now is."""
+    backup.check_backup(file)
+    try:
+        store = Store.open(folder)
+    except (CorruptDatabase, NotADatabase):
+        kept = backup.set_aside(database_path(folder), backup.backup_dir(folder))
+        return backup.copy_into(file, database_path(folder)), kept
+    with store:
+        restored, safety = restore_backup(store, file)
+    return restored, safety.path
 
 
 def restore_backup(store: Store, file: Path) -> tuple[dict[str, int], backup.BackupInfo]:

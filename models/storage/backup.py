@@ -167,3 +167,27 @@ def restore_into(conn: sqlite3.Connection, backup: Path) -> dict[str, int]:
     finally:
         source.close()
     return counts(conn)
+
+
+def set_aside(db_file: Path, target: Path, *, now: dt.datetime | None = None) -> Path:
+    """Move a damaged data file and its -wal/-shm into ``target`` under one dated name; returns
+    the data file's new path (nothing is deleted: someone may still recover from it)."""
+    now = now or dt.datetime.now()
+    target.mkdir(parents=True, exist_ok=True)
+    moved = target / f"cundang-{now:%Y%m%d-%H%M%S}-damaged.db"
+    for suffix in ("", "-wal", "-shm"):
+        side = db_file.with_name(db_file.name + suffix)
+        if side.exists():
+            os.replace(side, moved.with_name(moved.name + suffix))
+    return moved
+
+
+def copy_into(backup: Path, db_file: Path) -> dict[str, int]:
+    """A new data file, for its owner only, holding the backup's data."""
+    os.close(os.open(db_file, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    dest = sqlite3.connect(db_file)
+    try:
+        restore_into(dest, backup)
+        return counts(dest)
+    finally:
+        dest.close()

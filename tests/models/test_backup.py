@@ -120,3 +120,27 @@ def test_the_data_file_and_every_export_are_for_their_owner_only(tmp_path):
         out = tmp_path / "p.xlsx"
         export_village(store, store.villages.all()[0].id, out)
         assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+def test_a_damaged_data_file_is_restored_and_kept_aside(demo_store, tmp_path):
+    """The case a restore is for: the current file does not open. It is moved aside whole (not
+    deleted) and the backup's data takes its place."""
+    folder = demo_store.folder
+    households = demo_store.db.execute("SELECT count(*) FROM households").fetchone()[0]
+    info = backup.take_backup(demo_store.db.conn, tmp_path / "usb")
+    demo_store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    demo_store.close()
+    db = folder / "cundang.db"
+    damaged = bytearray(db.read_bytes())
+    middle = len(damaged) // 2 // 4096 * 4096
+    damaged[middle : middle + 8192] = b"\xa5" * 8192  # two pages in the middle: it no longer checks
+    db.write_bytes(bytes(damaged))
+    opened = _cli("--data", str(folder), "stats")
+    assert opened.returncode == 1 and "cundang restore" in opened.stderr
+    done = _cli("--data", str(folder), "restore", str(info.path))
+    assert done.returncode == 0 and "已恢复" in done.stdout, done.stderr
+    kept = list((folder / backup.BACKUP_DIR).glob("*-damaged.db"))
+    assert len(kept) == 1 and kept[0].read_bytes() == bytes(damaged)
+    with Store.open(folder) as store:
+        assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] == households
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600

@@ -145,8 +145,7 @@ def sheet_rows(
     """The sheet's rows as text, in id order; records each row's uuid for later references."""
     derive = _RULE_ROWS.get(sheet.table)
     cur: Iterable[tuple]
-    held = store.db.execute(f"SELECT 1 FROM {sheet.table} WHERE {sheet.scope} LIMIT 1", {"village": village_id})
-    if derive is not None and held.fetchone() is None:  # a county re-exports what the village sent
+    if derive is not None and not _held(store, sheet, village_id):  # a county re-exports what the village sent
         names, cur = derive(store, village_id)
     else:
         cursor = store.db.execute(
@@ -177,6 +176,13 @@ def sheet_rows(
                 row.append(to_text(field, v, groups))
         rows.append(row)
     return rows
+
+
+def _held(store: Store, sheet: Sheet, village_id: int) -> bool:
+    return (
+        store.db.execute(f"SELECT 1 FROM {sheet.table} WHERE {sheet.scope} LIMIT 1", {"village": village_id}).fetchone()
+        is not None
+    )
 
 
 def _uuid_for(village_uuid: str, what: str) -> str:

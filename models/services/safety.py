@@ -34,16 +34,8 @@ def restore_folder(folder: Path, file: Path) -> tuple[dict[str, int], Path]:
         kept = backup.set_aside(database_path(folder), backup.backup_dir(folder))
         return backup.copy_into(file, database_path(folder)), kept
     with store:
-        restored, safety = restore_backup(store, file)
-    return restored, safety.path
-
-
-def restore_backup(store: Store, file: Path) -> tuple[dict[str, int], backup.BackupInfo]:
-    """Check the backup, keep the current data as a safety copy, then put the backup's data in
-    its place. Returns the restored counts and the safety copy."""
-    backup.check_backup(file)
-    safety = backup.take_backup(store.db.conn, backup.backup_dir(store.folder), reason="restore")
-    return backup.restore_into(store.db.conn, file), safety
+        safety = backup.take_backup(store.db.conn, backup.backup_dir(store.folder), reason="restore")
+        return backup.restore_into(store.db.conn, file), safety.path
 
 
 @dataclass

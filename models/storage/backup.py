@@ -10,9 +10,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import BackupBroken, NewerDatabase, NotABackup
+from models.errors import BackupBroken, NotABackup, NotADatabase
 from models.files import atomic_file
-from models.storage.migrations import KNOWN
+from models.storage.database import applied_migrations
 
 BACKUP_DIR = "备份"  # inside the data folder; a second target (a USB stick) may be chosen too
 # Daily backups for a week, then one a week for four weeks, then one a month for a year.
@@ -99,12 +99,10 @@ def check_backup(path: Path) -> dict[str, int]:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
             raise NotABackup(path=path) from exc
-        if "_sqlite_migrations" not in tables or "households" not in tables:
-            raise NotABackup(path=path)
-        applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang'")]
-        unknown = [m for m in applied if m not in KNOWN]
-        if unknown:
-            raise NewerDatabase(path=path, unknown=unknown)
+        try:
+            applied_migrations(conn, path, tables)
+        except NotADatabase:
+            raise NotABackup(path=path) from None
         return _verify(conn, path)
     finally:
         conn.close()

@@ -81,6 +81,20 @@ def _readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
 
 
+def applied_migrations(conn: sqlite3.Connection, path: Path, tables: set[str]) -> list[str]:
+    """The migrations a 村档 file has had; NotADatabase for another program's SQLite file,
+    NewerDatabase for one a newer 村档 wrote (its data file or a backup of it)."""
+    if "_sqlite_migrations" not in tables:
+        raise NotADatabase(path=path)
+    applied = [
+        r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang' ORDER BY id")
+    ]
+    unknown = [name for name in applied if name not in KNOWN]
+    if unknown:
+        raise NewerDatabase(path=path, unknown=unknown)
+    return applied
+
+
 def _inspect(path: Path) -> list[str]:
     """Read-only checks of an existing file; returns the migrations it still needs."""
     # The header is checked by SQLite itself ("file is not a database"), never by opening the
@@ -99,15 +113,7 @@ def _inspect(path: Path) -> list[str]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not tables:
             return []  # an empty SQLite file: nothing to back up
-        if "_sqlite_migrations" not in tables:
-            raise NotADatabase(path=path)  # some other program's SQLite file
-        applied = [
-            r[0]
-            for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang' ORDER BY id")
-        ]
-        unknown = [name for name in applied if name not in KNOWN]
-        if unknown:
-            raise NewerDatabase(path=path, unknown=unknown)
+        applied = applied_migrations(conn, path, tables)
         # A full page-by-page check costs ~30 ms for a village's file but ~10 s for a county's;
         # larger files are checked as they are read (SQLite reports a malformed page then).
         if path.stat().st_size <= FULL_CHECK_BYTES:

@@ -24,6 +24,7 @@ from models.money import format_fen
 from models.rules import members as member_rules
 from models.rules.ledgers import loan_warnings
 from models.rules.settings import setting_value
+from models.services.safety import backup_now
 from models.storage.audit import NEVER_DELETED
 from models.storage.base import transaction
 from models.storage.year_facts import seed_member_years, seed_village_years
@@ -79,6 +80,8 @@ def import_packages(
     Many files are read and checked by worker processes side by side (a county's 2 cores), each
     writing its package in turn under SQLite's write lock; outcomes come back in the files' order."""
     files = [str(p) for p in paths]
+    if not dry_run and files and store.villages.count():  # what the county holds is copied first
+        backup_now(store, reason="import")
     if workers is None:
         # One more worker than cores when writing: one checks while another holds the write lock.
         workers = min((os.cpu_count() or 1) + (0 if dry_run else 1), 3, len(files))

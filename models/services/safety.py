@@ -3,6 +3,7 @@ check of the data file, each said in words a clerk can act on."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,42 @@ def backup_now(store: Store, to: Path | None = None, *, reason: str = "") -> bac
     info = backup.take_backup(store.db.conn, target, reason=reason)
     if to is None:
         backup.rotate(target)
+    return info
+
+
+STALE_DAYS = 7  # the window warns when the newest backup is older than this
+
+
+def last_backup(folder: Path) -> backup.BackupInfo | None:
+    """The newest backup in the data folder's 备份 (of any kind)."""
+    found = backup.list_backups(backup.backup_dir(folder))
+    return found[0] if found else None
+
+
+def backup_stale(folder: Path, today: dt.date) -> bool:
+    """No backup for STALE_DAYS days (or none ever)."""
+    last = last_backup(folder)
+    return last is None or (today - last.taken.date()).days >= STALE_DAYS
+
+
+def daily_backup(
+    store: Store, now: dt.datetime, *, closing: bool, second: Path | None = None
+) -> backup.BackupInfo | None:
+    """The backups a clerk cannot forget: when the window closes, at most once a day; when it
+    opens, if none was made today or the day before. ``second`` (a USB stick the clerk chose)
+    gets a copy too when it is present. Nothing to lose (no village yet): no backup."""
+    if store.villages.count() == 0:
+        return None
+    last = last_backup(store.folder)
+    newest = last.taken.date() if last is not None else None
+    today = now.date()
+    due = newest != today if closing else newest is None or newest < today - dt.timedelta(days=1)
+    if not due:
+        return None
+    info = backup_now(store)
+    if second is not None and second.is_dir():
+        backup.take_backup(store.db.conn, second, now=now)
+        backup.rotate(second)
     return info
 
 

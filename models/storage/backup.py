@@ -12,11 +12,12 @@ from pathlib import Path
 
 from models.errors import BackupBroken, NotABackup, NotADatabase
 from models.files import atomic_file
-from models.storage.database import applied_migrations
+from models.storage.migrations import applied_migrations
 
 BACKUP_DIR = "备份"  # inside the data folder; a second target (a USB stick) may be chosen too
 # Daily backups for a week, then one a week for four weeks, then one a month for a year.
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+KEEP_REASONED = 3  # of each kind of copy taken before something (import, restore, upgrade)
 COUNTED = ("villages", "households", "members", "audit_log")  # the counts a backup is verified by
 COUNT_LABELS = {"villages": "村", "households": "户", "members": "人", "audit_log": "变更记录"}
 REASON_LABELS = {"": "", "import": "导入前", "restore": "恢复前", "upgrade": "升级前"}
@@ -129,8 +130,12 @@ def list_backups(target: Path) -> list[BackupInfo]:
 
 
 def to_keep(backups: list[BackupInfo]) -> set[Path]:
-    """Rotation: the newest of each of the last 7 days, 4 weeks and 12 months that have one."""
+    """Rotation: the newest of each of the last 7 days, 4 weeks and 12 months that have one; of
+    the copies taken before an import, a restore or an upgrade, the newest 3 of each kind."""
     keep: set[Path] = set()
+    for reason in {b.reason for b in backups if b.reason}:
+        keep.update([b.path for b in backups if b.reason == reason][:KEEP_REASONED])  # newest first
+    backups = [b for b in backups if not b.reason]
     for key, limit in (
         (lambda b: b.taken.date(), KEEP_DAILY),
         (lambda b: b.taken.isocalendar()[:2], KEEP_WEEKLY),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 import tempfile
@@ -13,10 +12,9 @@ from sqlite_utils import Database
 from models.errors import (
     CorruptDatabase,
     DataFolderNotWritable,
-    NewerDatabase,
     NotADatabase,
 )
-from models.storage.migrations import KNOWN, migrations
+from models.storage.migrations import KNOWN, applied_migrations, migrations
 
 DB_NAME = "cundang.db"
 FULL_CHECK_BYTES = 64 * 2**20  # every village-sized file is fully checked when opened
@@ -81,20 +79,6 @@ def _readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
 
 
-def applied_migrations(conn: sqlite3.Connection, path: Path, tables: set[str]) -> list[str]:
-    """The migrations a 村档 file has had; NotADatabase for another program's SQLite file,
-    NewerDatabase for one a newer 村档 wrote (its data file or a backup of it)."""
-    if "_sqlite_migrations" not in tables:
-        raise NotADatabase(path=path)
-    applied = [
-        r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang' ORDER BY id")
-    ]
-    unknown = [name for name in applied if name not in KNOWN]
-    if unknown:
-        raise NewerDatabase(path=path, unknown=unknown)
-    return applied
-
-
 def _inspect(path: Path) -> list[str]:
     """Read-only checks of an existing file; returns the migrations it still needs."""
     # The header is checked by SQLite itself ("file is not a database"), never by opening the
@@ -138,16 +122,11 @@ def _has_sqlite_header(path: Path) -> bool:
 
 
 def _backup(path: Path, pending: list[str]) -> Path:
-    """A consistent copy (WAL included) beside the file, before any upgrade."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.before-{pending[0]}-{stamp}.bak")
-    tmp = target.with_suffix(".tmp")
+    """A verified backup (WAL included) into the folder's 备份, before any upgrade."""
+    from models.storage.backup import backup_dir, take_backup
+
     src = _readonly(path)
-    dst = sqlite3.connect(str(tmp))
     try:
-        src.backup(dst)
+        return take_backup(src, backup_dir(path.parent), reason="upgrade").path
     finally:
-        dst.close()
         src.close()
-    os.replace(tmp, target)
-    return target

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from sqlite_utils import Database, Migrations
 
 from models import idnumber
+from models.errors import NewerDatabase, NotADatabase
 from models.storage.audit import AuditedWriter
 from models.storage.cleanup import ACTOR, clean_stored_text, report_json
 from models.storage.year_facts import seed_member_years, seed_village_years
@@ -451,3 +455,17 @@ def _0014_village_rules(db: Database) -> None:
 
 
 KNOWN = tuple(m.name for m in migrations._migrations)
+
+
+def applied_migrations(conn: sqlite3.Connection, path: Path, tables: set[str]) -> list[str]:
+    """The migrations a 村档 file has had; NotADatabase for another program's SQLite file,
+    NewerDatabase for one a newer 村档 wrote (its data file or a backup of it)."""
+    if "_sqlite_migrations" not in tables:
+        raise NotADatabase(path=path)
+    applied = [
+        r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cundang' ORDER BY id")
+    ]
+    unknown = [name for name in applied if name not in KNOWN]
+    if unknown:
+        raise NewerDatabase(path=path, unknown=unknown)
+    return applied

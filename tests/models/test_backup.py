@@ -144,3 +144,60 @@ def test_a_damaged_data_file_is_restored_and_kept_aside(demo_store, tmp_path):
     with Store.open(folder) as store:
         assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] == households
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+
+
+def test_backups_a_clerk_cannot_forget(demo_store, store):
+    """Closing: at most once a day. Opening: when none was made today or the day before. An
+    empty folder (nothing to lose) is not backed up. Seven days without one is stale."""
+    from models.services import safety
+
+    now = dt.datetime.now()
+    assert safety.daily_backup(store, now, closing=True) is None  # no village yet
+    assert safety.backup_stale(demo_store.folder, now.date())
+    first = safety.daily_backup(demo_store, now, closing=True)
+    assert first is not None and safety.last_backup(demo_store.folder).path == first.path
+    assert safety.daily_backup(demo_store, now, closing=True) is None  # once a day
+    assert not safety.backup_stale(demo_store.folder, now.date())
+    assert safety.backup_stale(demo_store.folder, now.date() + dt.timedelta(days=7))
+
+    for p in backup.backup_dir(demo_store.folder).iterdir():
+        p.unlink()
+    backup.take_backup(demo_store.db.conn, backup.backup_dir(demo_store.folder), now=now - dt.timedelta(days=1))
+    assert safety.daily_backup(demo_store, now, closing=False) is None  # one yesterday: enough at start
+    for p in backup.backup_dir(demo_store.folder).iterdir():
+        p.unlink()
+    backup.take_backup(demo_store.db.conn, backup.backup_dir(demo_store.folder), now=now - dt.timedelta(days=2))
+    assert safety.daily_backup(demo_store, now, closing=False) is not None
+
+
+def test_an_import_into_a_county_that_holds_data_backs_it_up_first(demo_store, tmp_path):
+    from models.exchange.package import export_village
+    from models.exchange.package_import import import_packages
+
+    package = tmp_path / "v.xlsx"
+    export_village(demo_store, demo_store.villages.all()[0].id, package, now=dt.datetime(2020, 6, 1))
+    with Store.open(tmp_path / "county") as county:
+        import_packages(county, [package])  # an empty county: nothing to copy
+        assert backup.list_backups(backup.backup_dir(county.folder)) == []
+        export_village(demo_store, demo_store.villages.all()[0].id, package, now=dt.datetime(2020, 7, 1))
+        import_packages(county, [package], dry_run=True)
+        assert backup.list_backups(backup.backup_dir(county.folder)) == []  # a dry run writes nothing
+        import_packages(county, [package])
+        [kept] = backup.list_backups(backup.backup_dir(county.folder))
+        assert kept.reason == "import" and kept.counts["households"] > 0
+
+
+def test_rotation_keeps_the_newest_three_copies_of_each_kind(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    for day in range(1, 8):
+        (folder / f"cundang-202611{day:02d}-120000-import.db").write_bytes(b"")
+    (folder / "cundang-20261101-120000-restore.db").write_bytes(b"")
+    backup.rotate(folder)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == [
+        "cundang-20261101-120000-restore.db",
+        "cundang-20261105-120000-import.db",
+        "cundang-20261106-120000-import.db",
+        "cundang-20261107-120000-import.db",
+    ]

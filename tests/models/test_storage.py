@@ -115,7 +115,7 @@ def test_a_file_from_the_first_release_is_backed_up_then_upgraded(tmp_path):
     conn.commit()
     conn.close()
     db = open_database(folder)
-    backups = list(folder.glob("*.bak"))
+    backups = list((folder / "备份").glob("*-upgrade.db"))  # a verified backup, kept by rotation
     assert len(backups) == 1
     copy = s3.connect(backups[0])
     assert copy.execute("SELECT name FROM villages").fetchone()[0] == "旧村"

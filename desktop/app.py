@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import paths
 from models.changes import EVERYTHING
 from models.demo.generator import generate
+from models.errors import CundangError
+from models.services.safety import restore_folder
 from models.store import Store
 from models.wording import describe
 from ui import look
@@ -51,7 +53,8 @@ def _install_excepthook() -> None:
 
 
 def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
-    """Open the window: the folder given, else $CUNDANG_DATA, else the last one used, else the default."""
+    """Open the window: the folder given, else $CUNDANG_DATA, else the last one used, else the default.
+    The 文件 menu may close it to open another folder, or the same one after a restore."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)  # the program makes only QApplications
     look.apply(app)
@@ -59,21 +62,33 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
     settings = QSettings("Cundang", "Cundang")
     remembered = settings.value("data/last_folder")
     data_dir = paths.data_folder(explicit_dir, remembered=str(remembered) if remembered else None)
-    try:
-        app, window = build_app(sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings)
-    except Exception as exc:
-        QMessageBox.critical(None, "村档无法打开数据", describe(exc))
-        print(f"错误：{describe(exc)}", file=sys.stderr)
-        return 1
-    if window.store.villages.count() == 0:
-        if FirstStartDialog(window.store).exec() != FirstStartDialog.DialogCode.Accepted:
-            return 0
-        window.events.emit_changes(EVERYTHING)
-    window.show()
-    code = app.exec()
-    # Tear down in order while Qt is still alive; left to interpreter exit, Qt objects
-    # may outlive the application and crash on the way out.
-    window.store.close()
-    window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    return code
+    restore: Path | None = None
+    while True:
+        if restore is not None:
+            try:
+                restore_folder(data_dir, restore)
+            except CundangError as exc:
+                QMessageBox.warning(None, "没有恢复", describe(exc))
+        try:
+            app, window = build_app(sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings)
+        except Exception as exc:
+            QMessageBox.critical(None, "村档无法打开数据", describe(exc))
+            print(f"错误：{describe(exc)}", file=sys.stderr)
+            return 1
+        if window.store.villages.count() == 0:
+            if FirstStartDialog(window.store).exec() != FirstStartDialog.DialogCode.Accepted:
+                window.store.close()
+                return 0
+            window.events.emit_changes(EVERYTHING)
+        window.show()
+        window.file_menu.backup_if_due()
+        code = app.exec()
+        # Tear down in order while Qt is still alive; left to interpreter exit, Qt objects
+        # may outlive the application and crash on the way out.
+        window.store.close()
+        following = window.next_start
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        if following is None:
+            return code
+        data_dir, restore = following

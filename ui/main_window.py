@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +19,7 @@ from ui.assistance.screen import AssistanceScreen
 from ui.events import AppEvents
 from ui.exchange.screen import ExchangeScreen
 from ui.exit_check_screen import ExitCheckScreen
+from ui.file_menu import FileMenu
 from ui.header import Header
 from ui.households.list_view import HouseholdListScreen
 from ui.ledgers.screen import LedgerScreen
@@ -76,6 +79,8 @@ class MainWindow(QMainWindow):
             self.header.village_changed.connect(screen.set_village)
             screen.set_village(self.header.village_id)
         self.households.request_show.connect(lambda: self.show_section("贫困户"))
+        self.next_start: tuple[Path, Path | None] | None = None  # (folder, backup to restore) after closing
+        self.file_menu = FileMenu(self, store, settings)
         menu = self.menuBar().addMenu("贫困户(&H)")
         for action in self.households.actions():
             menu.addAction(action)
@@ -106,4 +111,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
+        self.file_menu.backup_on_close()
         super().closeEvent(event)

@@ -38,19 +38,22 @@ def backup_stale(folder: Path, today: dt.date) -> bool:
     return last is None or (today - last.taken.date()).days >= STALE_DAYS
 
 
+def backup_due(folder: Path, now: dt.datetime, *, closing: bool) -> bool:
+    """Closing: none yet today. Opening: none today or the day before."""
+    last = last_backup(folder)
+    newest = last.taken.date() if last is not None else None
+    if closing:
+        return newest != now.date()
+    return newest is None or newest < now.date() - dt.timedelta(days=1)
+
+
 def daily_backup(
     store: Store, now: dt.datetime, *, closing: bool, second: Path | None = None
 ) -> backup.BackupInfo | None:
     """The backups a clerk cannot forget: when the window closes, at most once a day; when it
     opens, if none was made today or the day before. ``second`` (a USB stick the clerk chose)
     gets a copy too when it is present. Nothing to lose (no village yet): no backup."""
-    if store.villages.count() == 0:
-        return None
-    last = last_backup(store.folder)
-    newest = last.taken.date() if last is not None else None
-    today = now.date()
-    due = newest != today if closing else newest is None or newest < today - dt.timedelta(days=1)
-    if not due:
+    if store.villages.count() == 0 or not backup_due(store.folder, now, closing=closing):
         return None
     info = backup_now(store)
     if second is not None and second.is_dir():

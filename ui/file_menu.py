@@ -1,0 +1,174 @@
+"""The 文件 menu (打开数据文件夹…, 新建…, 立即备份, 备份到U盘…, 从备份恢复…, 退出) and the backup line
+of the status bar: when the last backup was made, in red after seven days without one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox
+
+from models.errors import Cancelled, CundangError
+from models.services import safety
+from models.storage.backup import backup_dir, check_backup
+from models.storage.database import has_data
+from models.store import Store
+from models.wording import describe
+from ui.workers import run_with_progress
+
+SECOND_TARGET = "backup/second"  # QSettings key: the folder (a USB stick) the clerk chose
+
+
+def backup_in_worker(folder: Path, to: Path | None = None):
+    """A worker function: the backup on its own connection (a connection stays on its thread)."""
+
+    def work(progress, cancelled):
+        with Store.open(folder) as store:
+            return safety.backup_now(store, to)
+
+    return work
+
+
+class FileMenu(QObject):
+    """Fills the window's 文件 menu. Switching folder or restoring closes the window and asks the
+    app to reopen it (``window.next_start``): a restored file may need its upgrade again."""
+
+    def __init__(self, window: QMainWindow, store: Store, settings: QSettings | None) -> None:
+        super().__init__(window)
+        self.window, self.store, self.settings = window, store, settings
+        self.status = QLabel()
+        self.status.setObjectName("backup-status")
+        window.statusBar().addPermanentWidget(self.status)
+        menu = window.menuBar().addMenu("文件(&F)")
+        self.actions: dict[str, QAction] = {}
+        for key, text, slot, shortcut in (
+            ("open", "打开数据文件夹…", self.open_folder, QKeySequence.StandardKey.Open),
+            ("new", "新建…", self.new_folder, None),
+            ("backup", "立即备份", self.backup, None),
+            ("backup_to", "备份到U盘…", self.backup_to, None),
+            ("restore", "从备份恢复…", self.restore, None),
+            ("quit", "退出", window.close, QKeySequence.StandardKey.Quit),
+        ):
+            action = QAction(text, window)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.actions[key] = action
+            if key in ("new", "restore"):
+                menu.addSeparator()
+        self.show_status()
+
+    # --- The status line ---------------------------------------------------------------
+
+    def show_status(self, today: dt.date | None = None) -> None:
+        today = today or dt.date.today()
+        last = safety.last_backup(self.store.folder)
+        if safety.backup_stale(self.store.folder, today):
+            when = "从未备份" if last is None else f"上次备份：{last.taken:%Y-%m-%d %H:%M}"
+            self.status.setText(f"{when}，已超过 {safety.STALE_DAYS} 天没有备份，请点“文件 → 立即备份”")
+            self.status.setStyleSheet("color: #c62828;")
+        else:
+            assert last is not None  # not stale: there is one
+            self.status.setText(f"上次备份：{last.taken:%Y-%m-%d %H:%M}")
+            self.status.setStyleSheet("")
+
+    # --- Folders -----------------------------------------------------------------------
+
+    def open_folder(self, folder: str | None = None) -> None:
+        chosen = folder or QFileDialog.getExistingDirectory(self.window, "打开数据文件夹", str(self.store.folder))
+        if chosen:
+            self._reopen(Path(chosen))
+
+    def new_folder(self, folder: str | None = None) -> None:
+        chosen = folder or QFileDialog.getExistingDirectory(self.window, "新建：选择一个空文件夹", str(Path.home()))
+        if not chosen:
+            return
+        if has_data(Path(chosen)):
+            QMessageBox.information(
+                self.window, "新建", f"“{chosen}”中已有村档的数据。要打开它，请用“文件 → 打开数据文件夹…”。"
+            )
+            return
+        self._reopen(Path(chosen))
+
+    def _reopen(self, folder: Path, restore: Path | None = None) -> None:
+        self.window.next_start = (folder, restore)  # type: ignore[attr-defined]
+        self.window.close()
+
+    # --- Backup and restore ------------------------------------------------------------
+
+    def backup(self, to: Path | None = None, *, quiet: bool = False) -> None:
+        self.worker = run_with_progress(
+            self.window,
+            "备份",
+            backup_in_worker(self.store.folder, to),
+            self.show_status if quiet else self._backed_up,
+            self._failed,
+            label="正在备份并校验……",
+        )
+
+    def backup_if_due(self, now: dt.datetime | None = None) -> bool:
+        """At the window's start: the day's backup when none was made today or the day before."""
+        now = now or dt.datetime.now()
+        if self.store.villages.count() == 0 or not safety.backup_due(self.store.folder, now, closing=False):
+            return False
+        self.backup(quiet=True)
+        return True
+
+    def backup_on_close(self, now: dt.datetime | None = None) -> None:
+        """When the window closes: once a day, and to the chosen USB stick when it is there."""
+        second = self.settings.value(SECOND_TARGET) if self.settings is not None else None
+        self.status.setText("正在备份……")
+        QApplication.processEvents()
+        try:
+            safety.daily_backup(
+                self.store, now or dt.datetime.now(), closing=True, second=Path(str(second)) if second else None
+            )
+        except CundangError as exc:  # a failed backup must not stop the window closing; it says why
+            QMessageBox.warning(self.window, "关闭时的备份没有完成", describe(exc))
+
+    def backup_to(self, folder: str | None = None) -> None:
+        remembered = self.settings.value(SECOND_TARGET) if self.settings is not None else None
+        chosen = folder or QFileDialog.getExistingDirectory(
+            self.window, "备份到U盘（以后关闭窗口时也会备份到这里）", str(remembered or Path.home())
+        )
+        if not chosen:
+            return
+        if self.settings is not None:
+            self.settings.setValue(SECOND_TARGET, chosen)
+        self.backup(Path(chosen))
+
+    def _backed_up(self, info) -> None:
+        self.show_status()
+        QMessageBox.information(self.window, "备份", f"已备份并校验完好：\n{info.path}")
+
+    def _failed(self, error: BaseException) -> None:
+        if not isinstance(error, Cancelled):
+            QMessageBox.warning(self.window, "备份没有完成", describe(error))
+
+    def restore(self, file: str | None = None, *, confirm: bool = True) -> None:
+        chosen = (
+            file
+            or QFileDialog.getOpenFileName(
+                self.window, "从备份恢复", str(backup_dir(self.store.folder)), "村档备份 (*.db)"
+            )[0]
+        )
+        if not chosen:
+            return
+        try:
+            counts = check_backup(Path(chosen))
+        except CundangError as exc:
+            QMessageBox.warning(self.window, "不能恢复", describe(exc))
+            return
+        summary = f"户 {counts.get('households', 0)}，人 {counts.get('members', 0)}"
+        if confirm:
+            answer = QMessageBox.question(
+                self.window,
+                "从备份恢复",
+                f"用这个备份（{summary}）替换现在的数据？\n{chosen}\n\n现在的数据会先另存一份到“备份”文件夹。",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._reopen(self.store.folder, Path(chosen))

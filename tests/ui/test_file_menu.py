@@ -30,7 +30,9 @@ def test_backup_now_is_verified_and_the_status_line_follows(qtbot, window, store
     assert menu.status.text().startswith("上次备份：") and menu.status.styleSheet() == ""
 
 
-def test_a_bad_backup_is_refused_in_words_and_a_good_one_reopens_the_folder(qtbot, window, store, tmp_path, monkeypatch):
+def test_a_bad_backup_is_refused_in_words_and_a_good_one_reopens_the_folder(
+    qtbot, window, store, tmp_path, monkeypatch
+):
     menu = _menu(window)
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from models.changes import Changes
+from ui.emit import emit
 
 __all__ = ["AppEvents", "Changes"]
 
@@ -16,4 +17,4 @@ class AppEvents(QObject):
     def emit_changes(self, changes: Changes, initiator: object = None) -> None:
         """Tell every screen what changed (nothing is told when nothing changed)."""
         if changes:
-            self.data_changed.emit(changes, initiator)
+            emit(self.data_changed, changes, initiator)

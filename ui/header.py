@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from models.store import Store
+from ui.emit import emit
 from ui.events import AppEvents, Changes
 
 
@@ -47,7 +48,7 @@ class Header(QWidget):
 
     def _on_village_chosen(self) -> None:
         self._refresh_counts()
-        self.village_changed.emit(self.village_id)
+        emit(self.village_changed, self.village_id)
 
     def _refresh_counts(self) -> None:
         if self.village_id is None:
@@ -71,6 +72,6 @@ class Header(QWidget):
             self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
             self.village_box.blockSignals(False)
             if self.village_id != current:
-                self.village_changed.emit(self.village_id)
+                emit(self.village_changed, self.village_id)
         if changes.touches("village", "households", "inspections", "benefits"):
             self._refresh_counts()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from models.errors import Cancelled
+from ui.emit import emit
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QProgressDialog
@@ -41,16 +42,16 @@ class Worker(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(
-                progress=lambda n, total: self.signals.progress.emit(n, total), cancelled=self._cancel.is_set
+                progress=lambda n, total: emit(self.signals.progress, n, total), cancelled=self._cancel.is_set
             )
         except BaseException as exc:  # reported to the UI thread, which words it
             traceback.print_exc()
-            self.signals.failed.emit(exc)
+            emit(self.signals.failed, exc)
         else:
             if self._cancel.is_set():  # cancelled after the last check: still a cancel, not a result
-                self.signals.failed.emit(Cancelled())
+                emit(self.signals.failed, Cancelled())
             else:
-                self.signals.finished.emit(result)
+                emit(self.signals.finished, result)
 
 
 _writer_pool: QThreadPool | None = None

@@ -32,6 +32,7 @@ from models.services import households as svc
 from models.store import Store
 from models.wording import describe, describe_problem
 from printing.jobs import PrintJob
+from ui.emit import emit
 from ui.events import AppEvents, Changes
 from ui.field_form import FieldForm
 from ui.households.assistance_tab import AssistanceTab
@@ -322,7 +323,7 @@ class HouseholdForm(QDialog):
             self.summary.set_error("已保存。请核对：\n" + "\n".join(describe_problem(p) for p in changes.warnings))
         self.events.emit_changes(changes, self)
         assert changes.id is not None
-        self.saved.emit(changes.id)
+        emit(self.saved, changes.id)
         return True
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:

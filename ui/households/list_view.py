@@ -26,6 +26,7 @@ from models.exchange.register_export import export_register
 from models.storage.register import HouseholdFilter
 from models.store import Store
 from models.wording import describe
+from ui.emit import emit
 from ui.events import AppEvents, Changes
 from ui.households.form import HouseholdForm
 from ui.households.table_model import HouseholdTableModel
@@ -182,7 +183,7 @@ class HouseholdListScreen(QWidget):
         self.apply_filter()
 
     def focus_search(self) -> None:
-        self.request_show.emit()
+        emit(self.request_show)
         self.search.setFocus()
         self.search.selectAll()
 
@@ -200,7 +201,7 @@ class HouseholdListScreen(QWidget):
         )
 
     def new_household(self) -> HouseholdForm | None:
-        self.request_show.emit()
+        emit(self.request_show)
         if self.village_id is None:
             return None
         return self._show_form(HouseholdForm(self.store, self.events, village_id=self.village_id, parent=self))

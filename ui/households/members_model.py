@@ -16,6 +16,7 @@ from models.fields.views import MEMBER_STATE
 from models.rules.members import completed, id_facts, id_number_problem, upgrade_notices
 from models.rules.values import clean_text
 from models.wording import describe
+from ui.emit import emit
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -160,7 +161,7 @@ class MemberTableModel(QAbstractTableModel):
         self.errors.pop((row, column), None)
         if column == "id_number":
             self._fill_from_id(row)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS)))
+        emit(self.dataChanged, self.index(row, 0), self.index(row, len(COLUMNS)))
         return True
 
     def _fill_from_id(self, row: int) -> None:
@@ -207,14 +208,14 @@ class MemberTableModel(QAbstractTableModel):
             if m.is_current and m.relation == codes.HEAD and i != row:
                 m.relation = ""  # the clerk now says how the old head is related
         self.members[row].relation = codes.HEAD
-        self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1, len(COLUMNS)))
+        emit(self.dataChanged, self.index(0, 0), self.index(len(self.members) - 1, len(COLUMNS)))
 
     def show_problems(self, problems: list[Problem]) -> None:
         self.errors = {}
         for p in problems:
             if p.where[0] == "members" and isinstance(p.where[1], int) and str(p.where[2]) in COLUMNS:
                 self.errors.setdefault((p.where[1], str(p.where[2])), describe(p.error))
-        self.dataChanged.emit(self.index(0, 0), self.index(max(len(self.members) - 1, 0), len(COLUMNS)))
+        emit(self.dataChanged, self.index(0, 0), self.index(max(len(self.members) - 1, 0), len(COLUMNS)))
 
     def raw(self) -> list[dict[str, Any]]:
         return [dataclasses.asdict(m) for m in self.members]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
 from models import codes, fields
 from models.domain import MEMBER_YEAR_FACTS, Member, MemberYear
+from ui.emit import emit
 from ui.widgets import CodeCombo, YesNoCombo
 
 _Y = fields.record("member_years")
@@ -64,7 +65,7 @@ class MemberYearTable(QTableWidget):
             "compulsory_done": done.value(),
             "medical_insurance": insured.value(),
         }
-        self.changed.emit()
+        emit(self.changed)
 
     def collect(self) -> list[MemberYear]:
         """What the clerk set, by year (the service writes only what differs from the year)."""

@@ -24,6 +24,7 @@ from models.errors import Problem
 from models.money import format_fen
 from models.rules import income as income_rules
 from models.wording import describe
+from ui.emit import emit
 from ui.households.year_facts import MemberYearTable
 from ui.widgets import CodeCombo, ErrorLabel, YesNoCombo
 
@@ -56,7 +57,7 @@ class YearPicker(QWidget):
 
     def _on_index_changed(self, _: int) -> None:
         if self.current():
-            self.year_changed.emit(self.current())
+            emit(self.year_changed, self.current())
 
     def current(self) -> int:
         return self.combo.currentData() or 0
@@ -72,7 +73,7 @@ class YearPicker(QWidget):
         self.combo.blockSignals(False)
         if years:
             self.combo.setCurrentIndex(self.combo.count() - 1)
-            self.year_changed.emit(self.current())
+            emit(self.year_changed, self.current())
 
     def add(self, year: int) -> None:
         if year not in self.years():
@@ -116,7 +117,7 @@ class YearlyTab(QWidget):
                 self.deleted.add(year)
             if not self.picker.years():
                 self._empty()
-            self.changed.emit()
+            emit(self.changed)
 
     def _empty(self) -> None:
         raise NotImplementedError
@@ -188,7 +189,7 @@ class IncomeTab(YearlyTab):
         if year:
             self.by_year[year] = {n: e.text() for n, e in self.edits.items()}
         self.refresh_totals()
-        self.changed.emit()
+        emit(self.changed)
 
     def _on_propose(self) -> None:
         """Fill the year's transfer items from the benefits ledger; nothing is saved until the clerk saves."""
@@ -322,7 +323,7 @@ class AssuranceTab(YearlyTab):
                 "note": self.note.text(),
                 "dangerous_house": self.house.key(),
             }
-            self.changed.emit()
+            emit(self.changed)
 
     def collect(self, household_id: int | None) -> list[Assurance]:
         return [

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
 from models.changes import EVERYTHING
+from models.demo import demo_folder, is_demo_folder
 from models.demo.generator import generate
 from models.errors import CundangError
 from models.services.safety import restore_folder
+from models.storage.database import has_data
 from models.store import Store
 from models.wording import describe
 from ui import look
@@ -31,10 +33,12 @@ def build_app(
     app.setApplicationName("村档")
     app.setOrganizationName("Cundang")
     look.apply(app)
+    if demo_if_empty and not has_data(data_dir):  # the demo in its own folder, never in the data folder
+        data_dir = demo_folder(data_dir)
     store = Store.open(data_dir)
     if demo_if_empty and store.villages.count() == 0:
         generate(store, seed=1)
-    if settings is not None:
+    if settings is not None and not is_demo_folder(data_dir):  # the next start opens real data, never the demo
         settings.setValue("data/last_folder", str(data_dir))
     window = MainWindow(store, AppEvents(), settings)
     return app, window
@@ -75,11 +79,19 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
             QMessageBox.critical(None, "村档无法打开数据", describe(exc))
             print(f"错误：{describe(exc)}", file=sys.stderr)
             return 1
-        if window.store.villages.count() == 0:
-            if FirstStartDialog(window.store).exec() != FirstStartDialog.DialogCode.Accepted:
+        if window.store.villages.count() == 0 and not window.store.config().county_folder:
+            first = FirstStartDialog(window.store)
+            if first.exec() != FirstStartDialog.DialogCode.Accepted:
                 window.store.close()
                 return 0
+            if first.next_folder is not None:  # another folder (an existing one, or the demo's)
+                window.store.close()
+                window.deleteLater()
+                data_dir, restore = first.next_folder, None
+                continue
             window.events.emit_changes(EVERYTHING)
+            if window.store.config().county_folder:
+                window.show_section("上报")
         window.show()
         window.file_menu.backup_if_due()
         code = app.exec()

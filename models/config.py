@@ -36,6 +36,8 @@ class Config:
     loan_max_months: int = 36
     local_hotline: str = ""  # the county's own supervision number, printed beside 12317
     pdf_font: str = ""  # a TrueType font file to embed in every PDF ('' = find one)
+    # 县级汇总: a county's folder holds no village of its own; it opens on the 上报 screen.
+    county_folder: bool = False
 
 
 # The settings a village's package carries to the county: the rules its exit check and its

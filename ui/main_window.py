@@ -85,7 +85,9 @@ class MainWindow(QMainWindow):
         for action in self.households.actions():
             menu.addAction(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.setCurrentRow(SECTIONS.index("贫困户") if self.header.village_id is not None else 0)
+        # A county's folder opens on 上报; a village's on its register (on 村情 before it has one).
+        first = "上报" if store.config().county_folder else "贫困户" if self.header.village_id is not None else "村情"
+        self.nav.setCurrentRow(SECTIONS.index(first))
         body = QHBoxLayout()
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)

@@ -380,6 +380,7 @@ CONFIG = Fields(
     F("loan_max_months", "小额信贷期限不超过", INT, unit="月"),
     F("local_hotline", "本地监督电话", TEXT),
     F("pdf_font", "PDF 字体文件（TrueType）", TEXT),
+    F("county_folder", "县级汇总文件夹（不含本村数据）", FLAG),
 )
 
 # What a village's package carries of the rules it applied: its poverty lines and its exit

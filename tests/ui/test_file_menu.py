@@ -58,3 +58,59 @@ def test_closing_the_window_backs_up_once_a_day(qtbot, window, store):
     window.show()
     window.close()
     assert len(backup.list_backups(backup.backup_dir(store.folder))) == 1
+
+
+def test_enter_on_the_first_start_never_opens_the_demo(qtbot, store):
+    """A clerk who typed the village's facts and pressed Enter gets the village, not the demo."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.conftest import type_text
+    from ui.first_start import FirstStartDialog
+
+    dialog = FirstStartDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.edits["code"], "450123101201")
+    type_text(qtbot, dialog.edits["name"], "新村")
+    qtbot.keyClick(dialog.edits["name"], Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
+    assert [v.name for v in store.villages.all()] == ["新村"] and dialog.next_folder is None
+
+
+def test_the_demo_opens_in_its_own_folder_and_this_one_stays_empty(qtbot, store):
+    from ui.first_start import FirstStartDialog
+
+    dialog = FirstStartDialog(store)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.demo_button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
+    assert store.villages.count() == 0
+    assert dialog.next_folder is not None and "演示村" in dialog.next_folder.name
+    from models.store import Store
+
+    with Store.open(dialog.next_folder) as demo:
+        assert demo.villages.count() == 1
+
+
+def test_a_county_folder_holds_no_village_and_opens_on_the_exchange_screen(qtbot, store):
+    from ui.events import AppEvents
+    from ui.first_start import FirstStartDialog
+    from ui.main_window import SECTIONS, MainWindow
+
+    dialog = FirstStartDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.county_button.click()
+    assert dialog.result() == dialog.DialogCode.Accepted and store.villages.count() == 0
+    assert store.config().county_folder
+    window = MainWindow(store, AppEvents())
+    qtbot.addWidget(window)
+    assert window.nav.currentRow() == SECTIONS.index("上报")
+
+
+def test_open_existing_refuses_a_folder_without_data(qtbot, store, tmp_path):
+    from ui.first_start import FirstStartDialog
+
+    dialog = FirstStartDialog(store)
+    qtbot.addWidget(dialog)
+    (tmp_path / "空").mkdir()
+    dialog.open_existing(str(tmp_path / "空"))
+    assert "没有村档的数据文件" in dialog.error.text() and dialog.next_folder is None

@@ -23,7 +23,10 @@ def test_main_window_opens_on_the_demo_village(qtbot, tmp_path):
     assert not any(isinstance(window.stack.widget(i), QLabel) for i in range(window.stack.count()))  # no placeholder
     window.close()
     assert settings.value("window/geometry") is not None
-    assert settings.value("data/last_folder") == str(tmp_path / "data")
+    # The demo opened in its own folder; the (empty) data folder holds none of it, and the next
+    # start is not sent to the demo.
+    assert "演示村" in str(window.store.folder) and not (tmp_path / "data" / "cundang.db").exists()
+    assert settings.value("data/last_folder") is None
 
 
 def test_chinese_look_is_installed(qtbot, tmp_path):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import paths
 from models.changes import EVERYTHING
 from models.demo import demo_folder, is_demo_folder
-from models.demo.generator import generate
+from models.demo.build import build_demo
 from models.errors import CundangError
 from models.services.safety import restore_folder
 from models.storage.database import has_data
@@ -35,9 +35,9 @@ def build_app(
     look.apply(app)
     if demo_if_empty and not has_data(data_dir):  # the demo in its own folder, never in the data folder
         data_dir = demo_folder(data_dir)
+        if not has_data(data_dir):
+            build_demo(data_dir)
     store = Store.open(data_dir)
-    if demo_if_empty and store.villages.count() == 0:
-        generate(store, seed=1)
     if settings is not None and not is_demo_folder(data_dir):  # the next start opens real data, never the demo
         settings.setValue("data/last_folder", str(data_dir))
     window = MainWindow(store, AppEvents(), settings)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from models import fields
 from models.demo import demo_folder
-from models.demo.generator import generate
+from models.demo.build import build_demo
 from models.domain import Village
 from models.errors import CundangError
 from models.services.assistance import save_config
@@ -115,6 +115,5 @@ class FirstStartDialog(QDialog):
         """The demo village lives in its own folder beside this one; this folder stays empty."""
         self.next_folder = demo_folder(self.store.folder)
         if not has_data(self.next_folder):
-            with Store.open(self.next_folder) as demo:
-                generate(demo, seed=1)
+            build_demo(self.next_folder)
         self.accept()

@@ -10,11 +10,9 @@ from desktop.cli.common import EXIT_ERROR, EXIT_OK, open_store, require_data
 
 
 def demo(folder: Path, args: argparse.Namespace) -> int:
-    from models.demo.generator import generate
-    from models.store import Store
+    from models.demo.build import build_demo
 
-    with Store.open(folder, actor="演示数据生成") as store:
-        summary = generate(store, seed=args.seed, households=args.households, villages=args.villages)
+    summary = build_demo(folder, seed=args.seed, households=args.households, villages=args.villages)
     print(
         f"已生成演示数据：{summary.villages} 个村，{summary.households} 户，{summary.members} 人。数据文件夹：{folder}"
     )

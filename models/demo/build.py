@@ -9,20 +9,21 @@ from pathlib import Path
 
 from models.demo.generator import DemoSummary, generate
 from models.errors import DataFolderNotEmpty
-from models.storage.database import DB_NAME, database_path, has_data
+from models.storage.database import DB_NAME, database_path
 from models.store import Store
 
 BUILDING = ".演示数据生成中"  # inside the data folder while the demo is built
+# Anything ever written to the file but the upgrade reports a new file's migrations leave.
+_WRITTEN = "SELECT count(*) FROM audit_log WHERE table_name <> 'upgrade_reports'"
 
 
 def build_demo(folder: Path, *, seed: int = 1, households: int = 300, villages: int = 1) -> DemoSummary:
     """The demo in ``folder``, or nothing there at all. A folder whose data file has ever been
     written to (a village, a county's poverty line) is refused: the demo replaces no one's data."""
     folder = Path(folder)
-    if has_data(folder):
-        with Store.open(folder) as existing:
-            if existing.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]:
-                raise DataFolderNotEmpty(path=folder)
+    with Store.open(folder) as existing:  # also says, first, when the folder cannot be written
+        if existing.db.execute(_WRITTEN).fetchone()[0]:
+            raise DataFolderNotEmpty(path=folder)
     building = folder / BUILDING
     shutil.rmtree(building, ignore_errors=True)  # what an interrupted build left
     building.mkdir(parents=True)

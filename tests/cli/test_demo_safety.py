@@ -38,7 +38,10 @@ def test_a_killed_demo_leaves_nothing_half_done_and_runs_again(tmp_path):
 
 def test_the_demo_never_writes_over_a_folder_that_holds_anything(tmp_path):
     folder = str(tmp_path / "county")
-    assert cundang("--data", folder, "poverty-line", "set", "--year", "2020", "--province", "贵州省", "4000").returncode == 0
+    assert (
+        cundang("--data", folder, "poverty-line", "set", "--year", "2020", "--province", "贵州省", "4000").returncode
+        == 0
+    )
     refused = cundang("--data", folder, "demo", "--households", "10")
     assert refused.returncode == 1 and "已有数据" in refused.stderr
     with Store.open(folder) as store:

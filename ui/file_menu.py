@@ -104,7 +104,7 @@ class FileMenu(QObject):
             self.window,
             "备份",
             backup_in_worker(self.store.folder, to),
-            self.show_status if quiet else self._backed_up,
+            (lambda _info: self.show_status()) if quiet else self._backed_up,
             self._failed,
             label="正在备份并校验……",
         )

@@ -114,3 +114,11 @@ def test_open_existing_refuses_a_folder_without_data(qtbot, store, tmp_path):
     (tmp_path / "空").mkdir()
     dialog.open_existing(str(tmp_path / "空"))
     assert "没有村档的数据文件" in dialog.error.text() and dialog.next_folder is None
+
+
+def test_the_window_backs_up_at_its_start_after_a_day_without_one(qtbot, window, store):
+    menu = _menu(window)
+    assert menu.backup_if_due()  # none yet: the start makes one, on a worker
+    qtbot.waitUntil(lambda: menu.status.text().startswith("上次备份："), timeout=10_000)
+    assert len(backup.list_backups(backup.backup_dir(store.folder))) == 1
+    assert not menu.backup_if_due()  # one today: none again

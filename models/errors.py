@@ -91,6 +91,45 @@ class DatabaseBusy(StorageError):
     path: Path
 
 
+class DiskFull(StorageError):
+    """The disk holding the data (or the file being written) has no room left."""
+
+    path: Path
+
+
+class DiskIOError(StorageError):
+    """Reading or writing the disk failed, and an integrity check did not find the file damaged."""
+
+    path: Path
+    detail: str
+
+
+class FolderInUse(StorageError):
+    """The folder is open in a window (its window lock is held), so it cannot be replaced."""
+
+    path: Path
+    holder: str
+
+
+class NeedsUpgrade(StorageError):
+    """A file that needs a schema upgrade cannot be opened read-only (only a writer upgrades)."""
+
+    path: Path
+
+
+class ReadOnlyStore(StorageError):
+    """The folder was opened read-only (another window has it open): nothing can be changed."""
+
+    path: Path
+
+
+class EditConflict(StorageError):
+    """A save refused because the record changed after the form read it; ``changes`` words what
+    changed, and who changed it, one line per change."""
+
+    changes: list[str]
+
+
 class UncleanText(CundangError):
     """The audited writer refuses text the normaliser would change: the rule book was bypassed."""
 

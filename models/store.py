@@ -18,7 +18,7 @@ from models.errors import Problem
 from models.storage.assistance import AssistanceRepo
 from models.storage.audit import AuditedWriter
 from models.storage.base import transaction
-from models.storage.database import database_path, open_database
+from models.storage.database import database_path, open_database, open_read_only
 from models.storage.exit_data import ExitDataRepo
 from models.storage.households import HouseholdRepo
 from models.storage.ledgers import LedgerRepo
@@ -50,6 +50,7 @@ class Store:
     def __init__(self, db: Database, folder: Path, *, actor: str | None = None, upgraded: tuple[str, ...] = ()) -> None:
         self.db = db
         self.upgraded = upgraded  # migrations this opening applied to an existing file
+        self.read_only = False
         self.folder = Path(folder)
         self.writer = AuditedWriter(db, actor or default_actor())
         self.villages = VillageRepo(db)
@@ -61,7 +62,13 @@ class Store:
         self.ledgers = LedgerRepo(db)
 
     @classmethod
-    def open(cls, folder: Path | str, *, actor: str | None = None) -> Store:
+    def open(cls, folder: Path | str, *, actor: str | None = None, read_only: bool = False) -> Store:
+        """The folder's store. ``read_only``: for a folder another window has open; every write
+        is refused with ReadOnlyStore (the connection is query-only) and nothing is upgraded."""
+        if read_only:
+            store = cls(open_read_only(folder), Path(folder), actor=actor)
+            store.read_only = True
+            return store
         applied: list[str] = []
         db = open_database(folder, applied)
         return cls(db, Path(folder), actor=actor, upgraded=tuple(applied))

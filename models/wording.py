@@ -153,6 +153,7 @@ _RENDERERS: dict[str, Callable[[Any, Any], str]] = {
     "or_now": lambda v, _: v or "今",
     "years": _year_range,
     "count": lambda v, _: str(len(v)),
+    "lines": lambda v, _: "；".join(v),
     "yuan": lambda v, _: format_fen(v),
     "notice_kind": lambda v, _: codes.NOTICE_KIND.label(v) if v in codes.NOTICE_KIND else v,
     "error": lambda v, _: describe(v).rstrip("。"),
@@ -172,7 +173,31 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     e.NotABackup: (S("“{path}”不是村档的备份或数据文件，不能用来恢复。原来的数据没有被改动。"),),
     e.NewerDatabase: (S("数据文件“{path}”由更新版本的村档创建，请先升级本程序再打开。文件没有被改动。"),),
     e.DataFolderNotWritable: (S("数据文件夹“{path}”无法写入。请换一个文件夹，或检查权限和磁盘空间。"),),
-    e.DatabaseBusy: (S("数据文件“{path}”正被另一个窗口或程序使用，请关闭它后再试。"),),
+    e.DatabaseBusy: (
+        S("数据文件“{path}”正被另一个窗口或程序使用（等了一分钟仍没有轮到），没有写入任何内容。请稍后再试。"),
+    ),
+    e.DiskFull: (S("磁盘已满（“{path}”所在的磁盘），没有写入任何内容，原有数据没有受影响。请腾出磁盘空间后再试。"),),
+    e.DiskIOError: (
+        S(
+            "读写数据文件“{path}”时磁盘出错（{detail}），没有写入任何内容。检查表明数据文件本身没有损坏；"
+            "请检查 U 盘或磁盘是否拔出、连接是否稳定后再试。"
+        ),
+    ),
+    e.FolderInUse: (
+        S("数据文件夹“{path}”正在村档窗口中打开（{holder}），不能恢复。请先关闭那个窗口再恢复。", lambda x: x.holder),
+        S("数据文件夹“{path}”正在村档窗口中打开，不能恢复。请先关闭那个窗口再恢复。"),
+    ),
+    e.NeedsUpgrade: (S("数据文件“{path}”需要先升级才能打开，而只读方式不能升级它。请在另一个窗口关闭后再打开。"),),
+    e.ReadOnlyStore: (
+        S(
+            "数据文件夹“{path}”是以只读方式打开的（它正在另一个窗口中打开），不能修改。要修改，请先关闭另一个窗口，再重新打开。"
+        ),
+    ),
+    e.EditConflict: (
+        S(
+            "没有保存：这户的资料在您打开表单之后被修改过——{changes:lines}。您填写的内容还在表中；请记下要改的内容，关闭表单后重新打开再改。"
+        ),
+    ),
     e.UncleanText: (
         S("“{table:table}”的“{column:column}”含有未经整理的文字（首尾空格、全角数字或控制字符），没有保存。"),
     ),
@@ -400,13 +425,18 @@ def _database(error: sqlite3.Error) -> str:
             if key in text:
                 return f"保存被数据库拒绝：{why}。没有写入任何内容。"
         return "保存被数据库拒绝，没有写入任何内容。"
-    if "locked" in text or "busy" in text:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
         return "数据文件正被另一个窗口或程序使用，请稍后再试。没有写入任何内容。"
-    if "full" in text:
+    if name == "SQLITE_FULL" or "full" in text:
         return "磁盘已满，没有写入任何内容。请腾出磁盘空间后再试。"
-    if "malformed" in text or "not a database" in text:
-        return "数据文件已损坏，无法读取。没有写入任何内容。请从备份恢复：cundang backups 列出备份，cundang restore 备份文件 恢复。"
-    if "readonly" in text or "read-only" in text:
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        # Said before any check has proved it: the clerk is sent to the check, not told it is damaged.
+        return (
+            "读取数据文件时出错，没有写入任何内容。请用“文件”菜单的“检查数据文件”（或 cundang check-db）检查；"
+            "检查确认损坏时，再从备份恢复。"
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
         return "数据文件是只读的，不能写入。请检查文件的权限。"
     return "数据文件读写出错，数据没有被部分写入。请检查磁盘后再试。"
 

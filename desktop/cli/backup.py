@@ -64,11 +64,16 @@ def backups(folder: Path, args: argparse.Namespace) -> int:
 
 def restore(folder: Path, args: argparse.Namespace) -> int:
     """``restore FILE``: check the backup, keep the current data as a safety copy, then restore."""
+    from models.errors import FolderInUse
     from models.services.safety import restore_folder
+    from models.storage.folder_lock import FolderLock
 
     if not require_data(folder):
         return EXIT_ERROR
-    restored, kept = restore_folder(folder, Path(args.file))  # also when the current file is damaged
+    with FolderLock(folder) as lock:  # never pull the file from under an open window
+        if not lock.acquire():
+            raise FolderInUse(path=folder, holder=lock.holder())
+        restored, kept = restore_folder(folder, Path(args.file))  # also when the current file is damaged
     print(f"已恢复 {args.file}（{_counts(restored)}）。恢复前的数据已另存为 {kept}。")
     return EXIT_OK
 

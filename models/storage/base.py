@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from models.domain import Record
+from models.errors import ReadOnlyStore
 
 
 class Repo:
@@ -28,7 +31,9 @@ def transaction(db: Database) -> Iterator[None]:
         with db.atomic():
             yield
         return
-    conn.execute("BEGIN IMMEDIATE")
+    if conn.execute("PRAGMA query_only").fetchone()[0]:  # a folder opened read-only (open elsewhere)
+        raise ReadOnlyStore(path=Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent)
+    begin(conn)
     try:
         yield
     except BaseException:
@@ -36,3 +41,32 @@ def transaction(db: Database) -> Iterator[None]:
             conn.rollback()
         raise
     conn.commit()
+
+
+WAIT_NOTICE_S = 1.0  # after this long waiting for the write lock, the waiting is said
+waiting_listeners: list[Callable[[bool], None]] = []  # told True when a wait starts, False when it ends
+
+
+def begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer's transaction to end. A wait longer than a
+    second is told to ``waiting_listeners`` (the window shows "等待…", the CLI prints it)."""
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    if not waiting_listeners or timeout <= WAIT_NOTICE_S * 1000:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    conn.execute(f"PRAGMA busy_timeout = {int(WAIT_NOTICE_S * 1000)}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if not str(exc).startswith("database is locked"):
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
+    for tell in waiting_listeners:
+        tell(True)
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # the rest of the timeout
+    finally:
+        for tell in waiting_listeners:
+            tell(False)

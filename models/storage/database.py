@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -11,9 +12,15 @@ from sqlite_utils import Database
 
 from models.errors import (
     CorruptDatabase,
+    DatabaseBusy,
     DataFolderNotWritable,
+    DiskFull,
+    DiskIOError,
+    NeedsUpgrade,
     NotADatabase,
+    StorageError,
 )
+from models.storage.folder_lock import OpenLock
 from models.storage.migrations import KNOWN, applied_migrations, migrations
 
 DB_NAME = "cundang.db"
@@ -40,26 +47,96 @@ def open_database(folder: Path | str, applied: list[str] | None = None) -> Datab
     folder = Path(folder)
     _ensure_writable(folder)
     path = database_path(folder)
-    if path.exists() and path.stat().st_size > 0:
-        pending = _inspect(path)
-        if pending:
-            _backup(path, pending)
-            if applied is not None:
-                applied.extend(pending)
-    if not path.exists():  # created for its owner only; SQLite gives its -wal and -shm the same mode
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    conn = sqlite3.connect(str(path), timeout=10)
-    db = Database(conn)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")  # these laptops lose power
-        db.execute("PRAGMA cache_size=-65536")  # 64 MiB: county-sized indexes stay in memory
-        migrations.apply(db)
-        db.execute("PRAGMA foreign_keys=ON")  # after migrations: transform() needs FKs off
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise CorruptDatabase(path=path, detail=str(exc)) from exc
+    # One opener at a time creates, checks and upgrades the file: two imports into a new folder
+    # once met half-way, and one took the other's half-made file for a damaged one.
+    with OpenLock(folder):
+        if path.exists() and path.stat().st_size > 0:
+            pending = _inspect(path)
+            if pending:
+                _backup(path, pending)
+                if applied is not None:
+                    applied.extend(pending)
+        if not path.exists():  # created for its owner only; SQLite gives its -wal and -shm the same mode
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        db = Database(conn)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # these laptops lose power
+            db.execute("PRAGMA cache_size=-65536")  # 64 MiB: county-sized indexes stay in memory
+            migrations.apply(db)
+            db.execute("PRAGMA foreign_keys=ON")  # after migrations: transform() needs FKs off
+        except sqlite3.Error as exc:
+            conn.close()
+            raise storage_error(exc, path) from exc
     return db
+
+
+def open_read_only(folder: Path | str) -> Database:
+    """The folder's database for reading only (another window has it open for writing). Refuses a
+    file that still needs an upgrade: only a writer may upgrade it."""
+    path = database_path(Path(folder))
+    if not (path.exists() and path.stat().st_size > 0):
+        raise NotADatabase(path=path)
+    try:
+        conn = _readonly(path)
+        conn.execute("PRAGMA query_only = ON")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        pending = [name for name in KNOWN if name not in applied_migrations(conn, path, tables)]
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from exc
+    if pending:
+        conn.close()
+        raise NeedsUpgrade(path=path)
+    return Database(conn)
+
+
+BUSY_TIMEOUT_S = 60  # a writer waits this long for another's transaction (a county package takes seconds)
+
+
+def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
+    """The true error behind an SQLite failure: busy, disk full, an I/O error, or (only when an
+    integrity check proves it) a damaged file."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return DatabaseBusy(path=path)
+    if name == "SQLITE_FULL" or "disk is full" in text or _disk_full(path.parent):
+        return DiskFull(path=path.parent)
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return DataFolderNotWritable(path=path, detail="read-only file")
+    if name == "SQLITE_NOTADB" or "not a database" in text:
+        if path.exists() and not _has_sqlite_header(path):
+            return NotADatabase(path=path)
+    verdict = integrity_verdict(path)
+    if verdict not in ("ok", ""):
+        return CorruptDatabase(path=path, detail=verdict)
+    return DiskIOError(path=path, detail=text)
+
+
+def integrity_verdict(path: Path) -> str:
+    """'ok', the first problem the full integrity check finds, or '' when the check itself could
+    not run (the disk failing, the file busy): then nothing is proved either way."""
+    try:
+        conn = _readonly(path, immutable=not _in_use(path))  # creates no side files of its own
+    except sqlite3.Error:
+        return ""
+    try:
+        return str(conn.execute("PRAGMA integrity_check(1)").fetchone()[0])
+    except sqlite3.Error as exc:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return str(exc)
+        return ""
+    finally:
+        conn.close()
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 1 << 20
+    except OSError:
+        return False
 
 
 def _ensure_writable(folder: Path) -> None:
@@ -79,6 +156,11 @@ def _readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
 
 
+def _in_use(path: Path) -> bool:
+    """Whether another connection may be live: the file has its -wal or -shm beside it."""
+    return any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
+
+
 def _inspect(path: Path) -> list[str]:
     """Read-only checks of an existing file; returns the migrations it still needs."""
     # The header is checked by SQLite itself ("file is not a database"), never by opening the
@@ -88,11 +170,10 @@ def _inspect(path: Path) -> list[str]:
     # With no -wal/-shm beside it, nobody has the file open and it is complete: read it as
     # immutable, which creates no side files. With them, another connection may be live: read
     # normally, and never delete a side file (another process may be using it).
-    in_use = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
     try:
-        conn = _readonly(path, immutable=not in_use)
+        conn = _readonly(path, immutable=not _in_use(path))
     except sqlite3.Error as exc:
-        raise CorruptDatabase(path=path, detail=str(exc)) from exc
+        raise storage_error(exc, path) from exc
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not tables:
@@ -107,10 +188,9 @@ def _inspect(path: Path) -> list[str]:
         elif "villages" in tables:
             conn.execute("SELECT count(*) FROM villages").fetchone()
         return [name for name in KNOWN if name not in applied]
-    except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) and not _has_sqlite_header(path):
-            raise NotADatabase(path=path) from exc
-        raise CorruptDatabase(path=path, detail=str(exc)) from exc
+    except sqlite3.Error as exc:
+        conn.close()
+        raise storage_error(exc, path) from exc
     finally:
         conn.close()
 

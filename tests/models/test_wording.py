@@ -125,6 +125,7 @@ PER_CLASS = {
     "NothingToNotice": {"kind": "exit"},
     "LoanBeyondPolicy": {"value": 10_000_000, "limit": 5_000_000},
     "VillageLineDiffers": {"village_fen": 380_000, "county_fen": 400_000},
+    "EditConflict": {"changes": ["王会计 于 2026-12-01 09:30:00 修改了 户（住址）"]},
     "VillageSettingDiffers": {"name": "exit_criteria", "village": '["income", "food"]', "county": '["income"]'},
 }
 

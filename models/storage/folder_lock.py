@@ -1,0 +1,135 @@
+"""Operating-system locks on files of the data folder: who has the folder open, and one opener at a time.
+
+The lock is the kernel's (flock on Linux, a locked byte on Windows), so it goes with the process:
+a power cut or a killed program never leaves a stale lock behind. Beside it a small note says
+who holds it (computer, user, since when) for the message a second window shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+from models.errors import DatabaseBusy
+
+WINDOW_LOCK = ".cundang.lock"  # held by a window for as long as it has the folder open
+OPEN_LOCK = ".cundang-open.lock"  # held for a moment by whoever creates, checks or upgrades the file
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+class FileLock:
+    """An exclusive lock on one file; ``acquire`` waits up to ``wait`` seconds (0: try once)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self, wait: float = 0.0) -> bool:
+        if self._fd is not None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + wait
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                return False
+            time.sleep(0.05)
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor gives the lock back on both systems
+            self._fd = None
+
+    def __enter__(self) -> FileLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class OpenLock(FileLock):
+    """Creating, checking and upgrading the data file, one process at a time (two imports into a
+    new folder once met half-way through creating it, and one called the other's file damaged)."""
+
+    def __init__(self, folder: Path | str, *, wait: float = 60.0) -> None:
+        super().__init__(Path(folder) / OPEN_LOCK)
+        self.wait = wait
+
+    def __enter__(self) -> OpenLock:
+        if not self.acquire(self.wait):
+            raise DatabaseBusy(path=self.path.parent)
+        return self
+
+
+class FolderLock(FileLock):
+    """The folder a window has open. A second window finds it held and says by whom."""
+
+    def __init__(self, folder: Path | str) -> None:
+        super().__init__(Path(folder) / WINDOW_LOCK)
+        self.note = Path(folder) / (WINDOW_LOCK + ".who")
+
+    def acquire(self, wait: float = 0.0) -> bool:
+        if not super().acquire(wait):
+            return False
+        try:
+            who = {
+                "computer": socket.gethostname(),
+                "user": os.environ.get("CUNDANG_USER") or _user(),
+                "pid": os.getpid(),
+                "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            }
+            fd = os.open(self.note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(who, f, ensure_ascii=False)
+        except OSError:
+            pass  # the note only words the message; the lock is what counts
+        return True
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def holder(self) -> str:
+        """Who holds the folder, in words ("电脑 X 上的用户 Y，自 2026-12-01 09:30 起"), or ""."""
+        try:
+            who = json.loads(self.note.read_text(encoding="utf-8"))
+            return f"电脑“{who['computer']}”上的用户“{who['user']}”，自 {who['since']} 起"
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""
+
+
+def _user() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # no user name set at all
+        return "?"

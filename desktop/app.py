@@ -13,19 +13,26 @@ from desktop import paths
 from models.changes import EVERYTHING
 from models.demo import demo_folder, is_demo_folder
 from models.demo.build import build_demo
-from models.errors import CundangError
+from models.errors import CundangError, DataFolderNotWritable
 from models.services.safety import restore_folder
 from models.storage.database import has_data
+from models.storage.folder_lock import FolderLock
 from models.store import Store
 from models.wording import describe
 from ui import look
 from ui.events import AppEvents
 from ui.first_start import FirstStartDialog
+from ui.folder_in_use import ask_read_only
 from ui.main_window import MainWindow
 
 
 def build_app(
-    argv: list[str], data_dir: Path, *, demo_if_empty: bool = False, settings: QSettings | None = None
+    argv: list[str],
+    data_dir: Path,
+    *,
+    demo_if_empty: bool = False,
+    settings: QSettings | None = None,
+    read_only: bool = False,
 ) -> tuple[QApplication, MainWindow]:
     """The application and its main window, without entering the event loop (tests use this)."""
     app = QApplication.instance() or QApplication(argv)
@@ -35,10 +42,12 @@ def build_app(
     look.apply(app)
     if demo_if_empty and not has_data(data_dir):  # the demo in its own folder, never in the data folder
         data_dir = demo_folder(data_dir)
-        if not has_data(data_dir):
+        if not has_data(data_dir) and not read_only:
             build_demo(data_dir)
-    store = Store.open(data_dir)
-    if settings is not None and not is_demo_folder(data_dir):  # the next start opens real data, never the demo
+    store = Store.open(data_dir, read_only=read_only)
+    if (
+        settings is not None and not read_only and not is_demo_folder(data_dir)
+    ):  # the next start opens real data, never the demo
         settings.setValue("data/last_folder", str(data_dir))
     window = MainWindow(store, AppEvents(), settings)
     return app, window
@@ -67,19 +76,32 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
     remembered = settings.value("data/last_folder")
     data_dir = paths.data_folder(explicit_dir, remembered=str(remembered) if remembered else None)
     restore: Path | None = None
+    lock: FolderLock | None = None
     while True:
+        if demo_if_empty and not has_data(data_dir):
+            data_dir = demo_folder(data_dir)
+        if lock is not None:
+            lock.release()
+        lock, read_only = _lock_folder(data_dir)
+        if lock is None or read_only is None:
+            return 0 if read_only is None else 1
+        if restore is not None and read_only:
+            QMessageBox.warning(None, "没有恢复", "数据文件夹正在另一个窗口中打开，不能恢复。请先关闭那个窗口。")
+            restore = None
         if restore is not None:
             try:
                 restore_folder(data_dir, restore)
             except CundangError as exc:
                 QMessageBox.warning(None, "没有恢复", describe(exc))
         try:
-            app, window = build_app(sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings)
+            app, window = build_app(
+                sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings, read_only=read_only
+            )
         except Exception as exc:
             QMessageBox.critical(None, "村档无法打开数据", describe(exc))
             print(f"错误：{describe(exc)}", file=sys.stderr)
             return 1
-        if window.store.villages.count() == 0 and not window.store.config().county_folder:
+        if not read_only and window.store.villages.count() == 0 and not window.store.config().county_folder:
             first = FirstStartDialog(window.store)
             if first.exec() != FirstStartDialog.DialogCode.Accepted:
                 window.store.close()
@@ -102,5 +124,25 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if following is None:
+            lock.release()
             return code
         data_dir, restore = following
+
+
+def _lock_folder(folder: Path) -> tuple[FolderLock | None, bool | None]:
+    """The folder's window lock, and whether the window is read-only. When another window holds
+    the folder, the clerk chooses read-only or to quit; (None, None) is a quit, (None, False) a
+    folder that cannot even hold the lock (said already)."""
+    lock = FolderLock(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if lock.acquire():
+            return lock, False
+    except OSError as exc:
+        message = describe(DataFolderNotWritable(path=folder, detail=exc.strerror or str(exc)))
+        QMessageBox.critical(None, "村档无法打开数据", message)
+        print(f"错误：{message}", file=sys.stderr)
+        return None, False
+    if ask_read_only(folder, lock.holder()):
+        return lock, True  # not held: only the window that holds it writes
+    return None, None

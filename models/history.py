@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -71,6 +72,22 @@ def _what(table: str, row: Mapping[str, Any], names: Mapping[tuple[str, object],
         procedure = str(row.get("procedure", ""))
         return f"{base} {render(table, 'procedure', procedure)} {codes_step(procedure, str(row.get('step', '')))}"
     return base
+
+
+def local_time(at: str) -> str:
+    """A stored UTC time as the clerk's clock shows it."""
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return at
+
+
+def in_words(change: Change) -> str:
+    """One change as a line: “张三 于 2026-12-01 09:30:00 修改了 家庭成员 李四（联系电话）”."""
+    labels = "、".join(f.label for f in change.fields)
+    return f"{change.actor} 于 {local_time(change.at)} {change.action}了 {change.what}" + (
+        f"（{labels}）" if labels else ""
+    )
 
 
 def codes_step(procedure: str, step: str) -> str:

@@ -1,5 +1,6 @@
-"""The 文件 menu (打开数据文件夹…, 新建…, 立即备份, 备份到U盘…, 从备份恢复…, 退出) and the backup line
-of the status bar: when the last backup was made, in red after seven days without one."""
+"""The 文件 menu (打开数据文件夹…, 新建…, 立即备份, 备份到U盘…, 从备份恢复…, 检查数据文件, 退出) and the
+backup line of the status bar: when the last backup was made, in red after seven days without one
+(or, in a read-only window, that it is read-only)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ from models.wording import describe
 from ui.workers import run_with_progress
 
 SECOND_TARGET = "backup/second"  # QSettings key: the folder (a USB stick) the clerk chose
+
+
+def check_in_worker(folder: Path):
+    """A worker function: the full check on its own read-only connection."""
+
+    def work(progress, cancelled):
+        with Store.open(folder, read_only=True) as store:
+            return safety.full_check(store)
+
+    return work
 
 
 def backup_in_worker(folder: Path, to: Path | None = None):
@@ -49,6 +60,7 @@ class FileMenu(QObject):
             ("backup", "立即备份", self.backup, None),
             ("backup_to", "备份到U盘…", self.backup_to, None),
             ("restore", "从备份恢复…", self.restore, None),
+            ("check", "检查数据文件", self.check, None),
             ("quit", "退出", window.close, QKeySequence.StandardKey.Quit),
         ):
             action = QAction(text, window)
@@ -57,13 +69,20 @@ class FileMenu(QObject):
             action.triggered.connect(slot)
             menu.addAction(action)
             self.actions[key] = action
-            if key in ("new", "restore"):
+            if key in ("new", "check"):
                 menu.addSeparator()
+        if store.read_only:  # the other window backs up; a restore would pull the file from under it
+            for key in ("new", "backup", "backup_to", "restore"):
+                self.actions[key].setEnabled(False)
         self.show_status()
 
     # --- The status line ---------------------------------------------------------------
 
     def show_status(self, today: dt.date | None = None) -> None:
+        if self.store.read_only:
+            self.status.setText("只读：这个数据文件夹正在另一个窗口中打开，这里只能查看，不能修改")
+            self.status.setStyleSheet("color: #c62828;")
+            return
         today = today or dt.date.today()
         last = safety.last_backup(self.store.folder)
         if safety.backup_stale(self.store.folder, today):
@@ -112,13 +131,19 @@ class FileMenu(QObject):
     def backup_if_due(self, now: dt.datetime | None = None) -> bool:
         """At the window's start: the day's backup when none was made today or the day before."""
         now = now or dt.datetime.now()
-        if self.store.villages.count() == 0 or not safety.backup_due(self.store.folder, now, closing=False):
+        if (
+            self.store.read_only
+            or self.store.villages.count() == 0
+            or not safety.backup_due(self.store.folder, now, closing=False)
+        ):
             return False
         self.backup(quiet=True)
         return True
 
     def backup_on_close(self, now: dt.datetime | None = None) -> None:
         """When the window closes: once a day, and to the chosen USB stick when it is there."""
+        if self.store.read_only:
+            return
         second = self.settings.value(SECOND_TARGET) if self.settings is not None else None
         self.status.setText("正在备份……")
         QApplication.processEvents()
@@ -139,6 +164,25 @@ class FileMenu(QObject):
         if self.settings is not None:
             self.settings.setValue(SECOND_TARGET, chosen)
         self.backup(Path(chosen))
+
+    def check(self) -> None:
+        """The full check (every page, the references, the audit trail's guards), in words."""
+        self.worker = run_with_progress(
+            self.window,
+            "检查数据文件",
+            check_in_worker(self.store.folder),
+            self._checked,
+            self._check_failed,
+            label="正在逐页检查数据文件……",
+        )
+
+    def _check_failed(self, error: BaseException) -> None:
+        if not isinstance(error, Cancelled):
+            QMessageBox.warning(self.window, "检查没有完成", describe(error))
+
+    def _checked(self, report) -> None:
+        box = QMessageBox.information if report.ok else QMessageBox.warning
+        box(self.window, "检查数据文件", "\n".join(report.lines))
 
     def _backed_up(self, info) -> None:
         self.show_status()

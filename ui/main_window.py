@@ -26,6 +26,7 @@ from ui.ledgers.screen import LedgerScreen
 from ui.plans_screen import PlanScreen
 from ui.print_screen import PrintScreen
 from ui.village_screen import VillageScreen
+from ui.waiting import WaitingNotice
 
 SECTIONS = ("村情", "贫困户", "帮扶", "一户一策", "台账", "公示与打印", "上报", "统计")
 
@@ -49,7 +50,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.events = events
         self.settings = settings
-        self.setWindowTitle(f"村档 — {store.folder}")
+        self.setWindowTitle(f"村档 — {store.folder}" + ("（只读）" if store.read_only else ""))
         self.header = Header(store, events)
         self.nav = QListWidget()
         self.nav.addItems(SECTIONS)
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.households.request_show.connect(lambda: self.show_section("贫困户"))
         self.next_start: tuple[Path, Path | None] | None = None  # (folder, backup to restore) after closing
         self.file_menu = FileMenu(self, store, settings)
+        self.waiting = WaitingNotice(self)
         menu = self.menuBar().addMenu("贫困户(&H)")
         for action in self.households.actions():
             menu.addAction(action)

@@ -6,13 +6,14 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from models import codes
+from models import codes, history
 from models.changes import Changes
 from models.domain import MEMBER_YEAR_FACTS, Assurance, Household, Income, Member, MemberEvent, MemberYear, StatusEvent
 from models.errors import (
     CundangError,
     DuplicateHouseholdNo,
     DuplicateIdNumber,
+    EditConflict,
     ExitCheckFailed,
     HeadCount,
     MemberAlreadyLeft,
@@ -442,6 +443,14 @@ def _upsert_year(store: Store, record: Income | Assurance, existing: Income | As
     return existing.id
 
 
+def _refuse_if_changed(store: Store, household_id: int, read_at: int) -> None:
+    entries = store.households.changed_since(household_id, read_at)
+    if entries:
+        changes = [history.in_words(c) for c in history.describe_entries(entries)]
+        more = f"等共 {len(changes)} 处" if len(changes) > 3 else ""
+        raise EditConflict(changes=changes[:3] + ([more] if more else []))
+
+
 def save_household_file(
     store: Store,
     household: Household,
@@ -453,6 +462,7 @@ def save_household_file(
     delete_assurances: Sequence[int] = (),
     member_years: Sequence[MemberYear] = (),
     backfill_reason: str | None = None,
+    read_at: int | None = None,
     today: dt.date | None = None,
 ) -> Changes:
     """What the household form saves: the household, its members, and its yearly income and
@@ -460,7 +470,11 @@ def save_household_file(
 
     A new household starts as an applicant (未识别: its 识别程序 comes next). ``backfill_reason``
     makes it 补录, a household identified earlier and entered now: it needs its 识别年度 and the
-    reason, which the 识别 event keeps."""
+    reason, which the 识别 event keeps.
+
+    ``read_at`` is the audit trail's last entry when the form read the household: a save is
+    refused with EditConflict when anything it saves has changed since (another form, window or
+    program), so nobody's edit is silently overwritten."""
     new = household.id is None
     household, members = _as_new(household, members) if new else _as_update(store, household, members)
     applicant = new and backfill_reason is None
@@ -487,6 +501,8 @@ def save_household_file(
         else:
             assert household.id is not None
             hid = household.id
+            if read_at is not None:  # under the write lock: nothing can change between check and write
+                _refuse_if_changed(store, hid, read_at)
             _write_update(store, household, members, today=today)
         for year in delete_incomes:
             found_income = store.households.income(hid, year)

@@ -15,7 +15,15 @@ def test_the_file_menu_comes_first_with_its_actions(window):
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus[0] == "文件(&F)"
     texts = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
-    assert texts == ["打开数据文件夹…", "新建…", "立即备份", "备份到U盘…", "从备份恢复…", "退出"]
+    assert texts == ["打开数据文件夹…", "新建…", "立即备份", "备份到U盘…", "从备份恢复…", "检查数据文件", "退出"]
+
+
+def test_the_full_check_runs_from_the_menu_and_says_its_verdict(qtbot, window, monkeypatch):
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    _menu(window).actions["check"].trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert "数据文件逐页检查：完好" in told[0] and "结论：数据完好" in told[0]
 
 
 def test_backup_now_is_verified_and_the_status_line_follows(qtbot, window, store, monkeypatch):

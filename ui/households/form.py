@@ -215,6 +215,7 @@ class HouseholdForm(QDialog):
     # --- Loading ----------------------------------------------------------------------
 
     def load(self) -> None:
+        read_at = self.store.households.last_change()  # before reading: a save refuses what changed since
         if self.household_id is None:
             village = self.store.villages.get(self.village_id)
             assert village.id is not None  # read from the database
@@ -250,6 +251,7 @@ class HouseholdForm(QDialog):
         self.member_errors.set_error("")
         self.member_view.resizeColumnsToContents()
         self._initial = self._raw()
+        self.read_at = read_at
 
     def _refresh_state(self) -> None:
         saved = self.household_id is not None
@@ -307,6 +309,7 @@ class HouseholdForm(QDialog):
                     delete_assurances=sorted(self.assurance.deleted),
                     member_years=self.assurance.member_years.collect(),
                     backfill_reason=self.backfill_reason.text() if self.backfill.isChecked() else None,
+                    read_at=self.read_at,
                 )
             except ValidationFailed as exc:
                 problems = exc.problems

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from models.fields import views
-from models.history import Change, describe_entries
+from models.history import Change, describe_entries, local_time
 from models.store import Store
 
 HEADERS = views.HISTORY.headers(*views.HISTORY)
-
-
-def local_time(at: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return at
 
 
 class HistoryTab(QWidget):

@@ -43,6 +43,7 @@ class HouseholdListScreen(QWidget):
         super().__init__()
         self.store, self.events = store, events
         self.village_id: int | None = None
+        self._forms: dict[int, HouseholdForm] = {}  # the open form of each household
         self.model = HouseholdTableModel(store.register)
 
         self.search = QLineEdit()
@@ -194,8 +195,15 @@ class HouseholdListScreen(QWidget):
         return self.model.household_id(index.row()) if index.isValid() else None
 
     def open_household(self, household_id: int | None) -> HouseholdForm | None:
+        """The household's form; one per household: opening it again brings the open one forward
+        (a double-click also activates the row, and two forms once lost an edit between them)."""
         if household_id is None or self.village_id is None:
             return None
+        open_form = self._forms.get(household_id)
+        if open_form is not None:
+            open_form.raise_()
+            open_form.activateWindow()
+            return open_form
         return self._show_form(
             HouseholdForm(self.store, self.events, village_id=self.village_id, household_id=household_id, parent=self)
         )
@@ -210,8 +218,18 @@ class HouseholdListScreen(QWidget):
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.setWindowModality(Qt.WindowModality.ApplicationModal)
         form.saved.connect(self._select)
+        form.saved.connect(lambda household_id, f=form: self._forms.setdefault(household_id, f))  # a new one, saved
+        if form.household_id is not None:
+            self._forms[form.household_id] = form
+        form.finished.connect(lambda _code, f=form: self._forget_form(f))
+        form.destroyed.connect(lambda *_args, f=form: self._forget_form(f))
         form.show()
         return form
+
+    def _forget_form(self, form: HouseholdForm) -> None:
+        for household_id, open_form in list(self._forms.items()):
+            if open_form is form:
+                del self._forms[household_id]
 
     def _select(self, household_id: int) -> None:
         row = self.model.row_of(household_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QRect, QSize, Qt
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from models.errors import CundangError
 from models.fields import views
-from models.files import atomic_file
+from models.files import atomic_file, preview_folder
 from models.store import Store
 from models.wording import describe
 from printing.fonts import find_font
@@ -48,7 +47,7 @@ class PrintScreen(QWidget):
         super().__init__()
         self.store, self.events = store, events
         self.village_id: int | None = None
-        self.tmp = tempfile.TemporaryDirectory(prefix="cundang-print-")
+        self.tmp = preview_folder()  # removed on close; a killed program's is removed at the next start
         self.current: Path | None = None
         self.worker: Worker | None = None
         self.progress: QProgressDialog | None = None

@@ -125,8 +125,16 @@ COMMANDS = {
 }
 
 
+def _say_waiting(started: bool) -> None:
+    if started:
+        print("等待另一个窗口或程序写完……", file=sys.stderr, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from models.files import use_private_temp
+
+    use_private_temp()
     folder = data_folder(args.data)
     command = args.command or "gui"
     try:
@@ -135,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run(args.data, demo_if_empty=getattr(args, "demo_if_empty", False))
         if command in COMMANDS:
+            from models.storage.base import waiting_listeners
+
+            waiting_listeners.append(_say_waiting)
             module, function = COMMANDS[command]
             return int(getattr(importlib.import_module(f"desktop.cli.{module}"), function)(folder, args))
     except CliExit as stop:

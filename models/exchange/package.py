@@ -20,10 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from models.config import EXIT_SETTINGS, to_settings
-from models.exchange.xlsx import refuse_unwritable
+from models.exchange.xlsx import refuse_unwritable, save_workbook
 from models.fields import RECORDS, Fields, FieldSpec, ref_header, views
 from models.fields.records import HOUSEHOLD
-from models.files import atomic_file
 from models.rules.values import to_text
 from models.store import Store
 from models.wording import step_label
@@ -340,5 +339,4 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
             # Plain strings are written as strings; only a leading '=' would make openpyxl write a formula.
             # Empty cells are left out (read back as ""): far fewer cells to write and to read.
             ws.append([*(None if not v else text(ws, v) if v[0] == "=" else v for v in row), row_hash(row)])
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -36,8 +37,7 @@ def write_table(
     wb = Workbook()
     wb.remove(wb.active)
     count = add_sheet(wb, sheet, headers, rows, footer)
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)
     return count
 
 
@@ -53,8 +53,17 @@ def write_sheets(
     wb.remove(wb.active)
     for name, headers, rows, *footer in sheets:
         add_sheet(wb, name, headers, rows, footer[0] if footer else ())
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)
+
+
+def save_workbook(wb: Workbook, path: Path | str) -> None:
+    """The workbook made whole in memory, then written in one go through a temporary file. On a
+    full disk openpyxl's zip writer, left half-open, printed tracebacks when it was collected;
+    a plain write fails with one OSError and leaves nothing behind."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with atomic_file(path) as tmp, open(tmp, "wb") as f:
+        f.write(buffer.getbuffer())
 
 
 def add_sheet(

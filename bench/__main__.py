@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import county, exchange, ledgers, printing
+from bench import backup, county, exchange, ledgers, printing
 from models.storage.database import has_data
 
 
@@ -36,6 +36,7 @@ def main(argv: list[str]) -> int:
         figures.update(printing.print_village())
         figures.update(exchange.export_village_figure())
         figures.update(exchange.import_county(data, Path(tmp) / "exchange"))
+        figures.update(backup.backup_county(data))
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

@@ -3,15 +3,17 @@ that checks the backup first and keeps the current file as a safety copy."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import BackupBroken, NotABackup, NotADatabase
-from models.files import atomic_file
+from models.files import TEMP_PREFIX, remove_leftovers
 from models.storage.migrations import applied_migrations
 
 BACKUP_DIR = "备份"  # inside the data folder; a second target (a USB stick) may be chosen too
@@ -23,7 +25,8 @@ COUNT_LABELS = {"villages": "村", "households": "户", "members": "人", "audit
 REASON_LABELS = {"": "", "import": "导入前", "restore": "恢复前", "upgrade": "升级前"}
 # The audit trail's guards: the triggers that make it append-only (models/storage/migrations.py).
 AUDIT_GUARDS = ("audit_log_no_update", "audit_log_never_deleted")
-_NAME = re.compile(r"^cundang-(\d{8})-(\d{6})(?:-(\w+))?\.db$")
+# cundang-20261201-180000.db, cundang-20261201-180000_2-import.db (older copies: …-import2.db)
+_NAME = re.compile(r"^cundang-(\d{8})-(\d{6})(?:_\d+)?(?:-([a-z]+)\d*)?\.db$")
 
 
 @dataclass(frozen=True)
@@ -49,19 +52,21 @@ def take_backup(
 ) -> BackupInfo:
     """Copy the open database into ``target`` (a folder), verify the copy (integrity_check, and
     the record counts of the source at the moment of the copy), and only then give it its name.
-    A copy that fails verification is removed and BackupBroken raised."""
+    A copy that fails verification is removed and BackupBroken raised. The temporary copy is
+    named like every temporary file (``files.atomic_file``), so one a killed run left is cleared
+    by the next backup into the folder."""
     now = now or dt.datetime.now()
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    suffix = f"-{reason}" if reason else ""
-    final = target / f"cundang-{now:%Y%m%d-%H%M%S}{suffix}.db"
-    n = 1
-    while final.exists():  # two in one second (a test, a quick second click)
-        n += 1
-        final = target / f"cundang-{now:%Y%m%d-%H%M%S}{suffix}{n}.db"
-    with atomic_file(final) as tmp:
+    remove_leftovers(target)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix="-backup.db", dir=target)
+    os.close(fd)
+    os.chmod(tmp, 0o600)
+    try:
         dest = sqlite3.connect(tmp)
         try:
+            dest.execute("PRAGMA journal_mode=OFF")  # a copy nobody uses yet: no journal, one sync at the end
+            dest.execute("PRAGMA synchronous=OFF")
             conn.execute("BEGIN")  # the counts and the copy see the same state
             try:
                 expected = counts(conn)
@@ -69,10 +74,42 @@ def take_backup(
             finally:
                 conn.execute("COMMIT")
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            dest.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # the check reads every page once
             _verify(dest, Path(tmp), expected)
         finally:
             dest.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        final = _claim_name(Path(tmp), target, f"cundang-{now:%Y%m%d-%H%M%S}", f"-{reason}" if reason else "")
+    except BaseException:
+        for side in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.remove(tmp + side)
+        raise
     return BackupInfo(final, now, final.stat().st_size, expected, reason)
+
+
+MMAP_BYTES = 1 << 32
+
+
+def _claim_name(tmp: Path, target: Path, stem: str, suffix: str) -> Path:
+    """Give the verified copy its dated name without ever replacing another backup: two in one
+    second (two processes, a quick second click) get _2, _3…. A hard link claims a name atomically;
+    where the disk has none (a FAT32 USB stick) the name is checked, then the file renamed."""
+    for n in range(1, 1000):
+        final = target / f"{stem}{f'_{n}' if n > 1 else ''}{suffix}.db"
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            continue
+        except OSError:
+            if final.exists():
+                continue
+            os.replace(tmp, final)
+            return final
+        os.remove(tmp)
+        return final
+    raise FileExistsError(str(target / f"{stem}{suffix}.db"))
 
 
 def _verify(conn: sqlite3.Connection, path: Path, expected: dict[str, int] | None = None) -> dict[str, int]:
@@ -125,7 +162,11 @@ def list_backups(target: Path) -> list[BackupInfo]:
                 conn.close()
         except sqlite3.DatabaseError:
             found = {}
-        out.append(BackupInfo(path, taken, path.stat().st_size, found, (match[3] or "").rstrip("0123456789")))
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:  # rotated away by another process meanwhile
+            continue
+        out.append(BackupInfo(path, taken, size, found, match[3] or ""))
     return sorted(out, key=lambda b: (b.taken, b.path.name), reverse=True)
 
 
@@ -157,7 +198,8 @@ def rotate(target: Path) -> list[Path]:
     keep = to_keep(backups)
     gone = [b.path for b in backups if b.path not in keep]
     for path in gone:
-        os.remove(path)
+        with contextlib.suppress(FileNotFoundError):  # another process rotating the same folder
+            os.remove(path)
     return gone
 
 

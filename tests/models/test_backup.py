@@ -201,3 +201,14 @@ def test_rotation_keeps_the_newest_three_copies_of_each_kind(tmp_path):
         "cundang-20261106-120000-import.db",
         "cundang-20261107-120000-import.db",
     ]
+
+
+def test_a_killed_backups_temporary_copy_is_cleared_by_the_next(demo_store, tmp_path):
+    target = tmp_path / "b"
+    target.mkdir()
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = target / f".~cundang-{finished.stdout.strip()}-abcd-backup.db"
+    left.write_bytes(b"half a copy of personal data")
+    (target / (left.name + "-journal")).write_bytes(b"x")
+    info = backup.take_backup(demo_store.db.conn, target)
+    assert sorted(p.name for p in target.iterdir()) == [info.path.name]

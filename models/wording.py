@@ -195,7 +195,8 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     ),
     e.EditConflict: (
         S(
-            "没有保存：这户的资料在您打开表单之后被修改过——{changes:lines}。您填写的内容还在表中；请记下要改的内容，关闭表单后重新打开再改。"
+            "这户的资料在您打开表单之后被修改过——{changes:lines}。这次没有保存，您填写的内容还在表中；"
+            "请记下要改的内容，关闭表单后重新打开再改。"
         ),
     ),
     e.UncleanText: (

@@ -121,7 +121,7 @@ def test_a_save_over_a_change_made_since_reading_is_refused_and_names_who(demo_s
     with pytest.raises(EditConflict) as refused:
         svc.save_household_file(demo_store, typed, f.members, read_at=read_at)
     text = describe(refused.value)
-    assert "王会计" in text and "住址" in text and "您填写的内容还在表中" in text
+    assert "王会计" in text and "住址" in text and "没有保存" in text and "您填写的内容还在表中" in text
     stored = demo_store.households.file(f.household.id)
     assert stored.household.address == "新的住址 8 号"  # the other save is not lost
     assert stored.household.phone == f.household.phone  # and this one wrote nothing

@@ -80,6 +80,7 @@ def test_a_second_window_is_offered_read_only_and_cannot_write(qtbot, store, mon
         qtbot.addWidget(window)
         assert "只读" in window.windowTitle() and "只读" in window.file_menu.status.text()
         assert not window.file_menu.actions["restore"].isEnabled()
+        assert not window.households.new_button.isEnabled()
         QTimer.singleShot(100, lambda: QApplication.activeModalWidget().quit_button.click())
         assert app_module._lock_folder(store.folder) == (None, None)  # 退出
         window.store.close()

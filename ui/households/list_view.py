@@ -128,6 +128,10 @@ class HouseholdListScreen(QWidget):
         self.open_button.clicked.connect(lambda: self.open_household(self.selected_id()))
         self.export_button.clicked.connect(self.export)
         events.data_changed.connect(self._on_data_changed)
+        if store.read_only:  # a folder open in another window: look, print and export only
+            self.new_button.setEnabled(False)
+            self.new_action.setEnabled(False)
+            self.new_button.setToolTip("只读打开：不能新建户")
 
     def actions(self) -> list[QAction]:
         return [self.new_action, self.find_action, self.export_action]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QEventLoop, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from models.errors import Cancelled, CundangError
 from models.services import safety
@@ -141,18 +141,41 @@ class FileMenu(QObject):
         return True
 
     def backup_on_close(self, now: dt.datetime | None = None) -> None:
-        """When the window closes: once a day, and to the chosen USB stick when it is there."""
+        """When the window closes: once a day, and to the chosen USB stick when it is there. On a
+        worker with a progress dialog (a county's copy and check take half a minute); the window
+        waits for it, so the copy is whole before the program ends."""
         if self.store.read_only:
             return
         second = self.settings.value(SECOND_TARGET) if self.settings is not None else None
+        now = now or dt.datetime.now()
+        if self.store.villages.count() == 0 or not safety.backup_due(self.store.folder, now, closing=True):
+            if not (second and Path(str(second)).is_dir()):
+                return
+        folder, target = self.store.folder, Path(str(second)) if second else None
+
+        def work(progress, cancelled):
+            with Store.open(folder) as store:  # the worker's own connection
+                return safety.daily_backup(store, now, closing=True, second=target)
+
         self.status.setText("正在备份……")
-        QApplication.processEvents()
-        try:
-            safety.daily_backup(
-                self.store, now or dt.datetime.now(), closing=True, second=Path(str(second)) if second else None
-            )
-        except CundangError as exc:  # a failed backup must not stop the window closing; it says why
-            QMessageBox.warning(self.window, "关闭时的备份没有完成", describe(exc))
+        loop = QEventLoop()
+        failed: list[BaseException] = []
+
+        def fail(error: BaseException) -> None:
+            failed.append(error)
+            loop.quit()
+
+        self.worker = run_with_progress(
+            self.window,
+            "关闭前的备份",
+            work,
+            lambda _info: loop.quit(),
+            fail,
+            label="正在备份并校验，请稍候……",
+        )
+        loop.exec()
+        if failed and not isinstance(failed[0], Cancelled):  # a failed backup must not stop the window closing
+            QMessageBox.warning(self.window, "关闭时的备份没有完成", describe(failed[0]))
 
     def backup_to(self, folder: str | None = None) -> None:
         remembered = self.settings.value(SECOND_TARGET) if self.settings is not None else None

@@ -60,8 +60,21 @@ def test_new_refuses_a_folder_that_holds_data(window, store, monkeypatch):
     assert said and "已有村档的数据" in said[0] and window.next_start is None
 
 
-def test_closing_the_window_backs_up_once_a_day(qtbot, window, store):
+def test_closing_the_window_backs_up_once_a_day(qtbot, window, store, monkeypatch):
+    import threading
+
+    from models.services import safety
+
+    threads = []
+    real = safety.daily_backup
+
+    def spy(*args, **kwargs):  # the real backup, noting the thread it runs on
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(safety, "daily_backup", spy)
     window.close()
+    assert threads and threads[0] is not threading.main_thread()  # a worker: the window never freezes
     assert len(backup.list_backups(backup.backup_dir(store.folder))) == 1
     window.show()
     window.close()

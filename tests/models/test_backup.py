@@ -87,6 +87,7 @@ def test_backup_backups_restore_and_check_db_from_the_command_line(demo_store, t
     assert _cli("--data", folder, "backup", "--to", str(usb)).returncode == 0
     [listed] = json.loads(_cli("--data", folder, "backups", "--json").stdout)
     assert listed["counts"]["households"] > 0
+    stats_before = _cli("--data", folder, "stats", "--json").stdout
     with Store.open(folder) as store:
         svc.save_household_file(
             store, new_household(store, store.villages.all()[0], "9001", identified_year=None), family(901)
@@ -96,6 +97,7 @@ def test_backup_backups_restore_and_check_db_from_the_command_line(demo_store, t
     assert restored.returncode == 0 and "已恢复" in restored.stdout, restored.stderr
     with Store.open(folder) as store:
         assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] == changed - 1
+    assert _cli("--data", folder, "stats", "--json").stdout == stats_before
     safety = [b for b in json.loads(_cli("--data", folder, "backups", "--json").stdout) if b["reason"] == "restore"]
     assert safety and safety[0]["counts"]["households"] == changed  # what was replaced is kept
 
@@ -113,7 +115,7 @@ def test_the_data_file_and_every_export_are_for_their_owner_only(tmp_path):
 
     demo = tmp_path / "demo"
     assert _cli("--data", str(demo), "demo", "--households", "5").returncode == 0
-    for name in ("cundang.db", "cundang.db-wal", "cundang.db-shm"):
+    for name in ("cundang.db", "cundang.db-wal", "cundang.db-shm", ".cundang-open.lock"):
         if (demo / name).exists():
             assert stat.S_IMODE(os.stat(demo / name).st_mode) == 0o600, name
     with Store.open(demo) as store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +15,7 @@ from models import codes, idnumber
 from models.demo import names
 from models.domain import Village
 from models.errors import DataFolderNotEmpty
+from models.process import end_with_parent
 from models.rules.assistance import CAUSE_MEASURES
 from models.storage.audit import uuid7
 from models.storage.base import transaction
@@ -108,7 +110,7 @@ def generate(
         plans: Iterable[dict[str, list[dict]]] = map(plan_village, jobs)
         pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=1)
+        pool = ProcessPoolExecutor(max_workers=1, initializer=end_with_parent, initargs=(os.getpid(),))
         plans = _prefetched(pool, jobs)
     try:
         for k, plan in enumerate(plans):

@@ -6,9 +6,26 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from models.store import Store
 from tests.cli.test_cli import ROOT, cundang
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []  # no /proc (not Linux): nothing to watch
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_a_killed_demo_leaves_nothing_half_done_and_runs_again(tmp_path):
@@ -24,8 +41,14 @@ def test_a_killed_demo_leaves_nothing_half_done_and_runs_again(tmp_path):
     while not (building.exists() and building.stat().st_size > 1_000_000) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the demo finished before it could be interrupted"
+    workers = _children(proc.pid)
+    assert workers or not Path("/proc").exists()  # the demo plans villages in a worker
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 10  # its worker does not outlive it (one once hung on for good)
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(w)]
     if (folder / "cundang.db").exists():  # the data folder holds no part of the demo
         with Store.open(folder) as store:
             assert store.villages.count() == 0

@@ -119,7 +119,7 @@ def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPac
     """Everything about the file on its own; the county checks follow in package_import."""
     out = CheckedPackage(str(path))
     try:
-        grids = {g.name: g for g in read_file(path)}
+        grids = {g.name: g for g in read_file(path, xlsx_only=True)}
     except FileRefused as refused:
         out.add("", None, "", "", refusal(refused))  # the problem's file column names the file
         return out

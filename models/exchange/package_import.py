@@ -11,16 +11,18 @@ import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from models.config import to_settings
-from models.errors import CundangError, InvalidSetting, VillageLineDiffers, VillageSettingDiffers
+from models.errors import CundangError, FileRefused, InvalidSetting, VillageLineDiffers, VillageSettingDiffers
 from models.exchange import package as pkg
 from models.exchange.package_check import CheckedPackage, check_file
 from models.exchange.problems import WARNING, RowProblem
 from models.money import format_fen
+from models.process import end_with_parent
 from models.rules import members as member_rules
 from models.rules.ledgers import loan_warnings
 from models.rules.settings import setting_value
@@ -29,7 +31,7 @@ from models.storage.audit import NEVER_DELETED
 from models.storage.base import transaction
 from models.storage.year_facts import seed_member_years, seed_village_years
 from models.store import Store
-from models.wording import describe
+from models.wording import describe, refusal
 
 IMPORTED, UNCHANGED, CHECKED, REFUSED, SKIPPED = "已导入", "无变化", "检查通过", "已拒绝", "已取消"
 
@@ -97,23 +99,105 @@ def import_packages(
         if progress:
             progress(len(files), len(files), "")
         return outcomes
+    return _in_workers(store, files, workers, dry_run, accept_modified, progress, cancelled)
+
+
+def _in_workers(
+    store: Store,
+    files: list[str],
+    workers: int,
+    dry_run: bool,
+    accept_modified: bool,
+    progress: Callable[[int, int, str], None] | None,
+    cancelled: Callable[[], bool],
+) -> list[Outcome]:
+    """The files in a pool of worker processes. A worker that dies (a file that makes the
+    reader abort, or memory running out) breaks the pool: the files it could have been reading
+    are then read again one at a time in a worker of their own, so that only the file that kills
+    a worker a second time is refused; the rest go on in a fresh pool, and every file's outcome
+    is returned."""
     results: dict[int, Outcome] = {}
     context = multiprocessing.get_context("spawn")  # no fork of a process that runs Qt threads
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_open_worker_store, initargs=(str(store.folder), store.writer.actor)
-    ) as pool:
-        futures = {pool.submit(_import_in_worker, path, dry_run, accept_modified): i for i, path in enumerate(files)}
-        for done, future in enumerate(as_completed(futures), 1):
-            results[futures[future]] = future.result()
-            if progress:
-                progress(done, len(files), Path(files[futures[future]]).name)
-            if cancelled():
-                pool.shutdown(wait=True, cancel_futures=True)
-                for f, i in futures.items():  # files already under way finish whole
-                    if f.done() and not f.cancelled() and i not in results:
-                        results[i] = f.result()
-                break
+
+    def pool(size: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            size,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(str(store.folder), store.writer.actor, os.getpid()),
+        )
+
+    def finished(i: int) -> bool:
+        if progress:
+            progress(len(results), len(files), Path(files[i]).name)
+        return cancelled()
+
+    todo = list(range(len(files)))
+    stop = False
+    while todo and not stop:
+        broken = False
+        with pool(workers) as running:
+            futures = {running.submit(_import_in_worker, files[i], dry_run, accept_modified): i for i in todo}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                except MemoryError:
+                    results[i] = _refused_file(files[i], "out_of_memory")
+                if finished(i):
+                    stop = True
+                    running.shutdown(wait=True, cancel_futures=True)
+                    break
+            for f, i in futures.items():  # files already under way finish whole
+                if i not in results and f.done() and not f.cancelled() and f.exception() is None:
+                    results[i] = f.result()
+        unfinished = [i for i in todo if i not in results]
+        if not broken:
+            break
+        # Work goes to the workers in the order given: those under way when one died are the
+        # first unfinished ones (each worker's file, and as many queued again plus one).
+        suspects, todo = unfinished[: 2 * workers + 1], unfinished[2 * workers + 1 :]
+        alone: ProcessPoolExecutor | None = None
+        try:
+            for i in suspects:
+                if stop:
+                    break
+                alone = alone or pool(1)
+                try:
+                    results[i] = alone.submit(_import_in_worker, files[i], dry_run, accept_modified).result()
+                except BrokenProcessPool:  # the second death, with this file alone: it is the cause
+                    results[i] = _refused_file(files[i], "worker_died")
+                    alone.shutdown(wait=True)
+                    alone = None
+                except MemoryError:
+                    results[i] = _refused_file(files[i], "out_of_memory")
+                stop = finished(i)
+        finally:
+            if alone is not None:
+                alone.shutdown(wait=True)
     return [results.get(i, Outcome(p, SKIPPED)) for i, p in enumerate(files)]
+
+
+def _start_worker(folder: str, actor: str, parent: int) -> None:
+    """A worker's stderr goes nowhere: a reader that aborts (calamine when memory runs out)
+    writes its dying words there, and the death is reported with the file's outcome instead.
+    Python's own errors come back with the outcomes. No Rust backtraces either: one printed
+    while memory runs out can deadlock the dying worker (seen with RUST_BACKTRACE=1), which
+    would hang the import instead of ending the worker."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    end_with_parent(parent)  # a killed import leaves no worker behind
+    _open_worker_store(folder, actor)
+
+
+def _refused_file(path: str, reason: str) -> Outcome:
+    message = refusal(FileRefused(path=path, reason=reason, detail=""))
+    return Outcome(path, REFUSED, problems=[RowProblem(path, "", None, "", "", message)])
 
 
 _WORKER_STORE: Store | None = None

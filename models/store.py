@@ -16,7 +16,7 @@ from models import config as config_module
 from models.changes import Changes
 from models.errors import Problem
 from models.storage.assistance import AssistanceRepo
-from models.storage.audit import AuditedWriter
+from models.storage.audit import AuditedWriter, last_change
 from models.storage.base import transaction
 from models.storage.database import database_path, open_database, open_read_only
 from models.storage.exit_data import ExitDataRepo
@@ -99,6 +99,10 @@ class Store:
             raise
         op.tables = frozenset(self.writer.touched)
         self.writer.touched = outer | self.writer.touched
+
+    def last_change(self) -> int:
+        """The audit trail's newest entry (a form notes it when it reads; see services.conflicts)."""
+        return last_change(self.db)
 
     def config(self) -> config_module.Config:
         """The settings in force: stored values over the visible defaults."""

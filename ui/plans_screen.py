@@ -209,6 +209,7 @@ class PlanScreen(LazyVillage, QWidget):
         return self.store.households.members(hid) if hid else []
 
     def load(self) -> None:
+        self.read_at = self.store.last_change()  # a save refuses what changed after this
         self.error.set_error("")
         self.table.setRowCount(0)
         self.loaded = None
@@ -316,7 +317,7 @@ class PlanScreen(LazyVillage, QWidget):
         try:
             if problems:
                 raise ValidationFailed(problems)
-            changes = save_plan(self.store, plan, measures)
+            changes = save_plan(self.store, plan, measures, read_at=self.read_at)
         except ValidationFailed as exc:
             self.error.set_error("未保存：\n" + "\n".join(describe_problem(p) for p in exc.problems))
             return False

@@ -46,6 +46,7 @@ class PovertyLineDialog(QDialog):
 
     def __init__(self, store: Store, province: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.read_at = store.last_change()  # a save refuses what changed after this
         self.store = store
         self.setWindowTitle("扶贫标准（元/人·年）")
         self.changes = Changes()
@@ -120,10 +121,11 @@ class PovertyLineDialog(QDialog):
                 line_fen=parse_yuan(self.amount.text()),
                 source=self.source.text(),
             )
-            self.changes |= save_poverty_line(self.store, line)
+            self.changes |= save_poverty_line(self.store, line, read_at=self.read_at)
         except CundangError as exc:
             self.error.set_error(describe(exc))
             return
+        self.read_at = self.store.last_change()  # the dialog stays open for the next line
         self.error.set_error("")
         self.refresh()
 
@@ -141,6 +143,7 @@ class ConfigDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.read_at = store.last_change()  # a save refuses what changed after this
         self.store = store
         self.changes = Changes()
         self.setWindowTitle("设置")
@@ -273,7 +276,7 @@ class ConfigDialog(QDialog):
             config.pdf_font = self.pdf_font.text().strip()
             if config.pdf_font:
                 load_ttf(config.pdf_font)  # refuse a file that cannot be embedded, now rather than at printing
-            self.changes = save_config(self.store, config)
+            self.changes = save_config(self.store, config, read_at=self.read_at)
         except CundangError as exc:  # FontUnusable is one: a damaged font file says so
             self.error.set_error(describe(exc))
             return

@@ -137,6 +137,7 @@ class VillageScreen(QWidget):
             self.set_village(self.village.id)  # an import or another window changed it
 
     def set_village(self, village_id: int | None) -> None:
+        self.read_at = self.store.last_change()  # a save refuses what changed after this
         self.village = self.store.villages.get(village_id) if village_id is not None else None
         self.setEnabled(self.village is not None)
         if self.village is not None:
@@ -161,7 +162,7 @@ class VillageScreen(QWidget):
         try:
             if problems:
                 raise ValidationFailed(problems)
-            changes = update_village(self.store, village, self.groups.groups())
+            changes = update_village(self.store, village, self.groups.groups(), read_at=self.read_at)
         except ValidationFailed as exc:
             rest = self.errors.show(exc.problems)
             self.groups.error.set_error("\n".join(describe_problem(p) for p in rest))

@@ -49,6 +49,7 @@ class VillageYears(QGroupBox):
 
     def load(self, village_id: int) -> None:
         self.village_id = village_id
+        self.read_at = self.store.last_change()  # a save refuses what changed after this
         rows = self.store.villages.years(village_id)
         fill(self.table, [(r.year, r.population_total or "", r.agri_population or "") for r in rows])
         self._show_year()
@@ -72,7 +73,9 @@ class VillageYears(QGroupBox):
             if problems:
                 raise ValidationFailed(problems)
             changes = save_village_year(
-                self.store, VillageYear(village_id=self.village_id, year=self.year.value(), **values)
+                self.store,
+                VillageYear(village_id=self.village_id, year=self.year.value(), **values),
+                read_at=self.read_at,
             )
         except ValidationFailed as exc:
             self.error.set_error("\n".join(describe_problem(p) for p in exc.problems))

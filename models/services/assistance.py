@@ -27,6 +27,7 @@ from models.rules import exit_check, procedures, records
 from models.rules.members import id_facts
 from models.rules.settings import check_config, notice_floor
 from models.rules.values import parse_date
+from models.services.conflicts import refuse_if_changed
 from models.store import Store
 
 
@@ -63,10 +64,11 @@ def check_cadre(store: Store, cadre: Cadre, *, today: dt.date | None = None) -> 
     return cadre, problems
 
 
-def save_cadre(store: Store, cadre: Cadre, *, today: dt.date | None = None) -> Changes:
+def save_cadre(store: Store, cadre: Cadre, *, read_at: int | None = None, today: dt.date | None = None) -> Changes:
     cadre, problems = check_cadre(store, cadre, today=today)
     raise_problems(problems)
     with store.operation() as op:
+        refuse_if_changed(store, read_at, ("cadres", cadre.id))  # a form's save: nothing changed since it read
         if cadre.id is None:
             cid = store.writer.insert("cadres", cadre.to_record())["id"]
         else:
@@ -219,7 +221,9 @@ def check_plan(
     return plan, ready, problems
 
 
-def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: dt.date | None = None) -> Changes:
+def save_plan(
+    store: Store, plan: Plan, measures: Sequence[Measure], *, read_at: int | None = None, today: dt.date | None = None
+) -> Changes:
     """A household's plan for a year with its measures, all validated, then written together.
     Measures no longer listed are deleted (audited)."""
     plan, measures, problems = check_plan(plan, measures, today=today)
@@ -239,6 +243,16 @@ def save_plan(store: Store, plan: Plan, measures: Sequence[Measure], *, today: d
     else:
         measures = [dataclasses.replace(m, id=None) for m in measures]
     with store.operation() as op:
+        refuse_if_changed(
+            store,
+            read_at,
+            ("plans", existing.id if existing else None),
+            {"measures": ("plan_id", existing.id if existing else None)},
+        )
+        if read_at is not None and existing is None:  # another window made this plan meanwhile
+            refuse_if_changed(
+                store, read_at, None, {"plans": ("household_id", plan.household_id)}
+            )  # a form's save: nothing changed since it read
         if existing is None:
             plan_id = store.writer.insert("plans", dataclasses.replace(plan, id=None, uuid="").to_record())["id"]
             kept: set[int] = set()
@@ -279,11 +293,16 @@ def copy_plan(store: Store, household_id: int, from_year: int, to_year: int) -> 
 # --- Poverty lines and settings ----------------------------------------------------
 
 
-def save_poverty_line(store: Store, line: PovertyLine, *, today: dt.date | None = None) -> Changes:
+def save_poverty_line(
+    store: Store, line: PovertyLine, *, read_at: int | None = None, today: dt.date | None = None
+) -> Changes:
     line, problems = records.check("poverty_lines", line, today=today)
     raise_problems(problems)
     existing = store.assistance.poverty_line(line.year, line.province)
     with store.operation() as op:
+        refuse_if_changed(
+            store, read_at, ("poverty_lines", existing.id if existing else None)
+        )  # a form's save: nothing changed since it read
         if existing is None:
             lid = store.writer.insert("poverty_lines", dataclasses.replace(line, id=None, uuid="").to_record())["id"]
         else:
@@ -299,10 +318,11 @@ def delete_poverty_line(store: Store, line_id: int) -> Changes:
     return op.changes(line_id)
 
 
-def save_config(store: Store, config: config_module.Config) -> Changes:
+def save_config(store: Store, config: config_module.Config, *, read_at: int | None = None) -> Changes:
     check_config(config)
     defaults = config_module.to_settings(config_module.Config())
     with store.operation() as op:
+        refuse_if_changed(store, read_at, None, {"settings": None})  # a form's save: nothing changed since it read
         for key, value in config_module.to_settings(config).items():
             existing = store.assistance.setting_id(key)
             if existing is None:

@@ -6,14 +6,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from models import codes, history
+from models import codes
 from models.changes import Changes
 from models.domain import MEMBER_YEAR_FACTS, Assurance, Household, Income, Member, MemberEvent, MemberYear, StatusEvent
 from models.errors import (
     CundangError,
     DuplicateHouseholdNo,
     DuplicateIdNumber,
-    EditConflict,
     ExitCheckFailed,
     HeadCount,
     MemberAlreadyLeft,
@@ -27,9 +26,12 @@ from models.errors import (
 from models.rules import members as member_rules
 from models.rules import records, register
 from models.rules.values import check_year, parse_date
+from models.services.conflicts import refuse_if_changed
 from models.storage.year_facts import seed_member_years, set_member_year
 from models.store import Store
 
+# What the household form saves besides the household itself (a save refuses their changes too).
+_FILE_PARTS = ("members", "incomes", "assurances", "member_years")
 # Set only by events, never by a form.
 _EVENT_FIELDS = {"status", "exit_year", "village_id"}
 _MEMBER_EVENT_FIELDS = {"left_date", "left_kind", "joined_date", "household_id", "village_id"}
@@ -443,14 +445,6 @@ def _upsert_year(store: Store, record: Income | Assurance, existing: Income | As
     return existing.id
 
 
-def _refuse_if_changed(store: Store, household_id: int, read_at: int) -> None:
-    entries = store.households.changed_since(household_id, read_at)
-    if entries:
-        changes = [history.in_words(c) for c in history.describe_entries(entries)]
-        more = f"等共 {len(changes)} 处" if len(changes) > 3 else ""
-        raise EditConflict(changes=changes[:3] + ([more] if more else []))
-
-
 def save_household_file(
     store: Store,
     household: Household,
@@ -502,7 +496,7 @@ def save_household_file(
             assert household.id is not None
             hid = household.id
             if read_at is not None:  # under the write lock: nothing can change between check and write
-                _refuse_if_changed(store, hid, read_at)
+                refuse_if_changed(store, read_at, ("households", hid), {t: ("household_id", hid) for t in _FILE_PARTS})
             _write_update(store, household, members, today=today)
         for year in delete_incomes:
             found_income = store.households.income(hid, year)

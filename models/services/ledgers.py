@@ -24,13 +24,19 @@ from models.errors import (
 from models.rules import ledgers as ledger_rules
 from models.rules import records
 from models.rules.ledgers import finding_dates, paid_after_start, proposed_transfer_income
+from models.services.conflicts import refuse_if_changed
 from models.store import Store
 
 # --- 扶贫项目资金台账 ----------------------------------------------------------------
 
 
 def save_project(
-    store: Store, project: Project, beneficiary_ids: Sequence[int], *, today: dt.date | None = None
+    store: Store,
+    project: Project,
+    beneficiary_ids: Sequence[int],
+    *,
+    read_at: int | None = None,
+    today: dt.date | None = None,
 ) -> Changes:
     """A project and its beneficiary households (registered households of its village only)."""
     project, p = records.check("projects", project, today=today)
@@ -53,6 +59,12 @@ def save_project(
             p.append(Problem(("projects", "start_date"), error))
     raise_problems(p)
     with store.operation() as op:
+        refuse_if_changed(
+            store,
+            read_at,
+            ("projects", project.id),
+            {t: ("project_id", project.id) for t in ("project_beneficiaries", "disbursements")},
+        )  # a form's save: nothing changed since it read
         if project.id is None:
             pid = store.writer.insert("projects", project.to_record())["id"]
             existing: dict[int, int] = {}
@@ -132,7 +144,7 @@ def add_benefit(store: Store, benefit: Benefit, village_id: int, *, today: dt.da
     return op.changes(bid)
 
 
-def save_loan(store: Store, loan: Loan, *, today: dt.date | None = None) -> Changes:
+def save_loan(store: Store, loan: Loan, *, read_at: int | None = None, today: dt.date | None = None) -> Changes:
     """A 小额信贷 of a registered household (new or corrected). Beyond 5万元 or 3 years (the
     settings) it is kept with a warning the clerk sees."""
     assert loan.household_id is not None
@@ -151,6 +163,7 @@ def save_loan(store: Store, loan: Loan, *, today: dt.date | None = None) -> Chan
     ]
     warnings = raise_problems(problems)
     with store.operation() as op:
+        refuse_if_changed(store, read_at, ("loans", loan.id))  # a form's save: nothing changed since it read
         if loan.id is None:
             lid = store.writer.insert("loans", dataclasses.replace(loan, uuid="").to_record())["id"]
         else:

@@ -11,6 +11,7 @@ from models.domain import VILLAGE_YEAR_FACTS, Group, Village, VillageYear
 from models.errors import DuplicateVillage, GroupInUse, Problem, raise_problems
 from models.rules import records
 from models.rules.register import repeated_group
+from models.services.conflicts import refuse_if_changed
 from models.storage.year_facts import set_village_year
 from models.store import Store
 
@@ -46,12 +47,17 @@ def create_village(store: Store, village: Village, group_names: list[str]) -> Ch
     return op.changes(row["id"])
 
 
-def save_village_year(store: Store, fact: VillageYear, *, today: dt.date | None = None) -> Changes:
+def save_village_year(
+    store: Store, fact: VillageYear, *, read_at: int | None = None, today: dt.date | None = None
+) -> Changes:
     """A year's population (年度动态调整 for the village: a past year corrected, or a year
     confirmed); 贫困发生率 of that year and of the years after it without their own reads it."""
     fact, problems = records.check("village_years", fact, today=today)
     raise_problems(problems)
     with store.operation() as op:
+        refuse_if_changed(
+            store, read_at, None, {"village_years": ("village_id", fact.village_id)}
+        )  # a form's save: nothing changed since it read
         set_village_year(store.db, store.writer, fact)
     return op.changes(fact.village_id)
 
@@ -66,7 +72,7 @@ def _population_of_this_year(store: Store, village: Village) -> None:
     set_village_year(store.db, store.writer, fact)
 
 
-def update_village(store: Store, village: Village, groups: list[Group]) -> Changes:
+def update_village(store: Store, village: Village, groups: list[Group], *, read_at: int | None = None) -> Changes:
     """Save the village's facts and its groups: renamed, added, reordered or (if empty) removed."""
     if village.id is None:
         raise ValueError("update_village needs a saved village")
@@ -75,6 +81,9 @@ def update_village(store: Store, village: Village, groups: list[Group]) -> Chang
     stored = {g.id: g for g in store.villages.groups(village.id)}
     kept = {g.id for g in groups if g.id is not None}
     with store.operation() as op:
+        refuse_if_changed(
+            store, read_at, ("villages", village.id), {"village_groups": ("village_id", village.id)}
+        )  # a form's save: nothing changed since it read
         values = {k: v for k, v in replace(village).to_record().items() if k not in ("uuid", "is_demo")}
         store.writer.update("villages", village.id, values)
         _population_of_this_year(store, village)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
@@ -282,3 +282,38 @@ class AuditedWriter:
             self._log_rows("delete", table, row_id, row_id, self._clock())
             self.db.execute(f"DELETE FROM [{table}] WHERE id = ?", [row_id])
             self.touched.add(table)
+
+
+def last_change(db: Database) -> int:
+    """The audit trail's newest entry: a form notes it when it reads what it will save."""
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
+
+
+def changed_since(
+    db: Database, since: int, record: tuple[str, int] | None = None, parts: Mapping[str, tuple[str, int] | None] = {}
+) -> list[tuple]:
+    """Audit rows after entry ``since`` of a record (table, id) and of its parts: rows of a table
+    whose column holds the record's id ({"measures": ("plan_id", 7)}), or any row (None).
+    Deleted rows included. (at, actor, action, table_name, before, after), oldest first."""
+    where: list[str] = []
+    params: list[object] = [since]
+    if record is not None:
+        where.append("(table_name = ? AND record_id = ?)")
+        params += [record[0], record[1]]
+    for table, owner in parts.items():
+        if owner is None:
+            where.append("table_name = ?")
+            params.append(table)
+        else:
+            where.append(f"(table_name = ? AND json_extract(coalesce(after, before), '$.{owner[0]}') = ?)")
+            params += [table, owner[1]]
+    if not where:
+        return []
+    return [
+        tuple(r)
+        for r in db.execute(
+            "SELECT at, actor, action, table_name, before, after FROM audit_log"
+            f" WHERE id > ? AND ({' OR '.join(where)}) ORDER BY id",
+            params,
+        )
+    ]

@@ -130,26 +130,6 @@ class HouseholdRepo(Repo):
             )
         ]
 
-    def last_change(self) -> int:
-        """The audit trail's newest entry: a form notes it when it reads a household."""
-        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0])
-
-    def changed_since(self, household_id: int, since: int) -> list[tuple]:
-        """Audit rows after entry ``since`` of what the household form saves (the household, its
-        members, incomes, 两不愁三保障 and members' yearly facts), deleted rows included:
-        (at, actor, action, table_name, before, after)."""
-        return [
-            tuple(r)
-            for r in self.db.execute(
-                """SELECT at, actor, action, table_name, before, after FROM audit_log
-               WHERE id > :since AND table_name IN ('households', 'members', 'incomes', 'assurances', 'member_years')
-                 AND CASE WHEN table_name = 'households' THEN record_id
-                          ELSE json_extract(coalesce(after, before), '$.household_id') END = :h
-               ORDER BY id""",
-                {"since": since, "h": household_id},
-            )
-        ]
-
     def member_names(self, member_ids: list[int]) -> dict[int, str]:
         if not member_ids:
             return {}

@@ -113,7 +113,7 @@ def _a_household(store):
 
 
 def test_a_save_over_a_change_made_since_reading_is_refused_and_names_who(demo_store, tmp_path):
-    read_at = demo_store.households.last_change()
+    read_at = demo_store.last_change()
     f = _a_household(demo_store)
     with Store.open(demo_store.folder, actor="王会计") as other:  # another window saves the address
         svc.save_household_file(other, dataclasses.replace(f.household, address="新的住址 8 号"), f.members)
@@ -126,7 +126,7 @@ def test_a_save_over_a_change_made_since_reading_is_refused_and_names_who(demo_s
     assert stored.household.address == "新的住址 8 号"  # the other save is not lost
     assert stored.household.phone == f.household.phone  # and this one wrote nothing
     # Read again, the same save goes through.
-    again = demo_store.households.last_change()
+    again = demo_store.last_change()
     svc.save_household_file(
         demo_store, dataclasses.replace(stored.household, phone="13800000000"), stored.members, read_at=again
     )
@@ -135,7 +135,7 @@ def test_a_save_over_a_change_made_since_reading_is_refused_and_names_who(demo_s
 
 
 def test_a_change_to_another_household_is_no_conflict(demo_store):
-    read_at = demo_store.households.last_change()
+    read_at = demo_store.last_change()
     ids = [r[0] for r in demo_store.db.execute("SELECT id FROM households ORDER BY id LIMIT 2")]
     other = demo_store.households.file(ids[1])
     svc.save_household_file(demo_store, dataclasses.replace(other.household, address="别户的住址"), other.members)
@@ -144,3 +144,51 @@ def test_a_change_to_another_household_is_no_conflict(demo_store):
         demo_store, dataclasses.replace(mine.household, address="本户的住址"), mine.members, read_at=read_at
     )
     assert demo_store.households.get(ids[0]).address == "本户的住址"
+
+
+def _conflicts_then_saves(store, first_save, second_save):
+    """``first_save(other, read_at)`` by another window, then ``second_save(store, read_at)`` with
+    what this form read before it: refused; read again, the same save goes through."""
+    read_at = store.last_change()
+    with Store.open(store.folder, actor="王会计") as other:
+        first_save(other)
+    with pytest.raises(EditConflict) as refused:
+        second_save(store, read_at)
+    assert "王会计" in describe(refused.value)
+    second_save(store, store.last_change())
+
+
+def test_every_form_save_refuses_a_change_made_since_reading(demo_store):
+    from models.domain import Measure
+    from models.services import assistance as asv
+    from models.services import villages as vsv
+
+    store = demo_store
+    village = store.villages.all()[0]
+    groups = store.villages.groups(village.id)
+    _conflicts_then_saves(
+        store,
+        lambda other: vsv.update_village(other, dataclasses.replace(village, name="改过的村名"), groups),
+        lambda s, at: vsv.update_village(s, village, groups, read_at=at),
+    )
+    cadre = store.assistance.cadres(village.id)[0]
+    _conflicts_then_saves(
+        store,
+        lambda other: asv.save_cadre(other, dataclasses.replace(cadre, phone="13700000000")),
+        lambda s, at: asv.save_cadre(s, dataclasses.replace(cadre, unit="县教育局"), read_at=at),
+    )
+    hid = store.db.execute("SELECT household_id FROM plans ORDER BY id LIMIT 1").fetchone()[0]
+    plan = store.db.execute("SELECT year FROM plans WHERE household_id = ? ORDER BY id LIMIT 1", [hid]).fetchone()[0]
+    stored = store.assistance.plan(hid, plan)
+    measures = store.assistance.measures(stored.id)
+    _conflicts_then_saves(
+        store,
+        lambda other: asv.save_plan(other, stored, [*measures, Measure(category="health", content="另一窗口加的措施")]),
+        lambda s, at: asv.save_plan(s, stored, measures, read_at=at),
+    )
+    config = store.config()
+    _conflicts_then_saves(
+        store,
+        lambda other: asv.save_config(other, dataclasses.replace(config, notice_days=9)),
+        lambda s, at: asv.save_config(s, dataclasses.replace(config, notice_days=8), read_at=at),
+    )

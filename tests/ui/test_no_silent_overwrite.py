@@ -106,3 +106,15 @@ def test_a_save_that_waits_for_another_writer_says_so(qtbot, window, store, vill
     assert waiting.MESSAGE in seen and seen[-1] == ""  # said while waiting, cleared after
     assert store.households.get(hid).address == "等过的住址"
     assert QApplication.overrideCursor() is None or QApplication.overrideCursor().shape() != Qt.CursorShape.WaitCursor
+
+
+def test_the_village_screen_refuses_to_overwrite_another_windows_change(qtbot, window, store, village):
+    screen = window.village_screen
+    screen.set_village(village.id)
+    with Store.open(store.folder, actor="王会计") as other:
+        from models.services.villages import update_village
+
+        update_village(other, dataclasses.replace(village, name="另一窗口改的村名"), other.villages.groups(village.id))
+    assert screen.save() is False
+    assert "王会计" in screen.groups.error.text()
+    assert store.villages.get(village.id).name == "另一窗口改的村名"  # not overwritten

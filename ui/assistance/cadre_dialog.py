@@ -20,6 +20,7 @@ CADRE_FIELDS = ("name", "sex", "id_number", "phone", "unit", "unit_type", "posit
 class CadreDialog(QDialog):
     def __init__(self, store: Store, cadre: Cadre, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.read_at = store.last_change()  # a save refuses what changed after this
         self.store, self.cadre = store, cadre
         self.changes = Changes()
         self.setWindowTitle("帮扶干部" if cadre.id else "添加帮扶干部")
@@ -54,7 +55,7 @@ class CadreDialog(QDialog):
         try:
             if problems:
                 raise ValidationFailed(problems)
-            self.changes = save_cadre(self.store, cadre)
+            self.changes = save_cadre(self.store, cadre, read_at=self.read_at)
         except ValidationFailed as exc:
             self.errors.show(exc.problems)
             return

@@ -215,7 +215,7 @@ class HouseholdForm(QDialog):
     # --- Loading ----------------------------------------------------------------------
 
     def load(self) -> None:
-        read_at = self.store.households.last_change()  # before reading: a save refuses what changed since
+        read_at = self.store.last_change()  # before reading: a save refuses what changed since
         if self.household_id is None:
             village = self.store.villages.get(self.village_id)
             assert village.id is not None  # read from the database

@@ -30,6 +30,7 @@ LOAN_FIELDS = (
 class LoanDialog(QDialog):
     def __init__(self, store: Store, household_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.read_at = store.last_change()  # a save refuses what changed after this
         self.store, self.household_id = store, household_id
         self.changes = Changes()
         self.setWindowTitle("登记小额信贷")
@@ -56,7 +57,7 @@ class LoanDialog(QDialog):
         try:
             if problems:
                 raise ValidationFailed(problems)
-            self.changes = save_loan(self.store, loan)
+            self.changes = save_loan(self.store, loan, read_at=self.read_at)
         except ValidationFailed as exc:
             self.errors.show(exc.problems)
             return False

@@ -63,6 +63,7 @@ class ProjectDialog(QDialog):
 
     def __init__(self, store: Store, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.read_at = store.last_change()  # a save refuses what changed after this
         self.store, self.project = store, project
         self.setWindowTitle("扶贫项目")
         self.summary = ErrorLabel()
@@ -113,7 +114,7 @@ class ProjectDialog(QDialog):
         try:
             if problems:
                 raise ValidationFailed(problems)
-            self.changes = save_project(self.store, project, self.chosen())
+            self.changes = save_project(self.store, project, self.chosen(), read_at=self.read_at)
         except ValidationFailed as exc:
             self.errors.show(exc.problems)
             return

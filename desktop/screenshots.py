@@ -26,6 +26,7 @@ from ui import look
 from ui.assistance.cadre_dialog import CadreDialog
 from ui.events import AppEvents
 from ui.first_start import FirstStartDialog
+from ui.folder_in_use import folder_in_use_box
 from ui.households.event_dialogs import MemberChangeDialog, StatusDialog
 from ui.ledgers.projects_tab import ProjectDialog
 from ui.main_window import SECTIONS, MainWindow
@@ -63,6 +64,10 @@ def tour(tmp: Path) -> Iterator[Stop]:
         dialog.show()
         yield _stop("00-first-start", dialog)
         dialog.close()
+    box = folder_in_use_box(tmp / "demo", "电脑“村委会”上的用户“文书”，自 2026-12-01 09:30 起")
+    box.show()
+    yield _stop("05-数据文件夹已在别处打开", box)
+    box.close()
     store = Store.open(tmp / "demo", actor="演示")
     generate(store, seed=1)
     window = MainWindow(store, AppEvents())

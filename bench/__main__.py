@@ -32,9 +32,9 @@ def main(argv: list[str]) -> int:
         figures.update(county.stats(data))
         figures.update(county.ui(data))
         figures.update(county.exit_check(data))
-        # Before the import: its gigabytes of writes are still being flushed to disk afterwards,
-        # and a backup measured then times the flush (36 s against 17-20 s on its own).
-        figures.update(backup.backup_county(data))
+        # Before the import (its gigabytes of writes still being flushed made it 36 s against
+        # 17-20 s on its own), in a process of its own (its pages would count in print_peak_mb).
+        figures.update(backup.in_subprocess(data))
         figures.update(ledgers.ledger_totals())
         figures.update(printing.print_village())
         figures.update(exchange.export_village_figure())

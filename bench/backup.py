@@ -20,6 +20,17 @@ def backup_county(data: Path) -> dict[str, float]:
     return {"backup_county_s": round(seconds, 1)}
 
 
+def in_subprocess(data: Path) -> dict[str, float]:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.backup", str(data)], check=True, stdout=subprocess.PIPE, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 if __name__ == "__main__":  # python -m bench.backup COUNTY
     import json
     import sys

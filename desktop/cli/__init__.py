@@ -145,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in COMMANDS:
             from models.storage.base import waiting_listeners
 
-            waiting_listeners.append(_say_waiting)
+            if _say_waiting not in waiting_listeners:
+                waiting_listeners.append(_say_waiting)
             module, function = COMMANDS[command]
             return int(getattr(importlib.import_module(f"desktop.cli.{module}"), function)(folder, args))
     except CliExit as stop:

@@ -28,7 +28,7 @@ STALE_DAYS = 7  # the window warns when the newest backup is older than this
 
 def last_backup(folder: Path) -> backup.BackupInfo | None:
     """The newest backup in the data folder's 备份 (of any kind)."""
-    found = backup.list_backups(backup.backup_dir(folder))
+    found = backup.list_backups(backup.backup_dir(folder), counts_too=False)
     return found[0] if found else None
 
 

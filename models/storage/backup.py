@@ -74,7 +74,6 @@ def take_backup(
             finally:
                 conn.execute("COMMIT")
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-            dest.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # the check reads every page once
             _verify(dest, Path(tmp), expected)
         finally:
             dest.close()
@@ -87,9 +86,6 @@ def take_backup(
                 os.remove(tmp + side)
         raise
     return BackupInfo(final, now, final.stat().st_size, expected, reason)
-
-
-MMAP_BYTES = 1 << 32
 
 
 def _claim_name(tmp: Path, target: Path, stem: str, suffix: str) -> Path:
@@ -146,22 +142,26 @@ def check_backup(path: Path) -> dict[str, int]:
         conn.close()
 
 
-def list_backups(target: Path) -> list[BackupInfo]:
-    """The backups in a folder, newest first (counts read from each; a broken one shows none)."""
+def list_backups(target: Path, *, counts_too: bool = True) -> list[BackupInfo]:
+    """The backups in a folder, newest first (counts read from each; a broken one shows none).
+    ``counts_too=False`` reads names and sizes only: opening a county's copies to count them took
+    seconds, and the window's status line needs only the newest date."""
     out = []
     for path in Path(target).glob("cundang-*.db"):
         match = _NAME.match(path.name)
         if not match:
             continue
         taken = dt.datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S")
-        try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        found: dict[str, int] = {}
+        if counts_too:
             try:
-                found = counts(conn)
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError:
-            found = {}
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    found = counts(conn)
+                finally:
+                    conn.close()
+            except sqlite3.DatabaseError:
+                found = {}
         try:
             size = path.stat().st_size
         except FileNotFoundError:  # rotated away by another process meanwhile
@@ -194,7 +194,7 @@ def to_keep(backups: list[BackupInfo]) -> set[Path]:
 
 def rotate(target: Path) -> list[Path]:
     """Remove the backups rotation no longer keeps; returns them."""
-    backups = list_backups(target)
+    backups = list_backups(target, counts_too=False)
     keep = to_keep(backups)
     gone = [b.path for b in backups if b.path not in keep]
     for path in gone:

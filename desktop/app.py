@@ -13,7 +13,7 @@ from desktop import paths
 from models.changes import EVERYTHING
 from models.demo import demo_folder, is_demo_folder
 from models.demo.build import build_demo
-from models.errors import CundangError, DataFolderNotWritable
+from models.errors import CundangError, DataFolderNotWritable, FolderInUse
 from models.services.safety import restore_folder
 from models.storage.database import has_data
 from models.storage.folder_lock import FolderLock
@@ -86,7 +86,8 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
         if lock is None or read_only is None:
             return 0 if read_only is None else 1
         if restore is not None and read_only:
-            QMessageBox.warning(None, "没有恢复", "数据文件夹正在另一个窗口中打开，不能恢复。请先关闭那个窗口。")
+            holder = FolderLock(data_dir).holder()
+            QMessageBox.warning(None, "没有恢复", describe(FolderInUse(path=data_dir, holder=holder)))
             restore = None
         if restore is not None:
             try:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +14,7 @@ from models import config as config_module
 from models.changes import Changes
 from models.errors import Problem
 from models.storage.assistance import AssistanceRepo
-from models.storage.audit import AuditedWriter, last_change
+from models.storage.audit import AuditedWriter, default_actor, last_change
 from models.storage.base import transaction
 from models.storage.database import database_path, open_database, open_read_only
 from models.storage.exit_data import ExitDataRepo
@@ -25,14 +23,6 @@ from models.storage.ledgers import LedgerRepo
 from models.storage.register import RegisterRepo
 from models.storage.stats import StatsRepo
 from models.storage.villages import VillageRepo
-
-
-def default_actor() -> str:
-    """Who is writing: CUNDANG_USER, else the operating-system user."""
-    try:
-        return os.environ.get("CUNDANG_USER") or getpass.getuser()
-    except Exception:  # getuser fails when no user name is set at all
-        return "unknown"
 
 
 @dataclass

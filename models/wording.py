@@ -19,6 +19,7 @@ from typing import Any
 from models import codes, fields
 from models import errors as e
 from models.money import format_fen
+from models.storage.database import failure_kind
 
 
 @dataclass(frozen=True)
@@ -419,6 +420,9 @@ def describe(error: BaseException) -> str:
     return f"发生意外错误（{type(error).__name__}），操作没有完成。请记下当时的操作，告诉技术人员。"
 
 
+WAITING = "等待另一个窗口或程序写完……"  # while a write waits for another's (window and CLI)
+
+
 _CONSTRAINTS = (
     ("members_one_registration", "同一人在本村只能登记一次（证件号码重复）"),
     ("members_one_head", "每户只能有一名户主"),
@@ -440,18 +444,18 @@ def _database(error: sqlite3.Error) -> str:
             if key in text:
                 return f"保存被数据库拒绝：{why}。没有写入任何内容。"
         return "保存被数据库拒绝，没有写入任何内容。"
-    name = getattr(error, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+    kind = failure_kind(error)
+    if kind == "busy":
         return "数据文件正被另一个窗口或程序使用，请稍后再试。没有写入任何内容。"
-    if name == "SQLITE_FULL" or "full" in text:
+    if kind == "full":
         return "磁盘已满，没有写入任何内容。请腾出磁盘空间后再试。"
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+    if kind in ("damaged", "notadb"):
         # Said before any check has proved it: the clerk is sent to the check, not told it is damaged.
         return (
             "读取数据文件时出错，没有写入任何内容。请用“文件”菜单的“检查数据文件”（或 cundang check-db）检查；"
             "检查确认损坏时，再从备份恢复。"
         )
-    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+    if kind == "readonly":
         return "数据文件是只读的，不能写入。请检查文件的权限。"
     return "数据文件读写出错，数据没有被部分写入。请检查磁盘后再试。"
 

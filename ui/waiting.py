@@ -6,9 +6,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from models.storage import base
+from models.wording import WAITING
 from ui.emit import emit
 
-MESSAGE = "等待另一个窗口或程序写完……"
+MESSAGE = WAITING
 
 
 class WaitingNotice(QObject):

@@ -127,7 +127,9 @@ COMMANDS = {
 
 def _say_waiting(started: bool) -> None:
     if started:
-        print("等待另一个窗口或程序写完……", file=sys.stderr, flush=True)
+        from models.wording import WAITING
+
+        print(WAITING, file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -92,6 +94,14 @@ NEVER_DELETED = frozenset(
         "imports",
     }
 )
+
+
+def default_actor() -> str:
+    """Who is writing: CUNDANG_USER, else the operating-system user."""
+    try:
+        return os.environ.get("CUNDANG_USER") or getpass.getuser()
+    except Exception:  # getuser fails when no user name is set at all
+        return "unknown"
 
 
 def uuid7(ms: int | None = None, rand: int | None = None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from models.errors import BackupBroken, NotABackup, NotADatabase
 from models.files import TEMP_PREFIX, remove_leftovers
+from models.storage.database import read_only_connection
 from models.storage.migrations import applied_migrations
 
 BACKUP_DIR = "备份"  # inside the data folder; a second target (a USB stick) may be chosen too
@@ -127,7 +128,7 @@ def check_backup(path: Path) -> dict[str, int]:
     path = Path(path)
     if not path.is_file():
         raise NotABackup(path=path)
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only_connection(path)
     try:
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -155,7 +156,7 @@ def list_backups(target: Path, *, counts_too: bool = True) -> list[BackupInfo]:
         found: dict[str, int] = {}
         if counts_too:
             try:
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                conn = read_only_connection(path)
                 try:
                     found = counts(conn)
                 finally:
@@ -206,7 +207,7 @@ def rotate(target: Path) -> list[Path]:
 def restore_into(conn: sqlite3.Connection, backup: Path) -> dict[str, int]:
     """Replace the open database's content with the backup's, in one step (the backup API writes
     the whole destination under its lock). The caller has checked the backup and kept a safety copy."""
-    source = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
+    source = read_only_connection(Path(backup))
     try:
         source.backup(conn)
     finally:

@@ -79,7 +79,7 @@ def open_read_only(folder: Path | str) -> Database:
     if not (path.exists() and path.stat().st_size > 0):
         raise NotADatabase(path=path)
     try:
-        conn = _readonly(path)
+        conn = read_only_connection(path)
         conn.execute("PRAGMA query_only = ON")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         pending = [name for name in KNOWN if name not in applied_migrations(conn, path, tables)]
@@ -94,31 +94,47 @@ def open_read_only(folder: Path | str) -> Database:
 BUSY_TIMEOUT_S = 60  # a writer waits this long for another's transaction (a county package takes seconds)
 
 
+def failure_kind(exc: sqlite3.Error) -> str:
+    """What an SQLite failure says of itself: busy, full, readonly, notadb, damaged (a claim that
+    only an integrity check can prove) or io. Read by storage_error and by wording alike."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+        return "busy"
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return "full"
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return "readonly"
+    if name == "SQLITE_NOTADB" or "not a database" in text:
+        return "notadb"
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return "damaged"
+    return "io"
+
+
 def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
     """The true error behind an SQLite failure: busy, disk full, an I/O error, or (only when an
     integrity check proves it) a damaged file."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    text = str(exc)
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+    kind = failure_kind(exc)
+    if kind == "busy":
         return DatabaseBusy(path=path)
-    if name == "SQLITE_FULL" or "disk is full" in text or _disk_full(path.parent):
+    if kind == "full" or _disk_full(path.parent):
         return DiskFull(path=path.parent)
-    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+    if kind == "readonly":
         return DataFolderNotWritable(path=path, detail="read-only file")
-    if name == "SQLITE_NOTADB" or "not a database" in text:
-        if path.exists() and not _has_sqlite_header(path):
-            return NotADatabase(path=path)
+    if kind == "notadb" and path.exists() and not _has_sqlite_header(path):
+        return NotADatabase(path=path)
     verdict = integrity_verdict(path)
     if verdict not in ("ok", ""):
         return CorruptDatabase(path=path, detail=verdict)
-    return DiskIOError(path=path, detail=text)
+    return DiskIOError(path=path, detail=str(exc))
 
 
 def integrity_verdict(path: Path) -> str:
     """'ok', the first problem the full integrity check finds, or '' when the check itself could
     not run (the disk failing, the file busy): then nothing is proved either way."""
     try:
-        conn = _readonly(path, immutable=not _in_use(path))  # creates no side files of its own
+        conn = read_only_connection(path, immutable=not _in_use(path))  # creates no side files of its own
     except sqlite3.Error:
         return ""
     try:
@@ -152,7 +168,8 @@ def _ensure_writable(folder: Path) -> None:
         raise DataFolderNotWritable(path=db_file, detail="read-only file")
 
 
-def _readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+def read_only_connection(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection that cannot write the file (``immutable``: nor create its side files)."""
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
 
 
@@ -171,7 +188,7 @@ def _inspect(path: Path) -> list[str]:
     # immutable, which creates no side files. With them, another connection may be live: read
     # normally, and never delete a side file (another process may be using it).
     try:
-        conn = _readonly(path, immutable=not _in_use(path))
+        conn = read_only_connection(path, immutable=not _in_use(path))
     except sqlite3.Error as exc:
         raise storage_error(exc, path) from exc
     try:
@@ -205,7 +222,7 @@ def _backup(path: Path, pending: list[str]) -> Path:
     """A verified backup (WAL included) into the folder's 备份, before any upgrade."""
     from models.storage.backup import backup_dir, take_backup
 
-    src = _readonly(path)
+    src = read_only_connection(path)
     try:
         return take_backup(src, backup_dir(path.parent), reason="upgrade").path
     finally:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from models.errors import DatabaseBusy
+from models.storage.audit import default_actor
 
 WINDOW_LOCK = ".cundang.lock"  # held by a window for as long as it has the folder open
 OPEN_LOCK = ".cundang-open.lock"  # held for a moment by whoever creates, checks or upgrades the file
@@ -103,7 +104,7 @@ class FolderLock(FileLock):
         try:
             who = {
                 "computer": socket.gethostname(),
-                "user": os.environ.get("CUNDANG_USER") or _user(),
+                "user": default_actor(),
                 "pid": os.getpid(),
                 "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             }
@@ -124,12 +125,3 @@ class FolderLock(FileLock):
             return f"电脑“{who['computer']}”上的用户“{who['user']}”，自 {who['since']} 起"
         except (OSError, ValueError, KeyError, TypeError):
             return ""
-
-
-def _user() -> str:
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:  # no user name set at all
-        return "?"

@@ -98,31 +98,28 @@ def codes_step(procedure: str, step: str) -> str:
 
 
 def describe_entries(entries: list[tuple], names: Mapping[tuple[str, object], str] | None = None) -> list[Change]:
-    """Turn audit rows (at, actor, action, table, before, after) into readable changes.
-    ``names`` maps ("group", id) and ("member", id) to names."""
+    """Turn audit rows (at, actor, action, table, before, after, state) into readable changes: an
+    update's before and after hold what it changed, ``state`` the record's values just after it
+    (storage.audit.with_state), which name what was changed. ``names`` maps ("group", id) and
+    ("member", id) to names."""
     names = names or {}
     changes = []
-    for at, actor, action, table, before_json, after_json in entries:
+    for at, actor, action, table, before_json, after_json, state in entries:
         before = json.loads(before_json) if before_json else {}
         after = json.loads(after_json) if after_json else {}
         record = fields.RECORDS.get(table)
-        columns = [k for k in (after or before) if k not in _HIDDEN]
+        row = {**(state or {}), **after} if action != "delete" else {**(state or {}), **before}
         found = []
-        for name in columns:
+        for name in [k for k in (after or before) if k not in _HIDDEN]:
             old, new = render(table, name, before.get(name), names), render(table, name, after.get(name), names)
             if old != new:
                 label = record.label(name) if record is not None and name in record else name
                 if table == "procedure_steps" and name == "step":
-                    old = codes_step(str(before.get("procedure", "")), str(before.get(name, ""))) if old else ""
-                    new = codes_step(str(after.get("procedure", "")), str(after.get(name, ""))) if new else ""
+                    procedure = str(row.get("procedure", ""))
+                    old = codes_step(str(before.get("procedure", procedure)), str(before.get(name, ""))) if old else ""
+                    new = codes_step(str(after.get("procedure", procedure)), str(after.get(name, ""))) if new else ""
                 found.append(FieldChange(label, old, new))
         changes.append(
-            Change(
-                at=at,
-                actor=actor,
-                action=_ACTIONS.get(action, action),
-                what=_what(table, after or before, names),
-                fields=found,
-            )
+            Change(at=at, actor=actor, action=_ACTIONS.get(action, action), what=_what(table, row, names), fields=found)
         )
     return changes

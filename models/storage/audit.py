@@ -1,9 +1,10 @@
-"""The one write path: every insert, update and delete, with who, when, before and after."""
+"""The one write path: every insert, update and delete, with who, when, before and after, chained."""
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 import secrets
 import time
@@ -20,6 +21,7 @@ from models.errors import NeverDeleted, NotFound
 from models.fields import spec
 from models.rules.members import id_number_problem
 from models.rules.values import stored_column_problem, stored_text_problem
+from models.storage import chain
 from models.storage.base import transaction
 
 
@@ -92,6 +94,7 @@ NEVER_DELETED = frozenset(
         "procedure_steps",
         "notices",
         "imports",
+        chain.ACKNOWLEDGED,
     }
 )
 
@@ -123,10 +126,11 @@ class AuditedWriter:
 
     def __init__(self, db: Database, actor: str, *, clock: Callable[[], str] = utc_now) -> None:
         self.db = db
-        self.actor = actor
+        self.actor = chain.clean_actor(actor)
         self._clock = clock
         self._columns: dict[str, tuple[str, ...]] = {}
         self.touched: set[str] = set()  # tables written since the operation began (Store.operation)
+        chain.register(db.conn)
 
     # --- Reading helpers ------------------------------------------------------
 
@@ -143,24 +147,33 @@ class AuditedWriter:
         if unknown:
             raise ValueError(f"{table} has no column(s) {sorted(unknown)}")
 
-    def _json_expr(self, table: str) -> str:
-        """SQL that renders a row of ``table`` as JSON, so the audit holds what was stored."""
-        return "json_object(" + ", ".join(f"'{c}', [{c}]" for c in self.columns(table)) + ")"
+    def _image(self, table: str) -> str:
+        """SQL that renders a row of ``table`` as the audit's image, so the audit holds what was stored."""
+        return chain.image_sql(self.columns(table))
 
-    def _row_json(self, table: str, row_id: int) -> tuple[str, str] | None:
-        found = self.db.execute(
-            f"SELECT uuid, {self._json_expr(table)} FROM [{table}] WHERE id = ?", [row_id]
-        ).fetchone()
-        return None if found is None else (found[0], found[1])
+    def _exists(self, table: str, row_id: int) -> bool:
+        return self.db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [row_id]).fetchone() is not None
+
+    def _log(self, action: str, table: str, before: str, after: str, where: str, params: dict[str, Any]) -> None:
+        """Audit rows for the records of ``table`` that ``where`` selects, in id order, each
+        rendered by SQLite itself and chained to the one before (chain.NEXT; a file the upgrades
+        have not given the chain yet, the migrations before 0016, gets it with 0016). ``params``
+        fills :at, the where clause and any parameter of ``before`` and ``after``."""
+        hashed = "hash" in self.columns("audit_log")
+        statement, head = chain.statement_args(self.db) if hashed else (0, chain.GENESIS)
+        self.db.execute(
+            "INSERT INTO audit_log (at, actor, action, table_name, record_id, record_uuid, before, after"
+            f"{', hash' if hashed else ''}) SELECT :at, :actor, :action, :table, id, uuid, {before}, {after}"
+            f"{', ' + chain.next_sql(':at', ':action', ':table', 'id', 'uuid', before, after, ':actor') if hashed else ''}"
+            f" FROM [{table}] WHERE {where} ORDER BY id",
+            {"actor": self.actor, "action": action, "table": table, "statement": statement, "head": head, **params},
+        )
 
     def _log_rows(self, action: str, table: str, first: int, last: int, at: str) -> None:
-        """Audit rows for the stored records first..last, rendered by SQLite itself."""
-        before, after = ("NULL", self._json_expr(table)) if action == "insert" else (self._json_expr(table), "NULL")
-        self.db.execute(
-            "INSERT INTO audit_log (at, actor, action, table_name, record_id, record_uuid, before, after)"
-            f" SELECT ?, ?, ?, ?, id, uuid, {before}, {after} FROM [{table}] WHERE id BETWEEN ? AND ?",
-            [at, self.actor, action, table, first, last],
-        )
+        """Audit rows for the stored records first..last: an insert's image after, a delete's before."""
+        image = self._image(table)
+        before, after = ("NULL", image) if action == "insert" else (image, "NULL")
+        self._log(action, table, before, after, "id BETWEEN :first AND :last", {"at": at, "first": first, "last": last})
 
     # --- Writing --------------------------------------------------------------
 
@@ -266,19 +279,15 @@ class AuditedWriter:
                 _GUARDS[table]({**stored, **changes})
             if table in _DERIVED:
                 _DERIVED[table](changes)
-            row = self._row_json(table, row_id)
-            assert row is not None  # read just above, in the same transaction
-            _uuid, before = row
+            changed = [k for k in changes if stored[k] != changes[k]]  # derived columns may stay the same
+            diff = chain.diff_sql(changed)
+            before = self.db.execute(f"SELECT {diff} FROM [{table}] WHERE id = ?", [row_id]).fetchone()[0]
             now = self._clock()
             sets = ", ".join(f"[{k}] = ?" for k in changes)
             self.db.execute(
                 f"UPDATE [{table}] SET {sets}, updated_at = ? WHERE id = ?", [*changes.values(), now, row_id]
             )
-            self.db.execute(
-                "INSERT INTO audit_log (at, actor, action, table_name, record_id, record_uuid, before, after)"
-                f" SELECT ?, ?, 'update', ?, id, uuid, ?, {self._json_expr(table)} FROM [{table}] WHERE id = ?",
-                [now, self.actor, table, before, row_id],
-            )
+            self._log("update", table, ":before", diff, "id = :id", {"at": now, "id": row_id, "before": before})
             self.touched.add(table)
         return True
 
@@ -287,7 +296,7 @@ class AuditedWriter:
         if table in NEVER_DELETED:
             raise NeverDeleted(table=table)
         with transaction(self.db):
-            if self._row_json(table, row_id) is None:
+            if not self._exists(table, row_id):
                 raise NotFound(kind=table, key=row_id)
             self._log_rows("delete", table, row_id, row_id, self._clock())
             self.db.execute(f"DELETE FROM [{table}] WHERE id = ?", [row_id])
@@ -304,7 +313,8 @@ def changed_since(
 ) -> list[tuple]:
     """Audit rows after entry ``since`` of a record (table, id) and of its parts: rows of a table
     whose column holds the record's id ({"measures": ("plan_id", 7)}), or any row (None).
-    Deleted rows included. (at, actor, action, table_name, before, after), oldest first."""
+    Deleted rows included. (at, actor, action, table_name, before, after, state), oldest first
+    (see with_state)."""
     where: list[str] = []
     params: list[object] = [since]
     if record is not None:
@@ -314,16 +324,41 @@ def changed_since(
         if owner is None:
             where.append("table_name = ?")
             params.append(table)
-        else:
-            where.append(f"(table_name = ? AND json_extract(coalesce(after, before), '$.{owner[0]}') = ?)")
-            params += [table, owner[1]]
+        else:  # an update's entry holds only what it changed: the owner is the record's, or its image's
+            column = owner[0]
+            where.append(
+                f"(table_name = ? AND (record_id IN (SELECT id FROM [{table}] WHERE [{column}] = ?)"
+                f" OR json_extract(coalesce(after, before), '$.{column}') = ?))"
+            )
+            params += [table, owner[1], owner[1]]
     if not where:
         return []
-    return [
-        tuple(r)
-        for r in db.execute(
-            "SELECT at, actor, action, table_name, before, after FROM audit_log"
-            f" WHERE id > ? AND ({' OR '.join(where)}) ORDER BY id",
-            params,
-        )
-    ]
+    rows = db.execute(
+        "SELECT at, actor, action, table_name, record_id, before, after FROM audit_log"
+        f" WHERE id > ? AND ({' OR '.join(where)}) ORDER BY id",
+        params,
+    ).fetchall()
+    return with_state(db, rows)
+
+
+def with_state(db: Database, rows: list[tuple]) -> list[tuple]:
+    """Audit rows (at, actor, action, table_name, record_id, before, after), oldest first, each
+    with the record's values just after it (just before it, for a delete) as ``state``, since an
+    update's entry holds only what it changed: the record as stored, with the changes of its later
+    rows undone. ``rows`` must hold every entry of each record after its first one there."""
+    states: list[dict[str, Any] | None] = [None] * len(rows)
+    by_record: dict[tuple[str, int], list[int]] = {}
+    for i, row in enumerate(rows):
+        by_record.setdefault((row[3], row[4]), []).append(i)
+    for (table, rid), indexes in by_record.items():
+        cursor = db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [rid])
+        found = cursor.fetchone()
+        state = dict(zip([d[0] for d in cursor.description], found)) if found else {}
+        for i in reversed(indexes):
+            action, before = rows[i][2], rows[i][5]
+            if action == "delete":
+                state = json.loads(before or "{}")
+            states[i] = dict(state)
+            if action == "update":
+                state.update(json.loads(before or "{}"))
+    return [(*r[:4], *r[5:], s) for r, s in zip(rows, states, strict=True)]

@@ -14,6 +14,7 @@ from models.domain import (
 )
 from models.errors import NotFound
 from models.rules import members as member_rules
+from models.storage.audit import with_state
 from models.storage.base import Repo
 
 
@@ -113,22 +114,20 @@ class HouseholdRepo(Repo):
 
     def audit_entries(self, household_id: int) -> list[tuple]:
         """Audit rows of the household and of every record hanging off it, newest first:
-        (at, actor, action, table_name, before, after)."""
-        return [
-            tuple(r)
-            for r in self.db.execute(
-                """WITH owned(uuid) AS (
-                   SELECT uuid FROM households WHERE id = :h
-                   UNION ALL SELECT uuid FROM members WHERE household_id = :h
-                   UNION ALL SELECT uuid FROM incomes WHERE household_id = :h
-                   UNION ALL SELECT uuid FROM assurances WHERE household_id = :h
-                   UNION ALL SELECT uuid FROM status_events WHERE household_id = :h
-                   UNION ALL SELECT uuid FROM member_events WHERE household_id = :h)
-               SELECT at, actor, action, table_name, before, after FROM audit_log
-               WHERE record_uuid IN (SELECT uuid FROM owned) ORDER BY id DESC""",
-                {"h": household_id},
-            )
-        ]
+        (at, actor, action, table_name, before, after, state) (see audit.with_state)."""
+        rows = self.db.execute(
+            """WITH owned(uuid) AS (
+               SELECT uuid FROM households WHERE id = :h
+               UNION ALL SELECT uuid FROM members WHERE household_id = :h
+               UNION ALL SELECT uuid FROM incomes WHERE household_id = :h
+               UNION ALL SELECT uuid FROM assurances WHERE household_id = :h
+               UNION ALL SELECT uuid FROM status_events WHERE household_id = :h
+               UNION ALL SELECT uuid FROM member_events WHERE household_id = :h)
+           SELECT at, actor, action, table_name, record_id, before, after FROM audit_log
+           WHERE record_uuid IN (SELECT uuid FROM owned) ORDER BY id""",
+            {"h": household_id},
+        ).fetchall()
+        return with_state(self.db, rows)[::-1]
 
     def member_names(self, member_ids: list[int]) -> dict[int, str]:
         if not member_ids:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from desktop.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliExit, open_store, require_data, village_store
+from desktop.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliExit,
+    command_store,
+    open_store,
+    require_data,
+    say_error,
+    village_store,
+)
 
 
 def export(folder: Path, args: argparse.Namespace) -> int:
@@ -29,14 +40,59 @@ def export(folder: Path, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     from models.exchange.package import export_village
+    from models.exchange.password import stored_password
 
+    given = _password_file(args)
     with village_store(folder, args.village, single=True) as (store, villages):
         village_id = villages[0].id
         assert village_id is not None  # read from the database
-        facts = export_village(store, village_id, args.out)
+        password = given or stored_password(store)
+        facts = export_village(store, village_id, args.out, password=password)
     sheets = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
     print(f"已导出 {args.out}：{sheets}。")
+    if password:
+        where = "--password-file 给的" if given else "本数据文件夹保存的"
+        print(f"上报包已用{where}上报包密码加密并签名。")
+    else:
+        print("上报包未加密、未签名（没有设上报包密码）：县里导入时会看到“未加密、未签名”的提醒。")
     return EXIT_OK
+
+
+def _password_file(args: argparse.Namespace) -> str | None:
+    """The password in ``--password-file`` (its first line); the command stops in words when
+    the file cannot be read or that line is empty."""
+    if not args.password_file:
+        return None
+    try:
+        with open(args.password_file, encoding="utf-8-sig") as f:
+            line = f.readline().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "不是 UTF-8 文本"
+        say_error(f"读不了上报包密码文件“{args.password_file}”（{reason}），没有做任何事。")
+        raise CliExit(EXIT_USAGE) from None
+    if not line:
+        say_error(f"上报包密码文件“{args.password_file}”的第一行是空的，没有做任何事。")
+        raise CliExit(EXIT_USAGE)
+    return line
+
+
+def _import_password(args: argparse.Namespace, store, files: list[str]) -> str | None:
+    """The package password for an import: --password-file, else the county's saved one, else
+    asked at a prompt once, when a package is encrypted (never echoed)."""
+    from models.exchange.password import stored_password
+    from models.exchange.reader import is_encrypted_file
+
+    password = _password_file(args) or stored_password(store)
+    if password:
+        return password
+    locked = next((f for f in files if is_encrypted_file(f)), None)
+    if locked is None:
+        return None
+    try:
+        typed = getpass.getpass(f"上报包“{Path(locked).name}”已加密，请输入上报包密码：")
+    except (EOFError, KeyboardInterrupt):
+        typed = ""
+    return typed.strip() or None
 
 
 def _check_report_path(args: argparse.Namespace) -> None:
@@ -66,12 +122,16 @@ def import_packages(folder: Path, args: argparse.Namespace) -> int:
     from models.store import Store
 
     _check_report_path(args)
+    _password_file(args)  # an unreadable password file is said before any work
     with tempfile.TemporaryDirectory(prefix="cundang-dry-") as empty:
         # A dry run against a folder with no county yet checks against an empty one, and leaves
         # no data folder behind.
-        where = Path(empty) if args.dry_run and not has_data(folder) else folder
-        with Store.open(where) as store:
-            outcomes = run(store, args.files, dry_run=args.dry_run, accept_modified=args.accept_modified)
+        dry_and_new = args.dry_run and not has_data(folder)
+        with Store.open(empty) if dry_and_new else command_store(folder, "import", {"county"}) as store:
+            password = _import_password(args, store, args.files)
+            outcomes = run(
+                store, args.files, dry_run=args.dry_run, accept_modified=args.accept_modified, password=password
+            )
     problems = [p for o in outcomes for p in o.problems]
     refused = [o for o in outcomes if o.status not in (IMPORTED, UNCHANGED, CHECKED)]
     if args.json:
@@ -97,6 +157,8 @@ def import_packages(folder: Path, args: argparse.Namespace) -> int:
                 else ""
             )
             print(f"{o.status}  {o.file}  {who}{detail}")
+            if o.village_code and not o.signed:
+                print(f"  提醒：{o.protection}，无法确认导出后没有被改动过。")
             if o.problems:
                 print(table_text(o.problems, limit=30))
         print(
@@ -138,10 +200,16 @@ def import_national(folder: Path, args: argparse.Namespace) -> int:
     from models.errors import FileRefused
     from models.exchange.national import import_national as run
     from models.exchange.problems import table_text
+    from models.storage.database import has_data
+    from models.store import Store
     from models.wording import describe
 
     _check_report_path(args)
-    with open_store(folder) as store:
+    dry_and_new = args.dry_run and not has_data(folder)  # checked against an empty folder, left behind by none
+    with (
+        tempfile.TemporaryDirectory(prefix="cundang-dry-") as empty,
+        Store.open(empty) if dry_and_new else command_store(folder, "import-national", {"entry"}) as store,
+    ):
         try:
             result = run(store, args.file, village_code=args.village, dry_run=args.dry_run)
         except FileRefused as refused:

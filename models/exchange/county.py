@@ -103,7 +103,8 @@ class Duplicate:
 
 def duplicates(store: Store) -> list[Duplicate]:
     """Every person (first 18 characters of the ID number) who is a current member in more than
-    one village, with each place."""
+    one village, with each place (a 县级 operator's: it lists whole ID numbers)."""
+    store.require("county")
     rows = store.db.execute(
         f"""WITH current AS (
                SELECT substr(m.id_number, 1, 18) AS person, m.village_id, m.household_id, m.name, m.relation
@@ -203,7 +204,8 @@ def _count_by(store: Store, column: str) -> dict[int, dict[str, int]]:
 
 
 def export_county(store: Store, path: Path | str, year: int) -> dict[str, int]:
-    """The county summary workbook; returns rows per sheet."""
+    """The county summary workbook; returns rows per sheet (a 县级 operator's)."""
+    store.require("county")
     sheets = summary_rows(store, year)
     write_sheets(path, [(name, headers, rows) for name, (headers, rows) in sheets.items()])
     return {name: len(rows) for name, (_, rows) in sheets.items()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
@@ -20,17 +21,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from models.config import EXIT_SETTINGS, to_settings
-from models.exchange.xlsx import refuse_unwritable, save_workbook
+from models.exchange import anchors, protection
+from models.exchange.anchors import CHAIN_FACTS
+from models.exchange.xlsx import begin_sheet, refuse_unwritable, workbook_bytes
 from models.fields import RECORDS, Fields, FieldSpec, ref_header, views
 from models.fields.records import HOUSEHOLD
+from models.files import atomic_file
 from models.rules.values import to_text
 from models.store import Store
 from models.wording import step_label
 
 # Each new sheet or column is a format step (Sheet.since, FieldSpec.since); a package of any
 # earlier version still imports: what it lacks is left as the county holds it.
-FORMAT_VERSION = "3"
-FORMAT_VERSIONS = ("1", "2", "3")
+FORMAT_VERSION = "4"
+FORMAT_VERSIONS = ("1", "2", "3", "4")
 SOFTWARE = "村档 0.1.0"
 MANIFEST = "清单"
 CODE_SHEET = "代码表"
@@ -215,14 +219,28 @@ _RULE_ROWS: dict[str, Callable[[Store, int], tuple[list[str], list[tuple]]]] = {
 
 
 SIGNED_FACTS = (VILLAGE_CODE, VILLAGE_NAME, EXPORTED_AT, SOFTWARE_KEY, FORMAT_KEY)  # what the checksum covers
+# Format 4: the manifest signed with a key from the package password (MAC_KEY, in place of the
+# plain checksum), and the village's audit chain: its length and head hash, its hashes at the
+# lengths of the village's earlier exports ("length:hash" by ";"), and the chain's problems an
+# 管理员 acknowledged (a sentence a line). The checksum or signature covers them all.
+MAC_KEY = "签名(HMAC-SHA256)"
 
 
-def checksum(sheets: Iterable[tuple[str, list[str], list[list[str]]]], facts: dict[str, str]) -> str:
-    """SHA-256 over the manifest's facts and the data sheets' names, headers and rows. Rows are
-    taken in sorted order: sorting a sheet in Excel changes no record."""
-    h = hashlib.sha256()
-    for key in SIGNED_FACTS:
-        h.update(("\x1c" + key + "\x1f" + str(facts.get(key, ""))).encode())
+def signed_facts(version: int) -> tuple[str, ...]:
+    """The manifest's facts the checksum (or signature) of a package of that version covers."""
+    return SIGNED_FACTS + (CHAIN_FACTS if version >= 4 else ())
+
+
+def checksum(
+    sheets: Iterable[tuple[str, list[str], list[list[str]]]], facts: dict[str, str], key: bytes | None = None
+) -> str:
+    """SHA-256 over the manifest's facts and the data sheets' names, headers and rows; with
+    ``key``, HMAC-SHA256 over the same (the signature: only who holds the key can make it).
+    Rows are taken in sorted order: sorting a sheet in Excel changes no record."""
+    version = str(facts.get(FORMAT_KEY, ""))
+    h = hmac.new(key, digestmod=hashlib.sha256) if key is not None else hashlib.sha256()
+    for name in signed_facts(int(version) if version.isdigit() else 1):
+        h.update(("\x1c" + name + "\x1f" + str(facts.get(name, ""))).encode())
     for name, headers, rows in sheets:
         h.update(("\x1e" + name + "\x1d" + "\x1f".join(headers)).encode())
         for line in sorted("\x1f".join(row) for row in rows):
@@ -261,12 +279,18 @@ def export_village(
     village_id: int,
     path: Path | str,
     *,
+    password: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
 ) -> dict:
-    """Write the package; returns the manifest's facts. Temporary file, then rename."""
+    """Write the package, encrypted and signed with ``password`` when one is given; returns the
+    manifest's facts (and ``protected``). Refused with ChainUnacknowledged, before any work,
+    while the folder's audit chain has problems nobody acknowledged. The workbook is made and
+    encrypted in memory, then written through a temporary file and renamed."""
     if not Path(path).parent.is_dir():  # said before any work (and before openpyxl's noise)
         raise FileNotFoundError(2, "文件夹不存在", str(Path(path).parent))
+    store.require("export")
+    acknowledged = anchors.refuse_unacknowledged(store)
     village = store.villages.get(village_id)
     data = village_data(store, village_id, progress=progress)
     facts = {
@@ -276,15 +300,28 @@ def export_village(
         SOFTWARE_KEY: SOFTWARE,
         FORMAT_KEY: FORMAT_VERSION,
     }
-    facts[CHECKSUM_KEY] = checksum(data, facts)
-    write_package(path, facts, data)
+    own = anchors.own_village(store, village_id)
+    if own:  # a county's copy of a village carries no chain: the county's chain is not the village's
+        facts |= anchors.chain_facts(store, village.code, acknowledged)
+    if password:
+        facts[MAC_KEY] = checksum(data, facts, protection.mac_key(password))
+    else:
+        facts[CHECKSUM_KEY] = checksum(data, facts)
+    workbook = package_bytes(facts, data, password=password)
+    if own:  # recorded before the file is written: an export that then fails leaves a harmless extra
+        anchors.record_export(store, village.code, facts)
+    with atomic_file(path) as tmp, open(tmp, "wb") as f:
+        f.write(workbook)
     if progress:
         progress(len(SHEETS) + 1, len(SHEETS) + 1)
-    return {**facts, "sheets": {name: len(rows) for name, _, rows in data}}
+    return {**facts, "sheets": {name: len(rows) for name, _, rows in data}, "protected": bool(password)}
 
 
-def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str, list[str], list[list[str]]]]) -> None:
-    """The workbook: manifest, hidden code lists, then the data sheets (write-only openpyxl)."""
+def package_bytes(
+    facts: dict[str, str], data: list[tuple[str, list[str], list[list[str]]]], *, password: str | None = None
+) -> bytes:
+    """The workbook: manifest, hidden code lists, then the data sheets (write-only openpyxl),
+    made in memory and encrypted with ``password`` when one is given."""
     for name, headers, rows in data:  # before anything is written: a refused export leaves nothing
         refuse_unwritable(name, headers, rows)
     wb = Workbook(write_only=True)
@@ -296,6 +333,7 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
         return cell
 
     manifest = wb.create_sheet(MANIFEST)
+    begin_sheet(manifest)
     for key, value in facts.items():
         manifest.append([text(manifest, key), text(manifest, str(value))])
     manifest.append([])
@@ -303,6 +341,7 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
     for name, _, rows in data:
         manifest.append([text(manifest, name), len(rows)])
     lists = wb.create_sheet(CODE_SHEET)
+    begin_sheet(lists)
     used = {f.codes.name: f.codes for s in SHEETS for f in s.coded if f.codes is not None}
     columns = list(used.values())
     for r in range(max(len(c.items) for c in columns)):
@@ -329,6 +368,7 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
             )
             dv.add(f"{letter}2:{letter}{len(rows) + 1001}")  # rows added later get the list too
             ws.data_validations.append(dv)  # write-only sheets take them this way
+        begin_sheet(ws)
         header_cells = []
         for h in [*headers, ROW_HASH]:
             c = text(ws, h)
@@ -339,4 +379,5 @@ def write_package(path: Path | str, facts: dict[str, str], data: list[tuple[str,
             # Plain strings are written as strings; only a leading '=' would make openpyxl write a formula.
             # Empty cells are left out (read back as ""): far fewer cells to write and to read.
             ws.append([*(None if not v else text(ws, v) if v[0] == "=" else v for v in row), row_hash(row)])
-    save_workbook(wb, path)
+    data_bytes = workbook_bytes(wb)
+    return protection.encrypt(data_bytes, password) if password else data_bytes

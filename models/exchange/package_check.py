@@ -17,8 +17,10 @@ from openpyxl.utils import column_index_from_string
 from models import codes
 from models.errors import DuplicateIdNumber, FileRefused, Repeated
 from models.exchange import package as pkg
+from models.exchange.anchors import CHAIN_ACKNOWLEDGED, Chain, read_chain
 from models.exchange.problems import ERROR, WARNING, RowProblem
-from models.exchange.reader import Grid, column_letter, read_file
+from models.exchange.protection import mac_key
+from models.exchange.reader import Grid, column_letter, read_package
 from models.fields import RECORDS
 from models.rules import members as member_rules
 from models.rules import records as rules
@@ -77,6 +79,11 @@ class CheckedPackage:
     row_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # sheet -> (row, hash as written)
     content_checksum: str = ""  # of what the file holds (differs from the manifest's when modified)
     version: int = int(pkg.FORMAT_VERSION)  # the package's format version (older ones import too)
+    encrypted: bool = False  # the file had a password (decrypted in memory)
+    signed: bool = False  # the manifest has a signature (HMAC-SHA256 with the package password's key)
+    chain: Chain | None = None  # the village's audit chain as the manifest gives it (format 4)
+    accepted: bool = False  # a problem was let through as a warning by 接受改动 (audited with the import)
+    rebased: bool = False  # a chain that does not extend the county's anchors, accepted by 接受改动
 
     @property
     def sheets(self) -> tuple[pkg.Sheet, ...]:
@@ -97,7 +104,13 @@ class CheckedPackage:
 
     @property
     def checksum(self) -> str:
-        return self.facts.get(pkg.CHECKSUM_KEY, "")
+        """The manifest's signature, else its plain checksum."""
+        return self.facts.get(pkg.MAC_KEY) or self.facts.get(pkg.CHECKSUM_KEY, "")
+
+    @property
+    def protection(self) -> str:
+        """已加密/未加密 and 已签名/未签名, as the county is told."""
+        return ("已加密" if self.encrypted else "未加密") + "、" + ("已签名" if self.signed else "未签名")
 
     def table(self, name: str) -> Table:
         return self.tables.get(name, _EMPTY)
@@ -115,11 +128,14 @@ class CheckedPackage:
         self.add(sheet.name, found.rows[i], header, value, describe(error), level)
 
 
-def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPackage:
-    """Everything about the file on its own; the county checks follow in package_import."""
+def check_file(path: Path | str, *, accept_modified: bool = False, password: str | None = None) -> CheckedPackage:
+    """Everything about the file on its own; the county checks follow in package_import.
+    ``password``: the county's package password (an encrypted package is opened with it, and a
+    signed one's signature checked with its key)."""
     out = CheckedPackage(str(path))
     try:
-        grids = {g.name: g for g in read_file(path, xlsx_only=True)}
+        found, out.encrypted = read_package(path, password)
+        grids = {g.name: g for g in found}
     except FileRefused as refused:
         out.add("", None, "", "", refusal(refused))  # the problem's file column names the file
         return out
@@ -144,6 +160,7 @@ def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPac
     if not (len(out.village_code) == 12 and out.village_code.isdigit()):
         out.add(pkg.MANIFEST, None, pkg.VILLAGE_CODE, out.village_code, "清单中的村代码应为 12 位数字")
     _export_time(out)
+    _chain(out)
     known = {s.name for s in out.sheets} | {pkg.MANIFEST, pkg.CODE_SHEET}
     for name in grids:
         if name not in known:
@@ -159,8 +176,9 @@ def check_file(path: Path | str, *, accept_modified: bool = False) -> CheckedPac
             texts.append((sheet.name, sheet.headers_at(out.version), rows))
     if len(texts) < len(out.sheets):  # a sheet missing or unreadable: nothing further can be matched
         return out
-    out.content_checksum = pkg.checksum(texts, out.facts)
-    if out.content_checksum != out.checksum:
+    key = _signature_key(out, password, accept_modified)
+    out.content_checksum = pkg.checksum(texts, out.facts, key)
+    if out.content_checksum != out.checksum and (key is not None or not out.signed):
         out.modified = True
         _locate_edits(out, texts, accept_modified)
     _references(out)
@@ -185,6 +203,39 @@ def _export_time(out: CheckedPackage) -> None:
         return
     if when > dt.datetime.now() + dt.timedelta(days=1):
         out.add(pkg.MANIFEST, None, pkg.EXPORTED_AT, text, "导出时间晚于现在：清单被改动过，或导出电脑的日期不对")
+
+
+def _chain(out: CheckedPackage) -> None:
+    """The village's audit chain as the manifest gives it, and the problems an 管理员 there
+    acknowledged (told as warnings: the county sees what the village's records went through)."""
+    if out.version < 4:
+        return
+    out.chain, problems = read_chain(out.facts)
+    for key, value, message in problems:
+        out.add(pkg.MANIFEST, None, key, value, message)
+    for sentence in out.chain.acknowledged if out.chain else ():
+        out.add(pkg.MANIFEST, None, CHAIN_ACKNOWLEDGED, "", f"村里管理员确认过的变更记录问题：{sentence}", WARNING)
+
+
+def _signature_key(out: CheckedPackage, password: str | None, accept: bool) -> bytes | None:
+    """The key a signed package is checked with (from the county's package password); without
+    one the signature cannot be checked, which is said as a change would be."""
+    out.signed = bool(out.facts.get(pkg.MAC_KEY))
+    if not out.signed:
+        return None
+    if password:
+        return mac_key(password)
+    out.accepted = accept
+    out.add(
+        pkg.MANIFEST,
+        None,
+        pkg.MAC_KEY,
+        "",
+        "上报包有签名，但没有上报包密码，无法核对导出后是否被改动过：请先设置县里的上报包密码"
+        + ("；已选择“接受改动”，导入时记入操作日志" if accept else ""),
+        WARNING if accept else ERROR,
+    )
+    return None
 
 
 def _manifest(out: CheckedPackage, grid: Grid) -> dict[str, int]:
@@ -404,12 +455,19 @@ def _locate_edits(out: CheckedPackage, texts: list[tuple[str, list[str], list[li
             if not cells:
                 out.add(name, excel_row, "", row[0], "这一行导出后被改动过（与校验值不符）" + suffix, level)
     if not found:
+        signed = out.signed
         out.add(
             pkg.MANIFEST,
             None,
-            pkg.CHECKSUM_KEY,
+            pkg.MAC_KEY if signed else pkg.CHECKSUM_KEY,
             out.checksum,
-            "校验值不符：上报包导出后被改动过（可能删除了行或改了清单）" + suffix,
+            (
+                "签名不符：上报包导出后被改动过（可能删除了行、改了清单，或改后重新算了校验值），"
+                "或村里输入的上报包密码与县里的不同"
+                if signed
+                else "校验值不符：上报包导出后被改动过（可能删除了行或改了清单）"
+            )
+            + suffix,
             level,
         )
 

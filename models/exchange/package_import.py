@@ -8,7 +8,6 @@ import gc
 import json
 import multiprocessing
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -18,19 +17,21 @@ from typing import Any
 
 from models.config import to_settings
 from models.errors import CundangError, FileRefused, InvalidSetting, VillageLineDiffers, VillageSettingDiffers
+from models.exchange import anchors
 from models.exchange import package as pkg
 from models.exchange.package_check import CheckedPackage, check_file
-from models.exchange.problems import WARNING, RowProblem
+from models.exchange.problems import ERROR, WARNING, RowProblem
 from models.money import format_fen
 from models.process import end_with_parent
 from models.rules import members as member_rules
 from models.rules.ledgers import loan_warnings
 from models.rules.settings import setting_value
 from models.services.safety import backup_now
+from models.storage import sql
 from models.storage.audit import NEVER_DELETED
 from models.storage.base import transaction
 from models.storage.year_facts import seed_member_years, seed_village_years
-from models.store import Store
+from models.store import Session, Store
 from models.wording import describe, refusal
 
 IMPORTED, UNCHANGED, CHECKED, REFUSED, SKIPPED = "已导入", "无变化", "检查通过", "已拒绝", "已取消"
@@ -48,6 +49,13 @@ class Outcome:
     problems: list[RowProblem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows in the file
     changes: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # table -> added, changed, removed
+    encrypted: bool = False  # the file had a password
+    signed: bool = False  # its manifest is signed with the package password's key
+
+    @property
+    def protection(self) -> str:
+        """What the county is told of the file's protection: 已加密、已签名 … 未加密、未签名."""
+        return ("已加密" if self.encrypted else "未加密") + "、" + ("已签名" if self.signed else "未签名")
 
     def as_json(self) -> dict:
         return {
@@ -57,6 +65,8 @@ class Outcome:
             "village_name": self.village_name,
             "exported_at": self.exported_at,
             "rows": self.rows,
+            "encrypted": self.encrypted,
+            "signed": self.signed,
             "changes": {t: dict(zip(("added", "changed", "removed"), c)) for t, c in self.changes.items()},
             "problems": [p.as_json() for p in self.problems],
         }
@@ -72,18 +82,35 @@ def import_packages(
     *,
     dry_run: bool = False,
     accept_modified: bool = False,
+    password: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
     workers: int | None = None,
 ) -> list[Outcome]:
     """Check every file, then (unless ``dry_run``) write each file that has no error, each in
     one transaction. A file with any error writes nothing. A cancel stops before the next file.
+    ``password``: the county's package password, which opens encrypted packages and checks
+    signed ones (a package it does not open is refused, named, and nothing of it is written).
 
     Many files are read and checked by worker processes side by side (a county's 2 cores), each
     writing its package in turn under SQLite's write lock; outcomes come back in the files' order."""
+    with store.importing():  # a 县级 operator's (NotAllowed for anyone else)
+        return _import_packages(store, paths, dry_run, accept_modified, password, progress, cancelled, workers)
+
+
+def _import_packages(
+    store: Store,
+    paths: Sequence[Path | str],
+    dry_run: bool,
+    accept_modified: bool,
+    password: str | None,
+    progress: Callable[[int, int, str], None] | None,
+    cancelled: Callable[[], bool],
+    workers: int | None,
+) -> list[Outcome]:
     files = [str(p) for p in paths]
     if not dry_run and files and store.villages.count():  # what the county holds is copied first
-        backup_now(store, reason="import")
+        backup_now(store, reason="import", automatic=True)
     if workers is None:
         # One more worker than cores when writing: one checks while another holds the write lock.
         workers = min((os.cpu_count() or 1) + (0 if dry_run else 1), 3, len(files))
@@ -95,11 +122,13 @@ def import_packages(
                 break
             if progress:
                 progress(i, len(files), Path(path).name)
-            outcomes.append(import_one(store, path, dry_run=dry_run, accept_modified=accept_modified))
+            outcomes.append(
+                import_one(store, path, dry_run=dry_run, accept_modified=accept_modified, password=password)
+            )
         if progress:
             progress(len(files), len(files), "")
         return outcomes
-    return _in_workers(store, files, workers, dry_run, accept_modified, progress, cancelled)
+    return _in_workers(store, files, workers, dry_run, accept_modified, password, progress, cancelled)
 
 
 def _in_workers(
@@ -108,6 +137,7 @@ def _in_workers(
     workers: int,
     dry_run: bool,
     accept_modified: bool,
+    password: str | None,
     progress: Callable[[int, int, str], None] | None,
     cancelled: Callable[[], bool],
 ) -> list[Outcome]:
@@ -124,7 +154,7 @@ def _in_workers(
             size,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(str(store.folder), store.writer.actor, os.getpid()),
+            initargs=(str(store.folder), store.writer.actor, os.getpid(), store.session),
         )
 
     def finished(i: int) -> bool:
@@ -137,7 +167,7 @@ def _in_workers(
     while todo and not stop:
         broken = False
         with pool(workers) as running:
-            futures = {running.submit(_import_in_worker, files[i], dry_run, accept_modified): i for i in todo}
+            futures = {running.submit(_import_in_worker, files[i], dry_run, accept_modified, password): i for i in todo}
             for future in as_completed(futures):
                 i = futures[future]
                 try:
@@ -167,7 +197,7 @@ def _in_workers(
                     break
                 alone = alone or pool(1)
                 try:
-                    results[i] = alone.submit(_import_in_worker, files[i], dry_run, accept_modified).result()
+                    results[i] = alone.submit(_import_in_worker, files[i], dry_run, accept_modified, password).result()
                 except BrokenProcessPool:  # the second death, with this file alone: it is the cause
                     results[i] = _refused_file(files[i], "worker_died")
                     alone.shutdown(wait=True)
@@ -181,7 +211,7 @@ def _in_workers(
     return [results.get(i, Outcome(p, SKIPPED)) for i, p in enumerate(files)]
 
 
-def _start_worker(folder: str, actor: str, parent: int) -> None:
+def _start_worker(folder: str, actor: str, parent: int, session: Session | None = None) -> None:
     """A worker's stderr goes nowhere: a reader that aborts (calamine when memory runs out)
     writes its dying words there, and the death is reported with the file's outcome instead.
     Python's own errors come back with the outcomes. No Rust backtraces either: one printed
@@ -192,7 +222,7 @@ def _start_worker(folder: str, actor: str, parent: int) -> None:
     os.dup2(devnull, 2)
     os.close(devnull)
     end_with_parent(parent)  # a killed import leaves no worker behind
-    _open_worker_store(folder, actor)
+    _open_worker_store(folder, actor, session)
 
 
 def _refused_file(path: str, reason: str) -> Outcome:
@@ -203,9 +233,12 @@ def _refused_file(path: str, reason: str) -> Outcome:
 _WORKER_STORE: Store | None = None
 
 
-def _open_worker_store(folder: str, actor: str) -> None:
+def _open_worker_store(folder: str, actor: str, session: Session | None = None) -> None:
+    """The worker's own connection, opened with the parent's session (operator and data key,
+    passed through the pool's pipe: no password asked again, no key on disk)."""
     global _WORKER_STORE
-    _WORKER_STORE = Store.open(folder, actor=actor)
+    _WORKER_STORE = Store.open(folder, actor=actor, session=session)
+    _WORKER_STORE.grant_import()
     # A county import is repeatable from its files: each package's transaction stays atomic, but
     # commits skip the fsync (WAL + NORMAL); a power cut can undo the last packages, never half of one.
     _WORKER_STORE.db.execute("PRAGMA synchronous = NORMAL")
@@ -219,12 +252,20 @@ def _open_worker_store(folder: str, actor: str) -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _import_in_worker(path: str, dry_run: bool, accept_modified: bool) -> Outcome:
+def _import_in_worker(path: str, dry_run: bool, accept_modified: bool, password: str | None) -> Outcome:
+    """One file in a worker; the password came through the pool's pipe (never the disk)."""
     assert _WORKER_STORE is not None
-    return import_one(_WORKER_STORE, path, dry_run=dry_run, accept_modified=accept_modified)
+    return import_one(_WORKER_STORE, path, dry_run=dry_run, accept_modified=accept_modified, password=password)
 
 
-def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_modified: bool = False) -> Outcome:
+def import_one(
+    store: Store,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    accept_modified: bool = False,
+    password: str | None = None,
+) -> Outcome:
     """One file: checked on its own, then against the county under the write lock, then written."""
     if store.is_own_file(path):
         return Outcome(
@@ -232,7 +273,7 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
             REFUSED,
             problems=[RowProblem(str(path), "", None, "", "", "这是本程序自己的数据文件，不是上报包")],
         )
-    checked = check_file(path, accept_modified=accept_modified)
+    checked = check_file(path, accept_modified=accept_modified, password=password)
     village = next(checked.table("villages").records(), None)
     outcome = Outcome(
         str(path),
@@ -242,6 +283,8 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
         checked.exported_at,
         checked.problems,
         {s.name: len(checked.table(s.table)) for s in pkg.SHEETS},
+        encrypted=checked.encrypted,
+        signed=checked.signed,
     )
     if not checked.ok:
         return outcome
@@ -260,14 +303,14 @@ def import_one(store: Store, path: Path | str, *, dry_run: bool = False, accept_
         status = _against_county(store, checked, outcome, plan, dry_run=dry_run, accept_modified=accept_modified)
         if not dry_run:
             store.db.conn.commit()
-    except (sqlite3.DatabaseError, CundangError) as exc:
+    except (sql.DatabaseError, CundangError) as exc:
         if store.db.conn.in_transaction:
-            store.db.conn.rollback()
+            sql.rollback(store.db.conn)
         checked.add("", None, "", "", f"写入时被数据库拒绝，未导入任何数据：{describe(exc)}")
         return outcome
     except BaseException:
         if store.db.conn.in_transaction:
-            store.db.conn.rollback()
+            sql.rollback(store.db.conn)
         raise
     outcome.status = status
     return outcome
@@ -302,11 +345,13 @@ def _against_county(
         plan.diff()
     _elsewhere(store, checked, existing.id if existing else None)  # sees packages this run has written
     _rules_against_county(store, checked)
+    if existing is not None and existing.id is not None:
+        _chain_against_county(store, checked, existing.id, f"{existing.name}（{existing.code}）", accept_modified)
     if not checked.ok:
         return REFUSED
     if not dry_run:
         with transaction(store.db):
-            plan.write(accept_modified and checked.modified)
+            plan.write(accept_modified and (checked.modified or checked.accepted))
             if plan.village_id is not None:  # a package of format 1 has no year rows: its facts hold from the start
                 seed_member_years(store.db, store.writer, village_id=plan.village_id)
                 seed_village_years(store.db, store.writer, village_id=plan.village_id)
@@ -349,6 +394,25 @@ def _same_as_last(store: Store, village_id: int, checked: CheckedPackage, outcom
         )
         return True
     return False
+
+
+def _chain_against_county(store: Store, checked: CheckedPackage, village_id: int, village: str, accept: bool) -> None:
+    """The package's audit chain against the anchors the county holds for the village: a chain
+    that does not extend them was rewritten (an error; 接受改动 takes it, audited, and it becomes
+    the village's history from then on)."""
+    suffix = (
+        "；已选择“接受改动”，导入时记入操作日志"
+        if accept
+        else "：请村里说明原因（如恢复过备份），确认无误后可选择“接受改动”导入"
+    )
+    for found in anchors.against(anchors.anchors_of(store, village_id), checked.chain, checked.signed, village):
+        if found.warning:
+            checked.add(pkg.MANIFEST, None, anchors.CHAIN_HEAD, found.value, found.message, WARNING)
+            continue
+        checked.add(
+            pkg.MANIFEST, None, anchors.CHAIN_HEAD, found.value, found.message + suffix, WARNING if accept else ERROR
+        )
+        checked.accepted = checked.rebased = accept
 
 
 def _elsewhere(store: Store, checked: CheckedPackage, village_id: int | None) -> None:
@@ -592,7 +656,7 @@ class _Plan:
                     ).fetchall()
                 )
             self.counts[table][1] = changed
-        writer.insert(
+        taken = writer.insert(
             "imports",
             {
                 "village_id": self.village_id,
@@ -613,6 +677,12 @@ class _Plan:
                 ),
             },
         )
+        chain = self.checked.chain
+        if chain is not None and self.village_id is not None:  # the village's head, for its next package
+            row = anchors.anchor_row(
+                self.village_id, taken["id"], chain, signed=self.checked.signed, rebased=self.checked.rebased
+            )
+            writer.insert("chain_anchors", row)
 
 
 __all__ = ["CHECKED", "IMPORTED", "REFUSED", "SKIPPED", "UNCHANGED", "Outcome", "import_one", "import_packages"]

@@ -37,6 +37,7 @@ from xml.parsers import expat
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from models.errors import FileRefused
+from models.exchange import protection
 
 MAX_FILE_BYTES = 200 * 2**20  # the file as it lies on disk
 # All XML parts of an .xlsx once inflated, each shared string counted again for every cell that
@@ -110,10 +111,44 @@ def read_file(
 ) -> list[Grid]:
     """Every sheet (or the named ones) of a workbook or CSV file. Raises FileRefused.
     ``xlsx_only``: the county's packages, which are always .xlsx (the .xls reader has no scan)."""
-    path = Path(path)
+    return _read(Path(path), sheets, keep_numbers, xlsx_only, None)[0]
+
+
+def read_package(path: Path | str, password: str | None) -> tuple[list[Grid], bool]:
+    """A village package's sheets, and whether it was encrypted: an encrypted one is decrypted
+    with ``password`` into memory and then scanned as any other (FileRefused without one, or
+    with a wrong one)."""
+    return _read(Path(path), None, False, True, password)
+
+
+def is_encrypted_file(path: Path | str) -> bool:
+    """Whether a file is an encrypted workbook (False for one that cannot be read: reading it
+    then says why)."""
+    try:
+        with _open_regular(Path(path)) as f:
+            return protection.is_encrypted(f)
+    except (FileRefused, OSError):
+        return False
+
+
+def _read(
+    path: Path, sheets: set[str] | None, keep_numbers: bool, xlsx_only: bool, password: str | None
+) -> tuple[list[Grid], bool]:
+    encrypted = False
     with _open_regular(path) as f:
         head = f.read(8)
         f.seek(0)
+        if head == protection.OLE_MAGIC and protection.is_encrypted(f):
+            if not xlsx_only:  # a workbook with a password where a table is read (the national export)
+                raise FileRefused(path=str(path), reason="encrypted_workbook", detail="")
+            encrypted = True
+            plain: IO[bytes] = protection.decrypt(f, password, str(path))
+            head = plain.read(8)
+            plain.seek(0)
+            if not head.startswith(b"PK\x03\x04"):
+                raise FileRefused(path=str(path), reason="not_package", detail="")
+            formulas, workbook = _scan_xlsx(plain, path)
+            return _read_calamine(path, workbook, formulas, sheets, keep_numbers), encrypted
         readable = head.startswith(b"\xd0\xcf\x11\xe0") or path.suffix.lower() in (".csv", ".txt")
         if xlsx_only and readable:  # an .xls or a CSV: a table, but never a package
             raise FileRefused(path=str(path), reason="not_package", detail="")
@@ -123,10 +158,10 @@ def read_file(
         elif head.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls (OLE2)
             formulas, source = {}, str(path)
         elif path.suffix.lower() in (".csv", ".txt"):
-            return [_read_csv(f, path)]
+            return [_read_csv(f, path)], encrypted
         else:
             raise FileRefused(path=str(path), reason="not_workbook", detail="")
-    return _read_calamine(path, source, formulas, sheets, keep_numbers)
+    return _read_calamine(path, source, formulas, sheets, keep_numbers), encrypted
 
 
 def _open_regular(path: Path) -> IO[bytes]:

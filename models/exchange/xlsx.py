@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from models.errors import ExportBlocked
+from models.exchange import protection
 from models.files import atomic_file
 
 
@@ -56,14 +63,56 @@ def write_sheets(
     save_workbook(wb, path)
 
 
-def save_workbook(wb: Workbook, path: Path | str) -> None:
-    """The workbook made whole in memory, then written in one go through a temporary file. On a
-    full disk openpyxl's zip writer, left half-open, printed tracebacks when it was collected;
-    a plain write fails with one OSError and leaves nothing behind."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
+def save_workbook(wb: Workbook, path: Path | str, *, password: str | None = None) -> None:
+    """The workbook made whole in memory (each sheet's XML too: openpyxl would put it in a
+    temporary file), encrypted with ``password`` when one is given, then written in one go
+    through a temporary file. On a full disk openpyxl's zip writer, left half-open, printed
+    tracebacks when it was collected; a plain write fails with one OSError and leaves nothing."""
+    data = workbook_bytes(wb)
+    if password:
+        data = protection.encrypt(data, password)
     with atomic_file(path) as tmp, open(tmp, "wb") as f:
-        f.write(buffer.getbuffer())
+        f.write(data)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx file of a workbook, made without touching the disk."""
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+        _InMemory(wb, archive).save()
+    return buffer.getvalue()
+
+
+def begin_sheet(ws: Any) -> None:
+    """Give a write-only sheet its XML writer in memory; call it after the sheet's column
+    widths and frozen panes are set and before its first row (they are written first)."""
+    if ws._writer is None:
+        ws._writer = WorksheetWriter(ws, out=io.BytesIO())
+        ws._writer.write_top()
+
+
+class _InMemory(ExcelWriter):
+    """openpyxl's workbook writer, with each sheet's XML kept in memory (its own writes each
+    sheet to a temporary file first: personal data, in plain text, on the disk)."""
+
+    def write_worksheet(self, ws: Any) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        if self.workbook.write_only:
+            begin_sheet(ws)
+            if not ws.closed:
+                ws.close()
+            writer = ws._writer
+        else:
+            writer = WorksheetWriter(ws, out=io.BytesIO())
+            writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 def add_sheet(

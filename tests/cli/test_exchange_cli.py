@@ -1,6 +1,10 @@
 """The exchange commands as county staff run them: statuses, JSON, the report, no stray folders."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import openpyxl
 
@@ -67,3 +71,63 @@ def test_the_county_lists_each_villages_line_beside_its_own(tmp_path):
     assert rows[2020]["县里的标准"].startswith("无")
     text = cundang("--data", county, "poverty-line", "list", "--villages").stdout
     assert text.count("与县里不同") == 1
+
+
+def test_password_files_protect_the_export_and_open_it_at_the_county(tmp_path):
+    village, county = str(tmp_path / "v"), str(tmp_path / "county")
+    assert cundang("--data", village, "demo", "--households", "10").returncode == 0
+    secret = tmp_path / "密码.txt"
+    secret.write_text("县扶贫办2020上报\n第二行不算\n", encoding="utf-8")
+    wrong = tmp_path / "错的.txt"
+    wrong.write_text("不是这个密码000\n", encoding="utf-8")
+    empty = tmp_path / "空的.txt"
+    empty.write_text("\n", encoding="utf-8")
+    package = str(tmp_path / "p.xlsx")
+
+    made = cundang("--data", village, "export", "--password-file", str(secret), "--out", package)
+    assert made.returncode == 0 and "加密并签名" in made.stdout, made.stderr
+    with open(package, "rb") as f:
+        assert f.read(4) != b"PK\x03\x04"  # not a plain workbook
+
+    refused = cundang("--data", county, "import", "--password-file", str(wrong), package)
+    assert refused.returncode == 1 and "已拒绝" in refused.stdout and "密码不对" in refused.stdout
+    assert "p.xlsx" in refused.stdout and "Traceback" not in refused.stderr
+    nothing = cundang("--data", county, "import", "--password-file", str(empty), package)
+    assert nothing.returncode == 2 and "第一行是空的" in nothing.stderr
+    missing = cundang("--data", county, "import", "--password-file", str(tmp_path / "无.txt"), package)
+    assert missing.returncode == 2 and "读不了上报包密码文件" in missing.stderr
+
+    done = cundang("--data", county, "import", "--json", "--password-file", str(secret), package)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [outcome] = json.loads(done.stdout)["files"]
+    assert outcome["status"] == "已导入" and outcome["encrypted"] and outcome["signed"]
+
+
+def test_an_import_asks_for_the_password_when_a_package_is_protected(tmp_path):
+    village, county = str(tmp_path / "v"), str(tmp_path / "county")
+    assert cundang("--data", village, "demo", "--households", "5").returncode == 0
+    secret = tmp_path / "密码.txt"
+    secret.write_text("县扶贫办2020上报", encoding="utf-8")
+    package = str(tmp_path / "p.xlsx")
+    assert cundang("--data", village, "export", "--password-file", str(secret), "--out", package).returncode == 0
+    plain = str(tmp_path / "plain.xlsx")
+    made = cundang("--data", village, "export", "--out", plain)
+    assert "未加密、未签名" in made.stdout
+
+    def typed(text):  # no terminal here: getpass reads the line from stdin (and never echoes it to stdout)
+        return subprocess.run(
+            [sys.executable, "-m", "desktop", "--data", county, "import", "--dry-run", package],
+            input=text,
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+            env=dict(os.environ),
+            timeout=120,
+        )
+
+    asked = typed("县扶贫办2020上报\n")
+    assert asked.returncode == 0 and "检查通过" in asked.stdout, asked.stdout + asked.stderr
+    assert "请输入上报包密码" in asked.stderr + asked.stdout and "县扶贫办2020上报" not in asked.stdout
+    assert typed("错的\n").returncode == 1
+    unsigned = cundang("--data", county, "import", "--dry-run", plain)
+    assert unsigned.returncode == 0 and "提醒：未加密、未签名" in unsigned.stdout

@@ -28,6 +28,7 @@ from models.exchange import reader
 from models.exchange.package import export_village
 from models.store import Store
 from models.wording import describe
+from tests.cli.test_cli import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 1536 * 2**20  # what one crafted package may cost
@@ -122,6 +123,7 @@ def cundang(*args: str, limit: int | None = LIMIT, timeout: float = 60) -> subpr
         cwd=ROOT,
         timeout=timeout,
         preexec_fn=preexec,
+        env={**os.environ, **OPERATOR},  # a new county folder's first 管理员 (tests/cli/test_cli.py)
     )
 
 

@@ -7,15 +7,18 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from models.errors import Cancelled
+from models.errors import Cancelled, CundangError
+from models.exchange.password import has_password, stored_password
 from models.store import Store
 from models.wording import describe
+from ui.exchange.password_dialog import PasswordDialog
 from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
 
 
-def export_in_worker(folder: Path, village_id: int, out: str):
-    """The work function: its own connection (SQLite connections stay on their thread)."""
+def export_in_worker(folder: Path, village_id: int, out: str, password: str | None = None, session=None):
+    """The work function: its own connection (SQLite connections stay on their thread), opened
+    with the window's session; the package password comes from the window, in memory."""
     from models.exchange.package import export_village
 
     def work(progress, cancelled):
@@ -24,10 +27,16 @@ def export_in_worker(folder: Path, village_id: int, out: str):
             if cancelled():
                 raise Cancelled()
 
-        with Store.open(folder) as store:
-            return export_village(store, village_id, out, progress=step)
+        with Store.open(folder, session=session) as store:
+            return export_village(store, village_id, out, password=password, progress=step)
 
     return work
+
+
+ABOUT_PASSWORD = (
+    "上报包密码由县扶贫办统一设定。输入一次后，程序把它加密保存在本数据文件夹中；"
+    "以后导出的上报包都用它加密（Excel、WPS 打开时要输入它）并签名，县里据此确认上报包导出后没有被改动。"
+)
 
 
 class ExportTab(QWidget):
@@ -41,6 +50,12 @@ class ExportTab(QWidget):
         self.button = QPushButton("导出上报包…")
         self.button.setObjectName("export-package")
         self.button.clicked.connect(lambda: self.export())
+        self.protection = QLabel()
+        self.protection.setObjectName("export-protection")
+        self.protection.setWordWrap(True)
+        self.password_button = QPushButton()
+        self.password_button.setObjectName("package-password")
+        self.password_button.clicked.connect(lambda: self.change_password())
         self.status = QLabel()
         self.status.setObjectName("export-status")
         self.status.setWordWrap(True)
@@ -49,15 +64,35 @@ class ExportTab(QWidget):
         layout.addWidget(self.about)
         row = QHBoxLayout()
         row.addWidget(self.button)
+        row.addWidget(self.password_button)
         row.addStretch(1)
         layout.addLayout(row)
+        layout.addWidget(self.protection)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addStretch(1)
 
+    def show_protection(self) -> None:
+        """Whether the next export will be encrypted and signed (a package password is kept)."""
+        kept = has_password(self.store)
+        self.password_button.setText("修改上报包密码…" if kept else "设置上报包密码…")
+        self.protection.setText(
+            "已设上报包密码：导出的上报包将加密并签名。"
+            if kept
+            else "未设上报包密码：导出的上报包不加密、不签名，县里导入时会看到“未加密、未签名”的提醒。"
+            "请向县扶贫办要上报包密码，点“设置上报包密码…”输入。"
+        )
+
+    def change_password(self) -> bool:
+        dialog = PasswordDialog(self.store, ABOUT_PASSWORD, self)
+        done = bool(dialog.exec())
+        self.show_protection()
+        return done
+
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id
         self.button.setEnabled(village_id is not None)
+        self.show_protection()
         if village_id is None:
             self.about.setText("还没有村。")
             return
@@ -80,12 +115,17 @@ class ExportTab(QWidget):
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         self.error.set_error("")
+        try:
+            password = stored_password(self.store)
+        except CundangError as exc:
+            self.error.set_error(f"没有导出：{describe(exc)}")
+            return None
         self.status.setText("正在导出……")
         self.button.setEnabled(False)
         self.worker = run_with_progress(
             self,
             "导出上报包",
-            export_in_worker(self.store.folder, self.village_id, path),
+            export_in_worker(self.store.folder, self.village_id, path, password, self.store.session),
             lambda facts: self._done(path, facts),
             self._failed,
             label="正在导出上报包……",
@@ -95,7 +135,8 @@ class ExportTab(QWidget):
     def _done(self, path: str, facts: dict) -> None:
         self.button.setEnabled(True)
         rows = "，".join(f"{k} {n}" for k, n in facts["sheets"].items() if n)
-        self.status.setText(f"已导出：{path}\n{rows}。")
+        protected = "已加密并签名（打开时要输入上报包密码）" if facts.get("protected") else "未加密、未签名"
+        self.status.setText(f"已导出：{path}\n{rows}。\n{protected}。")
 
     def _failed(self, error: BaseException) -> None:
         self.button.setEnabled(True)

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import backup, county, exchange, ledgers, printing
+from bench import backup, county, encrypted, exchange, ledgers, printing, verify
 from models.storage.database import has_data
 
 
@@ -39,6 +39,9 @@ def main(argv: list[str]) -> int:
         figures.update(printing.print_village())
         figures.update(exchange.export_village_figure())
         figures.update(exchange.import_county(data, Path(tmp) / "exchange"))
+        # The same figures on an encrypted copy of the county, in the same run (issue 15).
+        figures.update(encrypted.figures(data, Path(tmp), figures))
+        figures.update(verify.verify_county(data))
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

@@ -55,10 +55,11 @@ def ui(data: Path) -> dict[str, float]:
 
 def exit_check(data: Path, year: int = 2020) -> dict[str, float]:
     """The exit check of every household of the county for a year, and every village's summary."""
+    from bench.encrypted import env_login
     from models.services.assistance import run_exit_check, village_exit_summary
     from models.store import Store
 
-    with Store.open(data) as store:
+    with Store.open(data, login=env_login(data)) as store:
         start = time.perf_counter()
         checks = run_exit_check(store, year)
         for v in store.villages.all():

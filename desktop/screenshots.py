@@ -68,6 +68,7 @@ def tour(tmp: Path) -> Iterator[Stop]:
     box.show()
     yield _stop("05-数据文件夹已在别处打开", box)
     box.close()
+    yield from _access(tmp / "secured")
     store = Store.open(tmp / "demo", actor="演示")
     generate(store, seed=1)
     window = MainWindow(store, AppEvents())
@@ -186,6 +187,38 @@ def tour(tmp: Path) -> Iterator[Stop]:
     # Tear down while Qt lives (left to interpreter exit, Qt objects outlive the app and crash).
     window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    store.close()
+
+
+def _access(folder: Path) -> Iterator[Stop]:
+    """The first 管理员, the recovery key, the login, the operators and the idle lock (issue 15)."""
+    from models.services import operators as ops
+    from ui.idle_lock import UnlockDialog
+    from ui.login import FirstOperatorDialog, LoginDialog, RecoveryKeyDialog
+    from ui.operators_dialog import OperatorsDialog
+
+    first = FirstOperatorDialog(folder)
+    first.show()
+    yield _stop("01-建立第一位管理员", first)
+    first.close()
+    store, recovery = ops.first_operator(folder, "王文书", "screenshot-password", {"entry", "review"})
+    key = RecoveryKeyDialog(recovery)
+    key.show()
+    yield _stop("02-恢复密钥", key)
+    key.close()
+    ops.add_operator(store, "李督查", "screenshot-password", {"viewer"})
+    login = LoginDialog(folder)
+    login.show()
+    yield _stop("03-登录", login)
+    login.close()
+    people = OperatorsDialog(store)
+    people.show()
+    yield _stop("04-操作员", people)
+    people.close()
+    unlock = UnlockDialog(store)
+    unlock.show()
+    yield _stop("04-已锁定", unlock)
+    unlock.close()
     store.close()
 
 

@@ -307,6 +307,12 @@ MEMBER_EVENT = CodeList("人员变更", MEMBER_JOIN.items + MEMBER_LEAVE.items)
 YES_NO = CodeList("是否", (("1", "是"), ("0", "否")))
 
 
+# Who an operator is to the program (issue 15); one operator may hold several.
+ROLE = CodeList(
+    "角色", (("admin", "管理员"), ("entry", "录入"), ("review", "审核"), ("viewer", "只读"), ("county", "县级"))
+)
+
+
 def flag_label(value: int | str | None) -> str:
     if value is None or value == "":
         return ""

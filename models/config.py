@@ -38,6 +38,7 @@ class Config:
     pdf_font: str = ""  # a TrueType font file to embed in every PDF ('' = find one)
     # 县级汇总: a county's folder holds no village of its own; it opens on the 上报 screen.
     county_folder: bool = False
+    idle_lock_minutes: int = 15  # an idle window locks and asks for the password again (issue 15)
 
 
 # The settings a village's package carries to the county: the rules its exit check and its

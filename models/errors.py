@@ -123,6 +123,93 @@ class ReadOnlyStore(StorageError):
     path: Path
 
 
+class AccessError(CundangError):
+    """Who is using the folder: not logged in, a wrong password, a role that may not (issue 15)."""
+
+
+class LoginRequired(AccessError):
+    """The folder has operators: a store is opened by one of them, with their password."""
+
+    path: Path
+
+
+class WrongPassword(AccessError):
+    """A wrong name or password (which of the two is never said); ``left`` tries before the lock."""
+
+    left: int
+
+
+class AccountLocked(AccessError):
+    name: str
+    minutes: int
+
+
+class OperatorDisabled(AccessError):
+    name: str
+
+
+class NotAllowed(AccessError):
+    """The operator's roles do not allow this; ``roles`` names the roles that would."""
+
+    operator: str
+    action: str
+    roles: str
+
+
+class PasswordTooShort(AccessError):
+    minimum: int
+
+
+class PasswordsDiffer(AccessError):
+    """A new password typed twice, differently."""
+
+
+class OperatorExists(AccessError):
+    name: str
+
+
+class UnknownOperator(AccessError):
+    """An operator named by a 管理员's command (users passwd/disable), not a login."""
+
+    name: str
+
+
+class LastAdministrator(AccessError):
+    """The folder's last enabled 管理员 cannot be disabled or lose the role."""
+
+    name: str
+
+
+class NoRoles(AccessError):
+    """An operator needs at least one role."""
+
+
+class WrongRecoveryKey(AccessError):
+    """The recovery key typed does not open the folder's key."""
+
+
+class NoOperatorGiven(AccessError):
+    """A command that makes a new folder, or opens a folder with operators, was given no user."""
+
+    command: str
+
+
+class NoOperatorsYet(AccessError):
+    """An operator command in a folder that has no operators yet (a demo's, or one from before)."""
+
+    path: Path
+
+
+class KeyringDamaged(AccessError):
+    """The folder's keyring (its wrapped keys) cannot be read; ``path`` is the file."""
+
+    path: Path
+
+
+class SealBroken(AccessError):
+    """A secret kept sealed in the settings cannot be opened (damaged, or from another folder)."""
+
+
 class EditConflict(StorageError):
     """A save refused because the record changed after the form read it; ``changes`` words what
     changed, and who changed it, one line per change."""
@@ -575,6 +662,13 @@ class ExportBlocked(CundangError):
 
 class Cancelled(CundangError):
     """The user cancelled a long job; nothing was written."""
+
+
+class ChainUnacknowledged(CundangError):
+    """No package is exported while the audit chain has problems nobody acknowledged;
+    ``findings`` are their sentences, numbered, a line each."""
+
+    findings: str
 
 
 # --- Problems by field ---------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import json
-import sqlite3
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 from models import codes, fields
 from models import errors as e
 from models.money import format_fen
+from models.storage import sql
 from models.storage.database import failure_kind
 
 
@@ -71,6 +71,10 @@ REFUSALS = {
     "worker_died": "读取这个文件时处理进程意外退出（可能是文件被故意构造或内存不足），已拒绝；其他文件不受影响",
     "csv_quote": "CSV 文件第 {detail} 行有一个引号没有配对：从那里到文件末尾都会被读成一个单元格，已拒绝（请检查这一行是否少了一个引号）",
     "csv_line": "CSV 文件{detail}，已拒绝",
+    "needs_password": "上报包已加密，需要上报包密码才能打开（县级导入页的“上报包密码”，或命令行的 --password-file），没有导入任何数据",
+    "wrong_password": "上报包已加密，上报包密码不对，打不开，没有导入任何数据（请核对县里设的上报包密码与村里输入的是否相同）",
+    "integrity": "上报包加密的内容与它的完整性校验不符：加密后被改动过或已损坏，没有导入任何数据",
+    "encrypted_workbook": "工作簿有密码保护，请先在 Excel 或 WPS 中去掉密码另存一份，再导入那一份",
 }
 
 _CONTROL_NAMES = {
@@ -208,6 +212,42 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
             "数据文件夹“{path}”是以只读方式打开的（它正在另一个窗口中打开），不能修改。要修改，请先关闭另一个窗口，再重新打开。"
         ),
     ),
+    # Operators and access (issue 15)
+    e.AccessError: (S("没有通过身份验证，没有做任何改动。"),),
+    e.LoginRequired: (
+        S(
+            "数据文件夹“{path}”设有操作员，需要登录：在窗口中输入用户名和密码；命令行加 --user 用户名，"
+            "密码从提示输入或取自环境变量 CUNDANG_PASSWORD。"
+        ),
+    ),
+    e.WrongPassword: (
+        S("用户名或密码不正确。", lambda x: x.left <= 0),
+        S("用户名或密码不正确。再错 {left} 次，这个账户将锁定 10 分钟。"),
+    ),
+    e.AccountLocked: (S("账户“{name}”因连续 5 次输错密码已锁定，请 {minutes} 分钟后再试，或请管理员重设密码。"),),
+    e.OperatorDisabled: (S("操作员“{name}”已停用，不能登录。如需恢复，请找管理员。"),),
+    e.NotAllowed: (S("操作员“{operator}”没有{action}的权限（需要{roles}角色），没有做任何改动。"),),
+    e.PasswordTooShort: (S("密码太短：至少 {minimum} 个字符。"),),
+    e.PasswordsDiffer: (S("两次输入的新密码不一致，请重新输入。"),),
+    e.OperatorExists: (S("已有名为“{name}”的操作员，请换一个名字。"),),
+    e.UnknownOperator: (S("没有名为“{name}”的操作员。"),),
+    e.LastAdministrator: (S("“{name}”是唯一的管理员，不能停用或取消管理员角色。请先让另一位操作员成为管理员。"),),
+    e.NoRoles: (S("操作员至少要有一个角色（管理员、录入、审核、只读、县级）。"),),
+    e.WrongRecoveryKey: (S("恢复密钥不正确（请按打印出的恢复密钥逐字输入，大小写和短横线可以不管）。"),),
+    e.NoOperatorGiven: (
+        S(
+            "“{command}”需要指定操作员：加 --user 用户名，或设置环境变量 CUNDANG_USER；"
+            "密码从提示输入，或取自环境变量 CUNDANG_PASSWORD。新建的数据文件夹以这个操作员为第一位管理员，并加密保存。"
+        ),
+    ),
+    e.NoOperatorsYet: (
+        S(
+            "数据文件夹“{path}”还没有操作员。请先建立第一位管理员：在窗口中按提示建立，或运行 "
+            "cundang --data 文件夹 --user 用户名 init（已有的数据会先备份，再加密保存）。"
+        ),
+    ),
+    e.KeyringDamaged: (S("数据文件夹的密钥文件“{path}”无法读取或已损坏，数据无法解密。请从备份恢复，或用恢复密钥。"),),
+    e.SealBroken: (S("保存的密码无法解开（数据文件夹的密钥不符），请重新输入。"),),
     e.EditConflict: (
         S(
             "这户的资料在您打开表单之后被修改过——{changes:lines}。这次没有保存，您填写的内容还在表中；"
@@ -370,6 +410,12 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     e.MissingColumn: (S("“{column}”必须填写，文件中没有这一列。"),),
     e.ExportBlocked: (S("“{sheet}”工作表第 {row} 行的“{column}”含有无法写入 Excel 的字符，请在程序中改正后再导出。"),),
     e.Cancelled: (S("已取消，没有生成文件。"),),
+    e.ChainUnacknowledged: (
+        S(
+            "变更记录的链条有还没有人确认的问题，不能导出上报包：\n{findings}\n"
+            "恢复备份，或由管理员确认这些问题；确认会记入变更记录并写进上报包。"
+        ),
+    ),
     e.ValidationFailed: (S("有 {problems:count} 处需要改正，没有保存。"),),
     e.CundangError: (S("操作没有完成。"),),
 }
@@ -411,7 +457,7 @@ def describe(error: BaseException) -> str:
         return "\n".join(describe_problem(p) for p in error.problems)
     if isinstance(error, e.CundangError):
         return word(error)
-    if isinstance(error, sqlite3.Error):
+    if isinstance(error, sql.Error):
         return _database(error)
     if isinstance(error, OSError):
         return _os(error)
@@ -437,9 +483,9 @@ _CONSTRAINTS = (
 )
 
 
-def _database(error: sqlite3.Error) -> str:
+def _database(error: sql.Error) -> str:
     text = str(error)
-    if isinstance(error, sqlite3.IntegrityError):
+    if isinstance(error, sql.IntegrityError):
         for key, why in _CONSTRAINTS:
             if key in text:
                 return f"保存被数据库拒绝：{why}。没有写入任何内容。"

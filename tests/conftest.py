@@ -9,6 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The operator every command line a test starts runs as where a folder has operators, or becomes
+# when it makes one (import and import-national into a new folder); a demo folder has none.
+os.environ.update(
+    {"CUNDANG_USER": "测试管理员", "CUNDANG_PASSWORD": "cli-password-1", "CUNDANG_NEW_PASSWORD": "cli-password-1"}
+)
 
 import pytest
 

@@ -72,6 +72,10 @@ class ExitCheckScreen(QWidget):
         self.export_button.clicked.connect(self._on_export)
         self.lines_button.clicked.connect(self._on_lines)
         self.config_button.clicked.connect(self._on_config)
+        for button, actions in ((self.lines_button, ("settings", "county")), (self.config_button, ("settings",))):
+            if not any(store.may(a) for a in actions):  # a 管理员's settings; the service refuses the same
+                button.setEnabled(False)
+                button.setToolTip("只有管理员可以修改设置")
         events.data_changed.connect(self._on_data_changed)
 
     @property

@@ -15,29 +15,30 @@ from models.errors import Cancelled, CundangError
 from models.services import safety
 from models.storage.backup import backup_dir, check_backup
 from models.storage.database import has_data
-from models.store import Store
+from models.store import Session, Store
 from models.wording import describe
 from ui.workers import run_with_progress
 
 SECOND_TARGET = "backup/second"  # QSettings key: the folder (a USB stick) the clerk chose
 
 
-def check_in_worker(folder: Path):
+def check_in_worker(folder: Path, session: Session | None = None):
     """A worker function: the full check on its own read-only connection."""
 
     def work(progress, cancelled):
-        with Store.open(folder, read_only=True) as store:
+        with Store.open(folder, read_only=True, session=session) as store:
             return safety.full_check(store)
 
     return work
 
 
-def backup_in_worker(folder: Path, to: Path | None = None):
-    """A worker function: the backup on its own connection (a connection stays on its thread)."""
+def backup_in_worker(folder: Path, to: Path | None = None, session: Session | None = None, *, automatic: bool = False):
+    """A worker function: the backup on its own connection (a connection stays on its thread),
+    opened with the window's session (no password asked again)."""
 
     def work(progress, cancelled):
-        with Store.open(folder) as store:
-            return safety.backup_now(store, to)
+        with Store.open(folder, session=session) as store:
+            return safety.backup_now(store, to, automatic=automatic)
 
     return work
 
@@ -74,6 +75,10 @@ class FileMenu(QObject):
         if store.read_only:  # the other window backs up; a restore would pull the file from under it
             for key in ("new", "backup", "backup_to", "restore"):
                 self.actions[key].setEnabled(False)
+        if not store.may("backup"):  # a 管理员's (the daily copies are taken for everyone)
+            for key in ("backup", "backup_to", "restore"):
+                self.actions[key].setEnabled(False)
+                self.actions[key].setToolTip("只有管理员可以备份和恢复")
         self.show_status()
 
     # --- The status line ---------------------------------------------------------------
@@ -122,7 +127,7 @@ class FileMenu(QObject):
         self.worker = run_with_progress(
             self.window,
             "备份",
-            backup_in_worker(self.store.folder, to),
+            backup_in_worker(self.store.folder, to, self.store.session, automatic=quiet),
             (lambda _info: self.show_status()) if quiet else self._backed_up,
             self._failed,
             label="正在备份并校验……",
@@ -152,9 +157,10 @@ class FileMenu(QObject):
             if not (second and Path(str(second)).is_dir()):
                 return
         folder, target = self.store.folder, Path(str(second)) if second else None
+        session = self.store.session
 
         def work(progress, cancelled):
-            with Store.open(folder) as store:  # the worker's own connection
+            with Store.open(folder, session=session) as store:  # the worker's own connection
                 return safety.daily_backup(store, now, closing=True, second=target)
 
         self.status.setText("正在备份……")
@@ -193,7 +199,7 @@ class FileMenu(QObject):
         self.worker = run_with_progress(
             self.window,
             "检查数据文件",
-            check_in_worker(self.store.folder),
+            check_in_worker(self.store.folder, self.store.session),
             self._checked,
             self._check_failed,
             label="正在逐页检查数据文件……",
@@ -225,7 +231,7 @@ class FileMenu(QObject):
         if not chosen:
             return
         try:
-            counts = check_backup(Path(chosen))
+            counts = check_backup(Path(chosen), self.store.session.db_key)
         except CundangError as exc:
             QMessageBox.warning(self.window, "不能恢复", describe(exc))
             return

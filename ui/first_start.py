@@ -4,7 +4,6 @@ another data folder, or look at the demo village in its own folder (never this o
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from models.domain import Village
 from models.errors import CundangError
 from models.services.assistance import save_config
 from models.services.villages import create_village
+from models.storage import sql
 from models.storage.database import DB_NAME, has_data
 from models.store import Store
 from models.wording import describe
@@ -89,7 +89,7 @@ class FirstStartDialog(QDialog):
         names = self.groups.toPlainText().replace("，", "\n").replace(",", "\n").splitlines()
         try:
             create_village(self.store, village, names)
-        except (CundangError, sqlite3.Error) as exc:
+        except (CundangError, sql.Error) as exc:
             self.error.set_error(describe(exc))
             return
         self.accept()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.store import Store
+from ui.account_menu import AccountMenu
 from ui.assistance.screen import AssistanceScreen
 from ui.events import AppEvents
 from ui.exchange.screen import ExchangeScreen
@@ -22,6 +23,7 @@ from ui.exit_check_screen import ExitCheckScreen
 from ui.file_menu import FileMenu
 from ui.header import Header
 from ui.households.list_view import HouseholdListScreen
+from ui.idle_lock import IdleLock
 from ui.ledgers.screen import LedgerScreen
 from ui.plans_screen import PlanScreen
 from ui.print_screen import PrintScreen
@@ -44,13 +46,22 @@ Screen = (
 )
 
 
+def window_title(store: Store) -> str:
+    """村档 — folder — who is logged in (roles); 只读 and 未加密 said where they hold."""
+    parts = [f"村档 — {store.folder}"]
+    if store.operator is not None:
+        parts.append(f"{store.operator.name}（{store.operator.role_labels}）")
+    flags = ("（只读）" if store.read_only else "") + ("" if store.session.encrypted else "（未加密）")
+    return " — ".join(parts) + flags
+
+
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, events: AppEvents, settings: QSettings | None = None) -> None:
         super().__init__()
         self.store = store
         self.events = events
         self.settings = settings
-        self.setWindowTitle(f"村档 — {store.folder}" + ("（只读）" if store.read_only else ""))
+        self.setWindowTitle(window_title(store))
         self.header = Header(store, events)
         self.nav = QListWidget()
         self.nav.addItems(SECTIONS)
@@ -86,6 +97,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("贫困户(&H)")
         for action in self.households.actions():
             menu.addAction(action)
+        self.account = AccountMenu(self, store)
+        self.idle_lock = IdleLock(store, self)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         # A county's folder opens on 上报; a village's on its register (on 村情 before it has one).
         first = "上报" if store.config().county_folder else "贫困户" if self.header.village_id is not None else "村情"

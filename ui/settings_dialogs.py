@@ -203,6 +203,10 @@ class ConfigDialog(QDialog):
         self.local_hotline.setPlaceholderText("印在公示和明白卡上，与 12317 并列")
         self.pdf_font = QLineEdit(config.pdf_font)
         self.pdf_font.setPlaceholderText("留空则自动查找系统中文字体")
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setRange(*DAY_RANGES["idle_lock_minutes"])
+        self.idle_lock.setValue(config.idle_lock_minutes)
+        self.idle_lock.setSuffix(" 分钟")
         self.enforce = QCheckBox(_S.label("enforce_procedures"))
         self.enforce.setChecked(config.enforce_procedures)
         self.error = ErrorLabel()
@@ -217,6 +221,7 @@ class ConfigDialog(QDialog):
             ("loan_max_months", self.loan_months),
             ("local_hotline", self.local_hotline),
             ("pdf_font", self.pdf_font),
+            ("idle_lock_minutes", self.idle_lock),
         ):
             form.addRow(_S.label(name), widget)
         self.incidence.setToolTip("西部省份常为 30‰")
@@ -266,6 +271,7 @@ class ConfigDialog(QDialog):
             return_steps=[k for k, c in self.change_steps["return_steps"][1].items() if c.isChecked()],
             remove_steps=[k for k, c in self.change_steps["remove_steps"][1].items() if c.isChecked()],
             min_attendance_days=self.attendance.value(),
+            idle_lock_minutes=self.idle_lock.value(),
         )
         try:
             text = self.collective.text().strip()

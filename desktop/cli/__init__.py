@@ -18,6 +18,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data", metavar="DIR", help=f"数据文件夹（默认取环境变量 {ENV_DATA}，否则为系统的用户数据文件夹）"
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="以这个操作员的身份运行（默认取环境变量 CUNDANG_USER）；密码从提示输入，或取自 CUNDANG_PASSWORD",
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令")
     gui = sub.add_parser("gui", help="打开窗口（默认）")
     gui.add_argument("--demo-if-empty", action="store_true", help="数据文件夹为空时先生成演示村")
@@ -66,11 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--county", action="store_true", help="导出全县各村汇总（户数、人口、资金、问题、贫困发生率）")
     ex.add_argument("--year", type=year, metavar="Y", help="县级汇总的贫困发生率年度（默认今年）")
     ex.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
+    ex.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="上报包密码文件（第一行是密码）：上报包加密并签名；不给时用本数据文件夹保存的上报包密码（若有）",
+    )
     im = sub.add_parser("import", help="县级导入各村上报包：先全部检查，每个包要么全部导入，要么不导入")
     im.add_argument("files", nargs="+", metavar="FILE", help="上报包（.xlsx），可多个")
     im.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     im.add_argument("--report", metavar="REPORT.xlsx", help="把问题清单写入这个 Excel 文件")
     im.add_argument("--json", action="store_true", help="以 JSON 输出结果和问题")
+    im.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="上报包密码文件（第一行是密码）；不给时用县里保存的上报包密码，都没有时遇到加密的上报包再提示输入",
+    )
     im.add_argument(
         "--accept-modified", action="store_true", help="接受导出后被改动过的上报包（校验值不符）；接受记入操作日志"
     )
@@ -102,6 +117,31 @@ def build_parser() -> argparse.ArgumentParser:
     back = sub.add_parser("restore", help="从备份恢复（先检查备份，并把当前数据另存一份）")
     back.add_argument("file", metavar="FILE", help="备份文件（cundang-日期-时间.db）")
     sub.add_parser("check-db", help="全面检查数据文件：逐页检查、记录引用、变更记录的保护")
+    roles = ("管理员", "录入", "审核", "只读", "县级")
+    init = sub.add_parser("init", help="新建加密的数据文件夹，--user 指定的操作员为第一位管理员")
+    init.add_argument("--role", action="append", choices=roles, help="第一位管理员同时担任的角色（可重复）")
+    init.add_argument(
+        "--unencrypted", action="store_true", help="不加密保存（不推荐：拿到电脑的人能读出全部个人信息）；记入变更记录"
+    )
+    users = sub.add_parser("users", help="操作员：添加、列出、改密码、停用、改角色")
+    users_sub = users.add_subparsers(dest="users_command", metavar="操作", required=True)
+    u_add = users_sub.add_parser("add", help="添加操作员（新密码从提示输入两次，或取自 CUNDANG_NEW_PASSWORD）")
+    u_add.add_argument("name", metavar="NAME", help="操作员的名字")
+    u_add.add_argument("--role", action="append", required=True, choices=roles, help="角色（可重复）")
+    u_list = users_sub.add_parser("list", help="列出操作员和角色")
+    u_list.add_argument("--json", action="store_true", help="以 JSON 输出")
+    u_pw = users_sub.add_parser("passwd", help="修改自己的密码；管理员可重设别人的密码")
+    u_pw.add_argument("name", nargs="?", metavar="NAME", help="操作员（默认自己）")
+    u_off = users_sub.add_parser("disable", help="停用操作员（记录保留，不能再登录）")
+    u_off.add_argument("name", metavar="NAME")
+    u_roles = users_sub.add_parser("roles", help="改操作员的角色")
+    u_roles.add_argument("name", metavar="NAME")
+    u_roles.add_argument("--role", action="append", required=True, choices=roles, help="角色（可重复）")
+    u_rec = users_sub.add_parser("recover", help="用恢复密钥为管理员设置新密码")
+    u_rec.add_argument("name", metavar="NAME", help="管理员的名字")
+    u_rec.add_argument("--recovery-key", required=True, metavar="KEY", help="首次建立时打印的恢复密钥")
+    ver = sub.add_parser("verify", help="核验变更记录：链条是否完整，记录是否都有变更记录、与记录一致")
+    ver.add_argument("--json", action="store_true", help="以 JSON 输出")
     return parser
 
 
@@ -122,6 +162,9 @@ COMMANDS = {
     "backups": ("backup", "backups"),
     "restore": ("backup", "restore"),
     "check-db": ("backup", "check_db"),
+    "verify": ("verify", "verify"),
+    "init": ("users", "init"),
+    "users": ("users", "users"),
 }
 
 
@@ -139,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_private_temp()
     folder = data_folder(args.data)
     command = args.command or "gui"
+    from desktop.cli import common
+
+    common.given_user = args.user
     try:
         if command == "gui":
             from desktop.app import run

@@ -32,9 +32,11 @@ def backup(folder: Path, args: argparse.Namespace) -> int:
 
 def backups(folder: Path, args: argparse.Namespace) -> int:
     """``backups``: the backups of the data folder, newest first."""
+    from desktop.cli.common import login
     from models.storage.backup import REASON_LABELS, backup_dir, list_backups
+    from models.store import unlock
 
-    found = list_backups(backup_dir(folder))
+    found = list_backups(backup_dir(folder), key=unlock(folder, login(folder)).db_key)
     if args.json:
         print(
             json.dumps(
@@ -73,7 +75,11 @@ def restore(folder: Path, args: argparse.Namespace) -> int:
     with FolderLock(folder) as lock:  # never pull the file from under an open window
         if not lock.acquire():
             raise FolderInUse(path=folder, holder=lock.holder())
-        restored, kept = restore_folder(folder, Path(args.file))  # also when the current file is damaged
+        from desktop.cli.common import login
+        from models.store import unlock
+
+        session = unlock(folder, login(folder))
+        restored, kept = restore_folder(folder, Path(args.file), session)  # also when the current file is damaged
     print(f"已恢复 {args.file}（{_counts(restored)}）。恢复前的数据已另存为 {kept}。")
     return EXIT_OK
 

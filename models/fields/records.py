@@ -381,6 +381,7 @@ CONFIG = Fields(
     F("local_hotline", "本地监督电话", TEXT),
     F("pdf_font", "PDF 字体文件（TrueType）", TEXT),
     F("county_folder", "县级汇总文件夹（不含本村数据）", FLAG),
+    F("idle_lock_minutes", "无人操作多久后锁定窗口", INT, unit="分钟"),
 )
 
 # What a village's package carries of the rules it applied: its poverty lines and its exit
@@ -549,6 +550,18 @@ IMPORT = Fields(
     F("changes", "变更", MACHINE),
 )
 
+CHAIN_ANCHOR = Fields(
+    "chain_anchors",
+    "变更记录锚点",
+    "锚点",
+    _ref("village_id", "村", "villages"),
+    _ref("import_id", "导入记录", "imports"),
+    F("length", "变更记录条数", INT, required=True),
+    F("head", "变更记录末条哈希", MACHINE),
+    _flag("signed", "已签名", known=True),
+    _flag("rebased", "接受改写", known=True),
+)
+
 AUDIT = Fields(
     "audit_log",
     "变更记录",
@@ -561,6 +574,35 @@ AUDIT = Fields(
     F("record_uuid", "记录UUID", MACHINE),
     F("before", "修改前", MACHINE),
     F("after", "修改后", MACHINE),
+    F("hash", "校验值", MACHINE),  # the chain's hash after this entry (storage/chain.py)
+)
+
+AUDIT_ACKNOWLEDGEMENT = Fields(
+    "audit_acknowledgements",
+    "变更记录确认",
+    "确认",
+    F("finding", "确认的问题", MACHINE),
+    F("sentence", "问题", MACHINE),
+    F("actor", "确认人", MACHINE),
+)
+
+OPERATOR = Fields(
+    "operators",
+    "操作员",
+    "操作员",
+    F("name", "操作员", required=True, max_length=NAME_LENGTH),
+    F("roles", "角色", MACHINE),
+    _flag("disabled", "已停用", known=True),
+    F("password_set_at", "密码设置时间", MACHINE),
+)
+
+DISCLOSURE = Fields(
+    "disclosures",
+    "完整号码导出记录",
+    "导出",
+    F("what", "导出内容", MACHINE),
+    F("rows", "行数", INT),
+    F("file_name", "文件", max_length=255),
 )
 
 UPGRADE_REPORT = Fields(
@@ -592,6 +634,8 @@ RECORDS: dict[str, Fields] = {
         MEASURE,
         POVERTY_LINE,
         SETTING,
+        OPERATOR,
+        DISCLOSURE,
         VILLAGE_POVERTY_LINE,
         VILLAGE_SETTING,
         PROJECT,
@@ -605,7 +649,9 @@ RECORDS: dict[str, Fields] = {
         FINDING,
         NOTICE,
         IMPORT,
+        CHAIN_ANCHOR,
         AUDIT,
+        AUDIT_ACKNOWLEDGEMENT,
         UPGRADE_REPORT,
     )
 }

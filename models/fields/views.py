@@ -6,6 +6,7 @@ only what it computes: 户主, 人口, 已拨付, 差额 …"""
 from __future__ import annotations
 
 from models import codes
+from models.access import MIN_PASSWORD
 from models.fields import records as r
 from models.fields.spec import CODE, DATE, FEN, INT, TEXT, YEAR, Fields, FieldSpec
 
@@ -281,10 +282,27 @@ MANIFEST = Fields(
     F("row_hash", "行校验值", TEXT),  # the hidden last column of each data sheet
 )
 
+# The login, first-管理员, password and operators forms (issue 15).
+ACCOUNT = Fields(
+    "account",
+    "操作员登录",
+    "操作员",
+    F("name", "用户名", TEXT),
+    F("password", "密码", TEXT),
+    F("new_password", f"密码（至少 {MIN_PASSWORD} 个字符）", TEXT),
+    F("again", "再输入一次", TEXT),
+    F("old_password", "原密码", TEXT),
+    F("roles", "同时担任", TEXT),
+    F("new_operator", "新操作员", TEXT),
+    F("recovery_key", "恢复密钥", TEXT),
+    F("administrator", "管理员", TEXT),
+)
+
 VIEWS: dict[str, Fields] = {
     v.table: v
     for v in (
         REGISTER,
+        ACCOUNT,
         LEDGERS,
         MEMBERS,
         NOTICES,

@@ -15,6 +15,7 @@ DAY_RANGES = {
     "funds_notice_days": (1, 60),
     "min_attendance_days": (0, 31),
     "incidence_max_permille": (1, 1000),
+    "idle_lock_minutes": (1, 240),  # not days, but a whole number in a range all the same
 }
 # The policy's minimum notice periods (§3: 公示 ≥ 7 days; project and fund notices ≥ 10 days).
 # A setting may raise them, never lower them.

@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 from collections.abc import Sequence
 
+from models import access
 from models import config as config_module
 from models.changes import Changes
 from models.domain import Cadre, Measure, Pairing, Plan, PovertyLine, ProcedureStep, Visit
@@ -296,6 +297,7 @@ def copy_plan(store: Store, household_id: int, from_year: int, to_year: int) -> 
 def save_poverty_line(
     store: Store, line: PovertyLine, *, read_at: int | None = None, today: dt.date | None = None
 ) -> Changes:
+    store.require(*access.TABLE_ACTIONS["poverty_lines"])
     line, problems = records.check("poverty_lines", line, today=today)
     raise_problems(problems)
     existing = store.assistance.poverty_line(line.year, line.province)
@@ -319,6 +321,7 @@ def delete_poverty_line(store: Store, line_id: int) -> Changes:
 
 
 def save_config(store: Store, config: config_module.Config, *, read_at: int | None = None) -> Changes:
+    store.require("settings")
     check_config(config)
     defaults = config_module.to_settings(config_module.Config())
     with store.operation() as op:

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from models import codes
+from models import access, codes
 from models.changes import Changes
 from models.domain import MEMBER_YEAR_FACTS, Assurance, Household, Income, Member, MemberEvent, MemberYear, StatusEvent
 from models.errors import (
@@ -95,6 +95,7 @@ def register_household(
     """建档立卡: a household already identified in its year (records typed in), or with
     ``applicant`` a household that has just applied: it is 未识别 until its identification
     procedure ends with 识别."""
+    store.require(*access.TABLE_ACTIONS["households"])  # before the checks: a 只读 hears why first
     household, members = _as_new(household, members)
     if applicant:
         household = dataclasses.replace(household, identified_year=None)

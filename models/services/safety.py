@@ -4,23 +4,39 @@ check of the data file, each said in words a clerk can act on."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models import access
 from models.errors import CorruptDatabase, NotADatabase
-from models.storage import backup
+from models.storage import backup, chain, sql
 from models.storage.database import database_path
-from models.store import Store
+from models.store import Session, Store, unlock
 
 
-def backup_now(store: Store, to: Path | None = None, *, reason: str = "") -> backup.BackupInfo:
-    """A verified backup into the data folder's 备份 (rotated there), or into ``to``."""
+def backup_now(store: Store, to: Path | None = None, *, reason: str = "", automatic: bool = False) -> backup.BackupInfo:
+    """A verified backup into the data folder's 备份 (rotated there), or into ``to`` (a USB stick:
+    the folder's keyring goes beside an encrypted copy, so that it can be restored elsewhere with
+    any operator's password or the recovery key). A 管理员's action, but for the ``automatic``
+    copies every operator's window takes (daily, before an import or a restore)."""
+    if not automatic:
+        store.require("backup")
     target = to or backup.backup_dir(store.folder)
-    info = backup.take_backup(store.db.conn, target, reason=reason)
+    info = backup.take_backup(store.db.conn, target, reason=reason, key=store.session.db_key)
     if to is None:
         backup.rotate(target)
+    elif store.session.db_key is not None:
+        _keyring_beside(store, info.path)
     return info
+
+
+def _keyring_beside(store: Store, copy: Path) -> None:
+    from models.storage.keyring import keyring_path
+
+    ring = keyring_path(store.folder)
+    if ring.exists():
+        shutil.copyfile(ring, copy.with_suffix(".keys"))
 
 
 STALE_DAYS = 7  # the window warns when the newest backup is older than this
@@ -55,27 +71,33 @@ def daily_backup(
     gets a copy too when it is present. Nothing to lose (no village yet): no backup."""
     if store.villages.count() == 0 or not backup_due(store.folder, now, closing=closing):
         return None
-    info = backup_now(store)
+    info = backup_now(store, automatic=True)
     if second is not None and second.is_dir():
-        backup.take_backup(store.db.conn, second, now=now)
+        copy = backup.take_backup(store.db.conn, second, now=now, key=store.session.db_key)
+        if store.session.db_key is not None:
+            _keyring_beside(store, copy.path)
         backup.rotate(second)
     return info
 
 
-def restore_folder(folder: Path, file: Path) -> tuple[dict[str, int], Path]:
+def restore_folder(folder: Path, file: Path, session: Session | None = None) -> tuple[dict[str, int], Path]:
     """Restore a data folder from a backup, whether its current file opens or not: a file that
     opens is kept as a safety backup first; one that is damaged (the case a restore is for) is
     moved aside whole, side files included, into 备份. Returns the restored counts and where
     the replaced data now is."""
-    backup.check_backup(file)
+    session = session or unlock(folder, None)
+    if session.operator is not None and not session.operator.may("backup"):
+        raise access.refuse(session.operator, ["backup"])
+    key = session.db_key
+    backup.check_backup(file, key)
     try:
-        store = Store.open(folder)
+        store = Store.open(folder, session=session)
     except (CorruptDatabase, NotADatabase):
         kept = backup.set_aside(database_path(folder), backup.backup_dir(folder))
-        return backup.copy_into(file, database_path(folder)), kept
+        return backup.copy_into(file, database_path(folder), key), kept
     with store:
-        safety = backup.take_backup(store.db.conn, backup.backup_dir(store.folder), reason="restore")
-        return backup.restore_into(store.db.conn, file), safety.path
+        safety = backup.take_backup(store.db.conn, backup.backup_dir(store.folder), reason="restore", key=key)
+        return backup.restore_into(store.db.conn, file, key), safety.path
 
 
 @dataclass
@@ -84,13 +106,17 @@ class CheckReport:
     lines: list[str] = field(default_factory=list)
 
 
+SHOWN_FINDINGS = 20  # of the audit trail's, in the check's report (cundang verify lists them all)
+
+
 def full_check(store: Store) -> CheckReport:
-    """integrity_check (every page), the foreign keys, and the audit trail's own guards."""
+    """integrity_check (every page), the foreign keys, and the audit trail (storage.chain.verify:
+    its guards, its chain, every record against its entries; acknowledged findings don't fail it)."""
     report = CheckReport()
     conn = store.db.conn
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
-    except sqlite3.DatabaseError as exc:
+    except sql.DatabaseError as exc:
         problems = [str(exc)]
     if problems == ["ok"]:
         report.lines.append("数据文件逐页检查：完好。")
@@ -104,13 +130,18 @@ def full_check(store: Store) -> CheckReport:
         report.lines.append(f"有 {len(broken)} 条记录指向不存在的记录（{'、'.join(tables)}）。")
     else:
         report.lines.append("记录之间的引用：完好。")
-    guards = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    missing = [g for g in backup.AUDIT_GUARDS if g not in guards]
-    if missing:
+    found = chain.verify(store.db)  # also on a read-only window's store (see storage.replay.Replay)
+    acknowledged = {a.key for a in chain.acknowledged(store.db)}
+    new = [f for f in found if f.key not in acknowledged]
+    if new:
         report.ok = False
-        report.lines.append("变更记录的保护被去掉了（变更记录可能被改动过）。")
-    else:
-        entries = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-        report.lines.append(f"变更记录：{entries} 条，只能追加的保护在位。")
+        report.lines += [f.sentence for f in new[:SHOWN_FINDINGS]]
+        if len(new) > SHOWN_FINDINGS:
+            report.lines.append(f"……等共 {len(new)} 处，全部见 cundang verify。")
+    entries = chain.head(store.db)[0]
+    known = f"另有 {len(found) - len(new)} 处问题已由管理员确认。" if len(found) > len(new) else ""
+    report.lines.append(
+        f"变更记录：{entries} 条，{'与记录不符，见上' if new else '链条完整，每条记录都与变更记录一致'}。{known}"
+    )
     report.lines.append("结论：数据完好。" if report.ok else "结论：发现问题，见上。")
     return report

@@ -7,13 +7,13 @@ import contextlib
 import datetime as dt
 import os
 import re
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import BackupBroken, NotABackup, NotADatabase
 from models.files import TEMP_PREFIX, remove_leftovers
+from models.storage import sql
 from models.storage.database import read_only_connection
 from models.storage.migrations import applied_migrations
 
@@ -23,7 +23,7 @@ KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_REASONED = 3  # of each kind of copy taken before something (import, restore, upgrade)
 COUNTED = ("villages", "households", "members", "audit_log")  # the counts a backup is verified by
 COUNT_LABELS = {"villages": "村", "households": "户", "members": "人", "audit_log": "变更记录"}
-REASON_LABELS = {"": "", "import": "导入前", "restore": "恢复前", "upgrade": "升级前"}
+REASON_LABELS = {"": "", "import": "导入前", "restore": "恢复前", "upgrade": "升级前", "encrypt": "加密前"}
 # The audit trail's guards: the triggers that make it append-only (models/storage/migrations.py).
 AUDIT_GUARDS = ("audit_log_no_update", "audit_log_never_deleted")
 # cundang-20261201-180000.db, cundang-20261201-180000_2-import.db (older copies: …-import2.db)
@@ -43,19 +43,20 @@ def backup_dir(folder: Path) -> Path:
     return Path(folder) / BACKUP_DIR
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, int]:
+def counts(conn: sql.Connection) -> dict[str, int]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED if t in tables}
 
 
 def take_backup(
-    conn: sqlite3.Connection, target: Path, *, reason: str = "", now: dt.datetime | None = None
+    conn: sql.Connection, target: Path, *, reason: str = "", now: dt.datetime | None = None, key: bytes | None = None
 ) -> BackupInfo:
     """Copy the open database into ``target`` (a folder), verify the copy (integrity_check, and
     the record counts of the source at the moment of the copy), and only then give it its name.
     A copy that fails verification is removed and BackupBroken raised. The temporary copy is
     named like every temporary file (``files.atomic_file``), so one a killed run left is cleared
-    by the next backup into the folder."""
+    by the next backup into the folder. ``key``: the data key of an encrypted folder; the copy
+    is encrypted with it too (and the folder's keyring is copied beside it, to restore elsewhere)."""
     now = now or dt.datetime.now()
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
@@ -64,7 +65,7 @@ def take_backup(
     os.close(fd)
     os.chmod(tmp, 0o600)
     try:
-        dest = sqlite3.connect(tmp)
+        dest = sql.connect(tmp, key=key)
         try:
             dest.execute("PRAGMA journal_mode=OFF")  # a copy nobody uses yet: no journal, one sync at the end
             dest.execute("PRAGMA synchronous=OFF")
@@ -109,30 +110,30 @@ def _claim_name(tmp: Path, target: Path, stem: str, suffix: str) -> Path:
     raise FileExistsError(str(target / f"{stem}{suffix}.db"))
 
 
-def _verify(conn: sqlite3.Connection, path: Path, expected: dict[str, int] | None = None) -> dict[str, int]:
+def _verify(conn: sql.Connection, path: Path, expected: dict[str, int] | None = None) -> dict[str, int]:
     """Raise BackupBroken unless the file passes integrity_check (and holds ``expected`` counts)."""
     try:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             raise BackupBroken(path=path, detail=str(result))
         found = counts(conn)
-    except sqlite3.DatabaseError as exc:
+    except sql.DatabaseError as exc:
         raise BackupBroken(path=path, detail=str(exc)) from exc
     if expected is not None and found != expected:
         raise BackupBroken(path=path, detail=f"counts {found} != {expected}")
     return found
 
 
-def check_backup(path: Path) -> dict[str, int]:
+def check_backup(path: Path, key: bytes | None = None) -> dict[str, int]:
     """A backup file fit to restore: a 村档 database this program can read, whole. Its counts."""
     path = Path(path)
     if not path.is_file():
         raise NotABackup(path=path)
-    conn = read_only_connection(path)
+    conn = read_only_connection(path, key=key)
     try:
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except sqlite3.DatabaseError as exc:
+        except sql.DatabaseError as exc:
             raise NotABackup(path=path) from exc
         try:
             applied_migrations(conn, path, tables)
@@ -143,7 +144,7 @@ def check_backup(path: Path) -> dict[str, int]:
         conn.close()
 
 
-def list_backups(target: Path, *, counts_too: bool = True) -> list[BackupInfo]:
+def list_backups(target: Path, *, counts_too: bool = True, key: bytes | None = None) -> list[BackupInfo]:
     """The backups in a folder, newest first (counts read from each; a broken one shows none).
     ``counts_too=False`` reads names and sizes only: opening a county's copies to count them took
     seconds, and the window's status line needs only the newest date."""
@@ -156,12 +157,12 @@ def list_backups(target: Path, *, counts_too: bool = True) -> list[BackupInfo]:
         found: dict[str, int] = {}
         if counts_too:
             try:
-                conn = read_only_connection(path)
+                conn = read_only_connection(path, key=key)
                 try:
                     found = counts(conn)
                 finally:
                     conn.close()
-            except sqlite3.DatabaseError:
+            except sql.DatabaseError:
                 found = {}
         try:
             size = path.stat().st_size
@@ -204,10 +205,10 @@ def rotate(target: Path) -> list[Path]:
     return gone
 
 
-def restore_into(conn: sqlite3.Connection, backup: Path) -> dict[str, int]:
+def restore_into(conn: sql.Connection, backup: Path, key: bytes | None = None) -> dict[str, int]:
     """Replace the open database's content with the backup's, in one step (the backup API writes
     the whole destination under its lock). The caller has checked the backup and kept a safety copy."""
-    source = read_only_connection(Path(backup))
+    source = read_only_connection(Path(backup), key=key)
     try:
         source.backup(conn)
     finally:
@@ -228,12 +229,12 @@ def set_aside(db_file: Path, target: Path, *, now: dt.datetime | None = None) ->
     return moved
 
 
-def copy_into(backup: Path, db_file: Path) -> dict[str, int]:
+def copy_into(backup: Path, db_file: Path, key: bytes | None = None) -> dict[str, int]:
     """A new data file, for its owner only, holding the backup's data."""
     os.close(os.open(db_file, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-    dest = sqlite3.connect(db_file)
+    dest = sql.connect(str(db_file), key=key)
     try:
-        restore_into(dest, backup)
+        restore_into(dest, backup, key)
         return counts(dest)
     finally:
         dest.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +10,7 @@ from sqlite_utils import Database
 
 from models.domain import Record
 from models.errors import ReadOnlyStore
+from models.storage import sql
 
 
 class Repo:
@@ -38,7 +38,7 @@ def transaction(db: Database) -> Iterator[None]:
         yield
     except BaseException:
         if conn.in_transaction:
-            conn.rollback()
+            sql.rollback(conn)
         raise
     conn.commit()
 
@@ -47,7 +47,7 @@ WAIT_NOTICE_S = 1.0  # after this long waiting for the write lock, the waiting i
 waiting_listeners: list[Callable[[bool], None]] = []  # told True when a wait starts, False when it ends
 
 
-def begin(conn: sqlite3.Connection) -> None:
+def begin(conn: sql.Connection) -> None:
     """BEGIN IMMEDIATE, waiting for another writer's transaction to end. A wait longer than a
     second is told to ``waiting_listeners`` (the window shows "等待…", the CLI prints it)."""
     timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
@@ -58,7 +58,7 @@ def begin(conn: sqlite3.Connection) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
         return
-    except sqlite3.OperationalError as exc:
+    except sql.OperationalError as exc:
         if not str(exc).startswith("database is locked"):
             raise
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import Counter
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlite_utils import Database
 
 from models.fields import RECORDS, FieldSpec
 from models.rules.values import normalise
+from models.storage import sql
 from models.storage.audit import AuditedWriter
 from models.storage.base import transaction
 
@@ -89,7 +89,7 @@ def clean_stored_text(db: Database) -> dict[str, Any]:
                 try:
                     with transaction(db):
                         writer.update(table, row_id, {column: text})
-                except sqlite3.IntegrityError:
+                except sql.IntegrityError:
                     kept.append((table, column, row_id))
                     continue
                 for kind in done:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
 from models import idnumber
 from models.errors import NewerDatabase, NotADatabase
+from models.storage import sql
 from models.storage.audit import AuditedWriter
 from models.storage.cleanup import ACTOR, clean_stored_text, report_json
 from models.storage.year_facts import seed_member_years, seed_village_years
@@ -43,8 +43,8 @@ def _never_deleted(table: str) -> str:
 
 
 def _run(db: Database, *statements: str) -> None:
-    for sql in statements:
-        db.execute(sql)
+    for statement in statements:
+        db.execute(statement)
 
 
 @migrations(name="0001_register")
@@ -454,10 +454,99 @@ def _0014_village_rules(db: Database) -> None:
     )
 
 
+@migrations(name="0015_operators")
+def _0015_operators(db: Database) -> None:
+    """Who may use the folder: each operator's name, roles (codes.ROLE keys, comma-separated) and
+    whether they are disabled. Passwords and keys live in the folder's keyring, never here."""
+    _run(
+        db,
+        f"""CREATE TABLE operators ({_COMMON},
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            roles TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+            password_set_at TEXT NOT NULL DEFAULT '')""",
+        _never_deleted("operators"),
+        # Each time someone exported full ID, phone or bank numbers (a list is masked by default).
+        f"""CREATE TABLE disclosures ({_COMMON},
+            what TEXT NOT NULL, rows INTEGER NOT NULL, file_name TEXT NOT NULL DEFAULT '')""",
+        _never_deleted("disclosures"),
+    )
+
+
+@migrations(name="0016_audit_chain")
+def _0016_audit_chain(db: Database) -> None:
+    """Every audit entry gets its hash, chained in id order (models/storage/chain.py); an update's
+    entry keeps only the columns it changed, an insert's after and a delete's before only the
+    record's image (without the id, uuid and times the entry holds itself), as the writer now
+    writes them. Nothing is lost: what is left out is the entry's own or an earlier entry's. And
+    the table of the findings a 管理员 has acknowledged."""
+    from models.storage import chain
+
+    guard = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'")
+    no_update = guard.fetchone()
+    db.execute("ALTER TABLE audit_log ADD COLUMN hash BLOB")
+    if no_update:
+        db.execute("DROP TRIGGER audit_log_no_update")
+    own = " AND ".join(
+        f"json_extract({{0}}, '$.{c}') IS {e}" for c, e in (("id", "record_id"), ("uuid", "record_uuid"))
+    )
+    times = " AND ".join(f"json_extract({{0}}, '$.{c}') IS at" for c in ("created_at", "updated_at"))
+    meta = ", ".join(f"'$.{c}'" for c in chain.META)
+    image = (  # a delete's times are its earlier entries' (an older insert whose times differ keeps them)
+        f"CASE WHEN {own} AND (action = 'delete' OR {times}) THEN json_remove({{0}}, {meta}) ELSE {{0}} END"
+    )
+    changed = (  # {0}'s columns whose value {1} does not have (updated_at is the entry's at)
+        "(SELECT json_group_object(x.key, x.value) FROM json_each({0}) x WHERE x.key <> 'updated_at'"
+        " AND (json_type({1}, x.fullkey) IS NOT x.type OR json_extract({1}, x.fullkey) IS NOT x.value))"
+    )
+    before = f"CASE action WHEN 'update' THEN {changed.format('before', 'after')} ELSE {image.format('before')} END"
+    after = f"CASE action WHEN 'update' THEN {changed.format('after', 'before')} ELSE {image.format('after')} END"
+    chain.register(db.conn)
+    head, last = chain.GENESIS, db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+    for low in range(1, last + 1, 65536):  # a range at a time: SQLite holds one range's rows, not the file's
+        where = {"low": low, "high": low + 65535}
+        db.execute(f"UPDATE audit_log SET before = {before}, after = {after} WHERE id BETWEEN :low AND :high", where)
+        # In id order (an UPDATE visits a rowid range in order), so each hash links the one before.
+        statement = chain.statement_args(db)[0]
+        db.execute(
+            f"UPDATE audit_log SET hash = {chain.next_sql(*chain.COLUMNS)} WHERE id BETWEEN :low AND :high",
+            {**where, "statement": statement, "head": head},
+        )
+        found = db.execute("SELECT hash FROM audit_log WHERE id <= :high ORDER BY id DESC LIMIT 1", where).fetchone()
+        head = found[0] if found else head
+    if no_update:
+        db.execute(no_update[0])
+    _run(  # what a 管理员 has acknowledged of what chain.verify finds
+        db,
+        f"""CREATE TABLE {chain.ACKNOWLEDGED} ({_COMMON},
+            finding TEXT NOT NULL, sentence TEXT NOT NULL, actor TEXT NOT NULL)""",
+        _never_deleted(chain.ACKNOWLEDGED),
+    )
+
+
+@migrations(name="0017_chain_anchors")
+def _0017_chain_anchors(db: Database) -> None:
+    """The county's anchors of each village's audit chain: the chain's length and head hash each
+    imported package carried, signed or not, and whether the county accepted a chain that did not
+    extend the earlier ones (``rebased``); a later package must extend them."""
+    _run(
+        db,
+        f"""CREATE TABLE chain_anchors ({_COMMON},
+            village_id INTEGER NOT NULL REFERENCES villages(id),
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            length INTEGER NOT NULL CHECK (length >= 0),
+            head TEXT NOT NULL,
+            signed INTEGER NOT NULL DEFAULT 0 CHECK (signed IN (0, 1)),
+            rebased INTEGER NOT NULL DEFAULT 0 CHECK (rebased IN (0, 1)))""",
+        "CREATE INDEX chain_anchors_village ON chain_anchors(village_id, id)",
+        _never_deleted("chain_anchors"),
+    )
+
+
 KNOWN = tuple(m.name for m in migrations._migrations)
 
 
-def applied_migrations(conn: sqlite3.Connection, path: Path, tables: set[str]) -> list[str]:
+def applied_migrations(conn: sql.Connection, path: Path, tables: set[str]) -> list[str]:
     """The migrations a 村档 file has had; NotADatabase for another program's SQLite file,
     NewerDatabase for one a newer 村档 wrote (its data file or a backup of it)."""
     if "_sqlite_migrations" not in tables:

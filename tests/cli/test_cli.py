@@ -9,13 +9,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The operator a command runs as where a folder has operators, or becomes when it makes one
+# (import, import-national, init); folders without operators (a demo's) ignore it.
+OPERATOR = {
+    "CUNDANG_USER": "测试管理员",
+    "CUNDANG_PASSWORD": "cli-password-1",
+    "CUNDANG_NEW_PASSWORD": "cli-password-1",
+}
+
+
 def cundang(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "desktop", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **OPERATOR, **(env or {})},
         timeout=120,
     )
 

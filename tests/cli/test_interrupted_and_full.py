@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from models.files import atomic_file, remove_leftovers
-from tests.cli.test_cli import ROOT, cundang
+from tests.cli.test_cli import OPERATOR, ROOT, cundang
 
 
 def _start(*args: str, env: dict) -> subprocess.Popen:
@@ -22,7 +22,7 @@ def _start(*args: str, env: dict) -> subprocess.Popen:
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **env},
+        env={**os.environ, **OPERATOR, **env},
     )
 
 

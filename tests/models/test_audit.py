@@ -1,6 +1,5 @@
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from models.domain import Income
 from models.errors import InvalidIdNumber, NeverDeleted
 from models.services.households import register_household, save_income
+from models.storage import sql
 from tests.conftest import family, new_household, refused
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +57,7 @@ def test_deleting_other_records_keeps_the_before_image(store, village):
 
 def test_a_failed_multi_row_write_leaves_nothing(store, village):
     before = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sql.IntegrityError):
         with store.db.atomic():
             store.writer.insert("village_groups", {"village_id": village.id, "name": "三组"})
             store.writer.insert("village_groups", {"village_id": village.id, "name": "三组"})  # UNIQUE fails
@@ -86,7 +86,6 @@ def test_no_code_path_writes_around_the_audit():
 
 
 def test_wrong_check_character_is_refused_whoever_writes(store, village):
-    import sqlite3
 
     from models.errors import InvalidIdNumber
 
@@ -97,23 +96,22 @@ def test_wrong_check_character_is_refused_whoever_writes(store, village):
         store.writer.update("members", member.id, {"id_number": bad})
     with refused(InvalidIdNumber):
         store.writer.insert("members", {"household_id": hid, "village_id": village.id, "name": "某", "id_number": bad})
-    with pytest.raises(sqlite3.IntegrityError, match="members_id_number_valid"):  # even raw SQL
+    with pytest.raises(sql.IntegrityError, match="members_id_number_valid"):  # even raw SQL
         store.db.execute("UPDATE members SET id_number = ? WHERE id = ?", [bad, member.id])
     assert store.households.members(hid)[0].id_number == member.id_number
 
 
 def test_schema_refuses_deletes_and_audit_edits(store, village):
-    import sqlite3
 
     hid = register_household(store, new_household(store, village), family()).id
-    for sql in (
+    for statement in (
         f"DELETE FROM households WHERE id = {hid}",
         "DELETE FROM members",
         "UPDATE audit_log SET actor = 'x'",
         "DELETE FROM audit_log",
     ):
-        with pytest.raises(sqlite3.IntegrityError):
-            store.db.execute(sql)
+        with pytest.raises(sql.IntegrityError):
+            store.db.execute(statement)
 
 
 def test_insert_columns_writes_guards_derives_and_audits_like_insert_many(store, village):

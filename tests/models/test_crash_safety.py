@@ -18,6 +18,7 @@ import pytest
 
 from models.storage import backup
 from models.store import Store
+from tests.cli.test_cli import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = "450123101201"  # the writers' village (not the demo's)
@@ -85,6 +86,16 @@ print("done", flush=True)
 """
 
 
+from models.store import unlock  # noqa: E402 (after the writer's script)
+
+
+def env_login():
+    """The operator a county folder made by the command line has (tests/conftest.py's)."""
+    from models.store import Login
+
+    return Login(os.environ["CUNDANG_USER"], os.environ["CUNDANG_PASSWORD"])
+
+
 def writer(folder: Path, tag: int, seconds: float, *, backups: bool, err: Path) -> subprocess.Popen:
     """Start a writer; its stdout is a pipe, its stderr goes to ``err`` (one pipe only, so lines
     read before the end are never lost to communicate's own reading)."""
@@ -136,7 +147,7 @@ class Committed:
 
     def check(self, folder: Path) -> None:
         """The file opens, passes integrity_check and foreign_key_check, and holds every reported write."""
-        with Store.open(folder) as store:
+        with Store.open(folder, login=env_login()) as store:
             assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
             if self.village:
@@ -157,9 +168,10 @@ class Committed:
                 ).fetchall()
                 assert not short, f"households without their {table}: {short[:10]}"
         # Every backup that carries a backup's name is whole (rotation may have removed older ones).
-        listed = backup.list_backups(backup.backup_dir(folder))
+        key = store.session.db_key
+        listed = backup.list_backups(backup.backup_dir(folder), key=key)
         for info in listed:
-            backup.check_backup(info.path)
+            backup.check_backup(info.path, key)
         if self.backups:
             assert listed, "backups were reported, but the 备份 folder holds none"
 
@@ -177,7 +189,7 @@ def ok(done: subprocess.CompletedProcess) -> str:
 
 def village_counts(folder: Path, code: str) -> tuple[int, int] | None:
     """(households, members) of the village with ``code``, or None when the folder has no such village."""
-    with Store.open(folder) as store:
+    with Store.open(folder, login=env_login()) as store:
         village = store.villages.by_code(code)
         if village is None:
             return None
@@ -261,6 +273,7 @@ def test_an_import_killed_part_way_leaves_the_village_absent_or_whole(tmp_path, 
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: the kill takes any worker with it
+            env={**os.environ, **OPERATOR},  # a new county folder's first 管理员
         )
 
     # How long a whole import takes here, into a county that holds B (a backup is taken first).
@@ -286,7 +299,7 @@ def test_an_import_killed_part_way_leaves_the_village_absent_or_whole(tmp_path, 
         if not (folder / "cundang.db").exists():
             outcomes.append("no file yet")
             continue
-        with Store.open(folder) as store:
+        with Store.open(folder, login=env_login()) as store:
             assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
         found = village_counts(folder, a["code"])
@@ -297,17 +310,22 @@ def test_an_import_killed_part_way_leaves_the_village_absent_or_whole(tmp_path, 
             with_b = folder
         elif found is None:
             empty_after_kill = folder
-        for info in backup.list_backups(backup.backup_dir(folder)):
-            backup.check_backup(info.path)
+        key = unlock(folder, env_login()).db_key  # a county the command line made is encrypted
+        for info in backup.list_backups(backup.backup_dir(folder), key=key):
+            backup.check_backup(info.path, key)
     print("import kills:", outcomes, f"whole import {whole:.1f} s")
     assert running >= 4, "most imports ended before their kill"
     # The last killed county takes the import again, whole; B is untouched.
     ok(cundang("--data", str(with_b), "import", str(a["path"])))
     assert village_counts(with_b, a["code"]) == a["counts"]
     assert village_counts(with_b, b["code"]) == b["counts"]
-    # A new folder whose import was killed before anything was written takes the demo.
-    demo_folder = empty_after_kill or tmp_path / "demo"
-    ok(cundang("--data", str(demo_folder), "demo", "--households", "20"))
+    # A new folder whose import was killed before anything was written takes the demo; one killed
+    # after its first 管理员 was made (its keyring is there) takes the import again.
+    if empty_after_kill is not None and (empty_after_kill / "cundang.keys").exists():
+        ok(cundang("--data", str(empty_after_kill), "import", str(a["path"])))
+        assert village_counts(empty_after_kill, a["code"]) == a["counts"]
+    else:
+        ok(cundang("--data", str(empty_after_kill or tmp_path / "demo"), "demo", "--households", "20"))
 
 
 _CREATE = """
@@ -331,6 +349,6 @@ def test_a_new_data_file_killed_while_it_is_created_opens_afterwards(tmp_path):
         time.sleep(rng.uniform(0, 0.08))  # creating the file and its migrations takes ~70 ms here
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
-        with Store.open(folder) as store:
+        with Store.open(folder, login=env_login()) as store:
             assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert store.villages.count() == 0

@@ -13,7 +13,7 @@ import pytest
 
 from models.errors import CorruptDatabase, DatabaseBusy, EditConflict, ReadOnlyStore
 from models.services import households as svc
-from models.storage import base
+from models.storage import base, sql
 from models.storage.database import database_path, storage_error
 from models.storage.folder_lock import FolderLock
 from models.store import Store
@@ -86,10 +86,10 @@ def test_a_writer_waits_its_turn_and_the_wait_is_told(demo_store):
 
 
 def test_a_busy_file_is_said_to_be_busy_and_a_damaged_one_only_after_a_check(tmp_path, demo_store):
-    busy = sqlite3.OperationalError("database is locked")
+    busy = sql.OperationalError("database is locked")
     assert isinstance(storage_error(busy, demo_store.path), DatabaseBusy)
     # An error that claims damage, on a file the integrity check finds whole, is not "已损坏".
-    claim = sqlite3.DatabaseError("database disk image is malformed")
+    claim = sql.DatabaseError("database disk image is malformed")
     wrongly = storage_error(claim, demo_store.path)
     assert not isinstance(wrongly, CorruptDatabase)
     assert "已损坏" not in describe(wrongly) and "没有损坏" in describe(wrongly)

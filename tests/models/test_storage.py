@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from models.errors import CorruptDatabase, DataFolderNotWritable, NewerDatabase, NotADatabase
+from models.storage import sql
 from models.storage.database import DB_NAME, open_database
 from models.storage.folder_lock import OPEN_LOCK
 from models.storage.migrations import KNOWN, migrations
@@ -18,7 +19,7 @@ def test_new_database_is_migrated_with_safe_pragmas(tmp_path):
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
     assert names == list(KNOWN) and names[0] == "0001_register"
-    with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
+    with pytest.raises(sql.IntegrityError):  # foreign keys are enforced
         db.execute(
             "INSERT INTO members (uuid, created_at, updated_at, household_id, village_id, name)"
             " VALUES ('u', 't', 't', 999, 999, 'x')"

@@ -8,9 +8,18 @@ import pytest
 
 from models import errors, wording
 from models.errors import CundangError
+from models.storage import sql
 
 # A value of the right shape for each fact an error may carry, so every sentence can be said.
 SAMPLE = {
+    "left": 3,
+    "minutes": 7,
+    "minimum": 8,
+    "operator": "李督查",
+    "action": "备份和恢复",
+    "roles": "管理员",
+    "command": "import",
+    "findings": "1. 变更记录第 3 条不见了（被删除过）。",
     "path": "/数据/村档.xlsx",
     "detail": "说明",
     "unknown": ["0099_x"],
@@ -110,6 +119,12 @@ WORDS_USERS_KNOW = {
     "cundang",
     "backups",
     "restore",
+    # the operator's flag, command and environment variables, typed as they are (issue 15)
+    "user",
+    "init",
+    "CUNDANG",
+    "USER",
+    "PASSWORD",
 }
 
 
@@ -211,13 +226,12 @@ def test_a_problem_is_told_with_its_field():
 
 def test_database_and_file_errors_are_said_in_chinese_without_their_english():
     import errno
-    import sqlite3
 
     for error in (
-        sqlite3.IntegrityError("UNIQUE constraint failed: members.village_id"),
-        sqlite3.OperationalError("database is locked"),
-        sqlite3.OperationalError("database or disk is full"),
-        sqlite3.DatabaseError("database disk image is malformed"),
+        sql.IntegrityError("UNIQUE constraint failed: members.village_id"),
+        sql.OperationalError("database is locked"),
+        sql.OperationalError("database or disk is full"),
+        sql.DatabaseError("database disk image is malformed"),
         OSError(errno.ENOSPC, "No space left on device", "/x/y.pdf"),
         OSError(errno.EACCES, "Permission denied", "/x"),
     ):

@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from models import idnumber
 from models.services import households as svc
 from tests.conftest import exit_procedure, family, new_household, passing_year
 from tests.ui.conftest import choose, type_cell, type_text
@@ -217,7 +218,7 @@ def test_list_filters_sorting_and_export(qtbot, demo_window, demo_store, tmp_pat
     assert header[:3] == ["户编号", "户主", "村民小组"]
     row = [c.value for c in ws[2]]
     id_cell = ws.cell(row=2, column=header.index("户主证件号码") + 1)
-    assert id_cell.data_type == "s" and id_cell.value == head.id_number
+    assert id_cell.data_type == "s" and id_cell.value == idnumber.mask(head.id_number)  # masked unless asked
     assert row[header.index("户主")] == head.name and row[header.index("人口")] == screen.model.index(0, 3).data()
     # an output path that cannot be written is reported, not raised
     assert screen.export_to(str(tmp_path / "missing" / "x.xlsx")) is None and "导出失败" in screen.notice.text()

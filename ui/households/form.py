@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -26,9 +25,11 @@ from PySide6.QtWidgets import (
 from models import codes
 from models.domain import Household
 from models.errors import CundangError, Problem, ValidationFailed
+from models.privacy import masked
 from models.rules import register
 from models.rules.ledgers import proposed_transfer_income
 from models.services import households as svc
+from models.storage import sql
 from models.store import Store
 from models.wording import describe, describe_problem
 from printing.jobs import PrintJob
@@ -247,11 +248,27 @@ class HouseholdForm(QDialog):
             head = f.head.name if f.head else "（无户主）"
             self.setWindowTitle(f"贫困户 {f.household.household_no} {head}")
         self._refresh_state()
+        self._mask_for_role()
         self.errors.clear()
         self.member_errors.set_error("")
         self.member_view.resizeColumnsToContents()
         self._initial = self._raw()
         self.read_at = read_at
+
+    def _mask_for_role(self) -> None:
+        """An operator who may not see full numbers (只读) sees ID, phone and bank numbers masked
+        and cannot change them; one who may not edit cannot save (the services refuse both)."""
+        if not self.store.may("edit"):
+            self.save_button.setEnabled(False)
+            self.save_button.setToolTip("只有录入角色可以修改")
+        if self.store.may("unmasked"):
+            return
+        for name in ("phone", "bank_account"):
+            edit = self.basic.widgets.get(name)
+            if isinstance(edit, QLineEdit):
+                edit.setText(masked(name, edit.text()))
+                edit.setReadOnly(True)
+        self.members.masked = True
 
     def _refresh_state(self) -> None:
         saved = self.household_id is not None
@@ -313,7 +330,7 @@ class HouseholdForm(QDialog):
                 )
             except ValidationFailed as exc:
                 problems = exc.problems
-            except (CundangError, sqlite3.Error) as exc:  # refused by the database itself: nothing was written
+            except (CundangError, sql.Error) as exc:  # refused by the database itself: nothing was written
                 self.summary.set_error(f"未保存：{describe(exc)}")
                 return False
         if problems or changes is None:

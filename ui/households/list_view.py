@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from models import codes
 from models.errors import CundangError
-from models.exchange.register_export import export_register
+from models.exchange.register_export import export_register_list
 from models.storage.register import HouseholdFilter
 from models.store import Store
 from models.wording import describe
@@ -132,6 +133,10 @@ class HouseholdListScreen(QWidget):
             self.new_button.setEnabled(False)
             self.new_action.setEnabled(False)
             self.new_button.setToolTip("只读打开：不能新建户")
+        elif not store.may("edit"):  # the operator's roles: the service refuses the same
+            self.new_button.setEnabled(False)
+            self.new_action.setEnabled(False)
+            self.new_button.setToolTip("只有录入角色可以新建户")
 
     def actions(self) -> list[QAction]:
         return [self.new_action, self.find_action, self.export_action]
@@ -258,11 +263,24 @@ class HouseholdListScreen(QWidget):
         if path:
             self.export_to(path)
 
+    def ask_full(self) -> bool:
+        """Masked unless the operator may see full numbers and asks for them (default: masked)."""
+        if not self.store.may("unmasked") or self.store.operator is None:
+            return False
+        asked = QMessageBox.question(
+            self,
+            "导出所列贫困户",
+            "证件号码和电话默认部分隐藏。要导出完整号码吗？（导出完整号码会记入变更记录）",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return asked == QMessageBox.StandardButton.Yes
+
     def export_to(self, path: str) -> int | None:
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         try:
-            count = export_register(self.store.register, list(self.model.ids), path)
+            count = export_register_list(self.store, list(self.model.ids), path, full=self.ask_full())
         except (CundangError, OSError) as exc:  # a full disk, a locked file, a folder that is gone, unwritable text
             self.notice.setStyleSheet(ERROR_STYLE)
             self.notice.setText(f"导出失败：{describe(exc)}")

@@ -13,6 +13,7 @@ from models import codes, fields
 from models.domain import Member
 from models.errors import Problem
 from models.fields.views import MEMBER_STATE
+from models.privacy import masked
 from models.rules.members import completed, id_facts, id_number_problem, upgrade_notices
 from models.rules.values import clean_text
 from models.wording import describe
@@ -88,6 +89,7 @@ class MemberTableModel(QAbstractTableModel):
         self.members: list[Member] = []
         self.errors: dict[tuple[int, str], str] = {}
         self.notices: dict[tuple[int, str], str] = {}  # said, not refused (a 15-digit ID made 18)
+        self.masked = False  # an operator without 查看完整号码: numbers masked, nothing editable
         self.set_members(members or [])
 
     def set_members(self, members: list[Member]) -> None:
@@ -113,7 +115,7 @@ class MemberTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() < len(COLUMNS) and self.members[index.row()].is_current:
+        if index.column() < len(COLUMNS) and self.members[index.row()].is_current and not self.masked:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -133,9 +135,11 @@ class MemberTableModel(QAbstractTableModel):
             options = choices(column)
             if options is not None:
                 return dict(options).get(value, "" if value in (None, "") else str(value))
+            if self.masked:
+                return masked(column, "" if value is None else str(value))
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.EditRole:
-            return value
+            return masked(column, value) if self.masked and isinstance(value, str) else value
         if role == Qt.ItemDataRole.BackgroundRole:
             if error:
                 return QBrush(QColor("#f8d7da"))

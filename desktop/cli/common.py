@@ -94,8 +94,13 @@ def command_store(folder: Path, command: str, roles: set[str]) -> Store:
     from models.services.operators import has_operators
     from models.storage.database import has_data
 
+    from models.errors import OperatorExists
+
     if not has_operators(folder) and not has_data(folder):
-        return new_folder_store(folder, command, roles)
+        try:
+            return new_folder_store(folder, command, roles)
+        except OperatorExists:  # another command made it meanwhile: log in as its operator
+            pass
     return open_store(folder)
 
 

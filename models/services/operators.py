@@ -18,6 +18,7 @@ from models.errors import (
 )
 from models.storage.audit import utc_now
 from models.storage.database import has_data
+from models.storage.folder_lock import OpenLock
 from models.storage.keyring import Keyring, check_new_password
 from models.store import Login, Session, Store
 
@@ -66,13 +67,21 @@ def first_operator(
     kept = old.open_key() if old is not None else None
     if kept is not None:
         key = kept  # the secrets a demo folder sealed stay readable
+    ring.add(name, password, key)
+    recovery = ring.set_recovery(key)
     if encrypted and has_data(folder):
         from models.storage.encrypt import encrypt_folder
 
         encrypt_folder(folder, key)
-    ring.add(name, password, key)
-    recovery = ring.set_recovery(key)
-    ring.save()
+        ring.save()
+    else:
+        # Two processes making one new folder (two imports at once): one keyring only, and the
+        # other hears OperatorExists and logs in (desktop.cli.common.command_store).
+        folder.mkdir(parents=True, exist_ok=True)
+        with OpenLock(folder):
+            if has_operators(folder):
+                raise OperatorExists(name=name)
+            ring.save()
     session = Session(access.Operator(name, frozenset(roles)), key, encrypted)
     store = Store.open(folder, session=session)
     try:

@@ -91,10 +91,9 @@ def new_folder_store(folder: Path, command: str, roles: set[str], *, encrypted: 
 def command_store(folder: Path, command: str, roles: set[str]) -> Store:
     """The store a command that may make its folder opens (``import``, ``import-national``): a
     new folder gets its first 管理员 (``new_folder_store``); any other is opened as usual."""
+    from models.errors import OperatorExists
     from models.services.operators import has_operators
     from models.storage.database import has_data
-
-    from models.errors import OperatorExists
 
     if not has_operators(folder) and not has_data(folder):
         try:

@@ -601,7 +601,7 @@ DISCLOSURE = Fields(
     "完整号码导出记录",
     "导出",
     F("what", "导出内容", MACHINE),
-    F("rows", "行数", INT),
+    F("rows", "行数", INT, required=True),
     F("file_name", "文件", max_length=255),
 )
 

@@ -3,7 +3,6 @@ waiting for the write lock with a notice, true messages for busy / damaged files
 refuse to overwrite what changed after the form read it."""
 
 import dataclasses
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -66,7 +65,9 @@ def test_read_only_reads_and_refuses_every_write_in_words(demo_store):
 def test_a_writer_waits_its_turn_and_the_wait_is_told(demo_store):
     told: list[bool] = []
     base.waiting_listeners.append(told.append)
-    other = sqlite3.connect(str(demo_store.path), timeout=10, check_same_thread=False)
+    other = sql.driver.connect(
+        str(demo_store.path), timeout=10, check_same_thread=False
+    )  # the same SQLite library: its locks are seen in-process
     other.execute("BEGIN IMMEDIATE")
     releaser = threading.Timer(1.6, other.commit)
     releaser.start()

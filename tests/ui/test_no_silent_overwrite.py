@@ -3,7 +3,6 @@ window changed the household since the form read it (what was typed stays), a se
 folder offered read-only, and "等待…" while a save waits for another writer."""
 
 import dataclasses
-import sqlite3
 import threading
 
 from PySide6.QtCore import Qt, QTimer
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import app as app_module
 from models.services import households as svc
+from models.storage import sql
 from models.storage.folder_lock import FolderLock
 from models.store import Store
 from tests.conftest import family, new_household
@@ -94,7 +94,9 @@ def test_a_second_window_is_offered_read_only_and_cannot_write(qtbot, store, mon
 def test_a_save_that_waits_for_another_writer_says_so(qtbot, window, store, village):
     hid = _one(window, store, village)
     form = window.households.open_household(hid)
-    other = sqlite3.connect(str(store.path), timeout=10, check_same_thread=False)
+    other = sql.driver.connect(
+        str(store.path), timeout=10, check_same_thread=False
+    )  # the same SQLite library: its locks are seen in-process
     other.execute("BEGIN IMMEDIATE")
     seen: list[str] = []
     window.statusBar().messageChanged.connect(seen.append)

@@ -24,8 +24,6 @@ KEEP_REASONED = 3  # of each kind of copy taken before something (import, restor
 COUNTED = ("villages", "households", "members", "audit_log")  # the counts a backup is verified by
 COUNT_LABELS = {"villages": "村", "households": "户", "members": "人", "audit_log": "变更记录"}
 REASON_LABELS = {"": "", "import": "导入前", "restore": "恢复前", "upgrade": "升级前", "encrypt": "加密前"}
-# The audit trail's guards: the triggers that make it append-only (models/storage/migrations.py).
-AUDIT_GUARDS = ("audit_log_no_update", "audit_log_never_deleted")
 # cundang-20261201-180000.db, cundang-20261201-180000_2-import.db (older copies: …-import2.db)
 _NAME = re.compile(r"^cundang-(\d{8})-(\d{6})(?:_\d+)?(?:-([a-z]+)\d*)?\.db$")
 

@@ -152,9 +152,13 @@ class Store:
             # holds them, the database not yet. Only a holder of its one key gets here: finish it.
             from models.storage.audit import utc_now
 
+            ring = Keyring.load(self.folder)
+            roles = ring.first_roles if ring is not None else frozenset({"admin"})
+            self.writer = GuardedWriter(self.db, name, access.Operator(name, roles))
+            stored = access.store_roles(set(roles))
             with self.operation():
-                self.writer.insert("operators", {"name": name, "roles": "admin", "password_set_at": utc_now()})
-            row = ("admin", 0)
+                self.writer.insert("operators", {"name": name, "roles": stored, "password_set_at": utc_now()})
+            row = (stored, 0)
         if row is None or row[1]:
             raise OperatorDisabled(name=name)
         operator = access.Operator(name, access.parse_roles(row[0]))

@@ -68,6 +68,7 @@ def first_operator(
     if kept is not None:
         key = kept  # the secrets a demo folder sealed stay readable
     ring.add(name, password, key)
+    ring.first_roles = frozenset(roles)
     recovery = ring.set_recovery(key)
     if encrypted and has_data(folder):
         from models.storage.encrypt import encrypt_folder

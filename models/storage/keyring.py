@@ -153,6 +153,16 @@ class Keyring:
         self.data["encrypted"] = bool(value)
 
     @property
+    def first_roles(self) -> frozenset[str]:
+        """The roles the folder's first 管理员 was made with: written with the keyring, so a first
+        operator whose database row a stopped program never wrote is finished as intended."""
+        return frozenset(str(r) for r in self.data.get("first_roles", ())) | {"admin"}
+
+    @first_roles.setter
+    def first_roles(self, roles: frozenset[str]) -> None:
+        self.data["first_roles"] = sorted(roles)
+
+    @property
     def names(self) -> list[str]:
         return sorted(self.data["operators"])
 

@@ -257,3 +257,21 @@ def test_list_exports_are_masked_unless_full_values_are_chosen_and_recorded(secu
     assert told == [(5, "full.xlsx")] and actor == "录入"
     ws = openpyxl.load_workbook(tmp_path / "full.xlsx").active
     assert numbers & {str(c.value) for row in ws.iter_rows(min_row=2) for c in row}
+
+
+def test_a_first_administrator_stopped_before_their_row_was_written_is_finished_with_their_roles(tmp_path):
+    """The keyring is saved before the database row: a program stopped between the two (a killed
+    import into a new county folder) leaves a folder the same operator opens, with the roles asked."""
+    folder = tmp_path / "county"
+    ring, key = Keyring.create(folder, encrypted=True)
+    ring.add("县级甲", PW, key)
+    ring.first_roles = frozenset({"county", "entry"})
+    ring.set_recovery(key)
+    ring.save()
+    with Store.open(folder, login=Login("县级甲", PW)) as store:
+        assert store.operator is not None
+        assert store.operator.roles == {"admin", "county", "entry"}
+        assert store.may("county") and store.may("operators")
+        assert [(r.name, r.roles) for r in ops.list_operators(store)] == [("县级甲", {"admin", "county", "entry"})]
+    with pytest.raises(WrongPassword):
+        Store.open(folder, login=Login("县级甲", "wrong-password"))

@@ -165,6 +165,11 @@ class Store:
         self.session = Session(operator, self.session.key, self.session.encrypted)
         self.writer = GuardedWriter(self.db, name, operator)
 
+    def reader(self) -> Database:
+        """A second, read-only connection to the folder's file, with its key (the caller closes it):
+        for work that reads the whole file beside this connection (chain.verify's records)."""
+        return open_read_only(self.folder, key=self.session.db_key)
+
     @property
     def operator(self) -> access.Operator | None:
         """Who opened the store (None: the folder has no operators yet)."""

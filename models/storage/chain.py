@@ -6,6 +6,8 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -154,17 +156,52 @@ class Finding:
         return json.dumps([self.kind, self.table, self.record_id, self.field, self.entry, self.stored], default=repr)
 
 
-def verify(db: Database) -> list[Finding]:
+def verify(db: Database, reader: Callable[[], Database] | None = None) -> list[Finding]:
     """Everything the audit trail does not account for: its guards missing, entries changed,
     deleted or inserted (where the chain breaks), and records whose values differ from what their
-    entries say, that have no entry at all, or that were deleted without one."""
+    entries say, that have no entry at all, or that were deleted without one. ``reader`` opens a
+    second connection to the same file (Store.reader): the records are then checked on it in a
+    thread while this one reads and hashes the chain (SQLite runs without the GIL: on a county,
+    17 s instead of 30)."""
     found = _guards(db)
     if "hash" not in {r[1] for r in db.execute("PRAGMA table_info(audit_log)")}:
         return [*found, Finding(NO_HASH, SAY[NO_HASH])]
     from models.storage import replay  # it builds on this module's findings and images
 
-    with replay.Replay(db) as records:
-        return [*found, *_scan(db, records.batch), *records.check()]
+    if reader is None:
+        with replay.Replay(db) as records:
+            return [*found, *_scan(db, records.batch), *records.check()]
+    batches: queue.Queue[tuple[int, int, dict[str, int], int] | None] = queue.Queue()
+    checked: list[Finding] = []
+    failed: list[BaseException] = []
+
+    def check_records() -> None:
+        ended = False  # the chain's side has put its last batch
+        try:
+            other = reader()
+            try:
+                with replay.Replay(other) as records:
+                    while (batch := batches.get()) is not None:
+                        records.batch(*batch)
+                    ended = True
+                    checked.extend(records.check())
+            finally:
+                other.close()
+        except BaseException as exc:  # told in the caller's thread
+            failed.append(exc)
+            while not ended and batches.get() is not None:  # let the chain's side finish
+                pass
+
+    worker = threading.Thread(target=check_records, name="chain-records", daemon=True)
+    worker.start()
+    try:
+        chained = _scan(db, lambda *batch: batches.put(batch))
+    finally:
+        batches.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
+    return [*found, *chained, *checked]
 
 
 def _guards(db: Database) -> list[Finding]:
@@ -288,7 +325,7 @@ def acknowledged(db: Database) -> list[Acknowledgement]:
     ]
 
 
-def unacknowledged(db: Database) -> list[Finding]:
+def unacknowledged(db: Database, reader: Callable[[], Database] | None = None) -> list[Finding]:
     """The findings of ``verify`` that nobody has acknowledged (an export refuses while any are)."""
     known = {a.key for a in acknowledged(db)}
-    return [f for f in verify(db) if f.key not in known]
+    return [f for f in verify(db, reader) if f.key not in known]

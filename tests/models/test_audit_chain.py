@@ -47,8 +47,21 @@ def _rechain(path: Path) -> None:
 
 
 def _one(store: Store, kind: str) -> chain.Finding:
-    [found] = [f for f in chain.verify(store.db) if f.kind == kind]
+    everything = chain.verify(store.db)
+    # The records checked on a second connection, in a thread (the CLI's and the export's way),
+    # find the same, in the same order.
+    assert chain.verify(store.db, store.reader) == everything
+    [found] = [f for f in everything if f.kind == kind]
     return found
+
+
+def test_the_records_side_failing_in_its_thread_is_told_and_nothing_hangs(demo_store):
+    def broken_reader():
+        raise sql.OperationalError("unable to open database file")
+
+    with pytest.raises(sql.OperationalError):
+        chain.verify(demo_store.db, broken_reader)
+    assert chain.verify(demo_store.db, demo_store.reader) == []
 
 
 def test_a_clean_demo_verifies_clean_and_its_head_is_its_last_hash(demo_store):

@@ -137,11 +137,21 @@ def roles_needing(actions: Iterable[str]) -> str:
     return "或".join(codes.ROLE.label(r) for r in codes.ROLE.keys if MAY[r] & wanted)
 
 
+def _first(actions: tuple[str, ...]) -> str:
+    """The action a refusal names: the first of ``actions`` in ACTION's order."""
+    return next((a for a in ACTION.keys if a in actions), actions[0])
+
+
 def refuse(operator: Operator, actions: Iterable[str]) -> NotAllowed:
     """The typed refusal of an operator who may do none of ``actions``."""
     actions = tuple(actions)
-    first = next((a for a in ACTION.keys if a in actions), actions[0])
-    return NotAllowed(operator=operator.name, action=ACTION.label(first), roles=roles_needing(actions))
+    return NotAllowed(operator=operator.name, action=ACTION.label(_first(actions)), roles=roles_needing(actions))
+
+
+def only(actions: Iterable[str]) -> str:
+    """What a control a screen withholds says: who may (the refusal's words), "只有录入角色可以…"."""
+    actions = tuple(actions)
+    return f"只有{roles_needing(actions)}角色可以{ACTION.label(_first(actions))}"
 
 
 def parse_roles(text: str) -> frozenset[str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.store import Store
+from models.store import Session, Store
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,10 @@ def run_job(
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    session: Session | None = None,
 ) -> int:
-    """Build the PDF; returns its page count. Opens its own Store, so it may run on a worker thread."""
+    """Build the PDF; returns its page count. Opens its own Store, so it may run on a worker thread:
+    with ``session`` (the window's store's) in a folder that has operators, as the one logged in."""
     from printing.binder import render_binder
     from printing.card import render_cards
     from printing.fonts import find_font
@@ -39,7 +41,7 @@ def run_job(
     from printing.ledgers import render_ledger
     from printing.notices import render_notice
 
-    with Store.open(folder) as store:
+    with Store.open(folder, session=session) as store:
         font = find_font(store.config().pdf_font or None)
         ids = list(job.household_ids) or store.households.ids(job.village_id)
         if job.document == "household":

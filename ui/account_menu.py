@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from models import access
 from models.store import Store
 from ui.operators_dialog import OperatorsDialog, change_own_password
+from ui.widgets import gate
 
 
 class AccountMenu:
@@ -32,9 +34,7 @@ class AccountMenu:
             menu.addAction(action)
             self.actions[key] = action
         self.actions["lock"].setShortcut(QKeySequence("Ctrl+L"))
-        if not store.may("operators") or store.read_only:
-            self.actions["operators"].setEnabled(False)
-            self.actions["operators"].setToolTip("只有管理员可以管理操作员")
+        gate(self.actions["operators"], store, access.TABLE_ACTIONS["operators"])
 
     def operators(self) -> None:
         OperatorsDialog(self.store, self.window).exec()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes
+from models import access, codes
 from models.errors import CundangError
 from models.exchange.xlsx import write_table
 from models.fields import views
@@ -27,7 +27,7 @@ from models.wording import criterion_label, describe, describe_result, exit_verd
 from ui.events import AppEvents, Changes
 from ui.settings_dialogs import ConfigDialog, PovertyLineDialog
 from ui.tables import fill, make_table
-from ui.widgets import ERROR_STYLE, ErrorLabel
+from ui.widgets import ERROR_STYLE, ErrorLabel, gate
 
 MARKS = {MET: "✓", FAILED: "✗", MISSING: "？"}  # 达标, 未达标, 未填写 (the summary says so)
 LEGEND = "　".join(f"{mark} {codes.EXIT_OUTCOME.label(k)}" for k, mark in MARKS.items())
@@ -72,10 +72,8 @@ class ExitCheckScreen(QWidget):
         self.export_button.clicked.connect(self._on_export)
         self.lines_button.clicked.connect(self._on_lines)
         self.config_button.clicked.connect(self._on_config)
-        for button, actions in ((self.lines_button, ("settings", "county")), (self.config_button, ("settings",))):
-            if not any(store.may(a) for a in actions):  # a 管理员's settings; the service refuses the same
-                button.setEnabled(False)
-                button.setToolTip("只有管理员可以修改设置")
+        gate(self.lines_button, store, access.TABLE_ACTIONS["poverty_lines"])  # as save_poverty_line requires
+        gate(self.config_button, store, "settings")  # as save_config requires
         events.data_changed.connect(self._on_data_changed)
 
     @property

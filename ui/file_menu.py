@@ -17,6 +17,7 @@ from models.storage.backup import backup_dir, check_backup
 from models.storage.database import has_data
 from models.store import Session, Store
 from models.wording import describe
+from ui.widgets import gate
 from ui.workers import run_with_progress
 
 SECOND_TARGET = "backup/second"  # QSettings key: the folder (a USB stick) the clerk chose
@@ -73,12 +74,9 @@ class FileMenu(QObject):
             if key in ("new", "check"):
                 menu.addSeparator()
         if store.read_only:  # the other window backs up; a restore would pull the file from under it
-            for key in ("new", "backup", "backup_to", "restore"):
-                self.actions[key].setEnabled(False)
-        if not store.may("backup"):  # a 管理员's (the daily copies are taken for everyone)
-            for key in ("backup", "backup_to", "restore"):
-                self.actions[key].setEnabled(False)
-                self.actions[key].setToolTip("只有管理员可以备份和恢复")
+            self.actions["new"].setEnabled(False)
+        for key in ("backup", "backup_to", "restore"):  # a 管理员's (the daily copies are taken for everyone)
+            gate(self.actions[key], store, "backup")
         self.show_status()
 
     # --- The status line ---------------------------------------------------------------

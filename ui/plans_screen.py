@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, fields
+from models import access, codes, fields
 from models.domain import Measure, Plan
 from models.errors import CundangError, Problem, ValidationFailed
 from models.fields import views
@@ -34,7 +34,7 @@ from models.wording import describe, describe_problem
 from ui.events import AppEvents, Changes
 from ui.lazy import LazyVillage
 from ui.tables import WARN, fill, key_of, make_table
-from ui.widgets import CodeCombo, ErrorLabel
+from ui.widgets import CodeCombo, ErrorLabel, gate
 
 COLUMNS = (
     "category",
@@ -127,6 +127,8 @@ class PlanScreen(LazyVillage, QWidget):
         self.add_button.clicked.connect(lambda: self._add_row(Measure(category="other")))
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         self.save_button.clicked.connect(self.save)
+        for b in (self.suggest_button, self.copy_button, self.add_button, self.remove_button, self.save_button):
+            gate(b, store, access.TABLE_ACTIONS["plans"])  # each makes or changes a plan and its measures
         events.data_changed.connect(self._on_data_changed)
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:

@@ -24,7 +24,7 @@ def save_pdf_now(parent: QWidget, store: Store, job: PrintJob, name: str, path: 
     path = path if path.lower().endswith(".pdf") else path + ".pdf"
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        pages = run_job(store.folder, job, path)
+        pages = run_job(store.folder, job, path, session=store.session)
     except (CundangError, OSError) as exc:  # an unwritable folder, an unusable font
         return f"没有生成：{describe(exc)}"
     finally:

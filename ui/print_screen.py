@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import access
 from models.errors import CundangError
 from models.fields import views
 from models.files import atomic_file, preview_folder
@@ -38,7 +39,7 @@ from printing.notices import notice_days, record_notice
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.printing_choices import DOCUMENTS
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 from ui.workers import Worker, pool
 
 
@@ -134,8 +135,14 @@ class PrintScreen(QWidget):
         return True
 
     def _enable(self, ready: bool) -> None:
-        self.print_button.setEnabled(ready)
-        self.save_button.setEnabled(ready)
+        """Print and save once something is built; for a notice, only for whoever may post it (a
+        审核: printing or saving it records it; its preview is anyone's)."""
+        posting = self.built_job is not None and self.built_job.document == "notice"
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(ready)
+            button.setToolTip("")
+            if ready and posting:
+                gate(button, self.store, access.TABLE_ACTIONS["notices"])
 
     def job(self) -> PrintJob | None:
         """The job the form describes, or None with the reason shown."""
@@ -173,9 +180,12 @@ class PrintScreen(QWidget):
         self.current = None
         out = Path(self.tmp.name) / f"{job.document}-{dt.datetime.now():%H%M%S%f}.pdf"
         self.pending_job = job
-        folder = self.store.folder
+        folder, session = self.store.folder, self.store.session
         worker = Worker(
-            lambda progress, cancelled: (run_job(folder, job, out, progress=progress, cancelled=cancelled), out)
+            lambda progress, cancelled: (
+                run_job(folder, job, out, progress=progress, cancelled=cancelled, session=session),
+                out,
+            )
         )
         self.progress = QProgressDialog("正在生成……", "取消", 0, 0, self)
         self.progress.setWindowTitle("公示与打印")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import fields
+from models import access, fields
 from models.domain import Group, Village
 from models.errors import CundangError, Problem, ValidationFailed
 from models.services.villages import update_village
@@ -23,7 +23,7 @@ from models.wording import describe, describe_problem
 from ui.events import AppEvents, Changes
 from ui.field_form import FieldForm
 from ui.village_years import VillageYears
-from ui.widgets import ErrorLabel, FieldErrors
+from ui.widgets import ErrorLabel, FieldErrors, gate
 
 VILLAGE_FIELDS = (
     "code",
@@ -61,7 +61,7 @@ class GroupEditor(QGroupBox):
         self.up_button = QPushButton("上移")
         self.down_button = QPushButton("下移")
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
+        for b in self.buttons():
             buttons.addWidget(b)
         self.error = ErrorLabel()
         layout = QVBoxLayout(self)
@@ -72,6 +72,9 @@ class GroupEditor(QGroupBox):
         self.remove_button.clicked.connect(lambda: self.list.takeItem(self.list.currentRow()))
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button.clicked.connect(lambda: self._move(1))
+
+    def buttons(self) -> tuple[QPushButton, ...]:
+        return (self.add_button, self.remove_button, self.up_button, self.down_button)
 
     def _item(self, name: str, group_id: int | None) -> QListWidgetItem:
         item = QListWidgetItem(name)
@@ -130,6 +133,8 @@ class VillageScreen(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(bottom)
         self.save_button.clicked.connect(self.save)
+        for b in (self.save_button, *self.groups.buttons()):  # the village and its groups, saved together
+            gate(b, store, access.TABLE_ACTIONS["villages"])
         events.data_changed.connect(self._on_data_changed)
 
     def _on_data_changed(self, changes: Changes, initiator: object) -> None:

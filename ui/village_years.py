@@ -7,7 +7,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout
 
-from models import fields
+from models import access, fields
 from models.changes import Changes
 from models.domain import VillageYear
 from models.errors import CundangError, Problem, ValidationFailed
@@ -16,7 +16,7 @@ from models.services.villages import save_village_year
 from models.store import Store
 from models.wording import describe, describe_problem
 from ui.tables import fill, make_table
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 
 _Y = fields.record("village_years")
 
@@ -46,6 +46,7 @@ class VillageYears(QGroupBox):
         layout.addLayout(row)
         layout.addWidget(self.error)
         self.year.valueChanged.connect(lambda _: self._show_year())
+        gate(self.save_button, store, access.TABLE_ACTIONS["village_years"])
 
     def load(self, village_id: int) -> None:
         self.village_id = village_id

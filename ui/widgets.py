@@ -1,14 +1,22 @@
-"""Small input widgets shared by the forms: code-list combos, yes/no combos, and errors by field."""
+"""Small input widgets shared by the forms: code-list combos, yes/no combos, errors by field, and
+the gate that withholds a control from an operator whose roles may not do what it does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from models import codes
+from models import access, codes
 from models.errors import ControlCharacter, Problem
 from models.rules.values import without_controls
 from models.wording import CONTROLS_REMOVED, describe, describe_problem
+
+if TYPE_CHECKING:
+    from models.store import Store
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -123,3 +131,24 @@ def line(text: str = "", placeholder: str = "") -> QLineEdit:
 def right(label: QLabel) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return label
+
+
+READ_ONLY_TIP = "只读打开（这个数据文件夹正在另一个窗口中打开）：不能修改"
+
+
+def gate(control: QWidget | QAction, store: Store, actions: str | Iterable[str]) -> bool:
+    """Withhold a ``control`` that writes unless the operator may do one of ``actions``
+    (access.ACTION keys; access.TABLE_ACTIONS of the table it writes) and the store is not opened
+    read-only: disabled, its tooltip saying which role may. The services refuse the same; this
+    spares the clerk the refusal. Returns whether the control is offered, for a screen that enables
+    it again by its own state (``button.setEnabled(ready and offered)``)."""
+    wanted = (actions,) if isinstance(actions, str) else tuple(actions)
+    if store.read_only:
+        tip = READ_ONLY_TIP
+    elif not any(store.may(a) for a in wanted):
+        tip = access.only(wanted)
+    else:
+        return True
+    control.setEnabled(False)
+    control.setToolTip(tip)
+    return False

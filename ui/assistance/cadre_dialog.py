@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
-from models import codes, fields
+from models import access, codes, fields
 from models.changes import Changes
 from models.domain import Cadre
 from models.errors import CundangError, ValidationFailed
@@ -12,7 +12,7 @@ from models.services.assistance import save_cadre
 from models.store import Store
 from models.wording import describe
 from ui.field_form import FieldForm
-from ui.widgets import ErrorLabel, FieldErrors
+from ui.widgets import ErrorLabel, FieldErrors, gate
 
 CADRE_FIELDS = ("name", "sex", "id_number", "phone", "unit", "unit_type", "position", "on_team")
 
@@ -40,6 +40,10 @@ class CadreDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        assert save is not None  # asked for just above
+        self.save_button = save
+        gate(save, store, access.TABLE_ACTIONS["cadres"])
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(box)

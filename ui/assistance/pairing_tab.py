@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, fields
+from models import access, codes, fields
 from models.errors import CundangError
 from models.fields import views
 from models.services.assistance import correct_pairing, pair
@@ -23,7 +23,7 @@ from models.wording import describe
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.tables import fill, key_of, make_table, selected_keys
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 
 _H, _P = fields.record("households"), fields.record("pairings")
 HOUSEHOLD_HEADERS = (
@@ -82,6 +82,8 @@ class PairingTab(QWidget):
         self.pair_button.clicked.connect(self._on_pair)
         self.households.itemSelectionChanged.connect(self._show_history)
         self.correct_button.clicked.connect(self._on_correct)
+        for button in (self.pair_button, self.correct_button):
+            gate(button, store, access.TABLE_ACTIONS["pairings"])
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id

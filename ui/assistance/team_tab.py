@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from models import codes, fields
+from models import access, codes, fields
 from models.domain import Cadre
 from models.errors import CundangError
 from models.fields import views
@@ -16,7 +16,7 @@ from ui.assistance.cadre_dialog import CadreDialog
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.tables import fill, key_of, make_table
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 
 _C = fields.record("cadres")
 HEADERS = (*_C.headers("name", "roles", "unit", "position", "phone"), _C["on_team"].short, *views.CADRE_LIST.headers())
@@ -52,6 +52,8 @@ class TeamTab(QWidget):
         self.edit_button.clicked.connect(self._on_edit)
         self.table.doubleClicked.connect(lambda _: self._on_edit())
         self.leave_button.clicked.connect(self._on_leave)
+        for button in (self.add_button, self.leave_button):  # 修改… shows a cadre; its dialog's 保存 is gated
+            gate(button, store, access.TABLE_ACTIONS["cadres"])
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from models import fields
+from models import access, fields
 from models.domain import Visit
 from models.errors import CundangError
 from models.fields import views
@@ -14,7 +14,7 @@ from models.wording import describe
 from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.tables import fill, make_table
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 
 _V = fields.record("visits")
 HEADERS = (
@@ -64,6 +64,7 @@ class VisitsTab(QWidget):
         self.by.currentIndexChanged.connect(lambda _: self._fill_choices())
         self.which.currentIndexChanged.connect(lambda _: self.show_visits())
         self.add_button.clicked.connect(self._on_add)
+        gate(self.add_button, store, access.TABLE_ACTIONS["visits"])
 
     def set_village(self, village_id: int | None) -> None:
         self.village_id = village_id

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from models import codes, fields
+from models import access, codes, fields
 from models.domain import ProcedureStep
 from models.errors import CundangError
 from models.money import format_fen
@@ -22,7 +22,7 @@ from ui.events import AppEvents
 from ui.households.event_dialogs import date_edit
 from ui.households.loan_dialog import LoanDialog
 from ui.tables import fill, make_table
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 
 _P, _C, _V, _S, _B = (fields.record(t) for t in ("pairings", "cadres", "visits", "procedure_steps", "benefits"))
 _L = fields.record("loans")
@@ -104,6 +104,9 @@ class AssistanceTab(QWidget):
         self.procedure.currentIndexChanged.connect(lambda _: self._refresh_next())
         self.step_button.clicked.connect(self._on_step)
         self.stop_button.clicked.connect(lambda: self._on_step(stop=True))
+        gate(self.loan_button, store, access.TABLE_ACTIONS["loans"])
+        self.may_step = gate(self.step_button, store, access.TABLE_ACTIONS["procedure_steps"])  # a 审核's
+        gate(self.stop_button, store, access.TABLE_ACTIONS["procedure_steps"])
 
     def load(self, household_id: int | None) -> None:
         self.household_id = household_id
@@ -221,8 +224,8 @@ class AssistanceTab(QWidget):
         config = self.store.config()
         step = expected_step(procedure, done, config)
         self.next_step.setText(f"下一步：{codes.PROCEDURE_STEPS[procedure].label(step)}" if step else "程序已完成")
-        self.step_button.setEnabled(bool(step))
-        self.stop_button.setEnabled(bool(done))
+        self.step_button.setEnabled(bool(step) and self.may_step)
+        self.stop_button.setEnabled(bool(done) and self.may_step)
         year = round_year(done)
         self.step_year.setEnabled(year is None)  # a round under way keeps its year
         if year is not None:

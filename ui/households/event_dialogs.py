@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, fields
+from models import access, codes, fields
 from models.changes import Changes
 from models.domain import Member
 from models.errors import CundangError
@@ -26,7 +26,7 @@ from models.services import households as svc
 from models.store import Store
 from models.wording import describe
 from ui.look import DATE_FORMAT
-from ui.widgets import CodeCombo, ErrorLabel
+from ui.widgets import CodeCombo, ErrorLabel, gate
 
 
 def date_edit() -> QDateEdit:
@@ -46,6 +46,9 @@ class _EventDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok is not None  # asked for just above
+        self.ok_button = ok  # gated by each dialog with the action its event needs
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
@@ -84,6 +87,7 @@ class StatusDialog(_EventDialog):
         self.form.addRow(events.header("reason"), self.reason)
         if kind == "exit":
             self.form.addRow(events.header("override_reason"), self.override)
+        gate(self.ok_button, store, access.row_actions("status_events", {"kind": kind}))
 
     def apply(self) -> Changes:
         return svc.change_status(
@@ -145,6 +149,7 @@ class MemberChangeDialog(_EventDialog):
         self.kind.currentIndexChanged.connect(self._refresh)
         self.member.currentIndexChanged.connect(self._refresh)
         self._refresh()
+        gate(self.ok_button, store, access.TABLE_ACTIONS["member_events"])
 
     def joining(self) -> bool:
         return self.kind.key() in codes.MEMBER_JOIN

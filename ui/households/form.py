@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes
+from models import access, codes
 from models.domain import Household
 from models.errors import CundangError, Problem, ValidationFailed
 from models.privacy import masked
@@ -42,7 +42,7 @@ from ui.households.history_tab import HistoryTab
 from ui.households.members_model import MemberDelegate, MemberTableModel
 from ui.households.yearly_tabs import AssuranceTab, IncomeTab
 from ui.print_actions import save_pdf_now
-from ui.widgets import ErrorLabel, FieldErrors
+from ui.widgets import ErrorLabel, FieldErrors, gate
 
 BASIC_FIELDS = (
     "household_no",
@@ -210,8 +210,30 @@ class HouseholdForm(QDialog):
         self.members.dataChanged.connect(lambda *_: self.income.refresh_totals())
         for kind, button in self.status_buttons.items():
             button.clicked.connect(lambda _=False, k=kind: self._on_status(k))
+        self._gate()
         events.data_changed.connect(self._on_data_changed)
         self.load()
+
+    def _gate(self) -> None:
+        """What the operator's roles may not write is withheld (the services refuse the same): the
+        household file a 录入's; 标注脱贫, 返贫 and 清退 a 审核's (识别 either's)."""
+        tables = access.TABLE_ACTIONS
+        gate(self.save_button, self.store, tables["households"])
+        self.may_change = gate(self.change_button, self.store, tables["member_events"])
+        self.may_members = gate(self.add_member_button, self.store, tables["members"])
+        for b in (self.remove_member_button, self.head_button):
+            gate(b, self.store, tables["members"])
+        self.may_status = {
+            kind: gate(button, self.store, access.row_actions("status_events", {"kind": kind}))
+            for kind, button in self.status_buttons.items()
+        }
+        yearly = (
+            (self.income.picker, (self.income.propose_button,), tables["incomes"]),
+            (self.assurance.picker, (), tables["assurances"]),
+        )
+        for picker, more, actions in yearly:  # a year added or removed is written by 保存
+            for b in (picker.add_button, picker.remove_button, *more):
+                gate(b, self.store, actions)
 
     # --- Loading ----------------------------------------------------------------------
 
@@ -257,10 +279,7 @@ class HouseholdForm(QDialog):
 
     def _mask_for_role(self) -> None:
         """An operator who may not see full numbers (只读) sees ID, phone and bank numbers masked
-        and cannot change them; one who may not edit cannot save (the services refuse both)."""
-        if not self.store.may("edit"):
-            self.save_button.setEnabled(False)
-            self.save_button.setToolTip("只有录入角色可以修改")
+        and cannot change them (the services refuse the same)."""
         if self.store.may("unmasked"):
             return
         for name in ("phone", "bank_account"):
@@ -285,13 +304,14 @@ class HouseholdForm(QDialog):
         self.backfill_reason.setVisible(not saved)
         for kind, button in self.status_buttons.items():
             button.setVisible(saved)
-            button.setEnabled(saved and (status, kind) in register.TRANSITIONS)
-        self.change_button.setEnabled(saved)
-        self.add_member_button.setEnabled(not saved)
-        self.remove_member_button.setEnabled(not saved)
-        tip = "已登记的户，增减成员请用“人员变更”，以便留下变更记录。" if saved else ""
-        self.add_member_button.setToolTip(tip)
-        self.remove_member_button.setToolTip(tip)
+            button.setEnabled(saved and (status, kind) in register.TRANSITIONS and self.may_status[kind])
+        self.change_button.setEnabled(saved and self.may_change)
+        self.add_member_button.setEnabled(not saved and self.may_members)
+        self.remove_member_button.setEnabled(not saved and self.may_members)
+        if self.may_members:  # else the tooltip says who may
+            tip = "已登记的户，增减成员请用“人员变更”，以便留下变更记录。" if saved else ""
+            self.add_member_button.setToolTip(tip)
+            self.remove_member_button.setToolTip(tip)
 
     def _raw(self) -> object:
         return (self.basic.raw(), self.conditions.raw(), self.members.raw(), self.income.raw(), self.assurance.raw())

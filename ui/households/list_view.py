@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes
+from models import access, codes
 from models.errors import CundangError
 from models.exchange.register_export import export_register_list
 from models.storage.register import HouseholdFilter
@@ -31,7 +31,7 @@ from ui.emit import emit
 from ui.events import AppEvents, Changes
 from ui.households.form import HouseholdForm
 from ui.households.table_model import HouseholdTableModel
-from ui.widgets import ERROR_STYLE, CodeCombo
+from ui.widgets import ERROR_STYLE, CodeCombo, gate
 
 ALL = "全部"
 SEARCH_DELAY_MS = 120  # wait for a pause in typing before searching
@@ -129,14 +129,8 @@ class HouseholdListScreen(QWidget):
         self.open_button.clicked.connect(lambda: self.open_household(self.selected_id()))
         self.export_button.clicked.connect(self.export)
         events.data_changed.connect(self._on_data_changed)
-        if store.read_only:  # a folder open in another window: look, print and export only
-            self.new_button.setEnabled(False)
-            self.new_action.setEnabled(False)
-            self.new_button.setToolTip("只读打开：不能新建户")
-        elif not store.may("edit"):  # the operator's roles: the service refuses the same
-            self.new_button.setEnabled(False)
-            self.new_action.setEnabled(False)
-            self.new_button.setToolTip("只有录入角色可以新建户")
+        for control in (self.new_button, self.new_action):  # read-only, or not a 录入: look, print and export
+            gate(control, store, access.TABLE_ACTIONS["households"])
 
     def actions(self) -> list[QAction]:
         return [self.new_action, self.find_action, self.export_action]

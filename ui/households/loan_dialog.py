@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from models import access
 from models.changes import Changes
 from models.domain import Loan
 from models.errors import CundangError, Problem, ValidationFailed
@@ -12,7 +13,7 @@ from models.services.ledgers import save_loan
 from models.store import Store
 from models.wording import describe, describe_problem
 from ui.field_form import FieldForm
-from ui.widgets import ErrorLabel, FieldErrors
+from ui.widgets import ErrorLabel, FieldErrors, gate
 
 LOAN_FIELDS = (
     "member_id",
@@ -45,6 +46,10 @@ class LoanDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        assert save is not None  # asked for just above
+        self.save_button = save
+        gate(save, store, access.TABLE_ACTIONS["loans"])  # as the tab's 登记小额信贷 is
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.summary)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from models import codes
+from models import access, codes
 from models.domain import Finding, Inspection
 from models.errors import CundangError, ValidationFailed
 from models.services.ledger_tables import INSPECTION_FIELDS, Ledger, ledger
@@ -18,7 +18,7 @@ from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, show, year_box
 from ui.print_actions import print_ledger
 from ui.tables import key_of, make_table
-from ui.widgets import CodeCombo, ErrorLabel
+from ui.widgets import CodeCombo, ErrorLabel, gate
 
 
 class InspectionsTab(QWidget):
@@ -84,6 +84,8 @@ class InspectionsTab(QWidget):
         self.add_button.clicked.connect(self._on_add)
         self.more_button.clicked.connect(lambda: self._on_add(to_selected=True))
         self.complete_button.clicked.connect(self._on_complete)
+        for button in (self.add_button, self.more_button, self.complete_button):  # an inspection and its problems
+            gate(button, store, access.TABLE_ACTIONS["inspections"])
         self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(self.export()))
 

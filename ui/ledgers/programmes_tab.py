@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from models import codes, fields
+from models import access, codes, fields
 from models.domain import Benefit
 from models.errors import CundangError, Problem, ValidationFailed
 from models.rules.values import parse_input
@@ -17,7 +17,7 @@ from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, show, year_box
 from ui.print_actions import print_ledger
 from ui.tables import make_table
-from ui.widgets import CodeCombo, ErrorLabel
+from ui.widgets import CodeCombo, ErrorLabel, gate
 
 _B = fields.record("benefits")
 
@@ -96,6 +96,7 @@ class ProgrammesTab(QWidget):
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
         self.programme_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.add_button.clicked.connect(self._on_add)
+        gate(self.add_button, store, access.TABLE_ACTIONS["benefits"])
         self.household.currentIndexChanged.connect(lambda _: self._fill_members())
         self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(self.export()))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, fields
+from models import access, codes, fields
 from models.changes import Changes
 from models.domain import Disbursement, Project
 from models.errors import CundangError, ValidationFailed
@@ -35,7 +35,7 @@ from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, period, show, year_box
 from ui.print_actions import print_ledger
 from ui.tables import fill, key_of, make_table
-from ui.widgets import ErrorLabel, FieldErrors
+from ui.widgets import ErrorLabel, FieldErrors, gate
 
 PROJECT_FIELDS = (
     "name",
@@ -89,6 +89,10 @@ class ProjectDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        assert save is not None  # asked for just above
+        self.save_button = save
+        gate(save, store, access.TABLE_ACTIONS["projects"])
         body = QHBoxLayout()
         body.addWidget(self.form, 3)
         side = QVBoxLayout()
@@ -182,6 +186,8 @@ class ProjectsTab(QWidget):
         self.pay_button.clicked.connect(self._on_pay)
         self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(self.export()))
+        gate(self.new_button, store, access.TABLE_ACTIONS["projects"])  # 修改项目… shows one; its 保存 is gated
+        gate(self.pay_button, store, access.TABLE_ACTIONS["disbursements"])
 
     def print_pdf(self, path: str | None = None) -> str:
         """The ledger of the year shown, as a PDF (the whole year when all years are shown)."""

@@ -6,6 +6,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from models import access
 from models.domain import WorkLog
 from models.errors import CundangError
 from models.services.ledger_tables import ATTENDANCE_FIELDS, TEAM_VISIT_FIELDS, WORK_LOG_FIELDS, Ledger, Period, ledger
@@ -17,7 +18,7 @@ from ui.households.event_dialogs import date_edit
 from ui.ledgers.common import export, show
 from ui.print_actions import print_ledger
 from ui.tables import make_table
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 
 
 class TeamLedgerTab(QWidget):
@@ -69,6 +70,8 @@ class TeamLedgerTab(QWidget):
             box.valueChanged.connect(lambda _: self.refresh())
         self.attend_button.clicked.connect(self._on_attend)
         self.log_button.clicked.connect(self._on_log)
+        gate(self.attend_button, store, access.TABLE_ACTIONS["attendance"])
+        gate(self.log_button, store, access.TABLE_ACTIONS["work_logs"])
         self.print_button.clicked.connect(lambda: self.print_pdf())
         self.export_button.clicked.connect(lambda: self.notice.setText(self.export()))
 

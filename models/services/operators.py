@@ -70,34 +70,35 @@ def first_operator(
     ring.add(name, password, key)
     ring.first_roles = frozenset(roles)
     recovery = ring.set_recovery(key)
-    if encrypted and has_data(folder):
-        from models.storage.encrypt import encrypt_folder
+    # Two processes making one new folder (two imports at once): the one that takes the folder's
+    # OpenLock first makes the keyring, the file and the operator row before letting go; the other
+    # then finds the operator, hears OperatorExists and logs in (desktop.cli.common.command_store).
+    # Deciding outside the lock once let the second, back from Argon2, take the first's new
+    # encrypted file for plain data to convert, and call it not a database.
+    folder.mkdir(parents=True, exist_ok=True)
+    with OpenLock(folder):  # re-entrant: the open_database below passes
+        if has_operators(folder):
+            raise OperatorExists(name=name)
+        if encrypted and has_data(folder):  # plain data (no keyring has a name, so no key)
+            from models.storage.encrypt import encrypt_folder
 
-        encrypt_folder(folder, key)
+            encrypt_folder(folder, key)
         ring.save()
-    else:
-        # Two processes making one new folder (two imports at once): one keyring only, and the
-        # other hears OperatorExists and logs in (desktop.cli.common.command_store).
-        folder.mkdir(parents=True, exist_ok=True)
-        with OpenLock(folder):
-            if has_operators(folder):
-                raise OperatorExists(name=name)
-            ring.save()
-    session = Session(access.Operator(name, frozenset(roles)), key, encrypted)
-    store = Store.open(folder, session=session)
-    try:
-        with store.operation():
-            store.writer.insert(
-                "operators", {"name": name, "roles": access.store_roles(roles), "password_set_at": utc_now()}
-            )
-            if not encrypted:  # the 管理员's explicit choice, kept in the audit trail
+        session = Session(access.Operator(name, frozenset(roles)), key, encrypted)
+        store = Store.open(folder, session=session)
+        try:
+            with store.operation():
                 store.writer.insert(
-                    "settings", {"key": UNENCRYPTED_SETTING, "value": json.dumps(name, ensure_ascii=False)}
+                    "operators", {"name": name, "roles": access.store_roles(roles), "password_set_at": utc_now()}
                 )
-        store._load_operator()
-    except BaseException:
-        store.close()
-        raise
+                if not encrypted:  # the 管理员's explicit choice, kept in the audit trail
+                    store.writer.insert(
+                        "settings", {"key": UNENCRYPTED_SETTING, "value": json.dumps(name, ensure_ascii=False)}
+                    )
+            store._load_operator()
+        except BaseException:
+            store.close()
+            raise
     return store, recovery
 
 

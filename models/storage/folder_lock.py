@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -77,18 +78,40 @@ class FileLock:
         self.release()
 
 
+_open_held: set[tuple[str, int]] = set()  # (lock file, thread) of every OpenLock this process holds
+
+
 class OpenLock(FileLock):
     """Creating, checking and upgrading the data file, one process at a time (two imports into a
-    new folder once met half-way through creating it, and one called the other's file damaged)."""
+    new folder once met half-way through creating it, and one called the other's file damaged).
+
+    Re-entrant for the thread that holds it: a step made of several openings (the first 管理员's
+    keyring, the new file and its operator row, ``services.operators.first_operator``) holds it
+    throughout, and the ``open_database`` inside passes. Two descriptors of one process would
+    otherwise lock each other out (flock and a locked byte both belong to the descriptor)."""
 
     def __init__(self, folder: Path | str, *, wait: float = 60.0) -> None:
         super().__init__(Path(folder) / OPEN_LOCK)
         self.wait = wait
+        self._holder = ("", 0)
+        self._nested = False
 
     def __enter__(self) -> OpenLock:
+        self._holder = (os.path.normcase(os.path.realpath(self.path)), threading.get_ident())
+        if self._holder in _open_held:
+            self._nested = True  # the outer holder gives it back
+            return self
         if not self.acquire(self.wait):
             raise DatabaseBusy(path=self.path.parent)
+        _open_held.add(self._holder)
         return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._nested:
+            self._nested = False
+            return
+        _open_held.discard(self._holder)
+        self.release()
 
 
 class FolderLock(FileLock):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from models.domain import Village
 from models.services.safety import backup_now
 from models.services.villages import create_village
 from models.storage import backup
+from models.storage.folder_lock import OpenLock
 from models.store import Store
 from tests.models.test_crash_safety import (
     CODE,
@@ -126,14 +128,12 @@ sys.exit(main(["--data", folder, "import", package]))
 """
 
 
-@pytest.mark.xfail(
-    reason="issue 15 left open: two imports making one new encrypted folder at once; the second can read the "
-    "first's page 1 mid-write (SQLCipher's HMAC check) and calls the file not a database",
-    strict=False,
-)
 def test_two_imports_into_one_new_folder_at_once_both_succeed(tmp_path, packages):  # noqa: F811
     """The county's first two imports started together (two clerks, or a script run twice): one
-    creates the file and imports, the other waits, then finds the package already there."""
+    makes the folder's keyring, file and first 管理员 and imports, the other waits, logs in as that
+    管理员, then finds the package already there (once, the second came back from hashing its own
+    password, found the first's new encrypted file, took it for plain data to encrypt and called
+    it not a database)."""
     a = packages["A"]
     for round_ in range(3):
         folder = tmp_path / f"county-{round_}"
@@ -153,6 +153,26 @@ def test_two_imports_into_one_new_folder_at_once_both_succeed(tmp_path, packages
             assert "已损坏" not in out + err, err
             ok(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
         assert village_counts(folder, a["code"]) == a["counts"]
+
+
+def test_the_open_lock_lets_its_holder_in_again_and_no_one_else(tmp_path):
+    """first_operator holds the OpenLock around the open_database that takes it again."""
+    others: list[bool] = []
+
+    def another_thread() -> None:
+        lock = OpenLock(tmp_path, wait=0)
+        others.append(lock.acquire(0))
+        lock.release()
+
+    with OpenLock(tmp_path, wait=0):
+        with OpenLock(tmp_path, wait=0):
+            pass
+        thread = threading.Thread(target=another_thread)  # still held after the inner one ended
+        thread.start()
+        thread.join()
+    assert others == [False]
+    with OpenLock(tmp_path, wait=0):  # given back by the outer one
+        pass
 
 
 def test_two_backups_in_one_second_are_both_listed(demo_store, tmp_path):

@@ -10,12 +10,13 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from models.access import Operator
 from models.changes import EVERYTHING
 from models.demo import demo_folder, is_demo_folder
 from models.demo.build import build_demo
 from models.errors import CundangError, DataFolderNotWritable, FolderInUse
 from models.services.operators import has_operators
-from models.services.safety import restore_folder
+from models.services.safety import ForeignBackup, restore_folder
 from models.storage.database import has_data
 from models.storage.folder_lock import FolderLock
 from models.store import Session, Store, unlock
@@ -26,6 +27,7 @@ from ui.first_start import FirstStartDialog
 from ui.folder_in_use import ask_read_only
 from ui.login import FirstOperatorDialog, LoginDialog, RecoveryKeyDialog
 from ui.main_window import MainWindow
+from ui.settings_dialogs import switch_encryption
 
 
 def build_app(
@@ -78,8 +80,9 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
     settings = QSettings("Cundang", "Cundang")
     remembered = settings.value("data/last_folder")
     data_dir = paths.data_folder(explicit_dir, remembered=str(remembered) if remembered else None)
-    restore: Path | None = None
+    restore: Path | ForeignBackup | None = None
     lock: FolderLock | None = None
+    carried: Session | None = None  # reopening the same folder (a restore, 数据加密): no second login
     while True:
         if demo_if_empty and not has_data(data_dir):
             data_dir = demo_folder(data_dir)
@@ -88,7 +91,8 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
         lock, read_only = _lock_folder(data_dir)
         if lock is None or read_only is None:
             return 0 if read_only is None else 1
-        session = _session(data_dir, read_only)
+        session = carried if carried is not None and not read_only else _session(data_dir, read_only)
+        carried = None
         if session is None:
             lock.release()
             return 0
@@ -97,10 +101,16 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
             QMessageBox.warning(None, "没有恢复", describe(FolderInUse(path=data_dir, holder=holder)))
             restore = None
         if restore is not None:
+            foreign, file = (restore, restore.file) if isinstance(restore, ForeignBackup) else (None, restore)
             try:
-                restore_folder(data_dir, restore, session)
+                restore_folder(data_dir, file, session, foreign)
             except CundangError as exc:
                 QMessageBox.warning(None, "没有恢复", describe(exc))
+            else:
+                session = _session_after(data_dir, session, foreign)
+                if session is None:
+                    lock.release()
+                    return 0
         try:
             app, window = build_app(
                 sys.argv, data_dir, demo_if_empty=demo_if_empty, settings=settings, read_only=read_only, session=session
@@ -114,10 +124,12 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
             if first.exec() != FirstStartDialog.DialogCode.Accepted:
                 window.store.close()
                 return 0
-            if first.next_folder is not None:  # another folder (an existing one, or the demo's)
+            if first.next_folder is not None or first.next_restore is not None:
+                # another folder (an existing one, or the demo's), or this one restored from a backup
+                carried = _reopening(window.store.session) if first.next_restore is not None else None
                 window.store.close()
                 window.deleteLater()
-                data_dir, restore = first.next_folder, None
+                data_dir, restore = first.next_folder or data_dir, first.next_restore
                 continue
             window.events.emit_changes(EVERYTHING)
             if window.store.config().county_folder:
@@ -128,13 +140,38 @@ def run(explicit_dir: str | None, *, demo_if_empty: bool = False) -> int:
         # Tear down in order while Qt is still alive; left to interpreter exit, Qt objects
         # may outlive the application and crash on the way out.
         window.store.close()
-        following = window.next_start
+        following, switch, session = window.next_start, window.next_encryption, window.store.session
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if following is None:
             lock.release()
             return code
+        if following[0] == data_dir and (following[1] is not None or switch is not None):
+            if switch is not None:  # the folder's lock is still held: no window has the file open
+                session = switch_encryption(data_dir, session, switch)
+            carried = _reopening(session)
         data_dir, restore = following
+
+
+def _reopening(session: Session) -> Session:
+    """The session a reopened folder is opened with: the same operator and key, their roles read
+    again from the operators table (a restored file may hold other roles)."""
+    if session.operator is None:
+        return session
+    return Session(Operator(session.operator.name, frozenset()), session.key, session.encrypted)
+
+
+def _session_after(folder: Path, session: Session, foreign: ForeignBackup | None) -> Session | None:
+    """After a restore: the same session, or (another installation's backup took the folder over
+    with its keyring) the session of the operator who opened the backup, or a login."""
+    if foreign is None:
+        return session
+    if foreign.login is not None:
+        try:
+            return unlock(folder, foreign.login)
+        except CundangError:
+            pass  # said by the login dialog's own attempt
+    return _session(folder, False)
 
 
 def _session(folder: Path, read_only: bool) -> Session | None:

@@ -117,6 +117,28 @@ class NeedsUpgrade(StorageError):
     path: Path
 
 
+class BackupOfAnotherFolder(StorageError):
+    """A backup made by another installation (another laptop's folder): its keyring is beside it,
+    and it opens with that keyring's operator password or recovery key, not with this folder's."""
+
+    path: Path
+
+
+class BackupKeyringMissing(StorageError):
+    """A backup encrypted with a key this folder does not have, and no keyring copy beside it."""
+
+    path: Path
+    keyring: Path
+
+
+class EncryptionBlocked(StorageError):
+    """The data file cannot be swapped for its encrypted (or plain) copy: another window or
+    command has it open; ``holder`` names the window when its lock says who."""
+
+    path: Path
+    holder: str = ""
+
+
 class ReadOnlyStore(StorageError):
     """The folder was opened read-only (another window has it open): nothing can be changed."""
 
@@ -186,6 +208,10 @@ class NoRoles(AccessError):
 
 class WrongRecoveryKey(AccessError):
     """The recovery key typed does not open the folder's key."""
+
+
+class EncryptionOffNotConfirmed(AccessError):
+    """Keeping a folder unencrypted is a 管理员's explicit choice: asked for, never assumed."""
 
 
 class NoOperatorGiven(AccessError):

@@ -206,6 +206,28 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
         S("数据文件夹“{path}”正在村档窗口中打开（{holder}），不能恢复。请先关闭那个窗口再恢复。", lambda x: x.holder),
         S("数据文件夹“{path}”正在村档窗口中打开，不能恢复。请先关闭那个窗口再恢复。"),
     ),
+    e.BackupOfAnotherFolder: (
+        S(
+            "备份“{path}”来自另一个数据文件夹（另一台电脑），要用它自己的操作员用户名和密码，或它的恢复密钥打开。"
+            "原来的数据没有被改动。"
+        ),
+    ),
+    e.BackupKeyringMissing: (
+        S(
+            "备份“{path}”是用另一个数据文件夹的密钥加密的，它旁边没有那个文件夹的密钥文件（{keyring}）。"
+            "请把备份和这个密钥文件一起复制过来再恢复。原来的数据没有被改动。"
+        ),
+    ),
+    e.EncryptionBlocked: (
+        S(
+            "数据文件夹“{path}”正在另一个村档窗口中打开（{holder}），现在不能更改加密。请先关闭那个窗口再试，数据没有被改动。",
+            lambda x: x.holder,
+        ),
+        S(
+            "数据文件夹“{path}”的数据文件正被另一个村档窗口或命令使用（可能是只读方式打开的），现在不能更改加密。"
+            "请先关闭它再试，数据没有被改动。"
+        ),
+    ),
     e.NeedsUpgrade: (S("数据文件“{path}”需要先升级才能打开，而只读方式不能升级它。请在另一个窗口关闭后再打开。"),),
     e.ReadOnlyStore: (
         S(
@@ -234,6 +256,12 @@ SENTENCES: dict[type[e.CundangError], tuple[Sentence, ...]] = {
     e.LastAdministrator: (S("“{name}”是唯一的管理员，不能停用或取消管理员角色。请先让另一位操作员成为管理员。"),),
     e.NoRoles: (S("操作员至少要有一个角色（管理员、录入、审核、只读、县级）。"),),
     e.WrongRecoveryKey: (S("恢复密钥不正确（请按打印出的恢复密钥逐字输入，大小写和短横线可以不管）。"),),
+    e.EncryptionOffNotConfirmed: (
+        S(
+            "取消加密要由管理员明确确认：不加密时，任何人拿到这台电脑或数据文件夹都能读出全部个人信息。"
+            "确认后再执行（命令行加 --yes）。数据没有被改动。"
+        ),
+    ),
     e.NoOperatorGiven: (
         S(
             "“{command}”需要指定操作员：加 --user 用户名，或设置环境变量 CUNDANG_USER；"

@@ -9,15 +9,26 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+)
 
-from models.errors import Cancelled, CundangError
+from models.errors import BackupOfAnotherFolder, Cancelled, CundangError
+from models.fields.views import ACCOUNT as A
 from models.services import safety
-from models.storage.backup import backup_dir, check_backup
+from models.storage.backup import backup_dir
 from models.storage.database import has_data
-from models.store import Session, Store
+from models.store import Login, Session, Store
 from models.wording import describe
-from ui.widgets import gate
+from ui.widgets import ErrorLabel, gate
 from ui.workers import run_with_progress
 
 SECOND_TARGET = "backup/second"  # QSettings key: the folder (a USB stick) the clerk chose
@@ -115,7 +126,7 @@ class FileMenu(QObject):
             return
         self._reopen(Path(chosen))
 
-    def _reopen(self, folder: Path, restore: Path | None = None) -> None:
+    def _reopen(self, folder: Path, restore: Path | safety.ForeignBackup | None = None) -> None:
         self.window.next_start = (folder, restore)  # type: ignore[attr-defined]
         self.window.close()
 
@@ -228,18 +239,101 @@ class FileMenu(QObject):
         )
         if not chosen:
             return
+        target = prepare_restore(self.window, self.store, Path(chosen), confirm=confirm)
+        if target is not None:
+            self._reopen(self.store.folder, target)
+
+
+def prepare_restore(parent, store: Store, file: Path, *, confirm: bool = True) -> Path | safety.ForeignBackup | None:
+    """A backup checked and, when the clerk confirms, what the app restores on reopening: the file,
+    or (a backup of another installation, its keyring beside it) the backup opened with one of its
+    operators' passwords or its recovery key. None: refused (said) or not confirmed."""
+    target: Path | safety.ForeignBackup = file
+    try:
+        counts = safety.check_restorable(store.folder, file, store.session)[0]
+    except BackupOfAnotherFolder:
+        dialog = BackupLoginDialog(file, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.foreign is None:
+            return None
+        target, counts = dialog.foreign, dialog.foreign.counts
+    except CundangError as exc:
+        QMessageBox.warning(parent, "不能恢复", describe(exc))
+        return None
+    summary = f"户 {counts.get('households', 0)}，人 {counts.get('members', 0)}"
+    taken_over = (
+        "\n\n这个备份来自另一个数据文件夹（另一台电脑）：恢复后这里改用备份中的操作员、密码和恢复密钥，"
+        "现在的操作员和恢复密钥不再能用（现在的数据连同它的密钥文件另存在“备份”文件夹中）。"
+        if isinstance(target, safety.ForeignBackup)
+        else ""
+    )
+    if confirm:
+        answer = QMessageBox.question(
+            parent,
+            "从备份恢复",
+            f"用这个备份（{summary}）替换现在的数据？\n{file}\n\n现在的数据会先另存一份到“备份”文件夹。{taken_over}",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+    return target
+
+
+class BackupLoginDialog(QDialog):
+    """A backup of another installation: one of its operators' name and password, or its recovery
+    key, checked against the keyring copy beside it (a wrong one is said, nothing changes)."""
+
+    def __init__(self, file: Path, parent=None) -> None:
+        super().__init__(parent)
+        self.file = file
+        self.foreign: safety.ForeignBackup | None = None
+        self.setWindowTitle("打开另一台电脑的备份")
+        self.ring = None
+        self.name = QLineEdit()
+        self.name.setObjectName("backup-name")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setObjectName("backup-password")
+        self.recovery = QLineEdit()
+        self.recovery.setObjectName("backup-recovery")
+        self.recovery.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX（不知道密码时填）")
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow(A.label("name"), self.name)
+        form.addRow(A.label("password"), self.password)
+        form.addRow(A.label("recovery_key"), self.recovery)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"备份“{file.name}”来自另一个数据文件夹（另一台电脑）。请输入那里的一位操作员的用户名和密码，"
+            "或那里的恢复密钥。恢复后，这里就用那里的操作员和密码。"
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.try_open)
+        self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(460)
         try:
-            counts = check_backup(Path(chosen), self.store.session.db_key)
+            self.ring = safety.backup_keyring(file)
         except CundangError as exc:
-            QMessageBox.warning(self.window, "不能恢复", describe(exc))
+            self.error.set_error(describe(exc))
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
-        summary = f"户 {counts.get('households', 0)}，人 {counts.get('members', 0)}"
-        if confirm:
-            answer = QMessageBox.question(
-                self.window,
-                "从备份恢复",
-                f"用这个备份（{summary}）替换现在的数据？\n{chosen}\n\n现在的数据会先另存一份到“备份”文件夹。",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self._reopen(self.store.folder, Path(chosen))
+        if len(self.ring.names) == 1:
+            self.name.setText(self.ring.names[0])
+            self.password.setFocus()
+
+    def try_open(self) -> None:
+        assert self.ring is not None  # the OK button is off without it
+        try:
+            if self.recovery.text().strip():
+                self.foreign = safety.open_foreign_backup(self.file, self.ring, recovery_key=self.recovery.text())
+            else:
+                login = Login(self.name.text(), self.password.text())
+                self.foreign = safety.open_foreign_backup(self.file, self.ring, login=login)
+        except CundangError as exc:
+            self.password.clear()
+            self.error.set_error(describe(exc))
+            return
+        self.accept()

@@ -1,5 +1,6 @@
 """The first start: with no village yet, create the village, make this a county's folder, open
-another data folder, or look at the demo village in its own folder (never this one)."""
+another data folder, restore a backup (the new laptop's case: the old one's USB backup), or look
+at the demo village in its own folder (never this one)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ from models.demo.build import build_demo
 from models.domain import Village
 from models.errors import CundangError
 from models.services.assistance import save_config
+from models.services.safety import ForeignBackup
 from models.services.villages import create_village
 from models.storage import sql
 from models.storage.database import DB_NAME, has_data
 from models.store import Store
 from models.wording import describe
+from ui.file_menu import prepare_restore
 from ui.widgets import ErrorLabel
 
 V = fields.record("villages")
@@ -56,14 +59,21 @@ class FirstStartDialog(QDialog):
         self.county_button = QPushButton("打开县级汇总")
         self.county_button.setToolTip("县扶贫办、乡村振兴局用：这个文件夹不放本村数据，只导入各村的上报包")
         self.open_button = QPushButton("打开已有数据文件夹…")
+        self.restore_button = QPushButton("从备份恢复…")
+        self.restore_button.setToolTip("换了电脑：用旧电脑备份到U盘的备份（连同它旁边的 .keys 文件）恢复到这里")
+        if not store.may("backup"):
+            self.restore_button.setEnabled(False)
+            self.restore_button.setToolTip("只有管理员可以从备份恢复")
         self.demo_button = QPushButton("看看演示村（放在单独的演示文件夹）")
-        for button in (self.county_button, self.open_button, self.demo_button):
+        for button in (self.county_button, self.open_button, self.restore_button, self.demo_button):
             button.setAutoDefault(False)  # Enter only ever creates the village typed in
         self.create_button.setDefault(True)
-        # What the app opens after this dialog: another folder (existing, or the demo's).
+        # What the app opens after this dialog: another folder (existing, or the demo's), or this
+        # one restored from a backup (a file, or another installation's backup opened by its keyring).
         self.next_folder: Path | None = None
+        self.next_restore: Path | ForeignBackup | None = None
         others = QHBoxLayout()
-        for button in (self.county_button, self.open_button, self.demo_button):
+        for button in (self.county_button, self.open_button, self.restore_button, self.demo_button):
             others.addWidget(button)
         others.addStretch(1)
         buttons = QHBoxLayout()
@@ -79,6 +89,7 @@ class FirstStartDialog(QDialog):
         self.create_button.clicked.connect(self.create)
         self.county_button.clicked.connect(self.make_county)
         self.open_button.clicked.connect(self.choose_existing)
+        self.restore_button.clicked.connect(self.choose_backup)
         self.demo_button.clicked.connect(self.open_demo)
         self.setMinimumWidth(620)
 
@@ -110,6 +121,19 @@ class FirstStartDialog(QDialog):
             return
         self.next_folder = Path(chosen)
         self.accept()
+
+    def choose_backup(self) -> None:
+        chosen = QFileDialog.getOpenFileName(self, "从备份恢复", str(Path.home()), "村档备份 (*.db)")[0]
+        if chosen:
+            self.restore_from(Path(chosen))
+
+    def restore_from(self, file: Path, *, confirm: bool = True) -> None:
+        """The backup checked (and opened with its own keyring when it is another installation's);
+        the app restores it into this folder when the dialog closes."""
+        target = prepare_restore(self, self.store, file, confirm=confirm)
+        if target is not None:
+            self.next_restore = target
+            self.accept()
 
     def open_demo(self) -> None:
         """The demo village lives in its own folder beside this one; this folder stays empty."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.services.safety import ForeignBackup
 from models.store import Store
 from ui.account_menu import AccountMenu
 from ui.assistance.screen import AssistanceScreen
@@ -91,7 +92,10 @@ class MainWindow(QMainWindow):
             self.header.village_changed.connect(screen.set_village)
             screen.set_village(self.header.village_id)
         self.households.request_show.connect(lambda: self.show_section("贫困户"))
-        self.next_start: tuple[Path, Path | None] | None = None  # (folder, backup to restore) after closing
+        # After closing: (folder, backup to restore: a file, or a ForeignBackup of another installation),
+        # and whether to encrypt (True) or make plain (False) the folder first (设置 → 数据加密).
+        self.next_start: tuple[Path, Path | ForeignBackup | None] | None = None
+        self.next_encryption: bool | None = None
         self.file_menu = FileMenu(self, store, settings)
         self.waiting = WaitingNotice(self)
         menu = self.menuBar().addMenu("贫困户(&H)")

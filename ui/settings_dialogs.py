@@ -1,11 +1,15 @@
-"""Settings that differ by province or year: poverty lines, required roles, exit criteria, notice days."""
+"""Settings that differ by province or year: poverty lines, required roles, exit criteria, notice
+days; and the folder's encryption (数据加密), a 管理员's choice."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -24,17 +29,19 @@ from PySide6.QtWidgets import (
 from models import codes, fields
 from models import config as config_module
 from models.changes import Changes
+from models.demo import is_demo_folder
 from models.domain import PovertyLine
 from models.errors import CundangError
 from models.fields import views
 from models.money import format_fen, parse_yuan
 from models.rules.settings import DAY_RANGES, POLICY_FLOORS, notice_floor
 from models.services.assistance import delete_poverty_line, save_config, save_poverty_line
-from models.store import Store
+from models.services.encryption import chosen_unencrypted_by, set_encrypted
+from models.store import Session, Store
 from models.wording import describe
 from printing.fonts import load_ttf
 from ui.tables import fill, key_of, make_table
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, gate
 
 _L = fields.record("poverty_lines")
 _R = views.REPORTED_LINES
@@ -237,6 +244,7 @@ class ConfigDialog(QDialog):
         left.addStretch(1)
         right.addWidget(self.facts[0])
         right.addLayout(form)
+        right.addWidget(self._encryption_box())
         right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
@@ -245,6 +253,83 @@ class ConfigDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    # --- 数据加密 -------------------------------------------------------------
+
+    def _encryption_box(self) -> QGroupBox:
+        """The folder's encryption as it stands, and the 管理员's button to change it: the window
+        closes and opens again (the data file is replaced), see ``switch_encryption``."""
+        box = QGroupBox("数据加密")
+        store = self.store
+        self.encryption_state = QLabel()
+        self.encryption_state.setObjectName("encryption-state")
+        self.encryption_state.setWordWrap(True)
+        self.encryption_button = QPushButton("取消加密…" if store.session.encrypted else "加密数据文件夹")
+        self.encryption_button.setObjectName("encryption-button")
+        self.encryption_button.setAutoDefault(False)
+        if store.session.encrypted:
+            text = "已加密：数据文件和“备份”文件夹中的备份都已加密，只有操作员的密码或恢复密钥能打开。"
+        elif store.operator is None:
+            text = (
+                "演示文件夹没有操作员，不加密（演示数据不是真实的个人信息）。"
+                if is_demo_folder(store.folder)
+                else "这个数据文件夹还没有操作员，不加密。建立第一位管理员后才能加密。"
+            )
+        else:
+            who = chosen_unencrypted_by(store)
+            text = (
+                f"未加密（{f'管理员“{who}”的选择，' if who else ''}已记入变更记录）："
+                "拿到这台电脑或数据文件夹的人，能读出全部个人信息。"
+            )
+        self.encryption_state.setText(text)
+        if store.operator is None:  # a demo's folder: nothing to change (services.encryption refuses)
+            self.encryption_button.setEnabled(False)
+            self.encryption_button.setToolTip("没有操作员的数据文件夹不加密")
+        else:
+            gate(self.encryption_button, store, "settings")  # as set_encrypted requires
+        self.encryption_button.clicked.connect(self._on_encryption)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.encryption_state)
+        layout.addWidget(self.encryption_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
+
+    def _on_encryption(self) -> None:
+        on = not self.store.session.encrypted
+        if on:
+            title = "加密数据文件夹"
+            text = (
+                "加密后，数据文件和“备份”文件夹中的备份只有输入操作员的密码（或恢复密钥）才能打开；"
+                "忘记所有密码又丢了恢复密钥，数据就再也打不开。\n\n"
+                "会先做一个校验过的备份，再加密，未加密的文件会被覆盖删除。以前备份到 U 盘的未加密备份不会改变，请自行删除。"
+                "\n\n窗口会关闭并重新打开（这个对话框中没有保存的修改不会保存）。现在加密？"
+            )
+        else:
+            title = "取消加密"
+            text = (
+                "取消加密后，任何人拿到这台电脑、硬盘或复制走数据文件夹，都能读出全部贫困户的姓名、证件号码、"
+                "电话和银行账号，这违反个人信息保护的要求。只有确有必要时才这样做。\n\n"
+                "会先做一个校验过的备份；以前的加密备份保持加密，照样可以恢复。"
+                "这个选择会以您的名字记入变更记录，窗口标题会显示“未加密”。\n\n"
+                "窗口会关闭并重新打开（这个对话框中没有保存的修改不会保存）。确定取消加密？"
+            )
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        if window is None or not hasattr(window, "next_start"):  # only the main window can be reopened
+            self.error.set_error("请从主窗口的“设置”中更改数据加密。")
+            return
+        window.next_encryption = on  # type: ignore[attr-defined]
+        window.next_start = (self.store.folder, None)
+        self.reject()
+        window.close()
 
     @staticmethod
     def _checks(title: str, items, chosen: list[str]) -> tuple[QGroupBox, dict[str, QCheckBox]]:
@@ -287,3 +372,25 @@ class ConfigDialog(QDialog):
             self.error.set_error(describe(exc))
             return
         self.accept()
+
+
+def switch_encryption(folder: Path, session: Session, on: bool) -> Session:
+    """Between two windows (desktop.app.run, after the 管理员 chose in 设置): the folder encrypted
+    or made plain, said in a message; the session the next window opens with (the same key, the
+    new state), or the old one when nothing changed (the message says why)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        store = Store.open(folder, session=session)
+        changed = set_encrypted(store, on, confirmed=True)
+        new = changed.session
+        changed.close()
+    except CundangError as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.warning(None, "没有更改数据加密", describe(exc))
+        return session
+    QApplication.restoreOverrideCursor()
+    if on:
+        QMessageBox.information(None, "数据加密", "数据文件夹已加密（数据文件和“备份”中的备份）。")
+    else:
+        QMessageBox.information(None, "数据加密", "已取消加密，并以您的名字记入变更记录。窗口标题会显示“未加密”。")
+    return new

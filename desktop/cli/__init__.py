@@ -116,12 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     listed.add_argument("--json", action="store_true", help="以 JSON 输出")
     back = sub.add_parser("restore", help="从备份恢复（先检查备份，并把当前数据另存一份）")
     back.add_argument("file", metavar="FILE", help="备份文件（cundang-日期-时间.db）")
+    back.add_argument(
+        "--backup-user",
+        metavar="NAME",
+        help="另一台电脑（另一个数据文件夹）的备份：用它的这个操作员打开（默认同 --user）；"
+        "密码从提示输入，或取自 CUNDANG_BACKUP_PASSWORD",
+    )
+    back.add_argument("--recovery-key", metavar="KEY", help="另一台电脑的备份：用那个数据文件夹的恢复密钥打开")
     sub.add_parser("check-db", help="全面检查数据文件：逐页检查、记录引用、变更记录的保护")
     roles = ("管理员", "录入", "审核", "只读", "县级")
     init = sub.add_parser("init", help="新建加密的数据文件夹，--user 指定的操作员为第一位管理员")
     init.add_argument("--role", action="append", choices=roles, help="第一位管理员同时担任的角色（可重复）")
     init.add_argument(
         "--unencrypted", action="store_true", help="不加密保存（不推荐：拿到电脑的人能读出全部个人信息）；记入变更记录"
+    )
+    enc = sub.add_parser("encryption", help="数据加密：查看，加密（on），或由管理员取消加密（off，要加 --yes 确认）")
+    enc.add_argument(
+        "state", nargs="?", choices=("on", "off"), help="on 加密数据文件夹，off 取消加密；不给时显示现在的状态"
+    )
+    enc.add_argument(
+        "--yes", action="store_true", help="确认取消加密（不推荐：拿到电脑的人能读出全部个人信息）；记入变更记录"
     )
     users = sub.add_parser("users", help="操作员：添加、列出、改密码、停用、改角色")
     users_sub = users.add_subparsers(dest="users_command", metavar="操作", required=True)
@@ -164,6 +178,7 @@ COMMANDS = {
     "check-db": ("backup", "check_db"),
     "verify": ("verify", "verify"),
     "init": ("users", "init"),
+    "encryption": ("users", "encryption"),
     "users": ("users", "users"),
 }
 

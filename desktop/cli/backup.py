@@ -36,7 +36,7 @@ def backups(folder: Path, args: argparse.Namespace) -> int:
     from models.storage.backup import REASON_LABELS, backup_dir, list_backups
     from models.store import unlock
 
-    found = list_backups(backup_dir(folder), key=unlock(folder, login(folder)).db_key)
+    found = list_backups(backup_dir(folder), key=unlock(folder, login(folder)).key)  # plain ones too
     if args.json:
         print(
             json.dumps(
@@ -65,23 +65,52 @@ def backups(folder: Path, args: argparse.Namespace) -> int:
 
 
 def restore(folder: Path, args: argparse.Namespace) -> int:
-    """``restore FILE``: check the backup, keep the current data as a safety copy, then restore."""
-    from models.errors import FolderInUse
-    from models.services.safety import restore_folder
+    """``restore FILE``: check the backup, keep the current data as a safety copy, then restore.
+    A backup of another installation (the laptop that died: its keyring copy beside it) opens with
+    one of its operators (``--backup-user``, else ``--user``) or its recovery key, and brings them."""
+    from models.errors import BackupOfAnotherFolder, FolderInUse
+    from models.services import safety
     from models.storage.folder_lock import FolderLock
 
-    if not require_data(folder):
-        return EXIT_ERROR
+    file = Path(args.file)
     with FolderLock(folder) as lock:  # never pull the file from under an open window
-        if not lock.acquire():
+        if folder.exists() and not lock.acquire():
             raise FolderInUse(path=folder, holder=lock.holder())
         from desktop.cli.common import login
         from models.store import unlock
 
         session = unlock(folder, login(folder))
-        restored, kept = restore_folder(folder, Path(args.file), session)  # also when the current file is damaged
-    print(f"已恢复 {args.file}（{_counts(restored)}）。恢复前的数据已另存为 {kept}。")
+        foreign = None
+        try:
+            restored, kept = safety.restore_folder(folder, file, session)  # also when the current file is damaged
+        except BackupOfAnotherFolder:
+            foreign = _open_foreign(file, args)
+            restored, kept = safety.restore_folder(folder, file, session, foreign)
+    where = f"恢复前的数据已另存为 {kept}。" if kept is not None else ""
+    print(f"已恢复 {file}（{_counts(restored)}）。{where}")
+    if foreign is not None:
+        print("这个备份来自另一个数据文件夹：这里现在用备份中的操作员、密码和恢复密钥，原来的操作员不能再登录。")
     return EXIT_OK
+
+
+def _open_foreign(file: Path, args: argparse.Namespace):
+    """The backup of another installation, opened by its keyring copy (a name and password, or its recovery key)."""
+    import getpass
+    import os
+
+    from desktop.cli.common import user_name
+    from models.errors import NoOperatorGiven
+    from models.services import safety
+    from models.store import Login
+
+    ring = safety.backup_keyring(file)
+    if args.recovery_key:
+        return safety.open_foreign_backup(file, ring, recovery_key=args.recovery_key)
+    name = args.backup_user or user_name() or (ring.names[0] if len(ring.names) == 1 else None)
+    if not name:
+        raise NoOperatorGiven(command="restore")
+    secret = os.environ.get("CUNDANG_BACKUP_PASSWORD") or getpass.getpass(f"备份中“{name}”的密码：")
+    return safety.open_foreign_backup(file, ring, login=Login(name, secret))
 
 
 def check_db(folder: Path, args: argparse.Namespace) -> int:

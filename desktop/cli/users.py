@@ -33,6 +33,33 @@ def init(folder: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def encryption(folder: Path, args: argparse.Namespace) -> int:
+    """``encryption [on|off --yes]``: the folder's encryption, said or changed by a 管理员
+    (services.encryption; the window's 设置 does the same)."""
+    from desktop.cli.common import EXIT_ERROR, require_data
+    from models.errors import EncryptionBlocked
+    from models.services.encryption import chosen_unencrypted_by, set_encrypted
+    from models.storage.folder_lock import FolderLock
+
+    if not require_data(folder):
+        return EXIT_ERROR
+    with FolderLock(folder) as lock:  # never swap the file under an open window
+        if args.state is not None and not lock.acquire():
+            raise EncryptionBlocked(path=folder, holder=lock.holder())
+        with open_store(folder) as store:
+            if args.state is not None:
+                store = set_encrypted(store, args.state == "on", confirmed=args.yes)
+            with store:
+                if store.session.encrypted:
+                    print(f"数据文件夹“{folder}”已加密（数据文件和“备份”中的备份）。")
+                elif store.operator is None:
+                    print(f"数据文件夹“{folder}”没有操作员，未加密（演示文件夹就是这样）。")
+                else:
+                    who = chosen_unencrypted_by(store)
+                    print(f"数据文件夹“{folder}”未加密（{f'管理员“{who}”的选择，' if who else ''}已记入变更记录）。")
+    return EXIT_OK
+
+
 def users(folder: Path, args: argparse.Namespace) -> int:
     from models.services import operators as ops
 

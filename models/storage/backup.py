@@ -23,7 +23,14 @@ KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_REASONED = 3  # of each kind of copy taken before something (import, restore, upgrade)
 COUNTED = ("villages", "households", "members", "audit_log")  # the counts a backup is verified by
 COUNT_LABELS = {"villages": "村", "households": "户", "members": "人", "audit_log": "变更记录"}
-REASON_LABELS = {"": "", "import": "导入前", "restore": "恢复前", "upgrade": "升级前", "encrypt": "加密前"}
+REASON_LABELS = {
+    "": "",
+    "import": "导入前",
+    "restore": "恢复前",
+    "upgrade": "升级前",
+    "encrypt": "加密前",
+    "decrypt": "取消加密前",
+}
 # cundang-20261201-180000.db, cundang-20261201-180000_2-import.db (older copies: …-import2.db)
 _NAME = re.compile(r"^cundang-(\d{8})-(\d{6})(?:_\d+)?(?:-([a-z]+)\d*)?\.db$")
 
@@ -44,6 +51,31 @@ def backup_dir(folder: Path) -> Path:
 def counts(conn: sql.Connection) -> dict[str, int]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED if t in tables}
+
+
+def key_for(path: Path, key: bytes | None) -> bytes | None:
+    """The key to open a backup with: None for a plain file (one taken while the folder was not
+    encrypted), else ``key``. A folder's backups may be of both kinds once a 管理员 has changed its
+    encryption; all of them open with the keyring's one data key. Asked of backups only, never of
+    the open data file (see storage.sql.is_plain_sqlite)."""
+    try:
+        return None if sql.is_plain_sqlite(path) else key
+    except OSError:
+        return key  # said by whoever opens it
+
+
+def looks_encrypted(path: Path) -> bool:
+    """A file of whole 4 KiB pages with no SQLite header: an SQLCipher file (this program's)."""
+    try:
+        size = Path(path).stat().st_size
+        return size > 0 and size % 4096 == 0 and not sql.is_plain_sqlite(path)
+    except OSError:
+        return False
+
+
+def keyring_beside(path: Path) -> Path:
+    """Where the copy of the folder's keyring goes beside a backup: the same name, ``.keys``."""
+    return Path(path).with_suffix(".keys")
 
 
 def take_backup(
@@ -143,7 +175,8 @@ def check_backup(path: Path, key: bytes | None = None) -> dict[str, int]:
 
 
 def list_backups(target: Path, *, counts_too: bool = True, key: bytes | None = None) -> list[BackupInfo]:
-    """The backups in a folder, newest first (counts read from each; a broken one shows none).
+    """The backups in a folder, newest first (counts read from each, plain or under ``key``; a
+    broken one, or one of another key, shows none).
     ``counts_too=False`` reads names and sizes only: opening a county's copies to count them took
     seconds, and the window's status line needs only the newest date."""
     out = []
@@ -155,7 +188,7 @@ def list_backups(target: Path, *, counts_too: bool = True, key: bytes | None = N
         found: dict[str, int] = {}
         if counts_too:
             try:
-                conn = read_only_connection(path, key=key)
+                conn = read_only_connection(path, key=key_for(path, key))
                 try:
                     found = counts(conn)
                 finally:
@@ -198,8 +231,9 @@ def rotate(target: Path) -> list[Path]:
     keep = to_keep(backups)
     gone = [b.path for b in backups if b.path not in keep]
     for path in gone:
-        with contextlib.suppress(FileNotFoundError):  # another process rotating the same folder
-            os.remove(path)
+        for doomed in (path, keyring_beside(path)):  # and the keyring copy that opens it, if any
+            with contextlib.suppress(FileNotFoundError):  # another process rotating the same folder
+                os.remove(doomed)
     return gone
 
 

@@ -10,11 +10,18 @@ key, printed once at the first start, wraps it the same way.
 Failed logins are counted here (the database cannot be read before a login); five lock the
 account for ten minutes. An attacker who copies the file is held by Argon2's cost, not by the
 counter: that is what the cost is for.
+
+A keyring goes with one database file. When the file is swapped for another (encrypted, made
+plain, or a backup of another installation taking the folder over with its own keyring), the
+keyring first notes what is coming (``mark_pending``: the new file's first bytes and the keyring
+that goes with it); stopped between the rename and the keyring's rewrite, the next ``load``
+finds which of the two the file on disk goes with.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -50,6 +57,8 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 10
 KDF = {"time_cost": 3, "memory_cost": 65536, "parallelism": 2}  # 0.16 s here; OWASP asks for less
 RECOVERY_GROUPS = 6  # XXXX-XXXX-XXXX-XXXX-XXXX-XXXX: 24 of 30 letters and digits, 117 bits
+PENDING = "pending"  # a database file being swapped in: its first bytes, and the keyring it goes with
+HEAD_BYTES = 100  # an SQLCipher file's random salt, or a plain file's header with its counters
 
 
 def keyring_path(folder: Path) -> Path:
@@ -109,6 +118,7 @@ class Keyring:
 
     path: Path
     data: dict[str, Any] = field(default_factory=dict)
+    kept: bool = True  # False: a copy read beside a backup, never written back (see ``read``)
 
     # --- The file ---------------------------------------------------------
 
@@ -128,7 +138,38 @@ class Keyring:
                 raise ValueError("not a keyring")
         except ValueError as exc:
             raise KeyringDamaged(path=path) from exc
-        return cls(path, data)
+        ring = cls(path, data)
+        if PENDING in data:
+            ring._settle(Path(folder))
+        return ring
+
+    @classmethod
+    def read(cls, path: Path) -> Keyring | None:
+        """The keyring copy beside a backup (``cundang-….keys``, taken with it to a USB stick), or
+        None when there is none. Read only: a wrong password is not counted into the copy (the
+        stick may be read-only, and whoever holds the copy is held by Argon2's cost anyway)."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, ValueError) as exc:
+            raise KeyringDamaged(path=path) from exc
+        if not isinstance(data, dict) or not isinstance(data.get("operators"), dict):
+            raise KeyringDamaged(path=path)
+        data.pop(PENDING, None)
+        return cls(path, data, kept=False)
+
+    def _settle(self, folder: Path) -> None:
+        """A swap stopped between renaming the new database file in and rewriting the keyring:
+        the file on disk says which keyring holds (its first bytes were noted before the rename)."""
+        from models.storage.database import database_path
+
+        pending = self.data.pop(PENDING)
+        if isinstance(pending, dict) and file_head(database_path(folder)) == pending.get("head"):
+            self.data = dict(pending["keyring"])
+        with contextlib.suppress(OSError):  # a folder that cannot be written: settled again next time
+            self.save()
 
     @classmethod
     def create(cls, folder: Path, *, encrypted: bool) -> tuple[Keyring, bytes]:
@@ -137,6 +178,8 @@ class Keyring:
         return ring, secrets.token_bytes(KEY_BYTES)
 
     def save(self) -> None:
+        if not self.kept:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(self.path) as tmp:
             Path(tmp).write_text(json.dumps(self.data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -161,6 +204,18 @@ class Keyring:
     @first_roles.setter
     def first_roles(self, roles: frozenset[str]) -> None:
         self.data["first_roles"] = sorted(roles)
+
+    def same_keys(self, other: Keyring | None) -> bool:
+        """Whether ``other`` is this keyring or a copy of it, older or newer (the same data key):
+        the recovery key is made once, with the data key, so its wrapping names the keyring."""
+        mine = (self.data.get("recovery") or {}).get("salt")
+        return other is not None and mine is not None and mine == (other.data.get("recovery") or {}).get("salt")
+
+    def for_folder(self, folder: Path) -> Keyring:
+        """This keyring (a copy beside a backup of another installation) as the folder's own."""
+        data = json.loads(json.dumps(self.data))
+        data.pop(PENDING, None)
+        return Keyring(keyring_path(folder), data)
 
     @property
     def names(self) -> list[str]:
@@ -249,6 +304,25 @@ class Keyring:
             self.data.pop("open_key", None)
         else:
             self.data["open_key"] = base64.b64encode(data_key).decode()
+
+
+def file_head(path: Path) -> str:
+    """The first bytes of a file, in hex ('' when there is none). Only read when no connection of
+    this process has the file open (closing a descriptor drops the process's SQLite locks on it)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(HEAD_BYTES).hex()
+    except OSError:
+        return ""
+
+
+def mark_pending(folder: Path, new_file: Path, after: Keyring) -> None:
+    """Before ``new_file`` is renamed over the folder's database: the folder's keyring notes the
+    file coming and ``after``, the keyring that goes with it (written once the rename is done)."""
+    current = Keyring.load(folder)
+    data = dict(current.data) if current is not None else {"format": FORMAT, "operators": {}}
+    data[PENDING] = {"head": file_head(new_file), "keyring": after.data}
+    Keyring(keyring_path(folder), data).save()
 
 
 def seal(data_key: bytes, text: str, label: str) -> str:

@@ -21,6 +21,7 @@ SAMPLE = {
     "command": "import",
     "findings": "1. 变更记录第 3 条不见了（被删除过）。",
     "path": "/数据/村档.xlsx",
+    "keyring": "/U盘/cundang-20261201-180000.keys",
     "detail": "说明",
     "unknown": ["0099_x"],
     "table": "members",
@@ -125,6 +126,7 @@ WORDS_USERS_KNOW = {
     "CUNDANG",
     "USER",
     "PASSWORD",
+    "yes",  # encryption off --yes: the 管理员's confirmation, typed as it is
 }
 
 

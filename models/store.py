@@ -165,10 +165,11 @@ class Store:
         self.session = Session(operator, self.session.key, self.session.encrypted)
         self.writer = GuardedWriter(self.db, name, operator)
 
-    def reader(self) -> Database:
-        """A second, read-only connection to the folder's file, with its key (the caller closes it):
-        for work that reads the whole file beside this connection (chain.verify's records)."""
-        return open_read_only(self.folder, key=self.session.db_key)
+    @property
+    def file(self) -> tuple[Path, bytes | None]:
+        """The folder and its database key: for work done on the file in another process
+        (chain.verify's records), which opens it read-only for itself."""
+        return self.folder, self.session.db_key
 
     @property
     def operator(self) -> access.Operator | None:

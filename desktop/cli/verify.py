@@ -17,7 +17,7 @@ def verify(folder: Path, args: argparse.Namespace) -> int:
     if not require_data(folder):
         return EXIT_ERROR
     with open_store(folder) as store:
-        found = chain.verify(store.db, store.reader)
+        found = chain.verify(store.db, store.file)
         acknowledged = {a.key: a for a in chain.acknowledged(store.db)}
         length, head = chain.head(store.db)
     new = [f for f in found if f.key not in acknowledged]

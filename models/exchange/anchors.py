@@ -48,7 +48,7 @@ class Chain:
 def refuse_unacknowledged(store: Store) -> list[str]:
     """ChainUnacknowledged while the folder's audit chain has problems nobody acknowledged;
     else the sentences of those an 管理员 acknowledged (they travel in the package)."""
-    found = chain.unacknowledged(store.db, store.reader)
+    found = chain.unacknowledged(store.db, store.file)
     if found:
         raise ChainUnacknowledged(findings="\n".join(f"{i}. {f.sentence}" for i, f in enumerate(found, 1)))
     return [f"{a.sentence}（{a.actor} 确认于 {a.at[:10]}）" for a in chain.acknowledged(store.db)]

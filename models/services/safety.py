@@ -269,7 +269,7 @@ def full_check(store: Store) -> CheckReport:
         report.lines.append(f"有 {len(broken)} 条记录指向不存在的记录（{'、'.join(tables)}）。")
     else:
         report.lines.append("记录之间的引用：完好。")
-    found = chain.verify(store.db, store.reader)  # also on a read-only window's store (see storage.replay.Replay)
+    found = chain.verify(store.db, store.file)  # also on a read-only window's store (see storage.replay.Replay)
     acknowledged = {a.key for a in chain.acknowledged(store.db)}
     new = [f for f in found if f.key not in acknowledged]
     if new:

@@ -6,10 +6,9 @@ import dataclasses
 import hashlib
 import itertools
 import json
-import queue
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlite_utils import Database
@@ -156,52 +155,35 @@ class Finding:
         return json.dumps([self.kind, self.table, self.record_id, self.field, self.entry, self.stored], default=repr)
 
 
-def verify(db: Database, reader: Callable[[], Database] | None = None) -> list[Finding]:
+ALONE = 200_000  # entries from which verify checks the records in a process of its own
+
+
+def verify(db: Database, folder: tuple[Path, bytes | None] | None = None) -> list[Finding]:
     """Everything the audit trail does not account for: its guards missing, entries changed,
     deleted or inserted (where the chain breaks), and records whose values differ from what their
-    entries say, that have no entry at all, or that were deleted without one. ``reader`` opens a
-    second connection to the same file (Store.reader): the records are then checked on it in a
-    thread while this one reads and hashes the chain (SQLite runs without the GIL: on a county,
-    17 s instead of 30)."""
+    entries say, that have no entry at all, or that were deleted without one. ``folder`` (the data
+    folder and its key: Store.file): on a trail of ALONE entries or more the records are checked
+    in another process while this one reads and hashes the chain (on a county, both take about
+    15 s; threads don't do it, the hashing holds Python's lock)."""
     found = _guards(db)
     if "hash" not in {r[1] for r in db.execute("PRAGMA table_info(audit_log)")}:
         return [*found, Finding(NO_HASH, SAY[NO_HASH])]
     from models.storage import replay  # it builds on this module's findings and images
 
-    if reader is None:
+    last = db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+    if folder is None or last < ALONE:
         with replay.Replay(db) as records:
             return [*found, *_scan(db, records.batch), *records.check()]
-    batches: queue.Queue[tuple[int, int, dict[str, int], int] | None] = queue.Queue()
-    checked: list[Finding] = []
-    failed: list[BaseException] = []
-
-    def check_records() -> None:
-        ended = False  # the chain's side has put its last batch
-        try:
-            other = reader()
-            try:
-                with replay.Replay(other) as records:
-                    while (batch := batches.get()) is not None:
-                        records.batch(*batch)
-                    ended = True
-                    checked.extend(records.check())
-            finally:
-                other.close()
-        except BaseException as exc:  # told in the caller's thread
-            failed.append(exc)
-            while not ended and batches.get() is not None:  # let the chain's side finish
-                pass
-
-    worker = threading.Thread(target=check_records, name="chain-records", daemon=True)
-    worker.start()
+    checked = replay.in_process(*folder)
     try:
-        chained = _scan(db, lambda *batch: batches.put(batch))
+        chained = _scan(db, None)
     finally:
-        batches.put(None)
-        worker.join()
-    if failed:
-        raise failed[0]
-    return [*found, *chained, *checked]
+        records_found = checked.result()
+    if records_found is None:  # the process could not start or ended early: here, after the chain
+        with replay.Replay(db) as records:
+            _scan(db, records.batch)
+            records_found = records.check()
+    return [*found, *chained, *records_found]
 
 
 def _guards(db: Database) -> list[Finding]:
@@ -215,21 +197,44 @@ def _guards(db: Database) -> list[Finding]:
 BATCH = 8192  # entries read at once: SQLite joins their contents, Python hashes them
 
 
-def _scan(db: Database, batch: Callable[[int, int, dict[str, int], int], None]) -> list[Finding]:
+_BATCH_FACTS = """group_concat(CASE action WHEN 'insert' THEN table_name WHEN 'delete' THEN '-' || table_name END),
+                  sum(action <> 'insert')"""
+
+
+def _alive(tables: str | None) -> dict[str, int]:
+    """How many records of each table a batch inserts less those it deletes (from _BATCH_FACTS)."""
+    alive: dict[str, int] = {}
+    for name, n in Counter(tables.split(",") if tables else ()).items():
+        table = name.removeprefix("-")
+        alive[table] = alive.get(table, 0) + (n if table == name else -n)
+    return alive
+
+
+def feed(db: Database, batch: Callable[[int, int, dict[str, int], int], None]) -> None:
+    """Give ``batch`` what _scan would, without reading the chain (the records' process)."""
+    last = db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+    for low in range(1, last + 1, BATCH):
+        high = min(low + BATCH, last + 1) - 1
+        tables, later = db.execute(
+            f"SELECT {_BATCH_FACTS} FROM audit_log WHERE id BETWEEN ? AND ?", [low, high]
+        ).fetchone()
+        batch(low, high, _alive(tables), later or 0)
+
+
+def _scan(db: Database, batch: Callable[[int, int, dict[str, int], int], None] | None) -> list[Finding]:
     """One pass over the trail in id order, BATCH entries at a time: each entry's hash against the
-    one before it, and the numbering. ``batch`` is given each batch's ids, how many records of
-    each table it inserts less deletes, and how many updates and deletes it holds, while its pages
-    are in SQLite's cache (the records' side reads them there)."""
+    one before it, and the numbering. ``batch`` (unless None) is given each batch's ids, how many
+    records of each table it inserts less deletes, and how many updates and deletes it holds,
+    while its pages are in SQLite's cache (the records' side reads them there)."""
     found: list[Finding] = []
     last = db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
     prev, expected = GENESIS, 1
+    facts = _BATCH_FACTS if batch else "NULL, NULL"
     for low in range(1, last + 1, BATCH):
         high = min(low + BATCH, last + 1) - 1
         count, hashed, hashes, contents, tables, later = db.execute(
             f"""SELECT count(*), count(hash), CAST(group_concat(hash, '') AS BLOB),
-                       CAST(group_concat({content_sql(*COLUMNS)}, x'1e') AS BLOB),
-                       group_concat(CASE action WHEN 'insert' THEN table_name WHEN 'delete' THEN '-' || table_name END),
-                       sum(action <> 'insert')
+                       CAST(group_concat({content_sql(*COLUMNS)}, x'1e') AS BLOB), {facts}
                 FROM audit_log WHERE id BETWEEN ? AND ?""",
             [low, high],
         ).fetchone()
@@ -242,11 +247,8 @@ def _scan(db: Database, batch: Callable[[int, int, dict[str, int], int], None]) 
             prev, expected = chunks[-1], high + 1
         else:
             prev, expected = _scan_slowly(db, low, high, prev, expected, found)
-        alive: dict[str, int] = {}
-        for name, n in Counter(tables.split(",") if tables else ()).items():
-            table = name.removeprefix("-")
-            alive[table] = alive.get(table, 0) + (n if table == name else -n)
-        batch(low, high, alive, later or 0)
+        if batch:
+            batch(low, high, _alive(tables), later or 0)
     return found
 
 
@@ -325,7 +327,7 @@ def acknowledged(db: Database) -> list[Acknowledgement]:
     ]
 
 
-def unacknowledged(db: Database, reader: Callable[[], Database] | None = None) -> list[Finding]:
+def unacknowledged(db: Database, folder: tuple[Path, bytes | None] | None = None) -> list[Finding]:
     """The findings of ``verify`` that nobody has acknowledged (an export refuses while any are)."""
     known = {a.key for a in acknowledged(db)}
-    return [f for f in verify(db, reader) if f.key not in known]
+    return [f for f in verify(db, folder) if f.key not in known]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from models import fields
 from models.rules.values import to_text
-from models.storage.chain import CHANGED, DELETED, REVIVED, SAY, UNAUDITED, Finding, image_sql
+from models.storage.chain import CHANGED, DELETED, REVIVED, SAY, UNAUDITED, Finding, feed, image_sql
 
 # Written by no one but the writer and not a record of anything (the trail itself).
 _SKIPPED = frozenset({"audit_log"})
@@ -22,6 +26,52 @@ def _starts(image: str, inserted: str) -> str:
     """SQL: the record's ``image`` is the ``inserted`` one, or starts like it and goes on with the
     columns added to the table since (which come last)."""
     return f"instr(rtrim({image}, '}}') || ',', rtrim({inserted}, '}}') || ',') = 1"
+
+
+class _Checked:
+    """The records' findings from another process, or None when it failed (verify then checks here)."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None, job: Future[list[Finding]] | None) -> None:
+        self.pool, self.job = pool, job
+
+    def result(self) -> list[Finding] | None:
+        try:
+            return self.job.result() if self.job is not None else None
+        except Exception:  # a dead or failed worker (out of memory, killed): not the trail's fault
+            return None
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def in_process(folder: Path, key: bytes | None) -> _Checked:
+    """Check the records of ``folder``'s file in a process of its own (spawned: the window runs
+    Qt threads), on its own read-only connection; the key goes to it through a pipe, never a file."""
+    from models.process import end_with_parent
+
+    try:
+        pool = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=end_with_parent,
+            initargs=(os.getpid(),),
+        )
+        return _Checked(pool, pool.submit(check_file, Path(folder), key))
+    except (OSError, RuntimeError):  # no process could be started: verify checks here
+        return _Checked(None, None)
+
+
+def check_file(folder: Path, key: bytes | None) -> list[Finding]:
+    """The records of a folder's file against its entries (the records' side of chain.verify)."""
+    from models.storage.database import open_read_only
+
+    db = open_read_only(folder, key=key)
+    try:
+        with Replay(db) as records:
+            feed(db, records.batch)
+            return records.check()
+    finally:
+        db.close()
 
 
 class Replay:

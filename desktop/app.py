@@ -185,12 +185,39 @@ def _session(folder: Path, read_only: bool) -> Session | None:
             return unlock(folder, None)
         first = FirstOperatorDialog(folder)
         if first.exec() != FirstOperatorDialog.DialogCode.Accepted:
+            if first.wants_restore:
+                restored = _restore_first(folder)
+                return restored if restored is not None else _session(folder, read_only)
             return None
         RecoveryKeyDialog(first.recovery_key).exec()
         return first.session
     except CundangError as exc:  # a damaged keyring
         QMessageBox.critical(None, "村档无法打开数据", describe(exc))
         return None
+
+
+def _restore_first(folder: Path) -> Session | None:
+    """A folder without operators restored from a backup before anything else (the new laptop's
+    case): the session of the backup's operator who opened it, or a login; None when nothing was
+    restored, or the backup brought no operators (the first 管理员 is then asked for again)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.file_menu import prepare_restore
+
+    chosen = QFileDialog.getOpenFileName(None, "从备份恢复", str(Path.home()), "村档备份 (*.db)")[0]
+    if not chosen:
+        return None
+    try:
+        session = unlock(folder, None)
+        target = prepare_restore(None, folder, session, Path(chosen))
+        if target is None:
+            return None
+        foreign = target if isinstance(target, ForeignBackup) else None
+        restore_folder(folder, Path(chosen), session, foreign)
+    except CundangError as exc:
+        QMessageBox.warning(None, "不能恢复", describe(exc))
+        return None
+    return _session_after(folder, session, foreign) if has_operators(folder) else None
 
 
 def _lock_folder(folder: Path) -> tuple[FolderLock | None, bool | None]:

@@ -239,18 +239,20 @@ class FileMenu(QObject):
         )
         if not chosen:
             return
-        target = prepare_restore(self.window, self.store, Path(chosen), confirm=confirm)
+        target = prepare_restore(self.window, self.store.folder, self.store.session, Path(chosen), confirm=confirm)
         if target is not None:
             self._reopen(self.store.folder, target)
 
 
-def prepare_restore(parent, store: Store, file: Path, *, confirm: bool = True) -> Path | safety.ForeignBackup | None:
+def prepare_restore(
+    parent, folder: Path, session: Session, file: Path, *, confirm: bool = True
+) -> Path | safety.ForeignBackup | None:
     """A backup checked and, when the clerk confirms, what the app restores on reopening: the file,
     or (a backup of another installation, its keyring beside it) the backup opened with one of its
     operators' passwords or its recovery key. None: refused (said) or not confirmed."""
     target: Path | safety.ForeignBackup = file
     try:
-        counts = safety.check_restorable(store.folder, file, store.session)[0]
+        counts = safety.check_restorable(folder, file, session)[0]
     except BackupOfAnotherFolder:
         dialog = BackupLoginDialog(file, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.foreign is None:

@@ -130,7 +130,7 @@ class FirstStartDialog(QDialog):
     def restore_from(self, file: Path, *, confirm: bool = True) -> None:
         """The backup checked (and opened with its own keyring when it is another installation's);
         the app restores it into this folder when the dialog closes."""
-        target = prepare_restore(self, self.store, file, confirm=confirm)
+        target = prepare_restore(self, self.store.folder, self.store.session, file, confirm=confirm)
         if target is not None:
             self.next_restore = target
             self.accept()

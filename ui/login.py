@@ -161,6 +161,12 @@ class FirstOperatorDialog(QDialog):
         self.error.setObjectName("first-error")
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("建立", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button = buttons.addButton("从备份恢复…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setObjectName("first-restore")
+        self.restore_button.setToolTip(
+            "换了电脑：用旧电脑备份到U盘的备份（连同它旁边的 .keys 文件）恢复，沿用其中的操作员和密码"
+        )
+        self.wants_restore = False  # the clerk chose to restore a backup instead (desktop.app does it)
         buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
         layout = QVBoxLayout(self)
         note = QLabel(
@@ -175,7 +181,12 @@ class FirstOperatorDialog(QDialog):
         layout.addWidget(buttons)
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
+        self.restore_button.clicked.connect(self.restore_instead)
         self.setMinimumWidth(560)
+
+    def restore_instead(self) -> None:
+        self.wants_restore = True
+        self.reject()
 
     # The button's slot; it shadows QWidget.create, which Qt itself never calls through Python.
     def create(self) -> None:  # type: ignore[override]

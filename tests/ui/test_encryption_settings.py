@@ -167,3 +167,65 @@ def test_the_first_start_offers_the_new_laptop_a_restore_from_the_old_ones_backu
         first.restore_from(old_backup)
         assert isinstance(first.next_restore, safety.ForeignBackup) and first.next_restore.file == old_backup
         assert first.result() == QDialog.DialogCode.Accepted and first.next_folder is None
+
+
+def test_a_new_laptop_restores_the_old_ones_backup_instead_of_making_a_first_administrator(
+    qtbot, tmp_path, old_backup, monkeypatch
+):
+    """No throwaway 管理员: the first-operator dialog's 从备份恢复… restores the USB copy into the
+    empty folder and the window opens as the backup's operator who opened it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop import app
+    from ui.login import FirstOperatorDialog
+
+    folder = tmp_path / "new"
+    shown = []
+
+    def choose_restore(dialog):
+        shown.append(dialog)
+        dialog.show()
+        assert dialog.restore_button.isVisible() and dialog.restore_button.isEnabled()
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    def open_it(dialog):
+        dialog.name.setText("管理员甲")
+        dialog.password.setText(ADMIN_PW)
+        dialog.try_open()
+        return QDialog.DialogCode.Accepted if dialog.foreign is not None else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(FirstOperatorDialog, "exec", choose_restore)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(old_backup), ""))
+    monkeypatch.setattr(BackupLoginDialog, "exec", open_it)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    session = app._session(folder, False)
+    assert len(shown) == 1 and shown[0].wants_restore
+    assert session is not None and session.operator is not None and session.operator.name == "管理员甲"
+    with Store.open(folder, session=session) as store:
+        assert store.db.execute("SELECT count(*) FROM households").fetchone()[0] > 0
+        assert {o.name for o in ops.list_operators(store)} == {"管理员甲", "录入乙"}
+    with Store.open(folder, login=Login("录入乙", "entry-password")) as store:  # its other operator too
+        assert store.operator is not None
+
+
+def test_a_new_laptop_that_cancels_the_restore_is_asked_for_its_first_administrator_again(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop import app
+    from ui.login import FirstOperatorDialog
+
+    asked = []
+
+    def dialog_exec(dialog):
+        asked.append(dialog)
+        if len(asked) == 1:
+            dialog.restore_instead()
+        else:
+            dialog.reject()  # the clerk quits the second time
+        return dialog.result()
+
+    monkeypatch.setattr(FirstOperatorDialog, "exec", dialog_exec)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    assert app._session(tmp_path / "new", False) is None
+    assert len(asked) == 2 and not ops.has_operators(tmp_path / "new")

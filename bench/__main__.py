@@ -2,7 +2,7 @@
 
 python -m bench                       # the 100,000-household county (100 villages x 1,000)
 python -m bench --villages 5 --households 200   # a quick, smaller run
-python -m bench --data DIR            # reuse (or keep) the county in DIR
+python -m bench --data DIR            # reuse (or keep) the county in DIR, its packages in DIR-work
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--households", type=int, default=1000)
     parser.add_argument("--data", type=Path, help="county folder to reuse or keep")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="cundang-bench-") as tmp:
-        data = args.data or Path(tmp) / "county"
+    with tempfile.TemporaryDirectory(prefix="cundang-bench-") as scratch:
+        data = args.data or Path(scratch) / "county"
+        # What is made from the county (its 100 packages) is kept beside a county kept.
+        tmp = data.parent / f"{data.name}-work" if args.data else Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         figures: dict[str, float] = {}
         if not has_data(data):
             figures.update(county.build(data, villages=args.villages, households=args.households))

@@ -219,6 +219,14 @@ def _access(folder: Path) -> Iterator[Stop]:
     unlock.show()
     yield _stop("04-已锁定", unlock)
     unlock.close()
+    from models.services.safety import backup_now
+    from ui.file_menu import BackupLoginDialog
+
+    usb = backup_now(store, folder.parent / "U盘").path  # another laptop's, with its keyring beside
+    other = BackupLoginDialog(usb)
+    other.show()
+    yield _stop("04-另一台电脑的备份", other)
+    other.close()
     store.close()
 
 

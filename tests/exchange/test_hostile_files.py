@@ -107,6 +107,13 @@ def _shared_string_bomb(parts: dict[str, bytes], cells: int = 200_000, length: i
 # --- Running the command line as a county clerk would ------------------------------------------
 
 
+# RLIMIT_AS stands in for a machine short of memory, but it also counts the address space glibc
+# reserves for each thread's malloc arena (64 MiB, never touched): whether a worker's second
+# thread got one decided whether a good package fitted in 200 MB. One arena makes the limit
+# count what a small machine runs out of.
+LIMITED_ENV = {"MALLOC_ARENA_MAX": "1"}
+
+
 def _limited() -> None:  # in the child, before exec
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
 
@@ -123,7 +130,8 @@ def cundang(*args: str, limit: int | None = LIMIT, timeout: float = 60) -> subpr
         cwd=ROOT,
         timeout=timeout,
         preexec_fn=preexec,
-        env={**os.environ, **OPERATOR},  # a new county folder's first 管理员 (tests/cli/test_cli.py)
+        # A new county folder's first 管理员 (tests/cli/test_cli.py).
+        env={**os.environ, **OPERATOR, **(LIMITED_ENV if limit else {})},
     )
 
 
@@ -481,6 +489,7 @@ def test_memory_of_a_heavy_file_the_limits_let_through_stays_under_the_limit(pac
         cwd=ROOT,
         timeout=60,
         preexec_fn=_limited,
+        env={**os.environ, **LIMITED_ENV},
     )
     assert done.returncode == 0, done.stderr
     peak_kb = int(done.stdout.split("VmHWM:")[1].split()[0])

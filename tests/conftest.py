@@ -241,3 +241,23 @@ def refused(kind: type):
         assert any(isinstance(p.error, kind) for p in error.problems), error
     else:
         assert isinstance(error, kind), error
+
+
+def secured_demo(
+    demo_template: Path,
+    folder: Path,
+    admin: tuple[str, str, set[str]],
+    *others: tuple[str, str, set[str]],
+    encrypted: bool = True,
+) -> str:
+    """A copy of the demo village in ``folder`` whose first 管理员 is ``admin`` (name, password,
+    other roles), with ``others`` added the same way; returns the recovery key."""
+    from models.services import operators as ops
+
+    shutil.copytree(demo_template, folder)
+    name, password, roles = admin
+    store, recovery = ops.first_operator(folder, name, password, set(roles), encrypted=encrypted)
+    with store:
+        for name, password, roles in others:
+            ops.add_operator(store, name, password, set(roles))
+    return recovery

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QVBoxLayout,
 )
 
 from models.errors import BackupOfAnotherFolder, Cancelled, CundangError
@@ -28,7 +27,7 @@ from models.storage.backup import backup_dir
 from models.storage.database import has_data
 from models.store import Login, Session, Store
 from models.wording import describe
-from ui.widgets import ErrorLabel, gate
+from ui.widgets import ErrorLabel, gate, ok_cancel
 from ui.workers import run_with_progress
 
 SECOND_TARGET = "backup/second"  # QSettings key: the folder (a USB stick) the clerk chose
@@ -302,19 +301,12 @@ class BackupLoginDialog(QDialog):
         form.addRow(A.label("name"), self.name)
         form.addRow(A.label("password"), self.password)
         form.addRow(A.label("recovery_key"), self.recovery)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        layout = QVBoxLayout(self)
         intro = QLabel(
             f"备份“{file.name}”来自另一个数据文件夹（另一台电脑）。请输入那里的一位操作员的用户名和密码，"
             "或那里的恢复密钥。恢复后，这里就用那里的操作员和密码。"
         )
         intro.setWordWrap(True)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.try_open)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, intro, form, self.error, on_ok=self.try_open)
         self.setMinimumWidth(460)
         try:
             self.ring = safety.backup_keyring(file)

@@ -25,7 +25,7 @@ from models.services import operators as ops
 from models.storage.keyring import Keyring, check_new_password
 from models.store import Login, Session, unlock
 from models.wording import describe
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, ok_cancel
 
 
 def password_edit(name: str) -> QLineEdit:
@@ -109,13 +109,7 @@ class RecoveryDialog(QDialog):
         form.addRow(A.label("new_password"), self.new)
         form.addRow(A.label("again"), self.again)
         self.error = ErrorLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        buttons.accepted.connect(self.try_recover)
-        buttons.rejected.connect(self.reject)
+        ok_cancel(self, form, self.error, on_ok=self.try_recover)
 
     def try_recover(self) -> None:
         try:

@@ -28,7 +28,7 @@ from models.storage.keyring import check_new_password
 from models.store import Store
 from models.wording import describe
 from ui.login import password_edit
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, ok_cancel
 
 
 class PasswordDialog(QDialog):
@@ -47,13 +47,7 @@ class PasswordDialog(QDialog):
         form.addRow(A.label("again"), self.again)
         self.error = ErrorLabel()
         self.error.setObjectName("password-error")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        buttons.accepted.connect(self.check)
-        buttons.rejected.connect(self.reject)
+        ok_cancel(self, form, self.error, on_ok=self.check)
         self.action: Callable[[str, str], None] | None = None  # set by the caller: what to do with (old, new)
 
     def check(self) -> None:
@@ -174,12 +168,7 @@ class OperatorsDialog(QDialog):
         dialog = QDialog(self)
         dialog.setWindowTitle(f"“{chosen.name}”的角色")
         box = RolesBox(chosen.roles)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(box)
-        layout.addWidget(buttons)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        ok_cancel(dialog, box, on_ok=dialog.accept)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._do(lambda: ops.set_roles(self.store, chosen.name, box.roles()))
 

@@ -3,12 +3,12 @@ the gate that withholds a control from an operator whose roles may not do what i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
 
 from models import access, codes
 from models.errors import ControlCharacter, Problem
@@ -19,6 +19,22 @@ if TYPE_CHECKING:
     from models.store import Store
 
 ERROR_STYLE = "color: #c0392b;"
+
+
+def ok_cancel(dialog: QDialog, *parts: QWidget | QLayout, on_ok: Callable[[], object]) -> QDialogButtonBox:
+    """Lay ``parts`` out in ``dialog`` one under the other, then 确定/取消: 确定 calls ``on_ok``
+    (which accepts the dialog when what was typed is right), 取消 rejects it."""
+    layout = QVBoxLayout(dialog)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    layout.addWidget(buttons)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 class CodeCombo(QComboBox):

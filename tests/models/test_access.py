@@ -29,7 +29,7 @@ from models.storage.keyring import Keyring
 from models.storage.register import HouseholdFilter
 from models.store import Login, Store
 from models.wording import describe
-from tests.conftest import family, new_household
+from tests.conftest import family, new_household, secured_demo
 
 ADMIN_PW = "管理员的密码123"
 PW = "password-1"
@@ -39,12 +39,8 @@ PW = "password-1"
 def secured(tmp_path, demo_template):
     """The demo village, encrypted, with one operator of each role besides the 管理员."""
     folder = tmp_path / "secured"
-    shutil.copytree(demo_template, folder)
-    store, recovery = ops.first_operator(folder, "管理员甲", ADMIN_PW, set())
-    with store:
-        for role in ("entry", "review", "viewer", "county"):
-            ops.add_operator(store, codes.ROLE.label(role), PW, {role})
-    return folder, recovery
+    others = [(codes.ROLE.label(role), PW, {role}) for role in ("entry", "review", "viewer", "county")]
+    return folder, secured_demo(demo_template, folder, ("管理员甲", ADMIN_PW, set()), *others)
 
 
 def as_role(folder, role):

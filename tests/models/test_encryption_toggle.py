@@ -26,7 +26,7 @@ from models.storage import backup, sql
 from models.storage.keyring import PENDING, Keyring, mark_pending
 from models.store import Login, Store
 from models.wording import describe
-from tests.conftest import family, new_household
+from tests.conftest import family, new_household, secured_demo
 
 ADMIN_PW = "管理员的密码123"
 PW = "password-1"
@@ -37,10 +37,9 @@ KNOWN_PHONE = "13812345678"
 def secured(tmp_path, demo_template):
     """The demo village, encrypted, with a 管理员, a 录入 and a known household."""
     folder = tmp_path / "secured"
-    shutil.copytree(demo_template, folder)
-    store, recovery = ops.first_operator(folder, "管理员甲", ADMIN_PW, {"entry"})
-    with store:
-        ops.add_operator(store, codes.ROLE.label("entry"), PW, {"entry"})
+    admin, entry = ("管理员甲", ADMIN_PW, {"entry"}), (codes.ROLE.label("entry"), PW, {"entry"})
+    recovery = secured_demo(demo_template, folder, admin, entry)
+    with Store.open(folder, login=Login("管理员甲", ADMIN_PW)) as store:
         _household(store)
     return folder, recovery
 

@@ -1,7 +1,5 @@
 """设置 → 数据加密 and a restore from another laptop's backup, in the real widgets and real files."""
 
-import shutil
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
@@ -10,6 +8,7 @@ from models.services import operators as ops
 from models.services import safety
 from models.storage import sql
 from models.store import Login, Store
+from tests.conftest import secured_demo
 from ui.events import AppEvents
 from ui.file_menu import BackupLoginDialog
 from ui.main_window import MainWindow, window_title
@@ -20,10 +19,8 @@ ADMIN_PW = "admin-password"
 
 def _folder(tmp_path, demo_template, name, *, encrypted=True):
     folder = tmp_path / name
-    shutil.copytree(demo_template, folder)
-    store, _ = ops.first_operator(folder, "管理员甲", ADMIN_PW, {"entry"}, encrypted=encrypted)
-    with store:
-        ops.add_operator(store, "录入乙", "entry-password", {"entry"})
+    admin, entry = ("管理员甲", ADMIN_PW, {"entry"}), ("录入乙", "entry-password", {"entry"})
+    secured_demo(demo_template, folder, admin, entry, encrypted=encrypted)
     return folder
 
 

@@ -1,14 +1,12 @@
 """Logging in, the first 管理员, the idle lock and what each role is offered, in the real widgets."""
 
-import shutil
-
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from models.services import operators as ops
 from models.storage import sql
 from models.store import Login, Store
+from tests.conftest import secured_demo
 from tests.ui.conftest import type_text
 from ui.events import AppEvents
 from ui.idle_lock import UnlockDialog
@@ -21,10 +19,7 @@ ADMIN_PW = "admin-password"
 @pytest.fixture
 def secured(tmp_path, demo_template):
     folder = tmp_path / "secured"
-    shutil.copytree(demo_template, folder)
-    store, _ = ops.first_operator(folder, "管理员甲", ADMIN_PW, {"entry"})
-    with store:
-        ops.add_operator(store, "只读乙", "viewer-password", {"viewer"})
+    secured_demo(demo_template, folder, ("管理员甲", ADMIN_PW, {"entry"}), ("只读乙", "viewer-password", {"viewer"}))
     return folder
 
 

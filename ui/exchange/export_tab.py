@@ -11,7 +11,7 @@ from models.errors import Cancelled, CundangError
 from models.exchange.password import has_password, stored_password
 from models.store import Store
 from models.wording import describe
-from ui.exchange.password_dialog import PasswordDialog
+from ui.exchange.password_dialog import PasswordDialog, password_action
 from ui.widgets import ErrorLabel
 from ui.workers import Worker, run_with_progress
 
@@ -75,7 +75,7 @@ class ExportTab(QWidget):
     def show_protection(self) -> None:
         """Whether the next export will be encrypted and signed (a package password is kept)."""
         kept = has_password(self.store)
-        self.password_button.setText("修改上报包密码…" if kept else "设置上报包密码…")
+        self.password_button.setText(f"{password_action(kept)}…")
         self.protection.setText(
             "已设上报包密码：导出的上报包将加密并签名。"
             if kept

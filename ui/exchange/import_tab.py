@@ -26,7 +26,7 @@ from models.fields import views
 from models.store import Store
 from models.wording import describe
 from ui.events import AppEvents
-from ui.exchange.password_dialog import PasswordDialog
+from ui.exchange.password_dialog import PasswordDialog, password_action
 from ui.exchange.problem_table import problem_table, save_report, show_problems
 from ui.tables import fill, make_table
 from ui.widgets import ErrorLabel
@@ -125,7 +125,7 @@ class ImportTab(QWidget):
     def show_protection(self) -> None:
         """Whether the county keeps a package password (encrypted packages open only with it)."""
         kept = has_password(self.store)
-        self.password_button.setText("修改上报包密码…" if kept else "设置上报包密码…")
+        self.password_button.setText(f"{password_action(kept)}…")
         self.protection.setText(
             "已设上报包密码：加密的上报包用它打开，签名用它核对。"
             if kept

@@ -12,13 +12,17 @@ from models.wording import describe
 from ui.widgets import ErrorLabel
 
 
+def password_action(kept: bool) -> str:
+    """What the package-password button and dialog say: set one, or change the one ``kept``."""
+    return "修改上报包密码" if kept else "设置上报包密码"
+
+
 class PasswordDialog(QDialog):
     def __init__(self, store: Store, about: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.changes = Changes()
-        changing = has_password(store)
-        self.setWindowTitle("修改上报包密码" if changing else "设置上报包密码")
+        self.setWindowTitle(password_action(has_password(store)))
         intro = QLabel(about)
         intro.setWordWrap(True)
         self.first = QLineEdit()
